@@ -1,0 +1,312 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// Sentinels that *Error matches with errors.Is, by HTTP status.
+var (
+	ErrRateLimited  = errors.New("rate limited")
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrNotFound     = errors.New("not found")
+)
+
+// Error is every non-2xx answer of the API, whatever shape its body had.
+type Error struct {
+	StatusCode int    // HTTP status
+	Code       string // "bad_request", "forbidden", "invalid_grant", ...
+	Message    string // the API's message or error_description
+	Causes     []string
+	RequestID  string
+	Method     string
+	Path       string // never includes the query
+	Body       string // a snippet of a body that was not JSON
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Method != "" {
+		fmt.Fprintf(&b, "%s %s: ", e.Method, e.Path)
+	}
+	fmt.Fprintf(&b, "%d", e.StatusCode)
+	if e.Code != "" {
+		fmt.Fprintf(&b, " %s", e.Code)
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	} else if e.Body != "" {
+		fmt.Fprintf(&b, ": %s", e.Body)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request %s)", e.RequestID)
+	}
+	return b.String()
+}
+
+// Is matches the sentinels by status, so callers write errors.Is(err, api.ErrRateLimited).
+func (e *Error) Is(target error) bool {
+	switch target {
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	}
+	return false
+}
+
+// Temporary reports whether the same request may succeed later (5xx, 429).
+func (e *Error) Temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// RateLimitError is the 429 answer: the 500 requests per minute are used up.
+type RateLimitError struct{ Err *Error }
+
+// Unwrap exposes the underlying *Error.
+func (e *RateLimitError) Unwrap() error { return e.Err }
+
+func (e *RateLimitError) Error() string { return "rate limited: " + e.Err.Error() }
+
+// NetworkError is a request that got no HTTP answer (unreachable host, reset, timeout).
+type NetworkError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *NetworkError) Error() string { return fmt.Sprintf("%s %s: %v", e.Method, e.Path, e.Err) }
+
+// Unwrap exposes the transport error.
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// DecodeError is a 2xx answer whose body could not be decoded.
+type DecodeError struct {
+	Method, Path string
+	Err          error
+	Body         string
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: unexpected answer: %v", e.Method, e.Path, e.Err)
+}
+
+// Unwrap exposes the JSON error.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// errorBody is the union of every error body shape the API is known to send.
+type errorBody struct {
+	Message          string          `json:"message"`
+	Error            *string         `json:"error"`
+	ErrorDescription string          `json:"error_description"`
+	Status           json.RawMessage `json:"status"`
+	StatusCode       json.RawMessage `json:"status_code"`
+	Code             json.RawMessage `json:"code"`
+	Cause            json.RawMessage `json:"cause"`
+}
+
+// decodeError turns a non-2xx response into *Error (or *RateLimitError for 429).
+func decodeError(req *http.Request, resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	e := ParseError(resp.StatusCode, body)
+	e.Method = req.Method
+	e.Path = req.URL.Path
+	e.RequestID = firstHeader(resp.Header, "X-Request-Id", "X-Request-ID", "x-request-id")
+	if e.StatusCode == http.StatusTooManyRequests {
+		return &RateLimitError{Err: e}
+	}
+	return e
+}
+
+// ParseError decodes an error body of any known shape; status is the HTTP status.
+func ParseError(status int, body []byte) *Error {
+	e := &Error{StatusCode: status}
+	trimmed := bytes.TrimSpace(body)
+	var eb errorBody
+	if len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &eb) != nil {
+		e.Body = snippet(trimmed)
+		return e
+	}
+	e.Message = eb.Message
+	if e.Message == "" {
+		e.Message = eb.ErrorDescription
+	}
+	if eb.Error != nil {
+		e.Code = *eb.Error
+	}
+	if code := rawString(eb.Code); code != "" {
+		if e.Code == "" {
+			e.Code = code
+		}
+	}
+	e.Causes = decodeCauses(eb.Cause)
+	return e
+}
+
+// rawString returns a JSON string or number as text.
+func rawString(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// decodeCauses accepts [], ["..."], [{"code":..,"message":..}], "..." or an object.
+func decodeCauses(raw json.RawMessage) []string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var list []json.RawMessage
+	if raw[0] != '[' {
+		list = []json.RawMessage{raw}
+	} else if json.Unmarshal(raw, &list) != nil {
+		return nil
+	}
+	var out []string
+	for _, item := range list {
+		if s := rawString(item); s != "" {
+			out = append(out, s)
+			continue
+		}
+		var obj struct {
+			Code        json.RawMessage `json:"code"`
+			Message     string          `json:"message"`
+			Description string          `json:"description"`
+		}
+		if json.Unmarshal(item, &obj) == nil {
+			switch {
+			case obj.Message != "":
+				out = append(out, obj.Message)
+			case obj.Description != "":
+				out = append(out, obj.Description)
+			case rawString(obj.Code) != "":
+				out = append(out, rawString(obj.Code))
+			}
+		}
+	}
+	return out
+}
+
+func firstHeader(h http.Header, names ...string) string {
+	for _, n := range names {
+		if v := h.Get(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Explain turns any error from this package into one sentence that tells the seller what happened
+// and what to do. It never includes a token; it may quote the API's message, so sanitise it
+// before drawing it.
+func Explain(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Sentence()
+	}
+	if errors.Is(err, ErrNoToken) {
+		return "No access token: log in with `postsale login` or set MELI_ACCESS_TOKEN."
+	}
+	if errors.Is(err, context.Canceled) {
+		return "Cancelled."
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "Mercado Libre did not answer in time; check your connection and try again."
+	}
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		return "Cannot reach Mercado Libre (" + ne.Err.Error() + "); check your connection or MELI_API_URL and try again."
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return "Mercado Libre sent an answer postsale does not understand; try again, and report it if it persists."
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return explainAPIError(e)
+	}
+	return err.Error()
+}
+
+// explainAPIError maps each row of the seed's error table (and the statuses around it) to a
+// sentence. Matching is on the message text the API sends, lower-cased.
+func explainAPIError(e *Error) string {
+	msg := strings.ToLower(e.Message + " " + strings.Join(e.Causes, " "))
+	has := func(s string) bool { return strings.Contains(msg, s) }
+	switch {
+	case e.StatusCode == http.StatusTooManyRequests:
+		return "Mercado Libre's rate limit (500 requests a minute) is used up; postsale will try again shortly."
+	case e.Code == "invalid_grant":
+		return "Your Mercado Libre session has ended: log in again with `postsale login`."
+	case has("access token is required"):
+		return "No access token was sent: log in with `postsale login` or set MELI_ACCESS_TOKEN."
+	case e.StatusCode == http.StatusUnauthorized || has("invalid access token") || has("invalid_token"):
+		return "Your access token is invalid or expired: log in again with `postsale login`."
+	case has("attachment empty or null"):
+		return "The attachment is empty: choose a valid, non-empty file."
+	case has("file name cannot include"):
+		return `The file name contains "/" or "\": rename the file and attach it again.`
+	case has("file size exceeds"):
+		return "The file is larger than 25 MB: reduce it or split it, then attach it again."
+	case has("allowed number of attachments"):
+		return "A message can carry at most 25 attachments: remove some and send again."
+	case has("not allowed to execute the option"):
+		return "You have already used this option the maximum number of times for this order."
+	case has("messages id empty or invalid"):
+		return "The message id is empty or invalid: check it and try again."
+	case has("does not exists") || has("does not exist"):
+		return "That message id does not exist: check the id and try again."
+	case has("multiple orders"):
+		return "Those messages belong to different orders: act on one order at a time."
+	case has("limit param must be greater than 0"):
+		return "The page size must be greater than 0."
+	case has("invalid offset or limit"):
+		return "The page offset or size is invalid: use a non-negative offset and a positive size."
+	case has("text has character"), has("not supported"):
+		return "The text has characters Mercado Libre does not accept: use Latin letters, accents and common emoji only."
+	case has("attachment key is invalid"):
+		return "An attachment expired or is unknown (uploads last 48 hours): attach the file again."
+	case has("mime") || has("file type"):
+		return "That file type is not accepted: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS."
+	case has("blocked_conversation") || has("blocked conversation"):
+		return "This conversation is blocked: Mercado Libre does not allow sending messages in it."
+	case e.StatusCode == http.StatusForbidden:
+		return "Your access token is not valid for this pack: check you are logged in with the seller account that made the sale."
+	case e.StatusCode == http.StatusNotFound && has("could not be retrieved"):
+		return "The message was not found yet: wait a few seconds and try again."
+	case e.StatusCode == http.StatusNotFound:
+		return "Not found: check the pack, message or attachment id."
+	case has("can not be accessed") || has("could not be obtained"):
+		return "The file cannot be downloaded right now: try again later."
+	case has("can not be saved"):
+		return "Mercado Libre could not save the file: try the upload again later."
+	case e.StatusCode >= 500:
+		return fmt.Sprintf("Mercado Libre had a problem (%d): try again in a moment.", e.StatusCode)
+	case e.Message != "":
+		return fmt.Sprintf("Mercado Libre refused the request (%d): %s.", e.StatusCode, strings.TrimRight(e.Message, "."))
+	default:
+		return fmt.Sprintf("Mercado Libre refused the request (%d).", e.StatusCode)
+	}
+}

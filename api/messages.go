@@ -1,0 +1,81 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// PageOptions selects a window of a conversation. Zero Limit lets the API choose.
+type PageOptions struct {
+	Limit  int
+	Offset int
+}
+
+// PackMessages returns a window of the conversation of a pack (or of an order without pack).
+// It never marks messages as read.
+func (c *Client) PackMessages(ctx context.Context, packID string, opts PageOptions) (*Conversation, error) {
+	if packID == "" {
+		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
+	}
+	if opts.Limit < 0 || opts.Offset < 0 {
+		return nil, &ValidationError{Field: "paging", Problem: "limit and offset must not be negative"}
+	}
+	q := url.Values{}
+	if opts.Limit > 0 {
+		q.Set("limit", strconv.Itoa(opts.Limit))
+	}
+	if opts.Offset > 0 {
+		q.Set("offset", strconv.Itoa(opts.Offset))
+	}
+	// The domestic API marks messages read when it serves them; ask it not to, harmless here.
+	q.Set("mark_as_read", "false")
+	var conv Conversation
+	if err := c.getJSON(ctx, "/marketplace/messages/packs/"+pathEscape(packID), q, &conv); err != nil {
+		return nil, err
+	}
+	return &conv, nil
+}
+
+// Message returns one message by id.
+func (c *Client) Message(ctx context.Context, messageID string) (*Message, error) {
+	if messageID == "" {
+		return nil, &ValidationError{Field: "message", Problem: "a message id is required"}
+	}
+	var conv Conversation
+	if err := c.getJSON(ctx, "/marketplace/messages/"+pathEscape(messageID), nil, &conv); err != nil {
+		return nil, err
+	}
+	if len(conv.Messages) == 0 {
+		return nil, &Error{StatusCode: http.StatusNotFound, Message: fmt.Sprintf("The message with id: %s could not be retrieved from storage", messageID)}
+	}
+	return &conv.Messages[0], nil
+}
+
+// SendMessage posts a message to the buyer of a pack. The request is validated first; attachments
+// are ids returned by UploadAttachment.
+func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest) (*Message, error) {
+	if packID == "" {
+		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
+	}
+	if err := ValidateSend(msg); err != nil {
+		return nil, err
+	}
+	if len(msg.Attachments) == 0 {
+		msg.Attachments = nil
+	}
+	// The answer's shape is not documented: accept a message or the conversation envelope.
+	var raw struct {
+		Message
+		Messages []Message `json:"messages"`
+	}
+	if err := c.postJSON(ctx, "/marketplace/messages/packs/"+pathEscape(packID), nil, msg, &raw); err != nil {
+		return nil, err
+	}
+	if raw.ID == "" && len(raw.Messages) > 0 {
+		return &raw.Messages[0], nil
+	}
+	return &raw.Message, nil
+}

@@ -1,0 +1,58 @@
+// Package common holds what every postsale view shares: the Common value (size, styles,
+// client, clock), the async task pattern and the component interface. Nothing here is global:
+// each program (each SSH session later) builds its own Common.
+package common
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/postsale/postsale/api"
+)
+
+// Common is handed to every component.
+type Common struct {
+	Ctx      context.Context
+	Client   *api.Client
+	Renderer *lipgloss.Renderer
+	Styles   *Styles
+	Logger   *slog.Logger
+	// Now is the clock (tests fix it). Location is where local times are shown.
+	Now      func() time.Time
+	Location *time.Location
+	// Seller is the logged-in seller's id; Site their site (MLM, MLB, MCO, MLC).
+	Seller string
+	Site   string
+	// Account is the name shown in the header.
+	Account string
+	Width   int
+	Height  int
+}
+
+// New builds a Common with styles from r and sane defaults.
+func New(ctx context.Context, client *api.Client, r *lipgloss.Renderer) *Common {
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	return &Common{
+		Ctx:      ctx,
+		Client:   client,
+		Renderer: r,
+		Styles:   DefaultStyles(r),
+		Logger:   slog.New(slog.DiscardHandler),
+		Now:      time.Now,
+		Location: time.Local,
+	}
+}
+
+// Component is a view: a tea.Model that knows its keys and its size.
+type Component interface {
+	tea.Model
+	help.KeyMap
+	SetSize(width, height int)
+}
