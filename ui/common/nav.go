@@ -1,0 +1,64 @@
+package common
+
+import (
+	"time"
+
+	"github.com/postsale/postsale/api"
+)
+
+// Navigation and cross-view messages. Children never switch views themselves: they return a
+// command that yields one of these, and the root acts on it.
+
+// OpenPackMsg asks the root to open the conversation of a pack (from the pack list).
+type OpenPackMsg struct {
+	PackID string
+	Site   string // the pack's site when known (from its header); "" otherwise
+}
+
+// BackMsg asks the root to go back one view (conversation → list, compose → conversation).
+type BackMsg struct{}
+
+// ComposeMsg asks the root to open the compose view for a pack. The root keeps one compose model
+// per pack, so a draft survives going back and forth until it is sent.
+type ComposeMsg struct {
+	PackID string
+	Site   string
+}
+
+// SendStartedMsg: compose began sending; the conversation shows the message as "sending".
+type SendStartedMsg struct {
+	PackID  string
+	LocalID string // compose's id for the pending message, to match SendDoneMsg
+	Request api.SendRequest
+	At      time.Time
+}
+
+// SendDoneMsg: the send finished. On success Message is what the API returned (it may be sparse);
+// on failure Err is set, the draft stays in compose and the conversation drops the pending row.
+type SendDoneMsg struct {
+	PackID  string
+	LocalID string
+	Request api.SendRequest
+	Message *api.Message
+	Err     error
+}
+
+// RefreshMsg asks the views to reload what they show (the interval tick or `R`).
+type RefreshMsg struct{ Manual bool }
+
+// StatusMsg puts a sentence in the status bar. Err set means it is an error.
+type StatusMsg struct {
+	Text string
+	Err  error
+}
+
+// Typer is implemented by views that have a focused text field: the root then sends keys to them
+// before its global bindings ("q" types a q).
+type Typer interface {
+	Typing() bool
+}
+
+// Statuser is implemented by views that put a short note in the footer (e.g. the translation mode).
+type Statuser interface {
+	Status() string
+}
