@@ -32,6 +32,13 @@ type Common struct {
 	Account string
 	Width   int
 	Height  int
+	// Tasks numbers this program's tasks; only Update goroutines touch it.
+	Tasks TaskIDs
+}
+
+// NewTask returns a task owned by owner ("packlist", "conversation:<pack>", "compose:<pack>").
+func (c *Common) NewTask(owner, label string) Task {
+	return Task{ID: c.Tasks.Next(), Owner: owner, Label: label, Started: c.Now()}
 }
 
 // New builds a Common with styles from r and sane defaults.

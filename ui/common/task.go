@@ -20,6 +20,9 @@ type Task struct {
 // TaskStartedMsg tells the root a task began.
 type TaskStartedMsg struct{ Task Task }
 
+// The root forwards the whole TaskFinishedMsg to the component named by Task.Owner, which
+// type-switches on Msg; a task whose owner is gone is dropped (its error still shows).
+
 // TaskFinishedMsg is the end of a task: Err is nil on success; Msg is the owner's result message
 // (it is delivered even on error so the owner can stop its own loading state).
 type TaskFinishedMsg struct {
