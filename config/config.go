@@ -1,0 +1,467 @@
+// Package config reads postsale's settings: defaults, then the config file
+// ($XDG_CONFIG_HOME/postsale/config.toml), then the environment, then flags. Every problem is one
+// line naming where it was found, the key and what is wrong; the access token never appears in
+// any of them.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/postsale/postsale/api"
+)
+
+// Refresh interval bounds: polling faster than every 10s would eat the 500 requests a minute the
+// seller's other apps share.
+const (
+	DefaultRefreshInterval = 60 * time.Second
+	MinRefreshInterval     = 10 * time.Second
+)
+
+// Ways to open links and attachments.
+const (
+	OpenAuto    = "auto"
+	OpenBrowser = "browser"
+	OpenPrint   = "print"
+)
+
+// Environment variables postsale reads.
+const (
+	EnvAccessToken = "MELI_ACCESS_TOKEN"
+	EnvAPIURL      = "MELI_API_URL"
+	EnvSiteID      = "MELI_SITE_ID"
+)
+
+// Setting keys, as written in config.toml.
+const (
+	KeyAPIURL          = "api_url"
+	KeySiteID          = "site_id"
+	KeyAccessToken     = "access_token"
+	KeyRefreshInterval = "refresh_interval"
+	KeyOpen            = "open"
+	KeyDownloadsDir    = "downloads_dir"
+	KeyOSC8            = "osc8"
+	KeyAccount         = "account"
+)
+
+// Keys lists every setting in the order `postsale config` shows them.
+func Keys() []string {
+	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount}
+}
+
+// FlagName is the command-line flag that sets key ("" for the token, which has no flag so it
+// never lands in shell history or `ps`).
+func FlagName(key string) string {
+	switch key {
+	case KeyAPIURL:
+		return "api-url"
+	case KeySiteID:
+		return "site"
+	case KeyRefreshInterval:
+		return "refresh"
+	case KeyOpen:
+		return "open"
+	case KeyDownloadsDir:
+		return "downloads-dir"
+	case KeyOSC8:
+		return "osc8"
+	case KeyAccount:
+		return "account"
+	}
+	return ""
+}
+
+// Secret is a token. Every way fmt or encoding/json has of printing it prints a mask instead.
+type Secret string
+
+// Mask describes a secret without revealing any of it.
+func (s Secret) Mask() string {
+	if s == "" {
+		return "(not set)"
+	}
+	return "******** (set)"
+}
+
+// String masks the secret.
+func (s Secret) String() string { return s.Mask() }
+
+// GoString masks the secret for %#v.
+func (s Secret) GoString() string { return s.Mask() }
+
+// MarshalText masks the secret for encoders.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.Mask()), nil }
+
+// Reveal returns the token itself, for the Authorization header and nothing else.
+func (s Secret) Reveal() string { return string(s) }
+
+// Settings are the effective settings after every source was applied.
+type Settings struct {
+	File            string // the config file consulted (it may not exist)
+	APIURL          string
+	SiteID          string
+	AccessToken     Secret
+	RefreshInterval time.Duration
+	Open            string
+	DownloadsDir    string
+	OSC8            bool
+	Account         string
+	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
+	Sources map[string]string
+	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
+	Notes []string
+}
+
+// Options says where Load looks.
+type Options struct {
+	Env Env
+	// File is an explicit config file (--config); it must exist. Empty means DefaultFile, which
+	// may be missing.
+	File string
+	// Flags maps setting keys to the raw values of the flags the user actually set.
+	Flags map[string]string
+}
+
+// Error is a bad setting: where it was found, which key, and what is wrong.
+type Error struct {
+	Where   string // file path, "environment variable MELI_API_URL" or "flag --refresh"
+	Key     string // empty for whole-file problems
+	Problem string
+}
+
+func (e *Error) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("config: %s: %s", e.Where, e.Problem)
+	}
+	return fmt.Sprintf("config: %s: key %q: %s", e.Where, e.Key, e.Problem)
+}
+
+// Defaults returns the settings before any file, environment or flag.
+func Defaults(env Env) *Settings {
+	s := &Settings{
+		APIURL:          api.DefaultBaseURL,
+		RefreshInterval: DefaultRefreshInterval,
+		Open:            OpenAuto,
+		DownloadsDir:    defaultDownloadsDir(env),
+		Sources:         map[string]string{},
+	}
+	for _, k := range Keys() {
+		s.Sources[k] = "default"
+	}
+	return s
+}
+
+// Load reads the settings: defaults < file < environment < flags.
+func Load(opts Options) (*Settings, error) {
+	env := opts.Env
+	if env == nil {
+		env = os.LookupEnv
+	}
+	s := Defaults(env)
+	// Collect every token value first so no message can quote one, whatever source it came from.
+	var secrets []string
+	if t := env.get(EnvAccessToken); t != "" {
+		secrets = append(secrets, t)
+	}
+	err := s.loadFile(env, opts.File, &secrets)
+	if err == nil {
+		err = s.loadEnv(env)
+	}
+	if err == nil {
+		err = s.loadFlags(opts.Flags)
+	}
+	if err != nil {
+		return nil, redact(err, secrets)
+	}
+	if s.RefreshInterval < MinRefreshInterval {
+		s.Notes = append(s.Notes, fmt.Sprintf("refresh_interval %s is below the %s minimum the rate limit allows; using %s", s.RefreshInterval, MinRefreshInterval, MinRefreshInterval))
+		s.RefreshInterval = MinRefreshInterval
+	}
+	return s, nil
+}
+
+func (s *Settings) loadFile(env Env, explicit string, secrets *[]string) error {
+	path := explicit
+	if path == "" {
+		p, err := DefaultFile(env)
+		if err != nil {
+			return err
+		}
+		path = p
+	}
+	path = expandHome(env, path)
+	s.File = path
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && explicit == "" {
+		return nil // no file is fine: defaults and environment still apply
+	}
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return &Error{Where: path, Problem: "cannot read the file: " + err.Error()}
+	}
+	*secrets = append(*secrets, tokenCandidates(data)...)
+	var raw map[string]any
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			where := fmt.Sprintf("%s: line %d", path, pe.Position.Line)
+			return &Error{Where: where, Key: pe.LastKey, Problem: pe.Message}
+		}
+		return &Error{Where: path, Problem: err.Error()}
+	}
+	// Strict: walk the keys in file order and refuse the first one postsale does not know.
+	known := map[string]bool{}
+	for _, k := range Keys() {
+		known[k] = true
+	}
+	for _, k := range md.Keys() {
+		if len(k) != 1 || !known[k[0]] {
+			return &Error{Where: path, Problem: fmt.Sprintf("key %q is not a postsale setting (known: %s)", k.String(), strings.Join(Keys(), ", "))}
+		}
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := s.set(k, raw[k], path); err != nil {
+			return &Error{Where: path, Key: k, Problem: err.Error()}
+		}
+	}
+	if _, ok := raw[KeyAccessToken]; ok {
+		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			s.Notes = append(s.Notes, fmt.Sprintf("%s holds an access token and other users can read it: run chmod 600 %s", path, path))
+		}
+	}
+	return nil
+}
+
+func (s *Settings) loadEnv(env Env) error {
+	for _, ev := range []struct{ name, key string }{
+		{EnvAPIURL, KeyAPIURL}, {EnvSiteID, KeySiteID}, {EnvAccessToken, KeyAccessToken},
+	} {
+		v := env.get(ev.name)
+		if v == "" {
+			continue
+		}
+		if err := s.set(ev.key, v, "$"+ev.name); err != nil {
+			return &Error{Where: "environment variable " + ev.name, Problem: err.Error()}
+		}
+	}
+	return nil
+}
+
+func (s *Settings) loadFlags(flags map[string]string) error {
+	keys := make([]string, 0, len(flags))
+	for k := range flags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name := FlagName(k)
+		if name == "" {
+			return &Error{Where: "flags", Key: k, Problem: "cannot be set by a flag"}
+		}
+		if err := s.set(k, flags[k], "--"+name); err != nil {
+			return &Error{Where: "flag --" + name, Problem: err.Error()}
+		}
+	}
+	return nil
+}
+
+// set validates one raw value (a TOML value, or text from the environment or a flag) and stores it.
+func (s *Settings) set(key string, v any, source string) error {
+	switch key {
+	case KeyAPIURL:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		u, perr := url.Parse(str)
+		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an http(s) URL", str)
+		}
+		s.APIURL = strings.TrimRight(str, "/")
+	case KeySiteID:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		site := strings.ToUpper(strings.TrimSpace(str))
+		switch {
+		case site == "CBT":
+			return fmt.Errorf("%q is the cross-border umbrella, not a site: use MLM, MLB, MCO or MLC", str)
+		case site != "" && !api.KnownSite(site):
+			return fmt.Errorf("%q is not a Mercado Libre site id (MLM, MLB, MCO, MLC, ...)", str)
+		}
+		s.SiteID = site
+	case KeyAccessToken:
+		str, ok := v.(string)
+		if !ok {
+			return errors.New("must be a string") // never quote the value: it may be the token
+		}
+		if strings.ContainsAny(str, " \t\r\n") {
+			return errors.New("contains spaces or line breaks; paste the token alone")
+		}
+		s.AccessToken = Secret(strings.TrimSpace(str))
+	case KeyRefreshInterval:
+		d, err := asDuration(v)
+		if err != nil {
+			return err
+		}
+		s.RefreshInterval = d
+	case KeyOpen:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		switch o := strings.ToLower(strings.TrimSpace(str)); o {
+		case OpenAuto, OpenBrowser, OpenPrint:
+			s.Open = o
+		default:
+			return fmt.Errorf("%q is not one of auto, browser, print", str)
+		}
+	case KeyDownloadsDir:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(str) == "" {
+			return errors.New("must not be empty")
+		}
+		s.DownloadsDir = str
+	case KeyOSC8:
+		b, err := asBool(v)
+		if err != nil {
+			return err
+		}
+		s.OSC8 = b
+	case KeyAccount:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		s.Account = strings.TrimSpace(str)
+	default:
+		return errors.New("is not a postsale setting")
+	}
+	s.Sources[key] = source
+	return nil
+}
+
+// ExpandedDownloadsDir is DownloadsDir with a leading ~ resolved.
+func (s *Settings) ExpandedDownloadsDir(env Env) string { return expandHome(env, s.DownloadsDir) }
+
+func asString(v any) (string, error) {
+	str, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("%s is not a string (put it in quotes)", tomlValue(v))
+	}
+	return str, nil
+}
+
+func asBool(v any) (bool, error) {
+	switch b := v.(type) {
+	case bool:
+		return b, nil
+	case string:
+		parsed, err := strconv.ParseBool(strings.TrimSpace(b))
+		if err != nil {
+			return false, fmt.Errorf("%q is not true or false", b)
+		}
+		return parsed, nil
+	}
+	return false, fmt.Errorf("%s is not true or false", tomlValue(v))
+}
+
+func asDuration(v any) (time.Duration, error) {
+	var d time.Duration
+	switch x := v.(type) {
+	case string:
+		parsed, err := time.ParseDuration(strings.TrimSpace(x))
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a duration", x)
+		}
+		d = parsed
+	case int64: // a bare number in TOML: seconds
+		d = time.Duration(x) * time.Second
+	default:
+		return 0, fmt.Errorf("%s is not a duration", tomlValue(v))
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("%s must be positive (at least %s)", d, MinRefreshInterval)
+	}
+	return d, nil
+}
+
+// tomlValue describes a non-string value without dumping tables.
+func tomlValue(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "a table"
+	case []any, []map[string]any:
+		return "a list"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("%v", v)
+}
+
+// tokenCandidates finds what looks like an access_token value in a file, even one too broken to
+// parse, so error messages can leave it out.
+func tokenCandidates(data []byte) []string {
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || !strings.Contains(strings.ToLower(k), "token") {
+			continue
+		}
+		v = strings.Trim(strings.TrimSpace(v), `"'`)
+		if v != "" {
+			out = append(out, v)
+		}
+		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(` "'#`, r) }) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// redact replaces any secret (4+ characters) quoted in err's message.
+func redact(err error, secrets []string) error {
+	var ce *Error
+	if !errors.As(err, &ce) {
+		msg := err.Error()
+		for _, sec := range secrets {
+			if len(sec) >= 4 {
+				msg = strings.ReplaceAll(msg, sec, "********")
+			}
+		}
+		if msg == err.Error() {
+			return err
+		}
+		return errors.New(msg)
+	}
+	out := *ce
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			out.Where = strings.ReplaceAll(out.Where, sec, "********")
+			out.Key = strings.ReplaceAll(out.Key, sec, "********")
+			out.Problem = strings.ReplaceAll(out.Problem, sec, "********")
+		}
+	}
+	return &out
+}
