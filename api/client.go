@@ -127,6 +127,32 @@ func (c *Client) newRequest(ctx context.Context, method, path string, query url.
 // do sends req and returns the response when it is 2xx; otherwise the body decoded into *Error.
 // The caller closes the returned body.
 func (c *Client) do(req *http.Request) (*http.Response, error) {
+	resp, err := c.roundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusUnauthorized {
+		retry, rerr := c.retryUnauthorized(req)
+		if retry != nil || rerr != nil {
+			resp.Body.Close()
+			if rerr != nil {
+				return nil, rerr
+			}
+			req = retry
+			if resp, err = c.roundTrip(req); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		return nil, decodeError(req, resp)
+	}
+	return resp, nil
+}
+
+// roundTrip sends req once, turning transport failures into *NetworkError.
+func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
@@ -134,11 +160,31 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 		}
 		return nil, &NetworkError{Method: req.Method, Path: req.URL.Path, Err: unwrapURLError(err)}
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		defer resp.Body.Close()
-		return nil, decodeError(req, resp)
-	}
 	return resp, nil
+}
+
+// retryUnauthorized prepares the single retry after a 401: a token from a Refresher and a
+// replayed body. It returns nil, nil when the request cannot be retried.
+func (c *Client) retryUnauthorized(req *http.Request) (*http.Request, error) {
+	r, ok := c.tokens.(Refresher)
+	if !ok || (req.Body != nil && req.Body != http.NoBody && req.GetBody == nil) {
+		return nil, nil
+	}
+	rejected := strings.TrimPrefix(req.Header.Get("Authorization"), "Bearer ")
+	token, err := r.Refresh(req.Context(), rejected)
+	if err != nil {
+		return nil, err
+	}
+	retry := req.Clone(req.Context())
+	if req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, nil
+		}
+		retry.Body = body
+	}
+	retry.Header.Set("Authorization", "Bearer "+token)
+	return retry, nil
 }
 
 // doJSON sends req and decodes a 2xx JSON body into out.

@@ -226,6 +226,9 @@ func Explain(err error) string {
 	if errors.As(err, &ve) {
 		return ve.Sentence()
 	}
+	if errors.Is(err, ErrLoginRequired) {
+		return "Your Mercado Libre session has ended: log in again with `postsale login`."
+	}
 	if errors.Is(err, ErrNoToken) {
 		return "No access token: log in with `postsale login` or set MELI_ACCESS_TOKEN."
 	}
