@@ -1,0 +1,353 @@
+// Package compose is the reply editor of one pack: the message, an optional translation for the
+// buyer, a live character counter, and an asynchronous send that never loses the draft.
+package compose
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// SentMsg is the result of a send, delivered inside common.TaskFinishedMsg.
+type SentMsg struct {
+	LocalID string
+	Request api.SendRequest
+	Message *api.Message
+}
+
+// Field is which text field has the focus.
+type Field int
+
+// Compose's fields, in tab order.
+const (
+	FieldText Field = iota
+	FieldTranslation
+)
+
+// Model is the compose view of one pack.
+type Model struct {
+	c          *common.Common
+	packID     string
+	site       string
+	keys       KeyMap
+	text       textarea.Model
+	translated textarea.Model
+	field      Field
+	width      int
+	height     int
+
+	sending bool
+	sent    int    // sends started, to number pending messages
+	localID string // the send in flight
+	err     string // why the last send was refused or failed
+}
+
+// New returns an empty compose model for packID.
+func New(c *common.Common, packID, site string) *Model {
+	m := &Model{c: c, packID: packID, site: site, keys: DefaultKeyMap()}
+	m.text = newTextarea(c, "Write your reply to the buyer…")
+	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
+	m.SetSize(80, 20)
+	return m
+}
+
+// newTextarea builds a textarea whose styles come from the program's renderer.
+func newTextarea(c *common.Common, placeholder string) textarea.Model {
+	ta := textarea.New()
+	ta.Placeholder = placeholder
+	ta.ShowLineNumbers = false
+	ta.CharLimit = 0 // over-long drafts are shown and refused, never cut
+	ta.Prompt = "│ "
+	r := c.Renderer
+	focused := textarea.Style{
+		Base:        r.NewStyle(),
+		CursorLine:  r.NewStyle(),
+		EndOfBuffer: r.NewStyle(),
+		Placeholder: c.Styles.Faint,
+		Prompt:      c.Styles.Selected,
+		Text:        r.NewStyle(),
+	}
+	blurred := focused
+	blurred.Prompt = c.Styles.Subtle
+	blurred.Text = c.Styles.Subtle
+	ta.FocusedStyle, ta.BlurredStyle = focused, blurred
+	ta.Cursor.Style = r.NewStyle()
+	ta.Cursor.TextStyle = r.NewStyle()
+	ta.Blur()
+	return ta
+}
+
+// PackID is the pack the reply goes to.
+func (m *Model) PackID() string { return m.packID }
+
+// Draft is what would be sent now.
+func (m *Model) Draft() api.SendRequest {
+	return api.SendRequest{
+		Text:           strings.TrimSpace(m.text.Value()),
+		TextTranslated: strings.TrimSpace(m.translated.Value()),
+	}
+}
+
+// Empty reports whether nothing has been typed.
+func (m *Model) Empty() bool {
+	d := m.Draft()
+	return d.Text == "" && d.TextTranslated == ""
+}
+
+// Sending reports whether a send is in flight.
+func (m *Model) Sending() bool { return m.sending }
+
+// Err is why the last send was refused or failed, or "".
+func (m *Model) Err() string { return m.err }
+
+// Field is the focused field.
+func (m *Model) Field() Field { return m.field }
+
+// Typing reports whether keys go to a text field (so `q` types a q).
+func (m *Model) Typing() bool { return m.text.Focused() || m.translated.Focused() }
+
+// Focus gives the keyboard to the current field; the root calls it when compose is shown.
+func (m *Model) Focus() tea.Cmd {
+	if m.field == FieldTranslation {
+		m.text.Blur()
+		return m.translated.Focus()
+	}
+	m.translated.Blur()
+	return m.text.Focus()
+}
+
+// Blur takes the keyboard away from both fields.
+func (m *Model) Blur() {
+	m.text.Blur()
+	m.translated.Blur()
+}
+
+// Init has nothing to load.
+func (m *Model) Init() tea.Cmd { return nil }
+
+func (m *Model) owner() string { return "compose:" + m.packID }
+
+// Update edits the fields, switches them, sends, and learns how the send ended.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, m.keys.Back):
+			return m, func() tea.Msg { return common.BackMsg{} }
+		case key.Matches(msg, m.keys.Switch):
+			m.field = 1 - m.field
+			return m, m.Focus()
+		case key.Matches(msg, m.keys.Send):
+			return m, m.send()
+		}
+	case common.TaskFinishedMsg:
+		if msg.Task.Owner != m.owner() {
+			return m, nil
+		}
+		if res, ok := msg.Msg.(SentMsg); ok {
+			return m, m.finish(res, msg.Err)
+		}
+		return m, nil
+	case common.SendStartedMsg, common.SendDoneMsg:
+		return m, nil // compose emitted these itself
+	}
+	var cmd tea.Cmd
+	if m.field == FieldTranslation {
+		m.translated, cmd = m.translated.Update(msg)
+	} else {
+		m.text, cmd = m.text.Update(msg)
+	}
+	return m, cmd
+}
+
+// send validates the draft and, if it is acceptable, posts it in the background.
+func (m *Model) send() tea.Cmd {
+	if m.sending {
+		return nil // one send at a time; the first one's answer decides
+	}
+	req := m.Draft()
+	if err := api.ValidateSend(req); err != nil {
+		m.err = api.Explain(err)
+		text := m.err
+		return func() tea.Msg { return common.StatusMsg{Text: text, Err: err} }
+	}
+	m.sending, m.err = true, ""
+	m.sent++
+	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
+	packID, localID, client, now := m.packID, m.localID, m.c.Client, m.c.Now()
+	started := func() tea.Msg {
+		return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: req, At: now}
+	}
+	task := common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), "Sending reply to pack "+packID),
+		func(ctx context.Context) (tea.Msg, error) {
+			msg, err := client.SendMessage(ctx, packID, req)
+			if err != nil {
+				err = fmt.Errorf("send reply to pack %s: %w", packID, err)
+			}
+			return SentMsg{LocalID: localID, Request: req, Message: msg}, err
+		})
+	// In sequence, so the conversation shows the pending row before the answer can arrive.
+	return tea.Sequence(started, task)
+}
+
+// finish ends a send: on success the sent text leaves the draft, on failure everything stays.
+func (m *Model) finish(res SentMsg, err error) tea.Cmd {
+	if res.LocalID != m.localID {
+		return nil
+	}
+	m.sending = false
+	done := common.SendDoneMsg{PackID: m.packID, LocalID: res.LocalID, Request: res.Request, Message: res.Message, Err: err}
+	if err != nil {
+		m.err = "Not sent: " + api.Explain(err) + " Your draft is kept; ctrl+s tries again."
+		return func() tea.Msg { return done }
+	}
+	m.err = ""
+	// Only what was sent is cleared: anything typed while sending stays.
+	if d := m.Draft(); d.Text == res.Request.Text && d.TextTranslated == res.Request.TextTranslated {
+		m.text.Reset()
+		m.translated.Reset()
+		m.field = FieldText
+	}
+	return func() tea.Msg { return done }
+}
+
+// SetSize lays the two fields out in the area the root gives compose.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = max(0, width), max(0, height)
+	w := max(1, width)
+	avail := max(2, height-5)
+	textH := max(1, min(12, avail*2/3))
+	trH := max(1, min(6, avail-textH))
+	m.text.SetWidth(w)
+	m.text.SetHeight(textH)
+	m.translated.SetWidth(w)
+	m.translated.SetHeight(trH)
+}
+
+// counter is "n/350", highlighted when the text is too long or has characters the API refuses.
+func (m *Model) counter(s string) (string, bool) {
+	n := api.TextLength(s)
+	c := strconv.Itoa(n) + "/" + strconv.Itoa(api.MaxTextLength)
+	bad := n > api.MaxTextLength || len(api.UnsupportedRunes(s)) > 0
+	if bad {
+		return m.c.Styles.Highlight.Render(c), true
+	}
+	return m.c.Styles.Subtle.Render(c), false
+}
+
+// label is a field's title with its counter at the right edge.
+func (m *Model) label(title, value string, focused bool) string {
+	counter, _ := m.counter(value)
+	style := m.c.Styles.Subtle
+	if focused {
+		style = m.c.Styles.Title
+	}
+	cw := ansi.StringWidth(counter)
+	tw := max(0, m.width-cw-1)
+	title = truncate(title, tw)
+	gap := max(1, m.width-ansi.StringWidth(title)-cw)
+	return style.Render(title) + strings.Repeat(" ", gap) + counter
+}
+
+// Problems are the lines that say why the draft cannot be sent as it is, offending characters
+// highlighted.
+func (m *Model) Problems() []string {
+	st := m.c.Styles
+	d := m.Draft()
+	var out []string
+	for _, f := range []struct{ name, value string }{{"Message", d.Text}, {"Translation", d.TextTranslated}} {
+		if n := api.TextLength(f.value); n > api.MaxTextLength {
+			out = append(out, st.Error.Render(fmt.Sprintf("%s too long: %d/%d characters, remove %d.", f.name, n, api.MaxTextLength, n-api.MaxTextLength)))
+		}
+		if bad := api.UnsupportedRunes(f.value); len(bad) > 0 {
+			parts := make([]string, 0, len(bad))
+			for _, r := range bad {
+				parts = append(parts, st.Highlight.Render(runeLabel(r)))
+			}
+			out = append(out, st.Error.Render(f.name+" has characters Mercado Libre does not accept: ")+strings.Join(parts, " "))
+		}
+	}
+	return out
+}
+
+// runeLabel shows a rejected character so it can be found: itself when printable, and its code.
+func runeLabel(r rune) string {
+	code := fmt.Sprintf("U+%04X", r)
+	if s := sanitize.Line(string(r)); s != "" && ansi.StringWidth(s) > 0 {
+		return s + " " + code
+	}
+	return code
+}
+
+// View draws the title, both fields with their counters, the problems and the last error.
+func (m *Model) View() string {
+	if m.width < 1 || m.height < 1 {
+		return ""
+	}
+	st := m.c.Styles
+	title := "Reply to pack " + sanitize.Line(m.packID)
+	if s := sanitize.Line(m.site); s != "" {
+		title += " · " + s
+	}
+	if m.sending {
+		title += " · sending…"
+	}
+	lines := []string{st.Header.Render(truncate(title, m.width))}
+	lines = append(lines, m.label("Message", m.Draft().Text, m.field == FieldText))
+	lines = append(lines, strings.Split(m.text.View(), "\n")...)
+	lines = append(lines, m.label("Translation for the buyer (optional, tab)", m.Draft().TextTranslated, m.field == FieldTranslation))
+	lines = append(lines, strings.Split(m.translated.View(), "\n")...)
+	notes := m.Problems()
+	if m.err != "" {
+		notes = append(notes, st.Error.Render(sanitize.Line(m.err)))
+	}
+	if len(notes) == 0 {
+		notes = append(notes, st.Subtle.Render("ctrl+s sends · esc goes back and keeps the draft"))
+	}
+	for _, n := range notes {
+		lines = append(lines, wrapLine(n, m.width)...)
+	}
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, m.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// wrapLine wraps a styled line to width.
+func wrapLine(s string, width int) []string {
+	return strings.Split(ansi.Wrap(s, max(1, width), ""), "\n")
+}
+
+func truncate(s string, width int) string {
+	if width < 1 {
+		return ""
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// fit makes a line exactly width cells wide so the view never overflows its area.
+func fit(line string, width int) string {
+	if w := ansi.StringWidth(line); w > width {
+		line = ansi.Truncate(line, width, "")
+	}
+	if w := ansi.StringWidth(line); w < width {
+		line += strings.Repeat(" ", width-w)
+	}
+	return line
+}

@@ -1,0 +1,710 @@
+// Package conversation is the view of one pack's messages: oldest at the top, newest at the
+// bottom, older pages loaded as the seller scrolls up, new buyer messages marked on refresh.
+package conversation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// PageSize is how many messages one request asks for.
+const PageSize = 50
+
+// ErrBlocked is the error of a reply refused because the conversation is blocked.
+var ErrBlocked = errors.New("conversation blocked")
+
+type loadKind int
+
+const (
+	loadNewest  loadKind = iota // first load: replaces what is shown
+	loadOlder                   // the page above what is loaded
+	loadRefresh                 // the newest page again, merged
+)
+
+// PageMsg is the result of one page load, delivered inside common.TaskFinishedMsg.
+type PageMsg struct {
+	kind         loadKind
+	Offset       int
+	Conversation *api.Conversation
+}
+
+// Model is the conversation view of one pack.
+type Model struct {
+	c      *common.Common
+	packID string
+	site   string
+	keys   KeyMap
+	width  int
+	height int
+
+	entries []*entry // oldest first
+	known   map[string]bool
+	status  *api.ConversationStatus
+	total   int  // the API's paging.total
+	loaded  bool // the newest page arrived at least once
+	// exhausted is set when an older page came back empty: nothing more to ask for.
+	exhausted     bool
+	loadingNewest bool
+	loadingOlder  bool
+	err           string // last load failure, as a sentence
+	mode          Mode
+	top           int  // first visible content line
+	follow        bool // keep the newest message in view
+}
+
+// New returns the conversation of packID; site may be "" until the messages say it.
+func New(c *common.Common, packID, site string) *Model {
+	return &Model{
+		c:      c,
+		packID: packID,
+		site:   sanitize.Line(site),
+		keys:   DefaultKeyMap(),
+		known:  map[string]bool{},
+		follow: true,
+	}
+}
+
+// PackID is the pack this view shows.
+func (m *Model) PackID() string { return m.packID }
+
+// Site is the pack's site, from the caller or from its messages.
+func (m *Model) Site() string { return m.site }
+
+// Mode is the translation mode.
+func (m *Model) Mode() Mode { return m.mode }
+
+// Blocked reports whether nothing can be sent in this conversation, and why in plain words.
+func (m *Model) Blocked() (bool, string) {
+	if !m.status.Blocked() {
+		return false, ""
+	}
+	return true, common.BlockedReason(sanitize.Line(string(m.status.Substatus)))
+}
+
+// Status is the footer note: the translation mode.
+func (m *Model) Status() string { return "translation: " + m.mode.String() }
+
+// Loading reports whether a page is being fetched.
+func (m *Model) Loading() bool { return m.loadingNewest || m.loadingOlder }
+
+// Len is the number of rows held (messages and pending sends).
+func (m *Model) Len() int { return len(m.entries) }
+
+// SetSize sets the area the view draws in, keeping the message at the top in place.
+func (m *Model) SetSize(width, height int) {
+	anchor, off := m.anchor()
+	m.width, m.height = max(0, width), max(0, height)
+	m.restore(anchor, off)
+}
+
+// Init loads the newest page.
+func (m *Model) Init() tea.Cmd { return m.load(loadNewest) }
+
+func (m *Model) owner() string { return "conversation:" + m.packID }
+
+// load starts fetching a page; offset paging counts the messages already held.
+func (m *Model) load(kind loadKind) tea.Cmd {
+	offset, label := 0, "Loading conversation "+m.packID
+	switch kind {
+	case loadOlder:
+		if m.loadingOlder {
+			return nil
+		}
+		m.loadingOlder = true
+		offset = m.serverCount()
+		label = "Loading older messages of " + m.packID
+	default:
+		if m.loadingNewest {
+			return nil
+		}
+		m.loadingNewest = true
+		if kind == loadRefresh {
+			label = "Refreshing conversation " + m.packID
+		}
+	}
+	client, packID := m.c.Client, m.packID
+	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
+		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: PageSize, Offset: offset})
+		if err != nil {
+			err = fmt.Errorf("load messages of pack %s at offset %d: %w", packID, offset, err)
+		}
+		return PageMsg{kind: kind, Offset: offset, Conversation: conv}, err
+	})
+}
+
+// Update handles keys, page results, refreshes and the send lifecycle.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			return m, m.scroll(-3)
+		case tea.MouseButtonWheelDown:
+			return m, m.scroll(3)
+		}
+	case common.TaskFinishedMsg:
+		if msg.Task.Owner != m.owner() {
+			return m, nil
+		}
+		if page, ok := msg.Msg.(PageMsg); ok {
+			return m, m.applyPage(page, msg.Err)
+		}
+	case common.RefreshMsg:
+		if !m.loaded {
+			return m, m.load(loadNewest)
+		}
+		return m, m.load(loadRefresh)
+	case common.SendStartedMsg:
+		if msg.PackID == m.packID {
+			m.addPending(msg)
+		}
+	case common.SendDoneMsg:
+		if msg.PackID == m.packID {
+			m.finishPending(msg)
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	body := m.bodyHeight()
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		return func() tea.Msg { return common.BackMsg{} }
+	case key.Matches(msg, m.keys.Reply):
+		packID, site := m.packID, m.site
+		return func() tea.Msg { return common.ComposeMsg{PackID: packID, Site: site} }
+	case slices.Contains(m.keys.Reply.Keys(), msg.String()):
+		// Reply is disabled: say why instead of doing nothing.
+		_, reason := m.Blocked()
+		text := "You cannot reply in this conversation: " + reason
+		return func() tea.Msg { return common.StatusMsg{Text: text, Err: fmt.Errorf("%w: %s", ErrBlocked, reason)} }
+	case key.Matches(msg, m.keys.Translate):
+		anchor, off := m.anchor()
+		m.mode = m.mode.next()
+		m.restore(anchor, off)
+	case key.Matches(msg, m.keys.Up):
+		return m.scroll(-1)
+	case key.Matches(msg, m.keys.Down):
+		return m.scroll(1)
+	case key.Matches(msg, m.keys.PageUp):
+		return m.scroll(-max(1, body-1))
+	case key.Matches(msg, m.keys.PageDown):
+		return m.scroll(max(1, body-1))
+	case key.Matches(msg, m.keys.Top):
+		m.follow = false
+		m.top = 0
+		return m.maybeLoadOlder()
+	case key.Matches(msg, m.keys.Bottom):
+		m.follow = true
+		m.clamp()
+	}
+	return nil
+}
+
+// scroll moves the view by d lines; reaching the top asks for the older page.
+func (m *Model) scroll(d int) tea.Cmd {
+	m.follow = false
+	m.top += d
+	m.clamp()
+	if m.top >= m.maxTop() {
+		m.follow = true
+	}
+	if m.top == 0 {
+		return m.maybeLoadOlder()
+	}
+	return nil
+}
+
+// MoreOlder reports whether older messages exist that are not loaded.
+func (m *Model) MoreOlder() bool {
+	return m.loaded && !m.exhausted && m.serverCount() < m.total
+}
+
+func (m *Model) maybeLoadOlder() tea.Cmd {
+	if !m.MoreOlder() || m.loadingOlder {
+		return nil
+	}
+	return m.load(loadOlder)
+}
+
+func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
+	if p.kind == loadOlder {
+		m.loadingOlder = false
+	} else {
+		m.loadingNewest = false
+	}
+	if err != nil || p.Conversation == nil {
+		if err == nil {
+			err = errors.New("empty answer")
+		}
+		m.err = sanitize.Line(api.Explain(err))
+		return nil
+	}
+	m.err = ""
+	conv := p.Conversation
+	if conv.ConversationStatus != nil && p.kind != loadOlder {
+		m.status = conv.ConversationStatus
+		m.keys.Reply.SetEnabled(!m.status.Blocked())
+	}
+	if conv.Paging != nil {
+		m.total = conv.Paging.Total
+	}
+	chron := make([]api.Message, len(conv.Messages))
+	for i, msg := range conv.Messages {
+		chron[len(chron)-1-i] = msg // the API sends newest first
+	}
+	if m.site == "" {
+		for _, msg := range chron {
+			if s := sanitize.Line(msg.SiteID); s != "" {
+				m.site = s
+				break
+			}
+		}
+	}
+	switch {
+	case p.kind == loadOlder:
+		m.prepend(chron)
+	case p.kind == loadNewest || !m.loaded:
+		m.replace(chron, false)
+		m.loaded = true
+		m.follow = true
+	default:
+		m.merge(chron)
+	}
+	if m.total < m.serverCount() {
+		m.total = m.serverCount()
+	}
+	m.clamp()
+	// A short page leaves the screen unfilled, so nothing could scroll up: fetch more now.
+	if m.contentLines() <= m.bodyHeight() {
+		return m.maybeLoadOlder()
+	}
+	return nil
+}
+
+func (m *Model) isSeller(msg *api.Message) bool {
+	from := string(msg.From.UserID)
+	if m.c.Seller != "" {
+		return from == m.c.Seller
+	}
+	for _, r := range msg.Resources {
+		if r.Name == api.ResourceSellers {
+			return from == string(r.ID)
+		}
+	}
+	return false
+}
+
+func (m *Model) newEntry(msg api.Message) *entry {
+	return &entry{msg: msg, seller: m.isSeller(&msg)}
+}
+
+// serverCount is the number of messages held that the API has (pending sends excluded).
+func (m *Model) serverCount() int {
+	n := 0
+	for _, e := range m.entries {
+		if !e.pending {
+			n++
+		}
+	}
+	return n
+}
+
+// replace shows exactly chron (plus pending sends); markAfter marks newer buyer messages new.
+func (m *Model) replace(chron []api.Message, markNew bool) {
+	var pending []*entry
+	var newest = m.newestDate()
+	for _, e := range m.entries {
+		if e.pending {
+			pending = append(pending, e)
+		}
+	}
+	m.entries = m.entries[:0:0]
+	m.known = map[string]bool{}
+	m.exhausted = false
+	for _, msg := range chron {
+		if msg.ID != "" && m.known[msg.ID] {
+			continue
+		}
+		e := m.newEntry(msg)
+		if markNew && !e.seller && msg.Date().After(newest) {
+			e.isNew = true
+		}
+		m.known[msg.ID] = msg.ID != ""
+		m.entries = append(m.entries, e)
+	}
+	m.entries = append(m.entries, pending...)
+}
+
+func (m *Model) newestDate() (t time.Time) {
+	for _, e := range m.entries {
+		if !e.pending && e.msg.Date().After(t) {
+			t = e.msg.Date()
+		}
+	}
+	return t
+}
+
+// prepend adds an older page above what is shown, keeping the visible lines where they were.
+func (m *Model) prepend(chron []api.Message) {
+	if len(chron) == 0 {
+		m.exhausted = true
+		return
+	}
+	var add []*entry
+	lines := 0
+	for _, msg := range chron {
+		if msg.ID != "" && m.known[msg.ID] {
+			continue
+		}
+		m.known[msg.ID] = msg.ID != ""
+		e := m.newEntry(msg)
+		add = append(add, e)
+		if m.width > 0 {
+			lines += len(e.lines(m.width, m.mode, m.c))
+		}
+	}
+	if len(add) == 0 {
+		// Only duplicates: the next offset is past them, so paging still advances.
+		return
+	}
+	m.entries = append(add, m.entries...)
+	if !m.follow {
+		m.top += lines
+	}
+}
+
+// merge adds a refreshed newest page: unknown messages are inserted in date order (buyer ones
+// marked new), known ones updated in place (moderation may have changed).
+func (m *Model) merge(chron []api.Message) {
+	overlap := false
+	for _, msg := range chron {
+		if m.known[msg.ID] {
+			overlap = true
+			break
+		}
+	}
+	if !overlap && m.serverCount() > 0 && len(chron) >= PageSize {
+		// More new messages than a page: what is held is no longer contiguous with it.
+		m.replace(chron, true)
+		return
+	}
+	for _, msg := range chron {
+		if msg.ID != "" && m.known[msg.ID] {
+			for _, e := range m.entries {
+				if e.msg.ID == msg.ID && !sameMessage(&e.msg, &msg) {
+					e.msg = msg
+					e.invalidate()
+				}
+			}
+			continue
+		}
+		if m.adoptSent(msg) {
+			continue
+		}
+		e := m.newEntry(msg)
+		e.isNew = !e.seller
+		m.known[msg.ID] = msg.ID != ""
+		m.insertByDate(e)
+	}
+}
+
+// adoptSent gives the id to a message this session sent whose answer had none.
+func (m *Model) adoptSent(msg api.Message) bool {
+	if !m.isSeller(&msg) {
+		return false
+	}
+	for _, e := range m.entries {
+		if e.sent && e.msg.ID == "" && e.msg.Text == msg.Text {
+			e.msg = msg
+			e.invalidate()
+			m.known[msg.ID] = true
+			return true
+		}
+	}
+	return false
+}
+
+func sameMessage(a, b *api.Message) bool {
+	return a.Status == b.Status && a.Moderation.Status == b.Moderation.Status &&
+		a.Moderation.Reason == b.Moderation.Reason && a.Text == b.Text &&
+		a.TextTranslated == b.TextTranslated && len(a.Attachments) == len(b.Attachments)
+}
+
+// insertByDate puts e after the last held message not newer than it, before pending sends.
+func (m *Model) insertByDate(e *entry) {
+	at := len(m.entries)
+	for at > 0 {
+		prev := m.entries[at-1]
+		if !prev.pending && !prev.msg.Date().After(e.msg.Date()) {
+			break
+		}
+		at--
+	}
+	m.entries = slices.Insert(m.entries, at, e)
+}
+
+// addPending shows a message compose is sending, marked "sending…".
+func (m *Model) addPending(s common.SendStartedMsg) {
+	msg := api.Message{
+		Text:           s.Request.Text,
+		TextTranslated: s.Request.TextTranslated,
+		From:           api.Party{UserID: api.ID(m.c.Seller), Name: m.sellerName()},
+		Status:         api.StatusAvailable,
+	}
+	msg.MessageDate.Created = api.Time{Time: s.At}
+	m.entries = append(m.entries, &entry{msg: msg, seller: true, pending: true, localID: s.LocalID})
+	m.follow = true
+	m.clamp()
+}
+
+// finishPending turns the pending row into the sent message, or removes it on failure.
+func (m *Model) finishPending(d common.SendDoneMsg) {
+	idx := slices.IndexFunc(m.entries, func(e *entry) bool { return e.pending && e.localID == d.LocalID })
+	if idx < 0 {
+		return
+	}
+	e := m.entries[idx]
+	if d.Err != nil || d.Message == nil {
+		m.entries = slices.Delete(m.entries, idx, idx+1)
+		m.clamp()
+		return
+	}
+	got := *d.Message
+	if got.ID != "" && m.known[got.ID] {
+		// A refresh already brought it in.
+		m.entries = slices.Delete(m.entries, idx, idx+1)
+		m.clamp()
+		return
+	}
+	// The answer may be sparse: keep what the seller wrote where it says nothing.
+	if got.Text == "" {
+		got.Text = e.msg.Text
+	}
+	if got.TextTranslated == "" {
+		got.TextTranslated = e.msg.TextTranslated
+	}
+	if got.From.UserID == "" {
+		got.From = e.msg.From
+	}
+	if got.Date().IsZero() {
+		got.MessageDate.Created = e.msg.MessageDate.Created
+	}
+	e.msg, e.pending, e.sent, e.seller = got, false, true, true
+	e.invalidate()
+	if got.ID != "" {
+		m.known[got.ID] = true
+	}
+	m.total++
+	m.follow = true
+	m.clamp()
+}
+
+func (m *Model) sellerName() string {
+	for i := len(m.entries) - 1; i >= 0; i-- {
+		if e := m.entries[i]; e.seller && e.msg.From.Name != "" {
+			return e.msg.From.Name
+		}
+	}
+	return m.c.Account
+}
+
+// buyerName is the buyer's name as the messages give it.
+func (m *Model) buyerName() string {
+	for _, e := range m.entries {
+		if !e.seller && e.msg.From.Name != "" {
+			return sanitize.Line(e.msg.From.Name)
+		}
+		if e.seller && !e.pending && e.msg.To.Name != "" {
+			return sanitize.Line(e.msg.To.Name)
+		}
+	}
+	return ""
+}
+
+// headerLines are the title and, for a blocked conversation, the banner.
+func (m *Model) headerLines() []string {
+	if m.width < 1 {
+		return nil
+	}
+	st := m.c.Styles
+	title := "Pack " + sanitize.Line(m.packID)
+	if m.site != "" {
+		title += " · " + m.site
+	}
+	if b := m.buyerName(); b != "" {
+		title += " · " + b
+	}
+	right := ""
+	if m.loaded {
+		right = strconv.Itoa(m.serverCount()) + "/" + strconv.Itoa(m.total) + " loaded"
+	}
+	var lines []string
+	if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
+		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
+	} else {
+		lines = append(lines, st.Title.Render(truncate(title, m.width)))
+	}
+	if blocked, reason := m.Blocked(); blocked {
+		for _, l := range wrap("⛔ Blocked: "+reason+" Replying is disabled.", m.width) {
+			lines = append(lines, st.Banner.Render(l))
+		}
+	}
+	return lines
+}
+
+func (m *Model) bodyHeight() int { return max(0, m.height-len(m.headerLines())) }
+
+// topLine is the first content line: where older messages load, or the conversation begins.
+func (m *Model) topLine() string {
+	switch {
+	case m.loadingOlder:
+		return "↑ loading older messages…"
+	case m.MoreOlder():
+		return fmt.Sprintf("↑ %d older messages: scroll up to load", m.total-m.serverCount())
+	case len(m.entries) > 0:
+		return "· beginning of the conversation ·"
+	}
+	return ""
+}
+
+// contentLines is the height of everything scrollable: the top line and every entry.
+func (m *Model) contentLines() int {
+	if m.width < 1 {
+		return 0
+	}
+	n := 1
+	for _, e := range m.entries {
+		n += len(e.lines(m.width, m.mode, m.c))
+	}
+	return n
+}
+
+func (m *Model) maxTop() int { return max(0, m.contentLines()-m.bodyHeight()) }
+
+func (m *Model) clamp() {
+	maxTop := m.maxTop()
+	if m.follow {
+		m.top = maxTop
+	}
+	m.top = max(0, min(m.top, maxTop))
+}
+
+// anchor is the entry at the top of the view and how many of its lines are above the view.
+func (m *Model) anchor() (int, int) {
+	if m.width < 1 || m.follow {
+		return -1, 0
+	}
+	line := 1
+	for i, e := range m.entries {
+		n := len(e.lines(m.width, m.mode, m.c))
+		if m.top < line+n {
+			return i, max(0, m.top-line)
+		}
+		line += n
+	}
+	return -1, 0
+}
+
+// restore scrolls so entry idx is at the top again after a re-render (width or mode changed).
+func (m *Model) restore(idx, off int) {
+	if idx >= 0 && m.width > 0 {
+		line := 1
+		for _, e := range m.entries[:idx] {
+			line += len(e.lines(m.width, m.mode, m.c))
+		}
+		m.top = line + min(off, len(m.entries[idx].lines(m.width, m.mode, m.c))-1)
+	}
+	m.clamp()
+}
+
+// View draws the header and only the visible lines of the conversation.
+func (m *Model) View() string {
+	if m.width < 1 || m.height < 1 {
+		return ""
+	}
+	lines := m.headerLines()
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	body := m.height - len(lines)
+	st := m.c.Styles
+	switch {
+	case body == 0:
+	case !m.loaded && m.err != "":
+		lines = append(lines, wrapStyled(st.Error, "Could not load this conversation: "+m.err, m.width)...)
+		lines = append(lines, st.Subtle.Render(truncate("Press R to try again, esc to go back.", m.width)))
+	case !m.loaded:
+		lines = append(lines, st.Subtle.Render(truncate("Loading conversation…", m.width)))
+	default:
+		lines = append(lines, m.visible(body)...)
+		if m.err != "" && len(lines) > 0 {
+			lines[len(lines)-1] = st.Error.Render(truncate(m.err, m.width))
+		}
+	}
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, m.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// visible returns the body lines from m.top, at most n of them; entries above are only counted.
+func (m *Model) visible(n int) []string {
+	m.clamp()
+	out := make([]string, 0, n)
+	line := 0
+	if m.top == 0 {
+		out = append(out, m.c.Styles.Faint.Render(truncate(m.topLine(), m.width)))
+	}
+	line = 1
+	for _, e := range m.entries {
+		if len(out) >= n {
+			break
+		}
+		ls := e.lines(m.width, m.mode, m.c)
+		if line+len(ls) <= m.top {
+			line += len(ls)
+			continue
+		}
+		from := max(0, m.top-line)
+		for _, l := range ls[from:] {
+			if len(out) >= n {
+				break
+			}
+			out = append(out, l)
+		}
+		line += len(ls)
+	}
+	return out
+}
+
+func wrapStyled(style lipgloss.Style, text string, width int) []string {
+	var out []string
+	for _, l := range wrap(text, width) {
+		out = append(out, style.Render(l))
+	}
+	return out
+}

@@ -1,0 +1,44 @@
+package conversation
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is the conversation's keys; each model builds its own.
+type KeyMap struct {
+	Up        key.Binding
+	Down      key.Binding
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Top       key.Binding
+	Bottom    key.Binding
+	Reply     key.Binding
+	Translate key.Binding
+	Back      key.Binding
+}
+
+// DefaultKeyMap returns the default conversation keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:        key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "page down")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "oldest")),
+		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "newest")),
+		Reply:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
+		Translate: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "translation")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+// ShortHelp is the footer's one-line help.
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.keys.Reply, m.keys.Translate, m.keys.Up, m.keys.Down, m.keys.Back}
+}
+
+// FullHelp is the `?` overlay's help.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
+		{m.keys.Reply, m.keys.Translate, m.keys.Back},
+	}
+}

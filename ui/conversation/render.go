@@ -1,0 +1,296 @@
+package conversation
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// Mode is which text of a message is shown.
+type Mode int
+
+// Translation modes, in the order `t` cycles them.
+const (
+	ModeOriginal Mode = iota
+	ModeTranslated
+	ModeBoth
+)
+
+func (m Mode) String() string {
+	switch m {
+	case ModeTranslated:
+		return "translated"
+	case ModeBoth:
+		return "both"
+	}
+	return "original"
+}
+
+// next is the mode after m.
+func (m Mode) next() Mode { return (m + 1) % 3 }
+
+// StatusWords says a message's status and moderation in plain words, or "" when it is plainly
+// available and clean.
+func StatusWords(msg *api.Message) string {
+	var parts []string
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		for _, p := range parts {
+			if p == s {
+				return
+			}
+		}
+		parts = append(parts, s)
+	}
+	switch msg.Status {
+	case "", api.StatusAvailable:
+	case api.StatusBlocked:
+		add("blocked")
+	case api.StatusModerated:
+		add("moderated")
+	case api.StatusRejected:
+		add("rejected")
+	case api.StatusPendingTranslation:
+		add("translation pending")
+	case api.StatusInModeration:
+		add("in moderation")
+	default:
+		add(humanWord(string(msg.Status)))
+	}
+	mod := msg.Moderation
+	switch mod.Status {
+	case "", api.ModerationClean, api.ModerationNonModerated:
+	case api.ModerationPending:
+		add("in moderation")
+	case api.ModerationBlocked:
+		add("blocked")
+	case api.ModerationRejected:
+		add("rejected")
+	default:
+		add(humanWord(string(mod.Status)))
+	}
+	out := strings.Join(parts, ", ")
+	if reason := ReasonWords(mod.Reason); reason != "" {
+		if out == "" {
+			out = "moderated"
+		}
+		out += ": " + reason
+	}
+	return out
+}
+
+// ReasonWords explains a moderation reason the API sends in capitals.
+func ReasonWords(reason api.Word) string {
+	switch reason {
+	case "":
+		return ""
+	case "out_of_place_language":
+		return "inappropriate language"
+	case "social_network_link":
+		return "link to a social network"
+	case "link_short_url":
+		return "shortened link"
+	case "automatic_message":
+		return "automatic message"
+	case "personal_data":
+		return "personal data"
+	case "link_mercadopago":
+		return "Mercado Pago link"
+	}
+	return humanWord(string(reason))
+}
+
+// humanWord turns an unknown enumeration word into lower-case words ("SOME_THING" → "some thing").
+func humanWord(w string) string {
+	return strings.ToLower(strings.ReplaceAll(sanitize.Line(w), "_", " "))
+}
+
+// ThreatWarning is the line shown under an attachment flagged by Mercado Libre.
+const ThreatWarning = "⚠ flagged as a potential security threat: do not open it"
+
+// AttachmentLine describes one attachment: original name, type and human size.
+func AttachmentLine(a api.Attachment) string {
+	name := sanitize.Line(a.OriginalFilename)
+	if name == "" {
+		name = sanitize.Line(a.Filename)
+	}
+	if name == "" {
+		name = "(unnamed file)"
+	}
+	typ := sanitize.Line(a.Type)
+	if typ == "" {
+		typ = "unknown type"
+	}
+	return "📎 " + name + " · " + typ + " · " + api.HumanSize(a.Size)
+}
+
+// LocalTime formats an API time (UTC) in the seller's location.
+func LocalTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "date unknown"
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// entry is one row of the conversation: a message from the API or one being sent.
+type entry struct {
+	msg     api.Message
+	seller  bool
+	pending bool   // sending: not confirmed by the API yet
+	localID string // compose's id while pending
+	sent    bool   // confirmed by this session's send
+	isNew   bool   // a buyer message that arrived with a refresh
+
+	// Rendered lines for cacheWidth/cacheMode; nil when stale.
+	cache      []string
+	cacheWidth int
+	cacheMode  Mode
+}
+
+// invalidate drops the rendered lines after the entry changed.
+func (e *entry) invalidate() { e.cache = nil }
+
+// lines renders the entry at width in mode, from the cache when it is fresh.
+func (e *entry) lines(width int, mode Mode, c *common.Common) []string {
+	if e.cache != nil && e.cacheWidth == width && e.cacheMode == mode {
+		return e.cache
+	}
+	e.cache = renderEntry(e, width, mode, c)
+	e.cacheWidth, e.cacheMode = width, mode
+	return e.cache
+}
+
+// renderEntry draws a message: a label line, the text, notes, attachments, and a blank line.
+// Seller messages are indented so the two sides read apart even without colour.
+func renderEntry(e *entry, width int, mode Mode, c *common.Common) []string {
+	st := c.Styles
+	indent := 0
+	if e.seller {
+		indent = min(8, width/5)
+	}
+	inner := max(1, width-indent)
+	pad := strings.Repeat(" ", indent)
+	var out []string
+	emit := func(style lipgloss.Style, text string) {
+		for _, l := range wrap(text, inner) {
+			out = append(out, pad+style.Render(l))
+		}
+	}
+
+	name := sanitize.Line(e.msg.From.Name)
+	var who string
+	nameStyle, textStyle := st.BuyerName, st.Buyer
+	if e.seller {
+		who = "You"
+		nameStyle, textStyle = st.SellerName, st.Seller
+	} else {
+		who = "Buyer"
+	}
+	if name != "" {
+		who += " · " + name
+	}
+	meta := LocalTime(e.msg.Date(), c.Location)
+	var marks []string
+	switch {
+	case e.pending:
+		marks = append(marks, "sending…")
+	case e.sent:
+		marks = append(marks, "sent")
+	}
+	if e.isNew {
+		marks = append(marks, "● new")
+	}
+	if words := StatusWords(&e.msg); words != "" {
+		marks = append(marks, words)
+	}
+	info := meta
+	if len(marks) > 0 {
+		info += " · " + strings.Join(marks, " · ")
+	}
+	if ansi.StringWidth(who)+2+ansi.StringWidth(info) <= inner {
+		out = append(out, pad+nameStyle.Render(who)+st.Subtle.Render("  "+info))
+	} else {
+		out = append(out, pad+nameStyle.Render(truncate(who, inner)))
+		emit(st.Subtle, info)
+	}
+
+	original := RenderLinks(sanitize.String(e.msg.Text))
+	translated := RenderLinks(sanitize.String(e.msg.TextTranslated))
+	switch mode {
+	case ModeOriginal:
+		emit(textStyle, original)
+	case ModeTranslated:
+		if strings.TrimSpace(translated) == "" {
+			emit(textStyle, original)
+			emit(st.Faint, "(no translation)")
+		} else {
+			emit(textStyle, translated)
+		}
+	case ModeBoth:
+		emit(textStyle, original)
+		if strings.TrimSpace(translated) != "" && translated != original {
+			emit(st.Subtle, "↳ "+translated)
+		} else {
+			emit(st.Faint, "↳ (no translation)")
+		}
+	}
+	for _, a := range e.msg.Attachments {
+		emit(st.Subtle, AttachmentLine(a))
+		if a.PotentialSecurityThreat {
+			emit(st.Warning, "  "+ThreatWarning)
+		}
+	}
+	out = append(out, "")
+	return out
+}
+
+// wrap breaks text into lines of at most width cells: words first, long words cut.
+func wrap(text string, width int) []string {
+	if width < 1 {
+		width = 1
+	}
+	text = strings.TrimRight(strings.ReplaceAll(text, "\t", "    "), "\n ")
+	if text == "" {
+		return []string{""}
+	}
+	return strings.Split(ansi.Wrap(text, width, ""), "\n")
+}
+
+// truncate shortens a plain string to width cells with an ellipsis.
+func truncate(s string, width int) string {
+	if width < 1 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}
+
+// fit makes a rendered line exactly width cells wide (cut, then padded) so the view never
+// overflows the area the root gave it.
+func fit(line string, width int) string {
+	if width < 1 {
+		return ""
+	}
+	w := ansi.StringWidth(line)
+	if w > width {
+		line = ansi.Truncate(line, width, "")
+		w = ansi.StringWidth(line)
+	}
+	if w < width {
+		line += strings.Repeat(" ", width-w)
+	}
+	return line
+}
