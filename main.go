@@ -2,11 +2,23 @@
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/cli"
 )
 
 func main() {
-	fmt.Fprintln(os.Stderr, "postsale: not wired yet")
-	os.Exit(1)
+	// A `go install`ed binary knows its module version; a -ldflags build may have set one already.
+	if info, ok := debug.ReadBuildInfo(); ok && api.Version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		api.Version = info.Main.Version
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Run(ctx, os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: os.LookupEnv})
+	stop()
+	os.Exit(code)
 }

@@ -1,0 +1,252 @@
+// Package cli is postsale's command line: the inbox, a scriptable mirror of the post-sale
+// messaging endpoints, the standalone sandbox, version and shell completions. Commands write to
+// the IO they are given and read the environment through a lookup func, so tests run them
+// in-process against an httptest sandbox.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// IO is where a run reads and writes, and how it sees the environment.
+type IO struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	Env config.Env
+	// HTTPClient, when set, replaces the default client (tests, proxies).
+	HTTPClient *http.Client
+}
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// usageError is a mistake in the command line itself (unknown flag, wrong arguments).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// app is one run's state: streams, flags, and what setup built. Nothing is shared between runs.
+type app struct {
+	io IO
+
+	configFile string
+	demo       bool
+	json       bool
+	flagKeys   map[string]*pflag.Flag // setting key → its flag, read only when Changed
+
+	settings *config.Settings
+	client   *api.Client
+	cleanup  []func()
+}
+
+// Run executes postsale with args (without the program name) and returns the exit code. Errors
+// are printed as one line on io.Err: "postsale: <sentence>".
+func Run(ctx context.Context, args []string, streams IO) int {
+	if streams.In == nil {
+		streams.In = os.Stdin
+	}
+	if streams.Out == nil {
+		streams.Out = io.Discard
+	}
+	if streams.Err == nil {
+		streams.Err = io.Discard
+	}
+	if streams.Env == nil {
+		streams.Env = os.LookupEnv
+	}
+	a := &app{io: streams, flagKeys: map[string]*pflag.Flag{}}
+	defer a.close()
+	root := a.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintln(streams.Err, "postsale: "+sanitize.Line(api.Explain(err)))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return ExitUsage
+	}
+	return ExitError
+}
+
+func (a *app) close() {
+	for i := len(a.cleanup) - 1; i >= 0; i-- {
+		a.cleanup[i]()
+	}
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "postsale",
+		Short: "A terminal inbox for Mercado Libre sellers' post-sale messages",
+		Long: `postsale is a terminal inbox in which a Mercado Libre seller reads and answers buyers'
+post-sale messages. Without a command it opens the inbox; the other commands mirror the
+messaging endpoints for scripts (add --json for machine-readable output).
+
+The access token comes from MELI_ACCESS_TOKEN (or access_token in the config file); it is never
+accepted as a flag, so it stays out of shell history and process lists.`,
+		Version:       api.Version,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE:          a.runInbox,
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+	})
+	root.SetVersionTemplate("postsale {{.Version}}\n")
+
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.configFile, "config", "", "config file (default $XDG_CONFIG_HOME/postsale/config.toml)")
+	pf.BoolVar(&a.demo, "demo", false, "use an in-process sandbox with demo data instead of Mercado Libre")
+	pf.BoolVar(&a.json, "json", false, "print machine-readable JSON")
+	a.settingFlag(pf, config.KeyAPIURL, "", "API base URL (default https://api.mercadolibre.com; env MELI_API_URL)")
+	a.settingFlag(pf, config.KeySiteID, "", "seller's site for attachments: MLM, MLB, MCO or MLC (env MELI_SITE_ID)")
+	a.settingFlag(pf, config.KeyDownloadsDir, "", "where attachments are saved (default ~/Downloads)")
+	a.settingFlag(pf, config.KeyAccount, "", "account name to use")
+	f := root.Flags()
+	a.settingFlag(f, config.KeyRefreshInterval, "", "how often the inbox checks for new messages (default 60s, at least 10s)")
+	a.settingFlag(f, config.KeyOpen, "", "how links and attachments open: auto, browser or print")
+	f.Bool(config.FlagName(config.KeyOSC8), false, "make links clickable with OSC 8 (terminals that support it)")
+	a.flagKeys[config.KeyOSC8] = f.Lookup(config.FlagName(config.KeyOSC8))
+
+	root.AddCommand(
+		a.messagesCommand(),
+		a.messageCommand(),
+		a.sendCommand(),
+		a.attachmentCommand(),
+		a.unreadCommand(),
+		a.sandboxCommand(),
+		a.configCommand(),
+		a.versionCommand(),
+	)
+	return root
+}
+
+// settingFlag declares a string flag that overrides a config key when set.
+func (a *app) settingFlag(fs *pflag.FlagSet, key, def, usage string) {
+	name := config.FlagName(key)
+	fs.String(name, def, usage)
+	a.flagKeys[key] = fs.Lookup(name)
+}
+
+// args wraps a cobra.PositionalArgs so its complaint counts as a usage error.
+func args(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, list []string) error {
+		if err := check(cmd, list); err != nil {
+			return &usageError{fmt.Errorf("%s: %w (see %s --help)", cmd.CommandPath(), err, cmd.CommandPath())}
+		}
+		return nil
+	}
+}
+
+// loadSettings reads config file, environment and the flags the user set.
+func (a *app) loadSettings() error {
+	if a.settings != nil {
+		return nil
+	}
+	flags := map[string]string{}
+	for key, fl := range a.flagKeys {
+		if fl != nil && fl.Changed {
+			flags[key] = fl.Value.String()
+		}
+	}
+	s, err := config.Load(config.Options{Env: a.io.Env, File: a.configFile, Flags: flags})
+	if err != nil {
+		return err
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintln(a.io.Err, "postsale: note: "+n)
+	}
+	a.settings = s
+	return nil
+}
+
+// setup loads the settings and builds the API client: against Mercado Libre (or MELI_API_URL),
+// or against an in-process sandbox on a loopback port with --demo.
+func (a *app) setup(ctx context.Context) error {
+	if a.client != nil {
+		return nil
+	}
+	if err := a.loadSettings(); err != nil {
+		return err
+	}
+	opts := []api.Option{api.WithHTTPClient(a.httpClient())}
+	token := api.TokenSource(api.StaticToken(a.settings.AccessToken.Reveal()))
+	baseURL := a.settings.APIURL
+	if a.demo {
+		d, err := startDemo(ctx)
+		if err != nil {
+			return err
+		}
+		a.cleanup = append(a.cleanup, d.close)
+		baseURL, token = d.url, api.StaticToken(d.token)
+	}
+	opts = append(opts, api.WithBaseURL(baseURL))
+	c, err := api.New(token, opts...)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	a.client = c
+	return nil
+}
+
+// httpClient bounds connecting and waiting for headers, not the whole body: a 25 MB download on a
+// slow line must not be cut off.
+func (a *app) httpClient() *http.Client {
+	if a.io.HTTPClient != nil {
+		return a.io.HTTPClient
+	}
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}}
+}
+
+// site picks the site for uploads and downloads: --site, else MELI_SITE_ID or the config file,
+// else the pack's own site from its latest message when the command knows the pack.
+func (a *app) site(ctx context.Context, packID string) (string, error) {
+	if a.settings.SiteID != "" {
+		return a.settings.SiteID, nil
+	}
+	if packID != "" {
+		conv, err := a.client.PackMessages(ctx, packID, api.PageOptions{Limit: 1})
+		if err != nil {
+			return "", fmt.Errorf("find the site of pack %s: %w", packID, err)
+		}
+		for _, m := range conv.Messages {
+			if m.SiteID != "" {
+				return sanitize.Line(m.SiteID), nil
+			}
+		}
+	}
+	return "", api.ValidateSite("")
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// allPageSize is the page --all asks for; bigger pages mean fewer of the 500 requests a minute.
+const allPageSize = 50
+
+// maxAllMessages stops --all on a server that keeps reporting more (a bug there must not loop).
+const maxAllMessages = 100_000
+
+func (a *app) messagesCommand() *cobra.Command {
+	var limit, offset int
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "messages PACK_ID",
+		Short: "List a pack's messages, newest first",
+		Long: `List the messages of a pack (or of an order without a pack), newest first, one page at a
+time with --limit and --offset, or every page with --all. Reading never marks messages as read.`,
+		Example: "  postsale messages 2000001234567890 --limit 10\n  postsale messages 2000001234567890 --all --json > pack.json",
+		Args:    args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, list []string) error {
+			if all && (cmd.Flags().Changed("limit") || cmd.Flags().Changed("offset")) {
+				return &usageError{fmt.Errorf("--all reads every page: drop --limit and --offset (see %s --help)", cmd.CommandPath())}
+			}
+			if err := a.setup(cmd.Context()); err != nil {
+				return err
+			}
+			packID := list[0]
+			var conv *api.Conversation
+			var err error
+			if all {
+				conv, err = a.allMessages(cmd, packID)
+			} else {
+				conv, err = a.client.PackMessages(cmd.Context(), packID, api.PageOptions{Limit: limit, Offset: offset})
+			}
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return writeJSON(a.io.Out, conv)
+			}
+			printConversationHeader(a.io.Out, packID, conv)
+			for i := range conv.Messages {
+				fmt.Fprintln(a.io.Out)
+				printMessage(a.io.Out, &conv.Messages[i])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&limit, "limit", 10, "messages per page")
+	cmd.Flags().IntVar(&offset, "offset", 0, "messages to skip from the newest")
+	cmd.Flags().BoolVar(&all, "all", false, "page through the whole conversation")
+	return cmd
+}
+
+// allMessages pages through a conversation until the API's total is reached or a page is empty.
+func (a *app) allMessages(cmd *cobra.Command, packID string) (*api.Conversation, error) {
+	out := &api.Conversation{Messages: []api.Message{}}
+	seen := map[string]bool{}
+	for offset := 0; offset < maxAllMessages; {
+		page, err := a.client.PackMessages(cmd.Context(), packID, api.PageOptions{Limit: allPageSize, Offset: offset})
+		if err != nil {
+			return nil, fmt.Errorf("pack %s at offset %d: %w", packID, offset, err)
+		}
+		if out.ConversationStatus == nil {
+			out.ConversationStatus = page.ConversationStatus
+		}
+		// A message arriving while paging shifts offsets by one: skip what was already read.
+		for _, m := range page.Messages {
+			if !seen[m.ID] {
+				seen[m.ID] = true
+				out.Messages = append(out.Messages, m)
+			}
+		}
+		offset += len(page.Messages)
+		total := offset
+		if page.Paging != nil {
+			total = page.Paging.Total
+		}
+		if len(page.Messages) == 0 || offset >= total {
+			out.Paging = &api.Paging{Limit: len(out.Messages), Offset: 0, Total: max(total, len(out.Messages))}
+			return out, nil
+		}
+	}
+	return nil, fmt.Errorf("pack %s: more than %d messages, stopped", packID, maxAllMessages)
+}
+
+func (a *app) messageCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "message MESSAGE_ID",
+		Short:   "Show one message",
+		Example: "  postsale message 0123456789abcdef0123456789abcdef",
+		Args:    args(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, list []string) error {
+			if err := a.setup(cmd.Context()); err != nil {
+				return err
+			}
+			m, err := a.client.Message(cmd.Context(), list[0])
+			if err != nil {
+				return err
+			}
+			if a.json {
+				return writeJSON(a.io.Out, m)
+			}
+			if p := m.PackID(); p != "" {
+				fmt.Fprintf(a.io.Out, "Pack %s\n", sanitize.Line(p))
+			}
+			printMessage(a.io.Out, m)
+			return nil
+		},
+	}
+}
+
+func (a *app) unreadCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "unread",
+		Short:   "List the conversations with unread buyer messages",
+		Example: "  postsale unread\n  postsale unread --json",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.setup(cmd.Context()); err != nil {
+				return err
+			}
+			u, err := a.client.UnreadPacks(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if a.json {
+				if u.Results == nil {
+					u.Results = []api.UnreadPack{}
+				}
+				return writeJSON(a.io.Out, u)
+			}
+			if len(u.Results) == 0 {
+				fmt.Fprintln(a.io.Out, "No unread messages.")
+				return nil
+			}
+			total := 0
+			for _, r := range u.Results {
+				total += r.Count
+				id := r.PackID()
+				if id == "" {
+					id = r.Resource
+				}
+				fmt.Fprintf(a.io.Out, "pack %s\t%d unread\n", sanitize.Line(id), r.Count)
+			}
+			fmt.Fprintf(a.io.Out, "%d unread in %d conversations.\n", total, len(u.Results))
+			return nil
+		},
+	}
+}

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// writeJSON re-encodes decoded API data, indented. encoding/json escapes control characters, so
+// a buyer's escape sequence stays text ("\u001b") here too.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // keep <a href="..."> readable; it is data, not markup, in a terminal
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// printConversationHeader describes a page: which pack, whether it is blocked, which window.
+func printConversationHeader(w io.Writer, packID string, conv *api.Conversation) {
+	fmt.Fprintf(w, "Pack %s", sanitize.Line(packID))
+	if cs := conv.ConversationStatus; cs != nil {
+		if cs.Blocked() {
+			fmt.Fprintf(w, " · blocked: %s", sanitize.Line(common.BlockedReason(string(cs.Substatus))))
+		} else if cs.Status != "" {
+			fmt.Fprintf(w, " · %s", sanitize.Line(string(cs.Status)))
+		}
+	}
+	fmt.Fprintln(w)
+	if p := conv.Paging; p != nil {
+		switch {
+		case len(conv.Messages) == 0:
+			fmt.Fprintf(w, "No messages at offset %d (%d in total).\n", p.Offset, p.Total)
+		default:
+			fmt.Fprintf(w, "Messages %d–%d of %d, newest first.\n", p.Offset+1, p.Offset+len(conv.Messages), p.Total)
+		}
+	}
+}
+
+// sellerOf is the seller's user id, from the message's "sellers" resource.
+func sellerOf(m *api.Message) string {
+	for _, r := range m.Resources {
+		if r.Name == api.ResourceSellers {
+			return string(r.ID)
+		}
+	}
+	return ""
+}
+
+// printMessage writes one message for people: every API string through the sanitiser.
+func printMessage(w io.Writer, m *api.Message) {
+	who := "Buyer"
+	if s := sellerOf(m); s != "" && string(m.From.UserID) == s {
+		who = "You"
+	}
+	name := sanitize.Line(m.From.Name)
+	if name == "" {
+		name = sanitize.Line(string(m.From.UserID))
+	}
+	fmt.Fprintf(w, "── %s · %s", who, name)
+	if d := m.Date(); !d.IsZero() {
+		fmt.Fprintf(w, " · %s", d.In(time.Local).Format("2006-01-02 15:04 MST"))
+	}
+	if state := messageState(m); state != "" {
+		fmt.Fprintf(w, " · %s", state)
+	}
+	if m.Unread() && who == "Buyer" {
+		fmt.Fprint(w, " · unread")
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "   id %s", sanitize.Line(m.ID))
+	if m.SiteID != "" {
+		fmt.Fprintf(w, " · site %s", sanitize.Line(m.SiteID))
+	}
+	fmt.Fprintln(w)
+	writeIndented(w, "   ", sanitize.String(m.Text))
+	if tr := sanitize.String(m.TextTranslated); strings.TrimSpace(tr) != "" && tr != sanitize.String(m.Text) {
+		fmt.Fprintln(w, "   translated:")
+		writeIndented(w, "   ", tr)
+	}
+	for _, att := range m.Attachments {
+		name := sanitize.Line(att.OriginalFilename)
+		if name == "" {
+			name = sanitize.Line(att.Filename)
+		}
+		fmt.Fprintf(w, "   attachment: %s (%s, %s) id %s", name, sanitize.Line(att.Type), api.HumanSize(att.Size), sanitize.Line(att.Filename))
+		if att.PotentialSecurityThreat {
+			fmt.Fprint(w, " ⚠ flagged as a potential security threat")
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// messageState says in words what is unusual about a message's status or moderation.
+func messageState(m *api.Message) string {
+	var parts []string
+	if m.Status != "" && m.Status != api.StatusAvailable {
+		parts = append(parts, strings.ReplaceAll(sanitize.Line(string(m.Status)), "_", " "))
+	}
+	switch m.Moderation.Status {
+	case "", api.ModerationClean, api.ModerationNonModerated:
+	default:
+		s := strings.ReplaceAll(sanitize.Line(string(m.Moderation.Status)), "_", " ")
+		if m.Moderation.Reason != "" {
+			s += ": " + strings.ReplaceAll(sanitize.Line(string(m.Moderation.Reason)), "_", " ")
+		}
+		parts = append(parts, "moderation "+s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeIndented(w io.Writer, indent, text string) {
+	if text == "" {
+		return
+	}
+	for _, line := range strings.Split(text, "\n") {
+		fmt.Fprintln(w, indent+line)
+	}
+}

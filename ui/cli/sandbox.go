@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/postsale/postsale/api/sandbox"
+)
+
+// served is a sandbox listening on a real socket.
+type served struct {
+	url      string
+	token    string
+	seller   string
+	srv      *http.Server
+	serveErr chan error
+}
+
+// serveSandbox starts the embedded sandbox on addr ("127.0.0.1:0" picks a free port).
+func serveSandbox(addr string, opts ...sandbox.Option) (*served, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("start the sandbox on %s: %w", addr, err)
+	}
+	sb := sandbox.New(opts...)
+	s := &served{
+		url:      "http://" + ln.Addr().String(),
+		token:    sb.Token(),
+		seller:   sb.SellerID(),
+		srv:      &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second},
+		serveErr: make(chan error, 1),
+	}
+	go func() { s.serveErr <- s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// close stops the server, giving in-flight requests a moment to finish.
+func (s *served) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = s.srv.Shutdown(ctx)
+}
+
+// startDemo is --demo: the sandbox on a loopback port, for this process only.
+func startDemo(context.Context) (*served, error) {
+	return serveSandbox("127.0.0.1:0")
+}
+
+func (a *app) sandboxCommand() *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Serve the embedded sandbox API standalone, for curl and other tools",
+		Long: `Serve postsale's embedded sandbox: the marketplace post-sale messaging endpoints with demo
+data, enforcing the same contract as Mercado Libre. It prints the base URL and the token it
+accepts (a fake token made up by the sandbox, safe to share) so curl examples work against it.
+Everything is kept in memory and lost when it stops (Ctrl+C).`,
+		Example: "  postsale sandbox --addr 127.0.0.1:8080",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := serveSandbox(addr)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			a.printSandboxBanner(s)
+			select {
+			case <-cmd.Context().Done():
+				fmt.Fprintln(a.io.Err, "postsale: sandbox stopped")
+				return nil
+			case err := <-s.serveErr:
+				if errors.Is(err, http.ErrServerClosed) {
+					return nil
+				}
+				return fmt.Errorf("sandbox: %w", err)
+			}
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	return cmd
+}
+
+func (a *app) printSandboxBanner(s *served) {
+	w := a.io.Out
+	fmt.Fprintf(w, "postsale sandbox listening on %s\n", s.url)
+	fmt.Fprintf(w, "Token (the sandbox's own fake token, not a Mercado Libre one): %s\n", s.token)
+	fmt.Fprintf(w, "Demo seller id: %s\n\n", s.seller)
+	fmt.Fprintf(w, "Use it from postsale:\n  MELI_API_URL=%s MELI_ACCESS_TOKEN=%s postsale unread\n\n", s.url, s.token)
+	fmt.Fprintf(w, "Or with curl:\n  export ACCESS_TOKEN=%s\n", s.token)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" '%s/marketplace/messages/unread?role=seller&tag=post_sale'\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" '%s/marketplace/messages/packs/$PACK_ID?limit=2&offset=1'\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" '%s/marketplace/messages/$MESSAGE_ID'\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' '%s/marketplace/messages/attachments?site_id=MLM'\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"text\":\"Hello\",\"text_translated\":\"\"}' '%s/marketplace/messages/packs/$PACK_ID'\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -o file '%s/marketplace/messages/attachments/$ATTACHMENT_ID?tag=post_sale&site_id=MLM'\n", s.url)
+	fmt.Fprintf(w, "\nPress Ctrl+C to stop.\n")
+}
