@@ -1,0 +1,84 @@
+package secrets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/postsale/postsale/api/oauth"
+)
+
+// tokenKey and clientSecretKey name an account's entries in the Vault.
+func tokenKey(account string) string        { return account + ".token" }
+func clientSecretKey(account string) string { return account + ".client-secret" }
+
+// TokenStore is one account's token pair in a Vault; it implements oauth.Store.
+type TokenStore struct {
+	Vault   *Vault
+	Account string
+}
+
+var _ oauth.Store = TokenStore{}
+
+// Load returns the saved pair, or an error wrapping oauth.ErrNoSession.
+func (s TokenStore) Load(context.Context) (*oauth.Token, error) {
+	if err := ValidName(s.Account); err != nil {
+		return nil, err
+	}
+	b, err := s.Vault.Get(tokenKey(s.Account))
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("account %s: %w: %w", s.Account, oauth.ErrNoSession, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, err := oauth.DecodeToken(b)
+	if err != nil {
+		return nil, fmt.Errorf("account %s: %w", s.Account, err)
+	}
+	return t, nil
+}
+
+// Save replaces the saved pair atomically.
+func (s TokenStore) Save(_ context.Context, t *oauth.Token) error {
+	if err := ValidName(s.Account); err != nil {
+		return err
+	}
+	b, err := oauth.EncodeToken(t)
+	if err != nil {
+		return err
+	}
+	if err := s.Vault.Set(tokenKey(s.Account), b); err != nil {
+		return fmt.Errorf("save the session of %s: %w", s.Account, err)
+	}
+	return nil
+}
+
+// SaveClientSecret keeps the app's client secret with the account, so refreshing works for
+// months without it in the config file.
+func (v *Vault) SaveClientSecret(account string, secret oauth.Secret) error {
+	if err := ValidName(account); err != nil {
+		return err
+	}
+	return v.Set(clientSecretKey(account), []byte(secret.Reveal()))
+}
+
+// ClientSecret returns the client secret saved with the account.
+func (v *Vault) ClientSecret(account string) (oauth.Secret, error) {
+	if err := ValidName(account); err != nil {
+		return "", err
+	}
+	b, err := v.Get(clientSecretKey(account))
+	if err != nil {
+		return "", err
+	}
+	return oauth.Secret(b), nil
+}
+
+// Forget deletes everything the Vault holds for the account.
+func (v *Vault) Forget(account string) error {
+	if err := ValidName(account); err != nil {
+		return err
+	}
+	return errors.Join(v.Delete(tokenKey(account)), v.Delete(clientSecretKey(account)))
+}
