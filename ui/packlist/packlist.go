@@ -1,0 +1,406 @@
+// Package packlist is the inbox's first screen: one row per conversation, unread first, with
+// conversation headers fetched lazily (bounded) for the rows on screen.
+package packlist
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+type headerState int
+
+const (
+	headerNone headerState = iota
+	headerLoading
+	headerDone
+	headerFailed
+)
+
+// row is one conversation. Every string in it is already sanitised.
+type row struct {
+	PackID    string
+	Unread    int
+	Buyer     string
+	Site      string
+	Last      string // newest message, one line
+	LastMine  bool   // the seller wrote the newest message
+	LastAt    time.Time
+	Blocked   bool
+	Substatus string
+	Empty     bool // the conversation has no messages yet
+	header    headerState
+	stale     bool // header shown but due for a reload (new messages, refresh)
+}
+
+// Model is the pack list.
+type Model struct {
+	c        *common.Common
+	keys     keyMap
+	filter   textinput.Model
+	rows     []*row
+	byID     map[string]*row
+	visible  []*row // rows matching the filter, sorted
+	cursor   int
+	offset   int
+	width    int
+	height   int
+	loading  bool
+	loaded   bool
+	loadErr  string
+	inFlight int
+	// moved is set once the seller moves the cursor: from then on it follows their row as rows
+	// re-sort; before, it stays on the top row.
+	moved bool
+}
+
+var _ common.Component = (*Model)(nil)
+
+// New builds an empty list; Init (or Load) fetches it.
+func New(c *common.Common) *Model {
+	ti := textinput.New()
+	ti.Prompt = "/ "
+	ti.Placeholder = "buyer, pack or text"
+	ti.CharLimit = 100
+	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	m := &Model{c: c, keys: newKeyMap(), filter: ti, byID: map[string]*row{}}
+	m.keys.update(false, false, true)
+	return m
+}
+
+// Init loads the list when the seller is known; otherwise the root calls Load after /users/me.
+func (m *Model) Init() tea.Cmd {
+	if m.c.Seller == "" {
+		return nil
+	}
+	return m.Load()
+}
+
+// Load fetches unread counts and recent packs.
+func (m *Model) Load() tea.Cmd {
+	if m.loading {
+		return nil
+	}
+	m.loading = true
+	return m.loadCmd(true)
+}
+
+// Typing reports whether the filter input has the keys.
+func (m *Model) Typing() bool { return m.filter.Focused() }
+
+// SetSize sets the content area.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = max(width, 0), max(height, 0)
+	m.filter.Width = max(m.width-len(m.filter.Prompt)-1, 1)
+	m.clampScroll()
+}
+
+// Selected returns the pack id under the cursor, or "".
+func (m *Model) Selected() string {
+	if m.cursor < 0 || m.cursor >= len(m.visible) {
+		return ""
+	}
+	return m.visible[m.cursor].PackID
+}
+
+// run wraps an API call in the task pattern with the list as owner.
+func (m *Model) run(label string, fn func(ctx context.Context) (tea.Msg, error)) tea.Cmd {
+	return common.RunTask(m.c.Ctx, m.c.NewTask(Owner, label), fn)
+}
+
+// Update handles keys, task results and refreshes.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case common.TaskFinishedMsg:
+		cmds = append(cmds, m.finished(msg))
+	case common.RefreshMsg:
+		if !m.loading {
+			m.loading = true
+			if msg.Manual {
+				for _, r := range m.rows {
+					if r.header == headerDone || r.header == headerFailed {
+						r.stale = true
+					}
+				}
+			}
+			// A manual refresh re-reads the orders too; the interval only polls unread counts.
+			cmds = append(cmds, m.loadCmd(msg.Manual))
+		}
+	case common.SendDoneMsg:
+		if msg.Err == nil {
+			if r := m.byID[msg.PackID]; r != nil {
+				r.stale = true
+			}
+			if !m.loading {
+				m.loading = true
+				cmds = append(cmds, m.loadCmd(false))
+			}
+		}
+	case tea.KeyMsg:
+		cmds = append(cmds, m.handleKey(msg))
+	default:
+		if m.filter.Focused() {
+			var cmd tea.Cmd
+			m.filter, cmd = m.filter.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
+	cmds = append(cmds, m.fetchHeaders())
+	m.keys.update(m.filter.Focused(), m.filter.Value() != "", len(m.visible) == 0)
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	if m.filter.Focused() {
+		switch {
+		case key.Matches(msg, k.ClearFilter):
+			m.clearFilter()
+			return nil
+		case key.Matches(msg, k.ApplyFilter):
+			m.filter.Blur()
+			return nil
+		}
+		before := m.filter.Value()
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(msg)
+		if m.filter.Value() != before {
+			m.applyFilter("")
+		}
+		return cmd
+	}
+	switch {
+	case key.Matches(msg, k.ClearFilter):
+		m.clearFilter()
+	case key.Matches(msg, k.Filter):
+		return m.filter.Focus()
+	case key.Matches(msg, k.Up):
+		m.move(-1)
+	case key.Matches(msg, k.Down):
+		m.move(1)
+	case key.Matches(msg, k.PageUp):
+		m.move(-m.pageRows())
+	case key.Matches(msg, k.PageDown):
+		m.move(m.pageRows())
+	case key.Matches(msg, k.Top):
+		m.move(-len(m.visible))
+	case key.Matches(msg, k.Bottom):
+		m.move(len(m.visible))
+	case key.Matches(msg, k.Open):
+		if m.cursor < len(m.visible) {
+			r := m.visible[m.cursor]
+			open := common.OpenPackMsg{PackID: r.PackID, Site: r.Site}
+			return func() tea.Msg { return open }
+		}
+	}
+	return nil
+}
+
+func (m *Model) clearFilter() {
+	m.filter.Blur()
+	if m.filter.Value() != "" {
+		keep := m.Selected()
+		m.filter.SetValue("")
+		m.applyFilter(keep)
+	}
+}
+
+func (m *Model) move(delta int) {
+	m.moved = true
+	m.cursor += delta
+	m.clampScroll()
+}
+
+// finished takes the list's own task results; the root has already shown any error.
+func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
+	switch res := msg.Msg.(type) {
+	case packsLoadedMsg:
+		m.loading = false
+		m.loaded = true
+		m.loadErr = ""
+		if msg.Err != nil {
+			m.loadErr = sanitize.Line(api.Explain(msg.Err))
+		}
+		m.merge(res, msg.Err == nil)
+	case headerLoadedMsg:
+		m.inFlight = max(m.inFlight-1, 0)
+		r := m.byID[res.PackID]
+		if r == nil {
+			return nil
+		}
+		if msg.Err != nil || res.Conv == nil {
+			if r.header != headerDone { // keep showing an older header rather than none
+				r.header = headerFailed
+			}
+			return nil
+		}
+		m.setHeader(r, res.Conv)
+		m.applyFilter(m.Selected())
+	}
+	return nil
+}
+
+// merge folds a load into the rows. Unread counts are authoritative only when the unread call
+// succeeded (ok), so a failed poll never wipes the badges.
+func (m *Model) merge(res packsLoadedMsg, ok bool) {
+	for _, p := range res.Packs {
+		id := string(p.ID)
+		if id == "" {
+			continue
+		}
+		r := m.ensure(id)
+		if r.Buyer == "" {
+			r.Buyer = sanitize.Line(p.Buyer.Nickname)
+		}
+		if r.Site == "" {
+			r.Site = sanitize.Line(p.SiteID)
+		}
+		if r.LastAt.IsZero() {
+			r.LastAt = p.DateCreated.Time
+		}
+	}
+	if res.Unread != nil || ok {
+		counts := map[string]int{}
+		for _, u := range res.Unread {
+			if id := u.PackID(); id != "" {
+				counts[id] += u.Count
+			}
+		}
+		for id, n := range counts {
+			r := m.ensure(id)
+			if n != r.Unread && r.header == headerDone {
+				r.stale = true // new messages: the header's last message is out of date
+			}
+			r.Unread = n
+		}
+		for _, r := range m.rows {
+			if _, unread := counts[r.PackID]; !unread {
+				r.Unread = 0
+			}
+		}
+	}
+	m.applyFilter(m.Selected())
+}
+
+func (m *Model) ensure(id string) *row {
+	if r := m.byID[id]; r != nil {
+		return r
+	}
+	r := &row{PackID: id}
+	m.byID[id] = r
+	m.rows = append(m.rows, r)
+	return r
+}
+
+// setHeader fills a row from the conversation's newest message (messages come newest first).
+func (m *Model) setHeader(r *row, conv *api.Conversation) {
+	r.header, r.stale = headerDone, false
+	r.Blocked, r.Substatus = false, ""
+	if cs := conv.ConversationStatus; cs.Blocked() {
+		r.Blocked, r.Substatus = true, string(cs.Substatus)
+	}
+	r.Empty = len(conv.Messages) == 0
+	if r.Empty {
+		r.Last, r.LastMine = "", false
+		return
+	}
+	last := conv.Messages[0]
+	r.LastMine = m.c.Seller != "" && string(last.From.UserID) == m.c.Seller
+	buyer := last.From
+	if r.LastMine {
+		buyer = last.To
+	}
+	if name := sanitize.Line(buyer.Name); name != "" {
+		r.Buyer = name
+	}
+	if site := sanitize.Line(last.SiteID); site != "" {
+		r.Site = site
+	}
+	if at := last.Date(); !at.IsZero() {
+		r.LastAt = at
+	}
+	r.Last = strings.Join(strings.Fields(sanitize.Line(last.Text)), " ")
+}
+
+// applyFilter rebuilds the visible rows (filter + sort) and keeps the cursor on keep if shown.
+func (m *Model) applyFilter(keep string) {
+	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	m.visible = m.visible[:0]
+	for _, r := range m.rows {
+		if q == "" || r.matches(q) {
+			m.visible = append(m.visible, r)
+		}
+	}
+	sort.SliceStable(m.visible, func(i, j int) bool {
+		a, b := m.visible[i], m.visible[j]
+		if (a.Unread > 0) != (b.Unread > 0) {
+			return a.Unread > 0
+		}
+		if !a.LastAt.Equal(b.LastAt) {
+			return a.LastAt.After(b.LastAt)
+		}
+		return a.PackID > b.PackID
+	})
+	if !m.moved {
+		keep = ""
+	}
+	if keep != "" {
+		for i, r := range m.visible {
+			if r.PackID == keep {
+				m.cursor = i
+				break
+			}
+		}
+	}
+	if keep == "" {
+		m.cursor = 0
+	}
+	m.clampScroll()
+}
+
+func (r *row) matches(q string) bool {
+	return strings.Contains(strings.ToLower(r.Buyer), q) ||
+		strings.Contains(r.PackID, q) ||
+		strings.Contains(strings.ToLower(r.Last), q)
+}
+
+// fetchHeaders starts header requests for rows on screen and one screen ahead, at most
+// MaxHeadersInFlight at a time; finished requests call it again through Update.
+func (m *Model) fetchHeaders() tea.Cmd {
+	if m.c.Client == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	end := min(len(m.visible), m.offset+2*max(m.pageRows(), 1))
+	for i := m.offset; i < end && m.inFlight < MaxHeadersInFlight; i++ {
+		r := m.visible[i]
+		if r.header == headerLoading || (r.header != headerNone && !r.stale) {
+			continue
+		}
+		if r.header != headerDone {
+			r.header = headerLoading
+		}
+		r.stale = false
+		m.inFlight++
+		cmds = append(cmds, m.headerCmd(r.PackID))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Fail shows why the list could not load at all (e.g. the account could not be read).
+func (m *Model) Fail(sentence string) {
+	m.loading, m.loaded = false, true
+	m.loadErr = sanitize.Line(sentence)
+}

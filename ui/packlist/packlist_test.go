@@ -1,0 +1,322 @@
+package packlist
+
+import (
+	"context"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/common"
+)
+
+var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+
+type harness struct {
+	sb *sandbox.Server
+	c  *common.Common
+	m  *Model
+	// maxHeaders is the most header requests seen in flight at once.
+	maxHeaders int
+	open       int
+}
+
+func newHarness(t *testing.T, width, height int) *harness {
+	t.Helper()
+	sb := sandbox.New(sandbox.WithClock(func() time.Time { return testNow }))
+	ts := httptest.NewServer(sb)
+	t.Cleanup(ts.Close)
+	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	c := common.New(context.Background(), client, r)
+	c.Now = func() time.Time { return testNow }
+	c.Location = time.UTC
+	c.Seller = sb.SellerID()
+	m := New(c)
+	m.SetSize(width, height)
+	return &harness{sb: sb, c: c, m: m}
+}
+
+// drain runs cmd and every command it leads to, feeding results back into the model the way
+// Bubble Tea would (sequentially), and returns the messages meant for someone else.
+func (h *harness) drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
+	t.Helper()
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 10000 {
+			t.Fatal("commands never settle")
+		}
+		next := queue[0]
+		queue = queue[1:]
+		if next == nil {
+			continue
+		}
+		switch msg := next().(type) {
+		case nil:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case common.TaskStartedMsg:
+			if strings.HasPrefix(msg.Task.Label, "Loading conversation ") {
+				h.open++
+				h.maxHeaders = max(h.maxHeaders, h.open)
+			}
+		case common.TaskFinishedMsg:
+			if _, ok := msg.Msg.(headerLoadedMsg); ok {
+				h.open--
+			}
+			_, c := h.m.Update(msg)
+			queue = append(queue, c)
+		default:
+			out = append(out, msg)
+		}
+	}
+	return out
+}
+
+func (h *harness) key(t *testing.T, k string) []tea.Msg {
+	t.Helper()
+	var msg tea.KeyMsg
+	switch k {
+	case "enter":
+		msg = tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		msg = tea.KeyMsg{Type: tea.KeyEsc}
+	case "down":
+		msg = tea.KeyMsg{Type: tea.KeyDown}
+	default:
+		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	}
+	_, cmd := h.m.Update(msg)
+	return h.drain(t, cmd)
+}
+
+func (h *harness) countRequests(method, pathPrefix string) int {
+	n := 0
+	for _, r := range h.sb.Requests() {
+		if r.Method == method && strings.HasPrefix(r.Path, pathPrefix) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestLoadSortsUnreadFirstThenNewest(t *testing.T) {
+	h := newHarness(t, 100, 200) // tall: every row is visible, so every header loads
+	h.drain(t, h.m.Init())
+	if len(h.m.visible) < 15 {
+		t.Fatalf("got %d rows, want the demo's 15+", len(h.m.visible))
+	}
+	seenRead := false
+	for i, r := range h.m.visible {
+		if r.header != headerDone {
+			t.Errorf("row %s header state %v, want loaded", r.PackID, r.header)
+		}
+		if r.Unread == 0 {
+			seenRead = true
+		} else if seenRead {
+			t.Errorf("unread row %s (%d) after a read row", r.PackID, i)
+		}
+		if i > 0 {
+			prev := h.m.visible[i-1]
+			if (prev.Unread > 0) == (r.Unread > 0) && r.LastAt.After(prev.LastAt) {
+				t.Errorf("row %s (%v) is newer than the row above it %s (%v)", r.PackID, r.LastAt, prev.PackID, prev.LastAt)
+			}
+		}
+	}
+	if !seenRead || h.m.visible[0].Unread == 0 {
+		t.Fatalf("want unread and read rows, unread on top")
+	}
+	if h.maxHeaders > MaxHeadersInFlight || h.maxHeaders == 0 {
+		t.Errorf("max header requests in flight = %d, want 1..%d", h.maxHeaders, MaxHeadersInFlight)
+	}
+	for _, r := range h.sb.Requests() {
+		if strings.HasPrefix(r.Path, "/marketplace/orders/search") && !strings.Contains(r.RawQuery, "sort=date_desc") {
+			t.Errorf("order search without date_desc: %s", r.RawQuery)
+		}
+	}
+}
+
+func TestHeadersOnlyForVisibleRowsAndOneScreenAhead(t *testing.T) {
+	h := newHarness(t, 80, 9) // title + 4 rows of 2 lines
+	h.drain(t, h.m.Init())
+	page := h.m.pageRows()
+	if page != 4 {
+		t.Fatalf("pageRows = %d, want 4", page)
+	}
+	got := h.countRequests("GET", "/marketplace/messages/packs/")
+	// Rows re-sort as their headers arrive, so a few more than two screens may be asked for,
+	// but never the whole list.
+	if got < 2*page || got >= len(h.m.rows) {
+		t.Errorf("header requests after load = %d, want at least %d and fewer than all %d rows", got, 2*page, len(h.m.rows))
+	}
+	// Scrolling down past the prefetched rows asks for the next ones, not all of them.
+	for range 2 * page {
+		h.key(t, "j")
+	}
+	after := h.countRequests("GET", "/marketplace/messages/packs/")
+	if after <= got {
+		t.Errorf("header requests after scrolling = %d, want more than %d", after, got)
+	}
+}
+
+func TestFilterAndEmptyStates(t *testing.T) {
+	h := newHarness(t, 100, 200)
+	h.drain(t, h.m.Init())
+	total := len(h.m.visible)
+
+	h.key(t, "/")
+	if !h.m.Typing() {
+		t.Fatal("/ did not focus the filter")
+	}
+	for _, r := range "田中" {
+		h.key(t, string(r))
+	}
+	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004811223344" {
+		t.Fatalf("filter by a non-Latin buyer name: %d rows", len(h.m.visible))
+	}
+	h.key(t, "esc")
+	if h.m.Typing() || h.m.filter.Value() != "" || len(h.m.visible) != total {
+		t.Fatalf("esc did not clear the filter: typing=%v value=%q rows=%d/%d", h.m.Typing(), h.m.filter.Value(), len(h.m.visible), total)
+	}
+
+	// By pack id.
+	h.key(t, "/")
+	for _, r := range "4587654321" {
+		h.key(t, string(r))
+	}
+	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004587654321" {
+		t.Fatalf("filter by pack id: got %d rows", len(h.m.visible))
+	}
+	h.key(t, "enter") // keeps the filter, leaves the input
+	if h.m.Typing() || len(h.m.visible) != 1 {
+		t.Fatalf("enter should keep the filter and blur: typing=%v rows=%d", h.m.Typing(), len(h.m.visible))
+	}
+	out := h.key(t, "enter")
+	if len(out) != 1 || out[0] != (common.OpenPackMsg{PackID: "2000004587654321", Site: "MLB"}) {
+		t.Fatalf("enter on the row yielded %#v, want OpenPackMsg for 2000004587654321", out)
+	}
+	h.key(t, "esc")
+
+	// By buyer name, case-insensitively, and by message text.
+	h.key(t, "/")
+	for _, r := range "joão" {
+		h.key(t, string(r))
+	}
+	if len(h.m.visible) != 1 || h.m.visible[0].Buyer != "João Silva" {
+		t.Fatalf("filter by buyer: %d rows", len(h.m.visible))
+	}
+	h.key(t, "esc")
+	h.key(t, "/")
+	for _, r := range "viernes" {
+		h.key(t, string(r))
+	}
+	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004512345671" {
+		t.Fatalf("filter by text: %d rows", len(h.m.visible))
+	}
+
+	// No match says how to get out.
+	h.key(t, "z")
+	view := h.m.View()
+	if !strings.Contains(view, `No match for "viernesz" — esc clears the filter`) {
+		t.Fatalf("no-match empty state missing:\n%s", view)
+	}
+	h.key(t, "esc")
+	if strings.Contains(h.m.View(), "No match") {
+		t.Fatal("esc left the no-match state")
+	}
+}
+
+func TestEmptyListSaysWhatToDo(t *testing.T) {
+	h := newHarness(t, 100, 10)
+	h.m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: Owner}, Msg: packsLoadedMsg{Full: true, Unread: []api.UnreadPack{}}})
+	if v := h.m.View(); !strings.Contains(v, "No conversations yet — buyers' messages appear here") {
+		t.Fatalf("empty state missing:\n%s", v)
+	}
+	// Keys on an empty list are harmless and help does not offer them.
+	h.key(t, "j")
+	h.key(t, "enter")
+	if h.m.keys.Open.Enabled() || h.m.keys.Down.Enabled() {
+		t.Error("open/down enabled on an empty list")
+	}
+}
+
+func TestBlockedRowShowsReasonAndHostileTextIsInert(t *testing.T) {
+	h := newHarness(t, 120, 200)
+	h.drain(t, h.m.Init())
+	view := h.m.View()
+	for _, want := range []string{
+		"⊘ blocked",
+		common.BlockedReason("blocked_by_buyer"),
+		common.BlockedReason("blocked_by_mediation"),
+		"田中 ゆき 🌸",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if strings.ContainsAny(view, "\x1b\x9b\x07") {
+		t.Errorf("control bytes reached the view: %q", view)
+	}
+}
+
+func TestRefreshPollsUnreadOnlyAndNeverMarksRead(t *testing.T) {
+	h := newHarness(t, 100, 200)
+	h.drain(t, h.m.Init())
+	before := map[string]int{}
+	for _, r := range h.m.rows {
+		before[r.PackID] = r.Unread
+	}
+	orders := h.countRequests("GET", "/marketplace/orders/search")
+	_, cmd := h.m.Update(common.RefreshMsg{})
+	h.drain(t, cmd)
+	if got := h.countRequests("GET", "/marketplace/orders/search"); got != orders {
+		t.Errorf("interval refresh searched orders again (%d → %d)", orders, got)
+	}
+	for _, r := range h.m.rows {
+		if r.Unread != before[r.PackID] {
+			t.Errorf("pack %s unread %d → %d after reading its header", r.PackID, before[r.PackID], r.Unread)
+		}
+	}
+	_, cmd = h.m.Update(common.RefreshMsg{Manual: true})
+	h.drain(t, cmd)
+	if got := h.countRequests("GET", "/marketplace/orders/search"); got <= orders {
+		t.Errorf("manual refresh did not reload orders")
+	}
+}
+
+func TestViewFitsAnySize(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.drain(t, h.m.Init())
+	for _, size := range [][2]int{{1, 1}, {2, 3}, {10, 2}, {60, 20}, {80, 24}, {100, 30}, {0, 0}} {
+		h.m.SetSize(size[0], size[1])
+		v := h.m.View()
+		if size[0] == 0 {
+			if v != "" {
+				t.Errorf("0×0 view = %q", v)
+			}
+			continue
+		}
+		lines := strings.Split(v, "\n")
+		if len(lines) != size[1] {
+			t.Errorf("%v: %d lines", size, len(lines))
+		}
+		for i, l := range lines {
+			if w := ansi.StringWidth(l); w != size[0] {
+				t.Errorf("%v: line %d is %d cells wide: %q", size, i, w, l)
+			}
+		}
+	}
+}

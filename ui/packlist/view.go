@@ -1,0 +1,155 @@
+package packlist
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/ui/common"
+)
+
+const (
+	rowLines = 2 // a row is its header line plus its last-message line
+	ageWidth = 4
+	indent   = "      " // under the badge: gutter (2) + badge (3) + space
+)
+
+// pageRows is how many rows fit under the title line.
+func (m *Model) pageRows() int {
+	return max((m.height-1)/rowLines, 0)
+}
+
+func (m *Model) clampScroll() {
+	m.cursor = max(min(m.cursor, len(m.visible)-1), 0)
+	page := max(m.pageRows(), 1)
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+page {
+		m.offset = m.cursor - page + 1
+	}
+	m.offset = max(min(m.offset, len(m.visible)-page), 0)
+}
+
+// View renders exactly height lines of at most width cells.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.titleLine())
+	switch {
+	case len(m.visible) > 0:
+		for i := m.offset; i < len(m.visible) && len(lines)+rowLines <= m.height; i++ {
+			lines = append(lines, m.rowLines(m.visible[i], i == m.cursor)...)
+		}
+	default:
+		lines = append(lines, "", "  "+m.emptyText())
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, m.width)
+	}
+	for len(lines) < m.height {
+		lines = append(lines, strings.Repeat(" ", m.width))
+	}
+	return strings.Join(lines[:m.height], "\n")
+}
+
+func (m *Model) emptyText() string {
+	st := m.c.Styles
+	switch {
+	case m.filter.Value() != "":
+		return st.Subtle.Render(fmt.Sprintf("No match for %q — esc clears the filter", m.filter.Value()))
+	case m.loadErr != "" && len(m.rows) == 0:
+		return st.Error.Render("Could not load conversations: "+m.loadErr) + st.Subtle.Render(" — R retries")
+	case !m.loaded:
+		return st.Subtle.Render("Loading conversations…")
+	default:
+		return st.Subtle.Render("No conversations yet — buyers' messages appear here")
+	}
+}
+
+func (m *Model) titleLine() string {
+	st := m.c.Styles
+	if m.filter.Focused() || m.filter.Value() != "" {
+		count := st.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.visible), len(m.rows)))
+		return m.filter.View() + count
+	}
+	unread := 0
+	for _, r := range m.rows {
+		if r.Unread > 0 {
+			unread++
+		}
+	}
+	title := st.Title.Render("Conversations")
+	info := fmt.Sprintf("  %d", len(m.rows))
+	if unread > 0 {
+		info += fmt.Sprintf(" · %d unread", unread)
+	}
+	return title + st.Subtle.Render(info)
+}
+
+// rowLines renders one conversation as two lines.
+func (m *Model) rowLines(r *row, selected bool) []string {
+	st := m.c.Styles
+	gutter, buyerStyle := "  ", st.BuyerName
+	if selected {
+		gutter, buyerStyle = st.Selected.Render("▸ "), st.Selected
+	}
+	badge := "   "
+	if r.Unread > 0 {
+		n := strconv.Itoa(r.Unread)
+		if r.Unread > 99 {
+			n = "99+"
+		}
+		badge = st.Badge.Render(fmt.Sprintf("%3s", n))
+	}
+	buyer := r.Buyer
+	if buyer == "" {
+		buyer = "Buyer"
+	}
+	meta := "#" + r.PackID
+	if r.Site != "" {
+		meta += " · " + r.Site
+	}
+	head := gutter + badge + " " + buyerStyle.Render(buyer) + "  " + st.Subtle.Render(meta)
+	if r.Blocked {
+		head += "  " + st.Warning.Render("⊘ blocked")
+	}
+	age := fmt.Sprintf("%*s", ageWidth, common.Age(m.c.Now(), r.LastAt))
+	headW := max(m.width-ageWidth-1, 0)
+	line1 := fit(head, headW) + " " + st.Subtle.Render(age)
+
+	var body string
+	switch {
+	case r.header == headerNone || r.header == headerLoading:
+		body = st.Faint.Render("loading…")
+	case r.header == headerFailed:
+		body = st.Faint.Render("could not load this conversation — R retries")
+	case r.Empty:
+		body = st.Faint.Render("no messages yet")
+	default:
+		body = r.Last
+		if r.LastMine {
+			body = st.Subtle.Render("You: ") + body
+		}
+	}
+	if r.Blocked {
+		body = st.Warning.Render(common.BlockedReason(r.Substatus)) + st.Subtle.Render(" · ") + body
+	}
+	return []string{line1, indent + body}
+}
+
+// fit truncates s to width display cells and pads it with spaces to exactly width.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	s = ansi.Truncate(s, width, "…")
+	if w := ansi.StringWidth(s); w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
