@@ -1,0 +1,581 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+)
+
+// Demo packs the tests rely on (assets/demo/demo.json).
+const (
+	packActive  = "2000004512345671" // MLM, 4 messages, buyer unread
+	packHostile = "2000004900001111" // MLB, a buyer message full of escape sequences
+	packLong    = "2000004777000111" // MLC, 300+ generated messages
+	packBlocked = "2000003999887766" // MLM, blocked_by_time
+)
+
+// harness runs postsale in-process against a sandbox behind httptest.
+type harness struct {
+	t   *testing.T
+	sb  *sandbox.Server
+	ts  *httptest.Server
+	dir string
+	env map[string]string
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	sb := sandbox.New()
+	ts := httptest.NewServer(sb)
+	t.Cleanup(ts.Close)
+	dir := t.TempDir()
+	return &harness{t: t, sb: sb, ts: ts, dir: dir, env: map[string]string{
+		"HOME":              dir,
+		"XDG_CONFIG_HOME":   filepath.Join(dir, "config"),
+		"XDG_STATE_HOME":    filepath.Join(dir, "state"),
+		"XDG_CACHE_HOME":    filepath.Join(dir, "cache"),
+		"MELI_API_URL":      ts.URL,
+		"MELI_ACCESS_TOKEN": sb.Token(),
+	}}
+}
+
+func (h *harness) lookup(k string) (string, bool) { v, ok := h.env[k]; return v, ok }
+
+func (h *harness) run(args ...string) (stdout, stderr string, code int) {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, IO{In: strings.NewReader(""), Out: &out, Err: &errb, Env: h.lookup})
+	return out.String(), errb.String(), code
+}
+
+// mustRun fails the test unless the command succeeds with nothing on stderr.
+func (h *harness) mustRun(args ...string) string {
+	h.t.Helper()
+	out, errs, code := h.run(args...)
+	if code != ExitOK || errs != "" {
+		h.t.Fatalf("postsale %s: exit %d, stderr %q", strings.Join(args, " "), code, errs)
+	}
+	return out
+}
+
+// oneLine asserts stderr is exactly one "postsale: ..." line and returns it without the newline.
+func oneLine(t *testing.T, stderr string) string {
+	t.Helper()
+	if !strings.HasPrefix(stderr, "postsale: ") || !strings.HasSuffix(stderr, "\n") || strings.Count(stderr, "\n") != 1 {
+		t.Fatalf("stderr is not one postsale line: %q", stderr)
+	}
+	return strings.TrimSuffix(stderr, "\n")
+}
+
+func (h *harness) client() *api.Client {
+	h.t.Helper()
+	c, err := api.New(api.StaticToken(h.sb.Token()), api.WithBaseURL(h.ts.URL))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return c
+}
+
+func TestMessagesHuman(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("messages", packActive, "--limit", "3", "--offset", "1")
+	for _, want := range []string{
+		"Pack " + packActive + " · active\n",
+		"Messages 2–4 of 4, newest first.\n",
+		"── Buyer · Ana Lucía Pérez",
+		"── You · ",
+		"   translated:\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "── "); n != 3 {
+		t.Errorf("%d messages printed, want 3:\n%s", n, out)
+	}
+	reqs := h.sb.Requests()
+	last := reqs[len(reqs)-1]
+	q, _ := url.ParseQuery(last.RawQuery)
+	if last.Method != http.MethodGet || last.Path != "/marketplace/messages/packs/"+packActive || q.Get("limit") != "3" || q.Get("offset") != "1" {
+		t.Errorf("request = %s %s?%s", last.Method, last.Path, last.RawQuery)
+	}
+	if got := last.Header.Get("Authorization"); got != "Bearer "+h.sb.Token() {
+		t.Errorf("Authorization = %q", got)
+	}
+}
+
+func TestMessagesJSONIsTheDecodedData(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("messages", packActive, "--limit", "2", "--json")
+	var got api.Conversation
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	want, err := h.client().PackMessages(context.Background(), packActive, api.PageOptions{Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, want) {
+		t.Fatalf("JSON output decodes to\n%+v\nwant\n%+v", got, *want)
+	}
+	if len(got.Messages) != 2 || got.Paging == nil || got.Paging.Total != 4 {
+		t.Fatalf("unexpected page: %+v", got.Paging)
+	}
+}
+
+func TestMessagesAllPagesThroughEverything(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("messages", packLong, "--all", "--json")
+	var got api.Conversation
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	first, err := h.client().PackMessages(context.Background(), packLong, api.PageOptions{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := first.Paging.Total
+	if total < 300 || len(got.Messages) != total || got.Paging.Total != total {
+		t.Fatalf("--all returned %d messages (paging %+v), the pack has %d", len(got.Messages), got.Paging, total)
+	}
+	seen := map[string]bool{}
+	for _, m := range got.Messages {
+		if seen[m.ID] {
+			t.Fatalf("message %s twice", m.ID)
+		}
+		seen[m.ID] = true
+	}
+	if got.Messages[0].ID != first.Messages[0].ID {
+		t.Fatalf("first message %s, want the newest %s", got.Messages[0].ID, first.Messages[0].ID)
+	}
+	pages := 0
+	for _, r := range h.sb.Requests() {
+		if r.Path == "/marketplace/messages/packs/"+packLong {
+			pages++
+		}
+	}
+	if want := (total+allPageSize-1)/allPageSize + 1; pages != want { // +1: the reference call above
+		t.Fatalf("%d page requests, want %d", pages, want)
+	}
+	if _, errs, code := h.run("messages", packLong, "--all", "--limit", "5"); code != ExitUsage || !strings.Contains(oneLine(t, errs), "--all reads every page") {
+		t.Fatalf("--all with --limit: exit %d, %q", code, errs)
+	}
+}
+
+func TestHumanOutputHasNoEscapeSequences(t *testing.T) {
+	h := newHarness(t)
+	conv, err := h.client().PackMessages(context.Background(), packHostile, api.PageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hostile *api.Message
+	for i := range conv.Messages {
+		if strings.Contains(conv.Messages[i].Text, "\x1b") {
+			hostile = &conv.Messages[i]
+		}
+	}
+	if hostile == nil {
+		t.Fatal("demo data lost its hostile message; this test would prove nothing")
+	}
+	for _, args := range [][]string{
+		{"messages", packHostile},
+		{"message", hostile.ID},
+		{"messages", packHostile, "--json"},
+	} {
+		out := h.mustRun(args...)
+		if strings.ContainsAny(out, "\x1b\x07\x9b") {
+			t.Errorf("postsale %s printed a control byte:\n%q", strings.Join(args, " "), out)
+		}
+		if !strings.Contains(out, "recebi o produto") {
+			t.Errorf("postsale %s lost the message text:\n%s", strings.Join(args, " "), out)
+		}
+	}
+}
+
+func TestUnread(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("unread")
+	want, err := h.client().UnreadPacks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, r := range want.Results {
+		total += r.Count
+		if !strings.Contains(out, "pack "+r.PackID()+"\t") {
+			t.Errorf("output lacks pack %s:\n%s", r.PackID(), out)
+		}
+	}
+	if len(want.Results) == 0 || !strings.HasSuffix(out, "unread in "+itoa(len(want.Results))+" conversations.\n") || !strings.Contains(out, "\n"+itoa(total)+" unread") {
+		t.Errorf("summary wrong (want %d in %d):\n%s", total, len(want.Results), out)
+	}
+	var got api.Unread
+	if err := json.Unmarshal([]byte(h.mustRun("unread", "--json")), &got); err != nil || !reflect.DeepEqual(&got, want) {
+		t.Fatalf("unread --json = %+v, %v; want %+v", got, err, want)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// pngFile writes a real PNG and returns its path and bytes.
+func pngFile(t *testing.T, dir, name string) (string, []byte) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 7, 5))
+	for x := 0; x < 7; x++ {
+		img.Set(x, x%5, color.RGBA{R: uint8(40 * x), G: 99, B: 200, A: 255})
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, buf.Bytes()
+}
+
+func TestSendAttachmentRoundTrip(t *testing.T) {
+	h := newHarness(t)
+	path, content := pngFile(t, h.dir, "foto caja.png")
+
+	// No --site and no MELI_SITE_ID: the site comes from the pack's own messages (MLB).
+	out := h.mustRun("send", packHostile, "--text", "Here is a photo of the box", "--translated", "Aqui está uma foto da caixa", "--attach", path, "--json")
+	var sent api.Message
+	if err := json.Unmarshal([]byte(out), &sent); err != nil || sent.ID == "" {
+		t.Fatalf("send --json = %q (%v)", out, err)
+	}
+	var upload *sandbox.RecordedRequest
+	for _, r := range h.sb.Requests() {
+		if r.Route == sandbox.RouteUpload {
+			r := r
+			upload = &r
+		}
+	}
+	if upload == nil {
+		t.Fatal("no upload reached the sandbox")
+	}
+	if q, _ := url.ParseQuery(upload.RawQuery); q.Get("site_id") != "MLB" {
+		t.Fatalf("upload site_id = %q, want the pack's MLB", q.Get("site_id"))
+	}
+	if !bytes.Contains(upload.Body, []byte("Content-Type: image/png")) || !bytes.Contains(upload.Body, []byte(`filename="foto caja.png"`)) {
+		t.Fatalf("upload part headers wrong:\n%q", upload.Body[:min(len(upload.Body), 300)])
+	}
+
+	// Read the message back: it carries the attachment.
+	var conv api.Conversation
+	if err := json.Unmarshal([]byte(h.mustRun("messages", packHostile, "--limit", "1", "--json")), &conv); err != nil {
+		t.Fatal(err)
+	}
+	m := conv.Messages[0]
+	if m.ID != sent.ID || m.Text != "Here is a photo of the box" || len(m.Attachments) != 1 {
+		t.Fatalf("newest message = %+v, want the one sent (%s)", m, sent.ID)
+	}
+	att := m.Attachments[0]
+	if att.OriginalFilename != "foto caja.png" || att.Size != int64(len(content)) {
+		t.Fatalf("attachment = %+v", att)
+	}
+
+	// Download it and compare byte for byte.
+	dest := filepath.Join(h.dir, "back.png")
+	out = h.mustRun("attachment", att.Filename, "--site", "MLB", "-o", dest)
+	if !strings.HasPrefix(out, "Saved ") || !strings.HasSuffix(out, " to "+dest+"\n") {
+		t.Fatalf("attachment output = %q", out)
+	}
+	got, err := os.ReadFile(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, content) {
+		t.Fatalf("downloaded %d bytes differ from the %d uploaded", len(got), len(content))
+	}
+
+	// An existing file is refused before any request, and kept intact.
+	before := len(h.sb.Requests())
+	_, errs, code := h.run("attachment", att.Filename, "--site", "MLB", "-o", dest)
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: "+dest+" already exists: choose another file with -o or add --force." {
+		t.Fatalf("overwrite: exit %d, %q", code, line)
+	}
+	if len(h.sb.Requests()) != before {
+		t.Fatal("a request was made although the file existed")
+	}
+	if err := os.WriteFile(dest, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.mustRun("attachment", att.Filename, "--site", "MLB", "-o", dest, "--force")
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, content) {
+		t.Fatal("--force did not replace the file")
+	}
+
+	// -o - streams to stdout; --pack finds the site without --site.
+	if out := h.mustRun("attachment", att.Filename, "--pack", packHostile, "-o", "-"); out != string(content) {
+		t.Fatalf("stdout download differs (%d bytes)", len(out))
+	}
+
+	// Without -o the file lands in the downloads directory under its id.
+	h.mustRun("attachment", att.Filename, "--site", "MLB", "--downloads-dir", filepath.Join(h.dir, "dl"))
+	if got, _ := os.ReadFile(filepath.Join(h.dir, "dl", att.Filename)); !bytes.Equal(got, content) {
+		t.Fatal("download into the downloads directory differs")
+	}
+}
+
+func TestAttachmentWithoutSiteIsOneClearLine(t *testing.T) {
+	h := newHarness(t)
+	_, errs, code := h.run("attachment", "123_x.png", "-o", filepath.Join(h.dir, "x.png"))
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: A site id is required (MLM, MLB, MCO or MLC): set MELI_SITE_ID or --site." {
+		t.Fatalf("exit %d, %q", code, line)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, "x.png")); err == nil {
+		t.Fatal("a file was created")
+	}
+}
+
+func TestSendRefusedBeforeAnyRequest(t *testing.T) {
+	h := newHarness(t)
+	gif := filepath.Join(h.dir, "Animation.gif")
+	if err := os.WriteFile(gif, []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"too long", []string{"send", packActive, "--text", strings.Repeat("a", 351)}, "postsale: The text has 351 characters; Mercado Libre accepts at most 350."},
+		{"empty", []string{"send", packActive}, "postsale: The message is empty: write some text or attach a file."},
+		{"gif", []string{"send", packActive, "--text", "hi", "--attach", gif}, "postsale: Animation.gif is image/gif, a type Mercado Libre does not accept (JPG, PNG, HEIC, PDF, TXT, XML, DOC, XLS)."},
+		{"missing file", []string{"send", packActive, "--text", "hi", "--attach", filepath.Join(h.dir, "nope.pdf")}, "postsale: Cannot open " + filepath.Join(h.dir, "nope.pdf") + ": no such file or directory."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(h.sb.Requests())
+			_, errs, code := h.run(tc.args...)
+			if line := oneLine(t, errs); code != ExitError || line != tc.want {
+				t.Fatalf("exit %d, %q; want %q", code, line, tc.want)
+			}
+			if len(h.sb.Requests()) != before {
+				t.Fatal("a request reached the sandbox")
+			}
+		})
+	}
+}
+
+func TestSendToBlockedConversation(t *testing.T) {
+	h := newHarness(t)
+	_, errs, code := h.run("send", packBlocked, "--text", "Hello")
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: This conversation is blocked: Mercado Libre does not allow sending messages in it." {
+		t.Fatalf("exit %d, %q", code, line)
+	}
+	out := h.mustRun("messages", packBlocked, "--limit", "1")
+	if !strings.HasPrefix(out, "Pack "+packBlocked+" · blocked: ") {
+		t.Fatalf("blocked header missing:\n%s", out)
+	}
+}
+
+func TestMissingTokenIsOneLine(t *testing.T) {
+	h := newHarness(t)
+	delete(h.env, "MELI_ACCESS_TOKEN")
+	_, errs, code := h.run("unread")
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: No access token: log in with `postsale login` or set MELI_ACCESS_TOKEN." {
+		t.Fatalf("exit %d, %q", code, line)
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Fatalf("%d requests made without a token", n)
+	}
+}
+
+func TestWrongTokenIsOneLineWithoutTheToken(t *testing.T) {
+	h := newHarness(t)
+	h.env["MELI_ACCESS_TOKEN"] = "APP_USR-0000-not-the-sandbox-token"
+	_, errs, code := h.run("messages", packActive)
+	line := oneLine(t, errs)
+	if code != ExitError || line != "postsale: Your access token is invalid or expired: log in again with `postsale login`." {
+		t.Fatalf("exit %d, %q", code, line)
+	}
+}
+
+func TestUnreachableURLIsOneLine(t *testing.T) {
+	h := newHarness(t)
+	ts := httptest.NewServer(http.NotFoundHandler())
+	dead := ts.URL
+	ts.Close() // a port that was just listening and no longer is
+	h.env["MELI_API_URL"] = dead
+	_, errs, code := h.run("unread")
+	line := oneLine(t, errs)
+	if code != ExitError || !strings.HasPrefix(line, "postsale: Cannot reach Mercado Libre (") || !strings.HasSuffix(line, "check your connection or MELI_API_URL and try again.") {
+		t.Fatalf("exit %d, %q", code, line)
+	}
+	if strings.Contains(line, h.sb.Token()) {
+		t.Fatal("token in the error")
+	}
+}
+
+func TestBadConfigIsOneLine(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(h.env["XDG_CONFIG_HOME"], "postsale", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	const fileToken = "APP_USR-9999-config-file-token"
+	if err := os.WriteFile(path, []byte("access_token = \""+fileToken+"\"\nrefresh_interval = \"fast\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"unread"}, {}, {"config"}} {
+		_, errs, code := h.run(args...)
+		line := oneLine(t, errs)
+		if code != ExitError || line != `postsale: config: `+path+`: key "refresh_interval": "fast" is not a duration` {
+			t.Fatalf("postsale %v: exit %d, %q", args, code, line)
+		}
+		if strings.Contains(errs, fileToken) || strings.Contains(errs, h.sb.Token()) {
+			t.Fatal("token in the error")
+		}
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Fatalf("%d requests made with a bad config", n)
+	}
+	// A bad flag value is one line too.
+	os.Remove(path)
+	_, errs, code := h.run("--refresh", "soon")
+	if line := oneLine(t, errs); code != ExitError || line != `postsale: config: flag --refresh: "soon" is not a duration` {
+		t.Fatalf("exit %d, %q", code, line)
+	}
+}
+
+func TestTokenNeverPrinted(t *testing.T) {
+	h := newHarness(t)
+	tok := h.sb.Token()
+	outputs := []string{}
+	for _, args := range [][]string{{"--help"}, {"messages", "--help"}, {"send", "--help"}, {"config"}, {"config", "--json"}} {
+		outputs = append(outputs, h.mustRun(args...))
+	}
+	for _, o := range outputs {
+		if strings.Contains(o, tok) {
+			t.Fatalf("token printed:\n%s", o)
+		}
+	}
+	if !strings.Contains(outputs[3], "access_token      ******** (set)") || !strings.Contains(outputs[3], "$MELI_ACCESS_TOKEN") {
+		t.Fatalf("config does not show the masked token and its source:\n%s", outputs[3])
+	}
+}
+
+func TestDemoNeedsNoToken(t *testing.T) {
+	h := newHarness(t)
+	delete(h.env, "MELI_ACCESS_TOKEN")
+	h.env["MELI_API_URL"] = "http://127.0.0.1:1" // --demo ignores it
+	out := h.mustRun("unread", "--demo")
+	if !strings.Contains(out, " unread in ") {
+		t.Fatalf("--demo unread:\n%s", out)
+	}
+	out = h.mustRun("messages", "--demo", packActive, "--limit", "1")
+	if !strings.Contains(out, "Messages 1–1 of 4") {
+		t.Fatalf("--demo messages:\n%s", out)
+	}
+}
+
+func TestUsageErrorsExitTwo(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{{"messages"}, {"messages", "a", "b"}, {"unread", "--nope"}, {"attachment"}} {
+		_, errs, code := h.run(args...)
+		oneLine(t, errs)
+		if code != ExitUsage {
+			t.Fatalf("postsale %v: exit %d, want %d", args, code, ExitUsage)
+		}
+	}
+	if _, errs, code := h.run("frobnicate"); code != ExitError || !strings.Contains(oneLine(t, errs), `unknown command "frobnicate"`) {
+		t.Fatalf("unknown command: exit %d, %q", code, errs)
+	}
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	h := newHarness(t)
+	if out := h.mustRun("version"); !strings.HasPrefix(out, "postsale "+api.Version+" (go") {
+		t.Fatalf("version = %q", out)
+	}
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		if out := h.mustRun("completion", shell); !strings.Contains(out, "postsale") || len(out) < 200 {
+			t.Fatalf("%s completion = %q", shell, out)
+		}
+	}
+}
+
+func TestSandboxCommandAnswersTheSeedCurls(t *testing.T) {
+	h := newHarness(t)
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0"}, IO{Out: pw, Err: io.Discard, Env: h.lookup})
+		pw.Close()
+	}()
+	var base, token string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() && (base == "" || token == "") {
+		line := sc.Text()
+		if u, ok := strings.CutPrefix(line, "postsale sandbox listening on "); ok {
+			base = u
+		}
+		if tk, ok := strings.CutPrefix(line, "Token (the sandbox's own fake token, not a Mercado Libre one): "); ok {
+			token = tk
+		}
+	}
+	go io.Copy(io.Discard, pr) // drain the rest of the banner
+	if base == "" || token == "" {
+		t.Fatalf("banner incomplete: base %q token %q", base, token)
+	}
+	get := func(path string) (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	// The seed's example: GET /marketplace/messages/packs/{id}?limit=2&offset=1
+	code, body := get("/marketplace/messages/packs/" + packActive + "?limit=2&offset=1")
+	var conv api.Conversation
+	if code != http.StatusOK || json.Unmarshal(body, &conv) != nil || len(conv.Messages) != 2 || conv.Paging.Offset != 1 {
+		t.Fatalf("pack messages: %d %s", code, body)
+	}
+	code, body = get("/marketplace/messages/" + conv.Messages[0].ID)
+	if code != http.StatusOK || !bytes.Contains(body, []byte(conv.Messages[0].ID)) {
+		t.Fatalf("message: %d %s", code, body)
+	}
+	// Without the token: the seed's 400 body.
+	resp, err := http.Get(base + "/marketplace/messages/unread?role=seller&tag=post_sale")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !bytes.Contains(b, []byte("Access token is required")) {
+		t.Fatalf("no token: %d %s", resp.StatusCode, b)
+	}
+	// postsale itself works against the standalone sandbox.
+	h.env["MELI_API_URL"], h.env["MELI_ACCESS_TOKEN"] = base, token
+	if out := h.mustRun("unread"); !strings.Contains(out, " unread in ") {
+		t.Fatalf("unread against the standalone sandbox:\n%s", out)
+	}
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Fatalf("sandbox exited %d after cancel", code)
+	}
+}
