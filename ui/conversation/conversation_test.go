@@ -1,0 +1,431 @@
+package conversation
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/common"
+)
+
+func TestLabelsAndTranslationCycle(t *testing.T) {
+	e := newEnv(t)
+	m := New(e.c, packLinks, "")
+	h := &harness{child: m}
+	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(100, 30))
+	waitFor(t, tm, "Buyer · Ana Lucía Pérez")
+	if got := m.Status(); got != "translation: original" {
+		t.Fatalf("Status() = %q", got)
+	}
+	tm.Send(keyMsg("t"))
+	// Translated: the buyer's text in English, the seller's as the buyer reads it.
+	waitFor(t, tm, "¡Hola Ana! Ambos salen hoy")
+	tm.Send(keyMsg("t"))
+	waitFor(t, tm, "↳ ")
+	tm.Send(keyMsg("G"))
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if got := m.Status(); got != "translation: both" {
+		t.Fatalf("after two t: Status() = %q", got)
+	}
+	view := m.View()
+	for _, want := range []string{"Buyer · Ana Lucía Pérez", "You · ", "¡Hola Ana! Ambos salen hoy"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view in both mode lacks %q:\n%s", want, view)
+		}
+	}
+	golden.RequireEqual(t, []byte(view))
+}
+
+// waitFor waits until the program has drawn want.
+func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte(want))
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func TestTranslationModesShowTheRightText(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLinks, 200, 40)
+	original, translated := "Hi Ana! Both ship today.", "¡Hola Ana! Ambos salen hoy."
+	check := func(mode string, wantOrig, wantTr bool) {
+		t.Helper()
+		v := m.View()
+		if strings.Contains(v, original) != wantOrig || strings.Contains(v, translated) != wantTr {
+			t.Errorf("%s: original shown %v (want %v), translation shown %v (want %v)\n%s",
+				mode, strings.Contains(v, original), wantOrig, strings.Contains(v, translated), wantTr, v)
+		}
+	}
+	check("original", true, false)
+	press(m, "t")
+	check("translated", false, true)
+	press(m, "t")
+	check("both", true, true)
+	press(m, "t")
+	check("original again", true, false)
+}
+
+func TestLinksRenderAsText(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLinks, 200, 40)
+	v := m.View()
+	if want := "tracking (https://www.mercadolibre.com.mx/envios/43210987651)"; !strings.Contains(v, want) {
+		t.Errorf("view lacks %q:\n%s", want, v)
+	}
+	if strings.Contains(v, "<a") || strings.Contains(v, "href") {
+		t.Errorf("raw HTML in view:\n%s", v)
+	}
+}
+
+func TestRenderLinks(t *testing.T) {
+	cases := map[string]string{
+		`see <a href="https://x.example/a">here</a>.`:           "see here (https://x.example/a).",
+		`<A HREF='https://x.example/b'>B</A> and <a href="u">u</a>`: "B (https://x.example/b) and u",
+		`<a href="https://x.example/?a=1&amp;b=2"><b>bold</b></a>`:  "bold (https://x.example/?a=1&b=2)",
+		`no link <abbr>x</abbr> <a`:                               "no link <abbr>x</abbr> <a",
+		`<a title="t">no href</a>`:                                `<a title="t">no href</a>`,
+		`<a href="https://x.example/c">unclosed`:                  `<a href="https://x.example/c">unclosed`,
+		`ñ <a href=https://x.example/d>dé</a> ñ`:                   "ñ dé (https://x.example/d) ñ",
+	}
+	for in, want := range cases {
+		if got := RenderLinks(in); got != want {
+			t.Errorf("RenderLinks(%q) = %q, want %q", in, got, want)
+		}
+	}
+	links := Links(`a <a href="https://one.example">1</a> b <a href="https://two.example">2</a>`)
+	if len(links) != 2 || links[1].URL != "https://two.example" || links[0].Label != "1" {
+		t.Errorf("Links = %+v", links)
+	}
+}
+
+func TestHostileEscapesRenderInert(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packHostile, 100, 30)
+	for _, mode := range []string{"original", "translated", "both"} {
+		v := m.View()
+		if strings.ContainsAny(v, "\x1b\x07\x9b\x9d") {
+			t.Fatalf("%s: control characters reached the view: %q", mode, v)
+		}
+		if mode == "original" && !strings.Contains(v, "Quero trocar.") {
+			t.Fatalf("%s: text lost while sanitising:\n%s", mode, v)
+		}
+		if strings.Contains(v, "]52;") || strings.Contains(v, "[2J") {
+			t.Fatalf("%s: remains of escape sequences in view:\n%s", mode, v)
+		}
+		press(m, "t")
+	}
+}
+
+func TestAttachmentsAndThreatWarning(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packThreat, 100, 30)
+	v := m.View()
+	conv, err := e.c.Client.PackMessages(e.c.Ctx, packThreat, api.PageOptions{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var att *api.Attachment
+	for i := range conv.Messages {
+		for j := range conv.Messages[i].Attachments {
+			att = &conv.Messages[i].Attachments[j]
+		}
+	}
+	if att == nil || !att.PotentialSecurityThreat {
+		t.Fatalf("demo data changed: no flagged attachment in %s", packThreat)
+	}
+	for _, want := range []string{att.OriginalFilename, att.Type, api.HumanSize(att.Size), ThreatWarning} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestModerationInPlainWords(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packModer, 120, 30)
+	if v := m.View(); !strings.Contains(v, "moderated, rejected: shortened link") {
+		t.Errorf("moderation not explained:\n%s", v)
+	}
+	cases := []struct {
+		msg  api.Message
+		want string
+	}{
+		{api.Message{Status: "available", Moderation: api.Moderation{Status: "clean"}}, ""},
+		{api.Message{Status: "in_moderation", Moderation: api.Moderation{Status: "pending"}}, "in moderation"},
+		{api.Message{Status: "rejected", Moderation: api.Moderation{Status: "rejected", Reason: "personal_data"}}, "rejected: personal data"},
+		{api.Message{Status: "pending_translation"}, "translation pending"},
+		{api.Message{Status: "available", Moderation: api.Moderation{Status: "non_moderated"}}, ""},
+	}
+	for _, c := range cases {
+		if got := StatusWords(&c.msg); got != c.want {
+			t.Errorf("StatusWords(%s/%s/%s) = %q, want %q", c.msg.Status, c.msg.Moderation.Status, c.msg.Moderation.Reason, got, c.want)
+		}
+	}
+}
+
+func TestBlockedBannerRefusesReply(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packBlocked, 100, 30)
+	blocked, reason := m.Blocked()
+	if !blocked || reason != common.BlockedReason("blocked_by_time") {
+		t.Fatalf("Blocked() = %v, %q", blocked, reason)
+	}
+	v := m.View()
+	if !strings.Contains(v, "Blocked: 30 days passed") {
+		t.Errorf("no banner:\n%s", v)
+	}
+	out := press(m, "r")
+	if _, ok := find[common.ComposeMsg](out); ok {
+		t.Fatal("r opened compose in a blocked conversation")
+	}
+	st, ok := find[common.StatusMsg](out)
+	if !ok || !strings.Contains(st.Text, reason) || !errors.Is(st.Err, ErrBlocked) {
+		t.Fatalf("r gave %+v, want a StatusMsg with %q", out, reason)
+	}
+	for _, b := range m.ShortHelp() {
+		if b.Help().Key == "r" && b.Enabled() {
+			t.Error("reply is still offered in help")
+		}
+	}
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestReplyAndBackAskTheRoot(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLinks, 100, 30)
+	cm, ok := find[common.ComposeMsg](press(m, "r"))
+	if !ok || cm.PackID != packLinks || cm.Site != "MLM" {
+		t.Fatalf("r: got %+v", cm)
+	}
+	if _, ok := find[common.BackMsg](press(m, "esc")); !ok {
+		t.Fatal("esc did not ask to go back")
+	}
+}
+
+func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLong, 100, 30)
+	if m.Len() != PageSize || !m.MoreOlder() {
+		t.Fatalf("first page: %d messages, more older %v", m.Len(), m.MoreOlder())
+	}
+	newest := lines(m.View())
+	// Walk up to the top of the first page without running the load it starts.
+	var pending tea.Cmd
+	for i := 0; i < 10000 && m.top > 0; i++ {
+		_, cmd := m.Update(keyMsg("k"))
+		if cmd != nil {
+			pending = cmd
+		}
+	}
+	if m.top != 0 || pending == nil {
+		t.Fatalf("reaching the top did not ask for older messages (top %d)", m.top)
+	}
+	before := lines(m.View())
+	if !strings.Contains(before[1], "loading older messages") {
+		t.Errorf("no loading note at the top: %q", before[1])
+	}
+	run(m, pending)
+	if m.Len() != 2*PageSize {
+		t.Fatalf("after paging: %d messages, want %d", m.Len(), 2*PageSize)
+	}
+	after := lines(m.View())
+	// Row 0 is the header, row 1 was the loading note; every row below must not move.
+	for i := 2; i < len(before); i++ {
+		if before[i] != after[i] {
+			t.Fatalf("row %d moved after loading older messages:\nbefore %q\nafter  %q", i, before[i], after[i])
+		}
+	}
+	var offsets []string
+	for _, r := range e.sb.Requests() {
+		if r.Method != "GET" || !strings.HasPrefix(r.Path, "/marketplace/messages/packs/") {
+			continue
+		}
+		q, _ := url.ParseQuery(r.RawQuery)
+		if q.Get("mark_as_read") != "false" {
+			t.Errorf("request %s?%s may mark messages read", r.Path, r.RawQuery)
+		}
+		offsets = append(offsets, q.Get("offset")+"/"+q.Get("limit"))
+	}
+	if strings.Join(offsets, ",") != "/50,50/50" {
+		t.Errorf("requests offset/limit = %v, want first page then offset 50", offsets)
+	}
+	// Going back down to the newest shows what was shown first.
+	press(m, "G")
+	if got := lines(m.View()); strings.Join(got[1:], "\n") != strings.Join(newest[1:], "\n") {
+		t.Errorf("G after paging does not show the newest messages:\n%s", strings.Join(got, "\n"))
+	}
+	// Paging all the way up ends at the first message.
+	for i := 0; i < 20 && m.MoreOlder(); i++ {
+		press(m, "g")
+	}
+	press(m, "g")
+	if m.MoreOlder() || !strings.Contains(m.View(), "beginning of the conversation") {
+		t.Errorf("g never reached the beginning: %d of %d loaded", m.serverCount(), m.total)
+	}
+}
+
+func TestOrderIsOldestFirst(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLinks, 100, 30)
+	for i := 1; i < len(m.entries); i++ {
+		if m.entries[i].msg.Date().Before(m.entries[i-1].msg.Date()) {
+			t.Fatalf("message %d is older than the one above it", i)
+		}
+	}
+}
+
+func TestRefreshMergesAndMarksNewBuyerMessages(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLinks, 120, 30)
+	n := m.Len()
+	// A reply sent elsewhere (another device) shows up on refresh, once, not marked new.
+	if _, err := e.c.Client.SendMessage(e.c.Ctx, packLinks, api.SendRequest{Text: "Sent from the phone"}); err != nil {
+		t.Fatal(err)
+	}
+	deliver(m, common.RefreshMsg{Manual: true})
+	deliver(m, common.RefreshMsg{})
+	if m.Len() != n+1 {
+		t.Fatalf("after refresh: %d messages, want %d", m.Len(), n+1)
+	}
+	if v := m.View(); !strings.Contains(v, "Sent from the phone") || strings.Contains(v, "● new") {
+		t.Errorf("seller's own message missing or marked new:\n%s", v)
+	}
+	// The sandbox has no buyer to write, so a buyer message is added to the page the API sent.
+	conv, err := e.c.Client.PackMessages(e.c.Ctx, packLinks, api.PageOptions{Limit: PageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buyer := conv.Messages[len(conv.Messages)-1] // the oldest is the buyer's
+	if m.isSeller(&buyer) {
+		t.Fatal("demo data changed: the oldest message is not the buyer's")
+	}
+	buyer.ID = "new-buyer-message"
+	buyer.Text = "¿Ya lo enviaron?"
+	buyer.MessageDate.Created = api.Time{Time: clock.Add(time.Minute)}
+	conv.Messages = append([]api.Message{buyer}, conv.Messages...)
+	m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: "conversation:" + packLinks}, Msg: PageMsg{kind: loadRefresh, Conversation: conv}})
+	if m.Len() != n+2 {
+		t.Fatalf("after buyer message: %d messages, want %d", m.Len(), n+2)
+	}
+	v := m.View()
+	if !strings.Contains(v, "● new") || !strings.Contains(v, "¿Ya lo enviaron?") {
+		t.Errorf("new buyer message not marked:\n%s", v)
+	}
+	if last := m.entries[len(m.entries)-1]; last.msg.ID != "new-buyer-message" || !last.isNew {
+		t.Errorf("newest entry is %q (new %v)", last.msg.ID, last.isNew)
+	}
+}
+
+func TestSendLifecycle(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, packLinks, 120, 30)
+	n := m.Len()
+	req := api.SendRequest{Text: "On its way today", TextTranslated: "Sale hoy"}
+	m.Update(common.SendStartedMsg{PackID: packLinks, LocalID: "l1", Request: req, At: clock})
+	m.Update(common.SendStartedMsg{PackID: "other", LocalID: "l9", Request: req, At: clock})
+	if v := m.View(); !strings.Contains(v, "sending…") || !strings.Contains(v, "On its way today") {
+		t.Fatalf("no pending row:\n%s", v)
+	}
+	if m.Len() != n+1 {
+		t.Fatalf("%d rows, want %d (other packs' sends ignored)", m.Len(), n+1)
+	}
+	sent, err := e.c.Client.SendMessage(e.c.Ctx, packLinks, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Update(common.SendDoneMsg{PackID: packLinks, LocalID: "l1", Request: req, Message: sent})
+	v := m.View()
+	if strings.Contains(v, "sending…") || !strings.Contains(v, "· sent") {
+		t.Fatalf("pending row not confirmed:\n%s", v)
+	}
+	// A refresh brings the same message back from the API: no duplicate.
+	deliver(m, common.RefreshMsg{})
+	if m.Len() != n+1 {
+		t.Fatalf("after refresh %d rows, want %d", m.Len(), n+1)
+	}
+	// A failed send leaves no row behind.
+	m.Update(common.SendStartedMsg{PackID: packLinks, LocalID: "l2", Request: api.SendRequest{Text: "will fail"}, At: clock})
+	m.Update(common.SendDoneMsg{PackID: packLinks, LocalID: "l2", Err: errors.New("boom")})
+	if strings.Contains(m.View(), "will fail") || m.Len() != n+1 {
+		t.Fatalf("failed send still shown:\n%s", m.View())
+	}
+}
+
+func TestLoadErrorIsASentence(t *testing.T) {
+	e := newEnv(t)
+	e.sb.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1)
+	m := New(e.c, packLinks, "")
+	m.SetSize(100, 30)
+	run(m, m.Init())
+	v := m.View()
+	if !strings.Contains(v, "Could not load this conversation") || !strings.Contains(v, "try again") {
+		t.Fatalf("load error not explained:\n%s", v)
+	}
+	deliver(m, common.RefreshMsg{Manual: true})
+	if !strings.Contains(m.View(), "Buyer · Ana") {
+		t.Fatalf("retry with R did not load:\n%s", m.View())
+	}
+}
+
+func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
+	e := newEnv(t)
+	for _, pack := range []string{packLinks, packBlocked, packHostile, packThreat} {
+		m := open(t, e, pack, 80, 24)
+		for _, size := range [][2]int{{1, 1}, {0, 0}, {2, 1}, {1, 5}, {5, 2}, {10, 3}, {20, 6}, {40, 10}, {60, 20}, {80, 24}, {100, 30}, {3, 40}} {
+			m.SetSize(size[0], size[1])
+			for _, k := range []string{"t", "k", "g", "j", "G", "pgup", "pgdown"} {
+				press(m, k)
+				checkFits(t, m.View(), size[0], size[1], fmt.Sprintf("%s at %dx%d after %s", pack, size[0], size[1], k))
+			}
+		}
+	}
+}
+
+func checkFits(t *testing.T, view string, w, h int, what string) {
+	t.Helper()
+	if w < 1 || h < 1 {
+		if view != "" {
+			t.Errorf("%s: want an empty view, got %q", what, view)
+		}
+		return
+	}
+	ls := lines(view)
+	if len(ls) != h {
+		t.Errorf("%s: %d lines", what, len(ls))
+	}
+	for i, l := range ls {
+		if got := ansi.StringWidth(l); got > w {
+			t.Errorf("%s: line %d is %d wide: %q", what, i, got, l)
+		}
+	}
+}
+
+func BenchmarkScrollLongConversation(b *testing.B) {
+	e := newEnv(b)
+	m := open(b, e, packLong, 100, 30)
+	for m.MoreOlder() {
+		run(m, m.load(loadOlder))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%400 == 0 {
+			m.Update(keyMsg("G"))
+		}
+		m.Update(keyMsg("k"))
+		_ = m.View()
+	}
+}
