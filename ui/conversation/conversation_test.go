@@ -93,13 +93,13 @@ func TestLinksRenderAsText(t *testing.T) {
 
 func TestRenderLinks(t *testing.T) {
 	cases := map[string]string{
-		`see <a href="https://x.example/a">here</a>.`:           "see here (https://x.example/a).",
+		`see <a href="https://x.example/a">here</a>.`:               "see here (https://x.example/a).",
 		`<A HREF='https://x.example/b'>B</A> and <a href="u">u</a>`: "B (https://x.example/b) and u",
 		`<a href="https://x.example/?a=1&amp;b=2"><b>bold</b></a>`:  "bold (https://x.example/?a=1&b=2)",
-		`no link <abbr>x</abbr> <a`:                               "no link <abbr>x</abbr> <a",
-		`<a title="t">no href</a>`:                                `<a title="t">no href</a>`,
-		`<a href="https://x.example/c">unclosed`:                  `<a href="https://x.example/c">unclosed`,
-		`ñ <a href=https://x.example/d>dé</a> ñ`:                   "ñ dé (https://x.example/d) ñ",
+		`no link <abbr>x</abbr> <a`:                                 "no link <abbr>x</abbr> <a",
+		`<a title="t">no href</a>`:                                  `<a title="t">no href</a>`,
+		`<a href="https://x.example/c">unclosed`:                    `<a href="https://x.example/c">unclosed`,
+		`ñ <a href=https://x.example/d>dé</a> ñ`:                    "ñ dé (https://x.example/d) ñ",
 	}
 	for in, want := range cases {
 		if got := RenderLinks(in); got != want {
