@@ -1,0 +1,135 @@
+package attach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/postsale/postsale/api"
+)
+
+// MaxDownloadBytes caps a download: attachments are at most 25 MB, so anything far larger is a
+// misbehaving server, not a file worth filling the disk with.
+const MaxDownloadBytes = 2 * api.MaxAttachmentSize
+
+// ErrRetryable matches (errors.Is) a download that may succeed if tried again later: the seed's
+// 500 "File can not be accessed, try it later", other 5xx, 429 and network failures.
+var ErrRetryable = errors.New("the download may succeed if tried again")
+
+// errTooLarge stops a download past MaxDownloadBytes.
+var errTooLarge = errors.New("the file is larger than any attachment can be")
+
+// DownloadError is a failed download. api.Explain turns it into a sentence through the API
+// error it wraps.
+type DownloadError struct {
+	ID  string
+	Err error
+}
+
+func (e *DownloadError) Error() string { return "download " + e.ID + ": " + e.Err.Error() }
+
+// Unwrap exposes the API or file-system error.
+func (e *DownloadError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrRetryable) true for failures worth retrying.
+func (e *DownloadError) Is(target error) bool { return target == ErrRetryable && retryable(e.Err) }
+
+func retryable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return ae.Temporary()
+	}
+	var ne *api.NetworkError
+	return errors.As(err, &ne)
+}
+
+// Explain is api.Explain plus, for a retryable failure, what to do about it.
+func Explain(err error) string {
+	s := api.Explain(err)
+	if errors.Is(err, errTooLarge) {
+		return "The server sent more than any attachment can hold (50 MB); nothing was saved."
+	}
+	if errors.Is(err, ErrRetryable) && s != "" {
+		return s + " Nothing was saved; you can try again."
+	}
+	return s
+}
+
+// Download streams attachment id into dir under a safe name derived from the id, never
+// overwriting an existing file, and returns the file's path.
+func Download(ctx context.Context, client *api.Client, site, id, dir string, progress Progress) (string, error) {
+	return download(ctx, client, site, id, id, -1, dir, progress)
+}
+
+// DownloadAttachment is Download for an attachment of a message: the local name comes from the
+// buyer's original file name (made safe), and progress knows the size.
+func DownloadAttachment(ctx context.Context, client *api.Client, site string, a api.Attachment, dir string, progress Progress) (string, error) {
+	name := a.OriginalFilename
+	if SafeName(name) == fallbackName {
+		name = a.Filename
+	}
+	total := a.Size
+	if total <= 0 {
+		total = -1
+	}
+	return download(ctx, client, site, a.Filename, name, total, dir, progress)
+}
+
+// download writes into a hidden temporary file in dir and links it into place only when
+// complete, so a failed or cancelled download leaves nothing behind under the final name.
+func download(ctx context.Context, client *api.Client, site, id, name string, total int64, dir string, progress Progress) (string, error) {
+	if client == nil {
+		return "", &DownloadError{ID: id, Err: errors.New("no API client")}
+	}
+	f, err := openFolder(dir)
+	if err != nil {
+		return "", &DownloadError{ID: id, Err: err}
+	}
+	defer f.Close()
+	tmp := tempName()
+	fh, err := f.create(tmp)
+	if err != nil {
+		return "", &DownloadError{ID: id, Err: fmt.Errorf("create a file in %s: %w", f.dir, err)}
+	}
+	w := &capWriter{w: &progressWriter{w: fh, total: total, fn: progress}, left: MaxDownloadBytes}
+	_, err = client.DownloadAttachment(ctx, site, id, w)
+	if err == nil {
+		err = fh.Sync()
+	}
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = f.root.Remove(tmp)
+		if w.over {
+			err = errTooLarge
+		}
+		return "", &DownloadError{ID: id, Err: err}
+	}
+	p, err := f.place(tmp, SafeName(name))
+	if err != nil {
+		_ = f.root.Remove(tmp)
+		return "", &DownloadError{ID: id, Err: err}
+	}
+	return p, nil
+}
+
+// capWriter fails once more than left bytes were written.
+type capWriter struct {
+	w    io.Writer
+	left int64
+	over bool
+}
+
+func (c *capWriter) Write(b []byte) (int, error) {
+	if int64(len(b)) > c.left {
+		c.over = true
+		return 0, errTooLarge
+	}
+	c.left -= int64(len(b))
+	return c.w.Write(b)
+}
