@@ -36,11 +36,11 @@ func TestSafeNameExact(t *testing.T) {
 		"a:b*c?d\"e<f>g|h.txt":               "a_b_c_d_e_f_g_h.txt",
 		"tab\tand\nnewline.txt":              "tab and newline.txt",
 		"Nota fiscal – João.pdf":             "Nota fiscal – João.pdf",
-		"写真🙂.jpg":                           "写真🙂.jpg",
+		"写真🙂.jpg":                            "写真🙂.jpg",
 		"bad\xff\xfeutf8.png":                "bad__utf8.png",
 		"archive.tar.gz":                     "archive.tar.gz",
 		"weird.ext with space":               "weird.ext with space",
-		"\u200bzero\u200bwidth\u200b.png":     "zerowidth.png",
+		"\u200bzero\u200bwidth\u200b.png":    "zerowidth.png",
 		"report . pdf":                       "report . pdf",
 		"photo.png\x1b]8;;http://evil\x1b\\": "photo.png",
 	}
