@@ -9,15 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/ui/sanitize"
 )
@@ -215,20 +214,13 @@ func (a *app) setup(ctx context.Context) error {
 	return nil
 }
 
-// httpClient bounds connecting and waiting for headers, not the whole body: a 25 MB download on a
-// slow line must not be cut off.
+// httpClient is the shared transport: per-request timeouts (attachment streams timed only until
+// their headers), retries for reads, and pacing under the 500 requests a minute.
 func (a *app) httpClient() *http.Client {
 	if a.io.HTTPClient != nil {
 		return a.io.HTTPClient
 	}
-	return &http.Client{Transport: &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 60 * time.Second,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	}}
+	return transport.NewClient(transport.Config{})
 }
 
 // site picks the site for uploads and downloads: --site, else MELI_SITE_ID or the config file,
