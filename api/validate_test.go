@@ -1,0 +1,143 @@
+package api_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/postsale/postsale/api"
+)
+
+func TestValidateText(t *testing.T) {
+	ok := []string{
+		"",
+		strings.Repeat("a", 350),
+		strings.Repeat("ñ", 350), // 700 bytes, 350 characters
+		"¡Hola! ¿Cómo estás? Ação, coração, pão. 10 × 2 ½",
+		"Thanks 🙏📦👍🏽 ❤️ ⭐",
+		"line one\nline two\ttabbed",
+		`<a href="https://example.com">link</a>`,
+	}
+	for _, s := range ok {
+		if err := api.ValidateText("text", s); err != nil {
+			t.Errorf("ValidateText(%.30q): %v", s, err)
+		}
+	}
+	bad := []struct {
+		text      string
+		offending []rune
+	}{
+		{strings.Repeat("a", 351), nil},
+		{"こんにちは", []rune("こんにちは")},
+		{"Пакет пакет", []rune("Пакетп")}, // distinct, in order of first appearance
+		{"price 10€", []rune{'€'}},
+		{"bell\a", []rune{'\a'}},
+		{"esc \x1b[2J", []rune{0x1b}},
+		{"\xff\xfe", nil},
+	}
+	for _, b := range bad {
+		err := api.ValidateText("text", b.text)
+		var ve *api.ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("ValidateText(%.30q) = %v, want a validation error", b.text, err)
+			continue
+		}
+		if ve.Field != "text" || ve.Sentence() == "" || !strings.HasSuffix(ve.Sentence(), ".") {
+			t.Errorf("%.30q: field %q sentence %q", b.text, ve.Field, ve.Sentence())
+		}
+		if b.offending != nil && !reflect.DeepEqual(ve.Offending, b.offending) {
+			t.Errorf("%.30q: offending %q, want %q", b.text, ve.Offending, b.offending)
+		}
+	}
+	if api.TextLength("ação") != 4 {
+		t.Errorf("TextLength counts bytes")
+	}
+	if got := api.Explain(api.ValidateText("text", "esc \x1b")); !strings.Contains(got, "U+001B") || strings.Contains(got, "\x1b") {
+		t.Errorf("the sentence must name a control character, not contain it: %q", got)
+	}
+}
+
+func TestValidateSend(t *testing.T) {
+	ids := make([]string, 25)
+	for i := range ids {
+		ids[i] = "523132944_x.png"
+	}
+	if err := api.ValidateSend(api.SendRequest{Attachments: ids}); err != nil {
+		t.Errorf("25 attachments without text: %v", err)
+	}
+	bad := []api.SendRequest{
+		{},
+		{Text: "  \n"},
+		{Text: "ok", Attachments: append(ids, "one more")},
+		{Text: "ok", Attachments: []string{" "}},
+		{Text: "ok", TextTranslated: "日本"},
+		{Text: "ok", TextTranslated: strings.Repeat("b", 351)},
+	}
+	for _, m := range bad {
+		var ve *api.ValidationError
+		if err := api.ValidateSend(m); !errors.As(err, &ve) {
+			t.Errorf("ValidateSend(%+.40v) = %v", m, err)
+		}
+	}
+}
+
+func TestValidateUpload(t *testing.T) {
+	if err := api.ValidateUpload("factura.pdf", api.MaxAttachmentSize, "application/pdf"); err != nil {
+		t.Errorf("exactly 25 MB: %v", err)
+	}
+	if err := api.ValidateUpload("notes", -1, "text/plain; charset=utf-8"); err != nil {
+		t.Errorf("unknown size, charset parameter: %v", err)
+	}
+	for _, mt := range []string{"text/plain", "image/png", "image/jpeg", "image/heif", "image/heic", "application/pdf",
+		"application/msword", "application/vnd.ms-excel", "text/xml", "application/xml", "application/octet-stream", "IMAGE/PNG"} {
+		if !api.MIMEAllowed(mt) {
+			t.Errorf("%s refused", mt)
+		}
+	}
+	bad := []struct {
+		name string
+		size int64
+		mime string
+		want string
+	}{
+		{"a/b.pdf", 10, "application/pdf", `"/" or "\"`},
+		{`a\b.pdf`, 10, "application/pdf", `"/" or "\"`},
+		{"", 10, "application/pdf", "no name"},
+		{strings.Repeat("n", 201) + ".pdf", 10, "application/pdf", "longer than 200"},
+		{"tab\t.pdf", 10, "application/pdf", "control characters"},
+		{"big.pdf", api.MaxAttachmentSize + 1, "application/pdf", "25.0 MB; Mercado Libre accepts files up to 25 MB"},
+		{"empty.pdf", 0, "application/pdf", "is empty"},
+		{"anim.gif", 10, "image/gif", "image/gif, a type"},
+		{"noext", 10, "", "of unknown type"},
+		{"movie.mp4", 10, "video/mp4", "does not accept"},
+	}
+	for _, b := range bad {
+		err := api.ValidateUpload(b.name, b.size, b.mime)
+		var ve *api.ValidationError
+		if !errors.As(err, &ve) || !strings.Contains(ve.Sentence(), b.want) {
+			t.Errorf("ValidateUpload(%.20q, %d, %q) = %v, want %q", b.name, b.size, b.mime, err, b.want)
+		}
+	}
+}
+
+func TestValidateSite(t *testing.T) {
+	for _, s := range []string{"MLM", "MLB", "MCO", "MLC", "MLA"} {
+		if err := api.ValidateSite(s); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	for s, want := range map[string]string{"": "required", "CBT": "CBT is not a site", "cbt": "CBT is not a site", "XYZ": "not a Mercado Libre site"} {
+		if err := api.ValidateSite(s); err == nil || !strings.Contains(api.Explain(err), want) {
+			t.Errorf("ValidateSite(%q) = %v, want %q", s, err, want)
+		}
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KB", 25 << 20: "25.0 MB", 3 << 30: "3.0 GB"} {
+		if got := api.HumanSize(n); got != want {
+			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
