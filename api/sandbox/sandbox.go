@@ -129,6 +129,7 @@ type Server struct {
 	window   time.Time // start of the current rate-limit minute
 	counts   map[string]int
 	data     *store
+	oauth    *oauthServer // the OAuth endpoints' state (oauth.go)
 }
 
 // New returns a sandbox seeded from the embedded demo data.
@@ -159,6 +160,7 @@ func New(opts ...Option) *Server {
 	s.handle(RouteUpload, s.upload)
 	s.handle(RouteDownload, s.download)
 	s.handle(RouteOrderSearch, s.orderSearch)
+	s.registerOAuth()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("Resource %s not found.", r.URL.Path))
 	})
