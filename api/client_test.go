@@ -249,6 +249,10 @@ func TestScriptedFailures(t *testing.T) {
 
 	t.Run("dropped connection", func(t *testing.T) {
 		f := newFixture(t)
+		// A first request leaves a kept-alive connection: the drop must still surface.
+		if _, err := f.client.Me(ctx); err != nil {
+			t.Fatal(err)
+		}
 		f.sb.Fail(sandbox.RoutePackMessages, sandbox.FailDrop, 1)
 		_, err := f.client.PackMessages(ctx, pack, api.PageOptions{})
 		var ne *api.NetworkError

@@ -286,7 +286,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Failure) {
 		writeRateLimited(w)
 	case FailDrop:
 		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
+			if conn, buf, err := hj.Hijack(); err == nil {
+				// A cut-off status line: a connection closed before any byte would make Go's
+				// transport silently retry an idempotent request on a reused connection.
+				_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/js")
+				_ = buf.Flush()
 				conn.Close()
 				return
 			}

@@ -1,7 +1,9 @@
 package sandbox_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -140,5 +142,192 @@ func TestDemoDataCoversTheBrief(t *testing.T) {
 	}
 	if !threat || !nonLatinName || !escape || !link {
 		t.Errorf("threat %v, non-Latin name %v, escape sequences %v, link %v: all must be in the demo", threat, nonLatinName, escape, link)
+	}
+}
+
+func TestAnswersMixTheRealAPIsQuirks(t *testing.T) {
+	sb, ts := newServer(t)
+	code, body := get(t, ts, sb.Token(), "/marketplace/messages/packs/2000004777000111?limit=60", nil)
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	quirks := map[string]string{
+		"string user id":    `"user_id":"523132944"`,
+		"number user id":    `"user_id":523132944`,
+		"null attachments":  `"message_attachments":null`,
+		"empty attachments": `"message_attachments":[]`,
+		"milliseconds":      `.000Z"`,
+		"upper-case status": `"status":"AVAILABLE"`,
+		"lower-case status": `"status":"available"`,
+		"null read date":    `"read":null`,
+		"null subject":      `"subject":null`,
+		"null substatus":    `"substatus":null`,
+	}
+	for name, s := range quirks {
+		if !strings.Contains(body, s) {
+			t.Errorf("%s: %q not in the answer", name, s)
+		}
+	}
+	_, links := get(t, ts, sb.Token(), "/marketplace/messages/packs/2000004512345671", nil)
+	if !strings.Contains(links, `<a href=\"https://www.mercadolibre.com.mx/envios/43210987651\">tracking</a>`) {
+		t.Errorf("links are not written as <a href>: %s", links)
+	}
+}
+
+func TestSeedCurlExample(t *testing.T) {
+	sb, ts := newServer(t)
+	var conv rawConversation
+	code, body := get(t, ts, sb.Token(), "/marketplace/messages/packs/2000004512345671?limit=2&offset=1", &conv)
+	if code != 200 || conv.Paging.Limit != 2 || conv.Paging.Offset != 1 || conv.Paging.Total != 4 || len(conv.Messages) != 2 {
+		t.Fatalf("%d %s", code, body)
+	}
+	// Offset 1 skips the newest message: the page starts with the second newest.
+	if got := conv.Messages[0]["text"]; got != "El rastreo dice que está detenido en aduana desde hace tres días." {
+		t.Errorf("offset 1 starts with %q", got)
+	}
+	if conv.Messages[0]["text_translated"] != "Tracking says it has been held at customs for three days." {
+		t.Errorf("translation = %q", conv.Messages[0]["text_translated"])
+	}
+}
+
+func TestDemoDatesFollowTheClock(t *testing.T) {
+	sb, ts := newServer(t)
+	var conv rawConversation
+	get(t, ts, sb.Token(), "/marketplace/messages/packs/2000004533445566?limit=1", &conv)
+	dates := conv.Messages[0]["message_date"].(map[string]any)
+	if got := dates["available"]; got != fixedNow.Add(-5*time.Minute).Format(time.RFC3339) {
+		t.Errorf("a message written 5m ago is dated %v with the clock at %s", got, fixedNow)
+	}
+}
+
+func TestUnknownRouteAndMessage(t *testing.T) {
+	sb, ts := newServer(t)
+	code, body := get(t, ts, sb.Token(), "/marketplace/nothing", nil)
+	if code != 404 || !strings.Contains(body, `"error":"not_found"`) {
+		t.Errorf("unknown route: %d %s", code, body)
+	}
+	code, body = get(t, ts, sb.Token(), "/marketplace/messages/deadbeef", nil)
+	if code != 404 || body != `{"message":"The message with id: deadbeef could not be retrieved from storage","error":"not_found","status":404,"cause":[]}` {
+		t.Errorf("unknown message: %d %s", code, body)
+	}
+}
+
+func TestRequestsAreRecordedWithACappedBody(t *testing.T) {
+	sb, ts := newServer(t)
+	big := strings.Repeat("x", 100<<10)
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/marketplace/messages/packs/2000004512345671?x=1", strings.NewReader(`{"text":"`+big+`"}`))
+	req.Header.Set("Authorization", "Bearer "+sb.Token())
+	req.Header.Set("X-Probe", "yes")
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	reqs := sb.Requests()
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests recorded", len(reqs))
+	}
+	r := reqs[0]
+	if r.Method != "POST" || r.Path != "/marketplace/messages/packs/2000004512345671" || r.RawQuery != "x=1" ||
+		r.Route != sandbox.RouteSend || r.Header.Get("X-Probe") != "yes" || len(r.Body) != 64<<10 {
+		t.Errorf("recorded %s %s ?%s route %q probe %q body %d bytes", r.Method, r.Path, r.RawQuery, r.Route, r.Header.Get("X-Probe"), len(r.Body))
+	}
+	r.Header.Set("X-Probe", "changed")
+	r.Body[0] = '!'
+	if again := sb.Requests()[0]; again.Header.Get("X-Probe") != "yes" || again.Body[0] != '{' {
+		t.Error("Requests returns the sandbox's own records, not copies")
+	}
+}
+
+// failures returns, for n requests to /users/me, which ones failed with a 500.
+func failures(t *testing.T, n int, opts ...sandbox.Option) []bool {
+	t.Helper()
+	sb, ts := newServer(t, opts...)
+	out := make([]bool, n)
+	for i := range out {
+		code, _ := get(t, ts, sb.Token(), "/users/me", nil)
+		out[i] = code == http.StatusInternalServerError
+	}
+	return out
+}
+
+func TestFailureRateIsSeeded(t *testing.T) {
+	a := failures(t, 40, sandbox.WithFailureRate(sandbox.RouteMe, sandbox.FailServerError, 0.5, 7))
+	b := failures(t, 40, sandbox.WithFailureRate(sandbox.RouteAll, sandbox.FailServerError, 0.5, 7))
+	n := 0
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("same seed, different failures at %d", i)
+		}
+		if a[i] {
+			n++
+		}
+	}
+	if n < 8 || n > 32 {
+		t.Errorf("%d of 40 failed at p=0.5", n)
+	}
+	for _, failed := range failures(t, 10, sandbox.WithFailureRate(sandbox.RouteSend, sandbox.FailServerError, 1, 7)) {
+		if failed {
+			t.Fatal("a failure rate for another route failed /users/me")
+		}
+	}
+}
+
+func TestScriptedFailuresCountDown(t *testing.T) {
+	sb, ts := newServer(t)
+	sb.Fail(sandbox.RouteMe, sandbox.FailServerError, 2)
+	var codes []int
+	for range 3 {
+		code, body := get(t, ts, sb.Token(), "/users/me", nil)
+		codes = append(codes, code)
+		if code == 500 && !strings.Contains(body, `"status":500`) {
+			t.Errorf("500 body = %s", body)
+		}
+	}
+	if codes[0] != 500 || codes[1] != 500 || codes[2] != 200 {
+		t.Errorf("codes = %v, want 500 500 200", codes)
+	}
+	sb.Fail(sandbox.RouteAll, sandbox.FailRateLimit, 1)
+	code, body := get(t, ts, sb.Token(), "/marketplace/messages/unread?role=seller&tag=post_sale", nil)
+	if code != 429 || body != `{"message":"local_rate_limited","error":"too_many_requests","status":429,"cause":[]}` {
+		t.Errorf("429: %d %s", code, body)
+	}
+	sb.Fail(sandbox.RouteMe, sandbox.FailDrop, 1)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/users/me", nil)
+	req.Header.Set("Authorization", "Bearer "+sb.Token())
+	if resp, err := ts.Client().Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("dropped connection answered %d", resp.StatusCode)
+	}
+}
+
+func TestLatencyEndsWhenTheClientGivesUp(t *testing.T) {
+	sb, ts := newServer(t, sandbox.WithLatency(time.Hour))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/users/me", nil)
+	req.Header.Set("Authorization", "Bearer "+sb.Token())
+	if resp, err := ts.Client().Do(req); !errors.Is(err, context.DeadlineExceeded) {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		t.Fatalf("err = %v, want the client's deadline", err)
+	}
+	// ts.Close in Cleanup returns only once the held handler has given up too.
+}
+
+func BenchmarkPackMessagesPage(b *testing.B) {
+	sb := sandbox.New()
+	ts := httptest.NewServer(sb)
+	defer ts.Close()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/marketplace/messages/packs/2000004777000111?limit=50&offset=100", nil)
+	req.Header.Set("Authorization", "Bearer "+sb.Token())
+	for b.Loop() {
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
 	}
 }
