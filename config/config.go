@@ -39,6 +39,10 @@ const (
 	EnvAccessToken = "MELI_ACCESS_TOKEN"
 	EnvAPIURL      = "MELI_API_URL"
 	EnvSiteID      = "MELI_SITE_ID"
+	// The seller's registered app, for `postsale login`.
+	EnvClientID     = "MELI_CLIENT_ID"
+	EnvClientSecret = "MELI_CLIENT_SECRET"
+	EnvRedirectURI  = "MELI_REDIRECT_URI"
 )
 
 // Setting keys, as written in config.toml.
@@ -51,11 +55,14 @@ const (
 	KeyDownloadsDir    = "downloads_dir"
 	KeyOSC8            = "osc8"
 	KeyAccount         = "account"
+	KeyClientID        = "client_id"
+	KeyClientSecret    = "client_secret"
+	KeyRedirectURI     = "redirect_uri"
 )
 
 // Keys lists every setting in the order `postsale config` shows them.
 func Keys() []string {
-	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount}
+	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI}
 }
 
 // FlagName is the command-line flag that sets key ("" for the token, which has no flag so it
@@ -114,6 +121,10 @@ type Settings struct {
 	DownloadsDir    string
 	OSC8            bool
 	Account         string
+	// ClientID, ClientSecret and RedirectURI are the seller's registered app (postsale login).
+	ClientID     string
+	ClientSecret Secret
+	RedirectURI  string
 	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
 	Sources map[string]string
 	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
@@ -168,8 +179,10 @@ func Load(opts Options) (*Settings, error) {
 	s := Defaults(env)
 	// Collect every token value first so no message can quote one, whatever source it came from.
 	var secrets []string
-	if t := env.get(EnvAccessToken); t != "" {
-		secrets = append(secrets, t)
+	for _, name := range []string{EnvAccessToken, EnvClientSecret} {
+		if t := env.get(name); t != "" {
+			secrets = append(secrets, t)
+		}
 	}
 	err := s.loadFile(env, opts.File, &secrets)
 	if err == nil {
@@ -252,6 +265,7 @@ func (s *Settings) loadFile(env Env, explicit string, secrets *[]string) error {
 func (s *Settings) loadEnv(env Env) error {
 	for _, ev := range []struct{ name, key string }{
 		{EnvAPIURL, KeyAPIURL}, {EnvSiteID, KeySiteID}, {EnvAccessToken, KeyAccessToken},
+		{EnvClientID, KeyClientID}, {EnvClientSecret, KeyClientSecret}, {EnvRedirectURI, KeyRedirectURI},
 	} {
 		v := env.get(ev.name)
 		if v == "" {
@@ -355,6 +369,22 @@ func (s *Settings) set(key string, v any, source string) error {
 			return err
 		}
 		s.Account = strings.TrimSpace(str)
+	case KeyClientID, KeyRedirectURI:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		if key == KeyClientID {
+			s.ClientID = strings.TrimSpace(str)
+		} else {
+			s.RedirectURI = strings.TrimSpace(str)
+		}
+	case KeyClientSecret:
+		str, ok := v.(string)
+		if !ok {
+			return errors.New("must be a string") // never quote the value: it is a secret
+		}
+		s.ClientSecret = Secret(strings.TrimSpace(str))
 	default:
 		return errors.New("is not a postsale setting")
 	}
@@ -426,7 +456,7 @@ func tokenCandidates(data []byte) []string {
 	var out []string
 	for _, line := range strings.Split(string(data), "\n") {
 		k, v, ok := strings.Cut(line, "=")
-		if !ok || !strings.Contains(strings.ToLower(k), "token") {
+		if !ok || !strings.Contains(strings.ToLower(k), "token") && !strings.Contains(strings.ToLower(k), "secret") {
 			continue
 		}
 		v = strings.Trim(strings.TrimSpace(v), `"'`)

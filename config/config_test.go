@@ -141,8 +141,8 @@ func TestBadValuesAreOneLine(t *testing.T) {
 		{"cbt", `site_id = "CBT"`, `key "site_id": "CBT" is the cross-border umbrella, not a site: use MLM, MLB, MCO or MLC`},
 		{"url", `api_url = "ftp://x"`, `key "api_url": "ftp://x" is not an http(s) URL`},
 		{"number as string", `account = 42`, `key "account": 42 is not a string (put it in quotes)`},
-		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account)`},
-		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account)`},
+		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri)`},
+		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri)`},
 		{"token not string", `access_token = 12345678`, `key "access_token": must be a string`},
 	}
 	for _, tc := range cases {

@@ -55,6 +55,9 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyDownloadsDir:    s.DownloadsDir,
 				config.KeyOSC8:            fmt.Sprint(s.OSC8),
 				config.KeyAccount:         s.Account,
+				config.KeyClientID:        s.ClientID,
+				config.KeyClientSecret:    s.ClientSecret.Mask(),
+				config.KeyRedirectURI:     s.RedirectURI,
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {
