@@ -253,3 +253,15 @@ func TestUploadStreamsLargeFile(t *testing.T) {
 		t.Errorf("round trip of %d bytes differs from the %d generated", d.Bytes, size)
 	}
 }
+
+func TestUploadOfUnknownSizeOver25MBIsRefusedByTheAPI(t *testing.T) {
+	f := newFixture(t)
+	_, err := f.client.UploadAttachment(context.Background(), "MLM", api.UploadFile{
+		Name: "scan.pdf", ContentType: "application/pdf", Size: -1, Body: &generated{n: api.MaxAttachmentSize + 1},
+	})
+	e := asAPIError(t, err, http.StatusBadRequest)
+	if e.Message != "File size exceeds 25 Mb" || !strings.Contains(api.Explain(err), "larger than 25 MB") {
+		t.Errorf("over 25 MB: %+v / %q", e, api.Explain(err))
+	}
+	f.expectRequest(t, f.last(t), http.MethodPost, "/marketplace/messages/attachments", url.Values{"site_id": {"MLM"}})
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/postsale/postsale/api"
@@ -293,5 +295,39 @@ func TestSendMessageRefusals(t *testing.T) {
 		if !errors.As(err, &ve) {
 			t.Errorf("send %.20q: %v, want a validation error before any request", req.Text, err)
 		}
+	}
+}
+
+func TestConcurrentSellersShareOneSandbox(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	const workers, each = 6, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each*2)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if _, err := f.client.SendMessage(ctx, packManual, api.SendRequest{Text: fmt.Sprintf("worker %d message %d", w, i)}); err != nil {
+					errs <- err
+				}
+				if _, err := f.client.PackMessages(ctx, packManual, api.PageOptions{Limit: 3}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	conv, err := f.client.PackMessages(ctx, packManual, api.PageOptions{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conv.Paging.Total != 4+workers*each {
+		t.Errorf("total %d after %d concurrent sends to a pack of 4", conv.Paging.Total, workers*each)
 	}
 }
