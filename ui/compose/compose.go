@@ -47,9 +47,10 @@ type Model struct {
 	height     int
 
 	sending bool
-	sent    int    // sends started, to number pending messages
-	localID string // the send in flight
-	err     string // why the last send was refused or failed
+	sent    int              // sends started, to number pending messages
+	localID string           // the send in flight
+	err     string           // why the last send was refused or failed
+	refused *api.SendRequest // the draft a validation refusal was about; editing it clears err
 }
 
 // New returns an empty compose model for packID.
@@ -167,6 +168,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	} else {
 		m.text, cmd = m.text.Update(msg)
 	}
+	if r := m.refused; r != nil {
+		if d := m.Draft(); d.Text != r.Text || d.TextTranslated != r.TextTranslated {
+			m.err, m.refused = "", nil
+		}
+	}
 	return m, cmd
 }
 
@@ -177,11 +183,15 @@ func (m *Model) send() tea.Cmd {
 	}
 	req := m.Draft()
 	if err := api.ValidateSend(req); err != nil {
-		m.err = api.Explain(err)
-		text := m.err
+		text := api.Explain(err)
+		m.err = "Not sent: " + text
+		if len(m.Problems()) > 0 {
+			m.err = "Not sent: fix what is marked above first."
+		}
+		m.refused = &req
 		return func() tea.Msg { return common.StatusMsg{Text: text, Err: err} }
 	}
-	m.sending, m.err = true, ""
+	m.sending, m.err, m.refused = true, "", nil
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
 	packID, localID, client, now := m.packID, m.localID, m.c.Client, m.c.Now()
@@ -274,7 +284,7 @@ func (m *Model) Problems() []string {
 			for _, r := range bad {
 				parts = append(parts, st.Highlight.Render(runeLabel(r)))
 			}
-			out = append(out, st.Error.Render(f.name+" has characters Mercado Libre does not accept: ")+strings.Join(parts, " "))
+			out = append(out, st.Error.Render(f.name+" has characters Mercado Libre does not accept: ")+strings.Join(parts, ", "))
 		}
 	}
 	return out
@@ -284,7 +294,7 @@ func (m *Model) Problems() []string {
 func runeLabel(r rune) string {
 	code := fmt.Sprintf("U+%04X", r)
 	if s := sanitize.Line(string(r)); s != "" && ansi.StringWidth(s) > 0 {
-		return s + " " + code
+		return s + " (" + code + ")"
 	}
 	return code
 }

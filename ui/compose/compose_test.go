@@ -1,0 +1,281 @@
+package compose
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/common"
+)
+
+func newCompose(t *testing.T, e *env, packID string) *Model {
+	t.Helper()
+	m := New(e.c, packID, "MLM")
+	m.SetSize(100, 30)
+	m.Focus()
+	return m
+}
+
+func typeText(m *Model, s string) {
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)})
+}
+
+// posts returns the bodies of the send requests the sandbox received.
+func posts(sb *sandbox.Server) []api.SendRequest {
+	var out []api.SendRequest
+	for _, r := range sb.Requests() {
+		if r.Method == "POST" && strings.HasPrefix(r.Path, "/marketplace/messages/packs/") {
+			var req api.SendRequest
+			_ = json.Unmarshal(r.Body, &req)
+			out = append(out, req)
+		}
+	}
+	return out
+}
+
+func TestCounterCountsCharacters(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	if !m.Typing() {
+		t.Fatal("a focused compose must take every key (q types a q)")
+	}
+	typeText(m, "Olá, já saiu 🚚")
+	if v := m.View(); !strings.Contains(v, "14/350") {
+		t.Fatalf("counter not 14/350 for 14 characters:\n%s", v)
+	}
+	if m.Empty() || m.Draft().Text != "Olá, já saiu 🚚" {
+		t.Fatalf("draft = %+v", m.Draft())
+	}
+}
+
+func TestRefusesOverTheLimit(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, strings.Repeat("a", 351))
+	v := m.View()
+	if !strings.Contains(v, "351/350") || !strings.Contains(v, "Message too long: 351/350 characters, remove 1.") {
+		t.Fatalf("over-limit draft not flagged:\n%s", v)
+	}
+	if _, bad := m.counter(m.Draft().Text); !bad {
+		t.Error("counter not highlighted over the limit")
+	}
+	out := press(m, "ctrl+s")
+	st, ok := find[common.StatusMsg](out)
+	var ve *api.ValidationError
+	if !ok || !errors.As(st.Err, &ve) || !strings.Contains(st.Text, "351 characters") || !strings.Contains(m.Err(), "Not sent") {
+		t.Fatalf("ctrl+s over the limit gave %+v", out)
+	}
+	if _, started := find[common.SendStartedMsg](out); started || m.Sending() {
+		t.Fatal("an over-long message was sent")
+	}
+	if len(posts(e.sb)) != 0 {
+		t.Fatal("the sandbox received a send")
+	}
+	if v := m.View(); !strings.Contains(v, "351/350 characters") || !strings.Contains(v, "Not sent") {
+		t.Errorf("the refusal is not shown in compose:\n%s", v)
+	}
+	if m.Draft().Text != strings.Repeat("a", 351) {
+		t.Error("the refused draft changed")
+	}
+	// Fixing the draft clears the refusal.
+	m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	if v := m.View(); strings.Contains(v, "Not sent") || strings.Contains(v, "too long") || !strings.Contains(v, "350/350") {
+		t.Errorf("after fixing the length:\n%s", v)
+	}
+}
+
+func TestRefusesUnsupportedCharacters(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, "Привет, ok")
+	v := m.View()
+	if !strings.Contains(v, "characters Mercado Libre does not accept") || !strings.Contains(v, "П (U+041F)") {
+		t.Fatalf("offending characters not listed:\n%s", v)
+	}
+	if _, bad := m.counter(m.Draft().Text); !bad {
+		t.Error("counter not highlighted with unsupported characters")
+	}
+	out := press(m, "ctrl+s")
+	if st, ok := find[common.StatusMsg](out); !ok || st.Err == nil || !strings.Contains(st.Text, "U+041F") {
+		t.Fatalf("ctrl+s with Cyrillic gave %+v", out)
+	}
+	if len(posts(e.sb)) != 0 {
+		t.Fatal("the sandbox received a send")
+	}
+}
+
+func TestSendSuccess(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, "Your order ships today")
+	press(m, "tab")
+	if m.Field() != FieldTranslation {
+		t.Fatal("tab did not move to the translation")
+	}
+	typeText(m, "Tu pedido sale hoy")
+	_, cmd := m.Update(keyMsg("ctrl+s"))
+	if !m.Sending() {
+		t.Fatal("not sending after ctrl+s")
+	}
+	if _, again := m.Update(keyMsg("ctrl+s")); again != nil {
+		t.Fatal("a second ctrl+s while sending started another send")
+	}
+	out := run(m, cmd)
+	started, ok := find[common.SendStartedMsg](out)
+	if !ok || started.PackID != packOpen || started.Request.Text != "Your order ships today" || started.LocalID == "" {
+		t.Fatalf("SendStartedMsg = %+v", started)
+	}
+	done, ok := find[common.SendDoneMsg](out)
+	if !ok || done.Err != nil || done.Message == nil || done.Message.ID == "" || done.LocalID != started.LocalID {
+		t.Fatalf("SendDoneMsg = %+v", done)
+	}
+	if ts, ok := find[common.TaskStartedMsg](out); !ok || ts.Task.Owner != "compose:"+packOpen {
+		t.Errorf("task owner = %+v", ts)
+	}
+	got := posts(e.sb)
+	if len(got) != 1 || got[0].Text != "Your order ships today" || got[0].TextTranslated != "Tu pedido sale hoy" {
+		t.Fatalf("sandbox received %+v", got)
+	}
+	if !m.Empty() || m.Sending() || m.Err() != "" {
+		t.Fatalf("after success: empty %v, sending %v, err %q", m.Empty(), m.Sending(), m.Err())
+	}
+	// The message is in the conversation the API serves.
+	conv, err := e.c.Client.PackMessages(e.c.Ctx, packOpen, api.PageOptions{Limit: 1})
+	if err != nil || len(conv.Messages) != 1 || conv.Messages[0].Text != "Your order ships today" {
+		t.Fatalf("newest message after send: %+v, %v", conv, err)
+	}
+}
+
+func TestScripted500KeepsTheDraft(t *testing.T) {
+	e := newEnv(t)
+	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	m := newCompose(t, e, packOpen)
+	typeText(m, "Please confirm the address")
+	out := press(m, "ctrl+s")
+	done, ok := find[common.SendDoneMsg](out)
+	if !ok || done.Err == nil {
+		t.Fatalf("SendDoneMsg = %+v", done)
+	}
+	if m.Draft().Text != "Please confirm the address" || m.Sending() {
+		t.Fatalf("draft after failure: %+v (sending %v)", m.Draft(), m.Sending())
+	}
+	if v := m.View(); !strings.Contains(v, "Not sent: Mercado Libre had a problem (500)") || !strings.Contains(v, "draft is kept") {
+		t.Fatalf("failure not shown in compose:\n%s", v)
+	}
+	// Trying again works and clears the draft.
+	out = press(m, "ctrl+s")
+	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err != nil || !m.Empty() {
+		t.Fatalf("retry: %+v, draft %+v", done, m.Draft())
+	}
+}
+
+func TestBlockedSendExplains(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packBlocked)
+	typeText(m, "Hello?")
+	out := press(m, "ctrl+s")
+	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err == nil {
+		t.Fatalf("send in a blocked conversation: %+v", done)
+	}
+	if !strings.Contains(m.View(), "This conversation is blocked") || m.Draft().Text != "Hello?" {
+		t.Fatalf("blocked refusal not shown or draft lost:\n%s", m.View())
+	}
+}
+
+func TestTypingWhileSendingIsKept(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, "First")
+	_, cmd := m.Update(keyMsg("ctrl+s"))
+	typeText(m, " and more")
+	run(m, cmd)
+	if m.Draft().Text != "First and more" {
+		t.Fatalf("text typed while sending was lost: %q", m.Draft().Text)
+	}
+}
+
+func TestEscGoesBackAndKeepsTheDraft(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, "half written")
+	if _, ok := find[common.BackMsg](press(m, "esc")); !ok {
+		t.Fatal("esc did not ask to go back")
+	}
+	if m.Draft().Text != "half written" {
+		t.Fatalf("draft after esc: %q", m.Draft().Text)
+	}
+}
+
+func TestComposeGoldenAndTeatest(t *testing.T) {
+	e := newEnv(t)
+	m := New(e.c, packOpen, "MLM")
+	h := &harness{child: m}
+	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(100, 30))
+	tm.Send(focusMsg{})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Hola Ana, ¿me confirmas la dirección?")}) // Type sends bytes, not runes
+	waitFor(t, tm, "37/350")
+	tm.Send(keyMsg("tab"))
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Hi Ana, can you confirm the address? Привет")})
+	waitFor(t, tm, "U+0440")
+	tm.Send(keyMsg("ctrl+s"))
+	waitFor(t, tm, "Not sent: fix what is marked above first.")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	for _, msg := range h.recorded() {
+		if _, ok := msg.(common.SendStartedMsg); ok {
+			t.Fatal("a draft with unsupported characters was sent")
+		}
+	}
+	golden.RequireEqual(t, []byte(m.View()))
+}
+
+// focusMsg makes the harness focus compose, as the root does when it shows it.
+type focusMsg struct{}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte(want))
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, strings.Repeat("palabra ", 50)+"Ж")
+	for _, size := range [][2]int{{1, 1}, {0, 0}, {2, 1}, {1, 5}, {5, 2}, {10, 3}, {20, 6}, {40, 10}, {60, 20}, {80, 24}, {100, 30}} {
+		m.SetSize(size[0], size[1])
+		typeText(m, "x")
+		v := m.View()
+		w, hgt := size[0], size[1]
+		what := fmt.Sprintf("%dx%d", w, hgt)
+		if w < 1 || hgt < 1 {
+			if v != "" {
+				t.Errorf("%s: want empty view, got %q", what, v)
+			}
+			continue
+		}
+		ls := strings.Split(v, "\n")
+		if len(ls) != hgt {
+			t.Errorf("%s: %d lines", what, len(ls))
+		}
+		for i, l := range ls {
+			if ansi.StringWidth(l) > w {
+				t.Errorf("%s: line %d is %d wide", what, i, ansi.StringWidth(l))
+			}
+		}
+	}
+}
