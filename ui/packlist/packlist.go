@@ -404,3 +404,6 @@ func (m *Model) Fail(sentence string) {
 	m.loading, m.loaded = false, true
 	m.loadErr = sanitize.Line(sentence)
 }
+
+// Busy reports whether the list or any header is loading.
+func (m *Model) Busy() bool { return m.loading || m.inFlight > 0 }

@@ -1,0 +1,412 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/compose"
+	"github.com/postsale/postsale/ui/conversation"
+)
+
+var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+
+// Demo packs the tests rely on (assets/demo/demo.json).
+const (
+	packTopUnread = "2000004533445566" // Beatriz Souza, newest unread
+	packHostile   = "2000004900001111" // Mariana Costa: a message full of escape sequences
+	packBlocked   = "2000004123450000" // blocked_by_buyer
+	packReadOld   = "2000004600112233" // Carlos Restrepo, read, days old
+)
+
+// probeMsg asks the program goroutine for the root's state, so tests never touch the model
+// from another goroutine.
+type probeMsg chan probe
+
+type probe struct {
+	idle bool
+	view string
+	gen  int
+}
+
+// probed wraps the root to answer probes; everything else goes to the root untouched.
+type probed struct{ *Model }
+
+func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if ch, ok := msg.(probeMsg); ok {
+		ch <- probe{idle: p.idle(), view: p.View(), gen: p.tickGen}
+		return p, nil
+	}
+	_, cmd := p.Model.Update(msg)
+	return p, cmd
+}
+
+// idle: nothing loading or sending anywhere. Each view sets its busy flag in the same Update that
+// starts the request, so there is no gap before the root hears TaskStartedMsg.
+func (m *Model) idle() bool {
+	if m.c.Seller == "" || len(m.tasks) > 0 || m.list.Busy() {
+		return false
+	}
+	if cv, ok := m.conv.(*conversation.Model); ok && cv.Loading() {
+		return false
+	}
+	for _, cm := range m.composes {
+		if c, ok := cm.(*compose.Model); ok && c.Sending() {
+			return false
+		}
+	}
+	return true
+}
+
+type app struct {
+	t      *testing.T
+	sb     *sandbox.Server
+	client *api.Client
+	tm     *teatest.TestModel
+}
+
+func newApp(t *testing.T, opts Options) *app {
+	t.Helper()
+	sb := sandbox.New(sandbox.WithClock(func() time.Time { return testNow }))
+	ts := httptest.NewServer(sb)
+	t.Cleanup(ts.Close)
+	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	c := common.New(context.Background(), client, r)
+	c.Now = func() time.Time { return testNow }
+	c.Location = time.UTC
+	m := New(c, opts)
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 30))
+	a := &app{t: t, sb: sb, client: client, tm: tm}
+	t.Cleanup(func() {
+		_ = tm.Quit()
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	})
+	return a
+}
+
+// settle waits until nothing is in flight and cond holds on the root's view, and returns it.
+func (a *app) settle(what string, cond func(view string) bool) string {
+	a.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		ch := make(probeMsg, 1)
+		a.tm.Send(ch)
+		select {
+		case p := <-ch:
+			last = p.view
+			if p.idle && cond(p.view) {
+				return p.view
+			}
+		case <-time.After(5 * time.Second):
+			a.t.Fatalf("%s: the program stopped answering", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	a.t.Fatalf("%s: never happened; last view:\n%s", what, last)
+	return ""
+}
+
+func (a *app) settleOn(texts ...string) string {
+	a.t.Helper()
+	return a.settle("view showing "+strings.Join(texts, ", "), func(v string) bool {
+		for _, s := range texts {
+			if !strings.Contains(v, s) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (a *app) gen() int {
+	ch := make(probeMsg, 1)
+	a.tm.Send(ch)
+	return (<-ch).gen
+}
+
+func (a *app) keys(keys ...string) {
+	for _, k := range keys {
+		switch k {
+		case "enter":
+			a.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		case "esc":
+			a.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		case "tab":
+			a.tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+		case "ctrl+s":
+			a.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+		default:
+			a.tm.Type(k)
+		}
+	}
+}
+
+// openPack filters the list down to one pack and opens it.
+func (a *app) openPack(packID string) string {
+	a.t.Helper()
+	a.settleOn("Conversations  ")
+	a.keys("/", packID, "enter", "enter")
+	return a.settleOn("Pack " + packID)
+}
+
+func (a *app) sends(packID string) []api.SendRequest {
+	var out []api.SendRequest
+	for _, r := range a.sb.Requests() {
+		if r.Method == "POST" && r.Path == "/marketplace/messages/packs/"+packID {
+			if len(r.Body) == 0 { // a scripted failure answers before reading the body
+				out = append(out, api.SendRequest{})
+				continue
+			}
+			var req api.SendRequest
+			if err := json.Unmarshal(r.Body, &req); err != nil {
+				a.t.Fatalf("send body: %v", err)
+			}
+			out = append(out, req)
+		}
+	}
+	return out
+}
+
+func (a *app) count(method, path string) int {
+	n := 0
+	for _, r := range a.sb.Requests() {
+		if r.Method == method && strings.HasPrefix(r.Path, path) {
+			n++
+		}
+	}
+	return n
+}
+
+func TestListShowsUnreadFirst(t *testing.T) {
+	a := newApp(t, Options{})
+	view := a.settleOn("Beatriz Souza", "NORTHWIND_CBT")
+	top, read := strings.Index(view, "Beatriz Souza"), strings.Index(view, "Jorge Mendoza")
+	if top < 0 || read < 0 || top > read {
+		t.Fatalf("unread Beatriz should be above read Jorge:\n%s", view)
+	}
+	for _, want := range []string{"#" + packTopUnread + " · MLB", "▸", "7 unread", "5m", "enter open", "? help"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("list lacks %q", want)
+		}
+	}
+	golden.RequireEqual(t, []byte(view))
+}
+
+func TestOpenConversationAndToggleTranslation(t *testing.T) {
+	a := newApp(t, Options{})
+	a.settleOn("Beatriz Souza")
+	a.keys("enter")
+	view := a.settleOn("Pack "+packTopUnread, "translation: original")
+	if !strings.Contains(view, "Vocês emitem nota fiscal?") {
+		t.Fatalf("conversation lacks the buyer's message:\n%s", view)
+	}
+	golden.RequireEqual(t, []byte(view))
+
+	a.keys("t")
+	view = a.settleOn("translation: translated")
+	if strings.Contains(view, "Vocês emitem nota fiscal?") || !strings.Contains(view, "invoice") {
+		t.Errorf("translated mode should show the English text only:\n%s", view)
+	}
+	a.keys("t")
+	view = a.settleOn("translation: both", "Vocês emitem nota fiscal?")
+	if !strings.Contains(view, "invoice") {
+		t.Errorf("both mode lacks the translation:\n%s", view)
+	}
+
+	// Reading never marks anything read: the pack is still unread on the server.
+	u, err := a.client.UnreadPacks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range u.Results {
+		found = found || r.PackID() == packTopUnread
+	}
+	if !found {
+		t.Error("opening the conversation marked it read")
+	}
+
+	a.keys("esc")
+	a.settle("back on the list", func(v string) bool {
+		return strings.Contains(v, "Beatriz Souza") && !strings.Contains(v, "Pack "+packTopUnread)
+	})
+}
+
+func TestReplyReachesSandboxAndAppears(t *testing.T) {
+	a := newApp(t, Options{})
+	a.openPack(packReadOld)
+	a.keys("r")
+	view := a.settleOn("Reply to pack " + packReadOld)
+	golden.RequireEqual(t, []byte(view))
+
+	a.keys("q") // in a text field q is a letter, not quit
+	a.keys("Thanks Carlos, anything else?")
+	a.settleOn("qThanks Carlos, anything else?")
+	a.keys("ctrl+s")
+	view = a.settle("sent", func(v string) bool {
+		return strings.Contains(v, "Message sent.") && !strings.Contains(v, "Reply to pack")
+	})
+	if !strings.Contains(view, "qThanks Carlos, anything else?") {
+		t.Errorf("the sent message is not in the conversation:\n%s", view)
+	}
+	sent := a.sends(packReadOld)
+	if len(sent) != 1 || sent[0].Text != "qThanks Carlos, anything else?" {
+		t.Fatalf("sandbox got %#v", sent)
+	}
+	conv, err := a.client.PackMessages(context.Background(), packReadOld, api.PageOptions{Limit: 1})
+	if err != nil || len(conv.Messages) == 0 || conv.Messages[0].Text != "qThanks Carlos, anything else?" {
+		t.Fatalf("reading back: %v %+v", err, conv)
+	}
+	// The draft went with the send: compose opens empty.
+	a.keys("r")
+	view = a.settleOn("Reply to pack " + packReadOld)
+	if strings.Contains(view, "qThanks") || !strings.Contains(view, "0/350") {
+		t.Errorf("compose kept a sent draft:\n%s", view)
+	}
+}
+
+func TestSendRefusedOver350Characters(t *testing.T) {
+	a := newApp(t, Options{})
+	a.openPack(packReadOld)
+	a.keys("r")
+	a.settleOn("Reply to pack " + packReadOld)
+	a.keys(strings.Repeat("a", 351))
+	a.settleOn("351/350")
+	a.keys("ctrl+s")
+	view := a.settleOn("351/350", "too long")
+	if !strings.Contains(view, "Reply to pack "+packReadOld) {
+		t.Errorf("left compose after a refused send:\n%s", view)
+	}
+	if n := len(a.sends(packReadOld)); n != 0 {
+		t.Fatalf("a refused send reached the sandbox %d times", n)
+	}
+}
+
+func TestBlockedConversationRefusesCompose(t *testing.T) {
+	a := newApp(t, Options{})
+	reason := common.BlockedReason("blocked_by_buyer")
+	a.openPack(packBlocked)
+	a.settleOn(reason)
+	a.keys("r")
+	view := a.settleOn("You cannot reply")
+	if !strings.Contains(view, reason) || strings.Contains(view, "Reply to pack") {
+		t.Fatalf("blocked conversation should refuse compose with %q:\n%s", reason, view)
+	}
+	if n := len(a.sends(packBlocked)); n != 0 {
+		t.Fatalf("blocked conversation sent %d messages", n)
+	}
+}
+
+func TestServerErrorOnSendKeepsDraft(t *testing.T) {
+	a := newApp(t, Options{})
+	a.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 3)
+	a.openPack(packReadOld)
+	a.keys("r")
+	a.settleOn("Reply to pack " + packReadOld)
+	a.keys("Your invoice is on its way")
+	a.keys("ctrl+s")
+	view := a.settleOn("Not sent", "Your draft is kept")
+	if !strings.Contains(view, "Reply to pack "+packReadOld) || !strings.Contains(view, "Your invoice is on its way") {
+		t.Fatalf("after a failed send compose and the draft must stay:\n%s", view)
+	}
+	if n := len(a.sends(packReadOld)); n != 1 {
+		t.Fatalf("want exactly one send attempt, got %d", n)
+	}
+	conv, err := a.client.PackMessages(context.Background(), packReadOld, api.PageOptions{Limit: 1})
+	if err != nil || len(conv.Messages) == 0 || conv.Messages[0].Text == "Your invoice is on its way" {
+		t.Fatalf("the failed message should not be stored: %v", err)
+	}
+	// esc and back: the draft survives until it is sent.
+	a.keys("esc")
+	a.settle("back in the conversation", func(v string) bool { return !strings.Contains(v, "Reply to pack") })
+	a.keys("r")
+	a.settleOn("Reply to pack "+packReadOld, "Your invoice is on its way")
+}
+
+func TestEscapeSequencesRenderInert(t *testing.T) {
+	a := newApp(t, Options{})
+	list := a.settleOn("Mariana Costa", "Quero trocar.")
+	view := a.openPack(packHostile)
+	view = a.settleOn("Quero trocar.")
+	a.keys("t", "t")
+	both := a.settleOn("translation: both", "I want to exchange it.")
+	for name, v := range map[string]string{"list": list, "conversation": view, "both": both} {
+		if strings.ContainsAny(v, "\x1b\x07\x9b\x9d") {
+			t.Errorf("%s view contains control bytes: %q", name, v)
+		}
+		if strings.Contains(v, "]52;") || strings.Contains(v, "Y3VybCBodHRw") {
+			t.Errorf("%s view shows the OSC 52 payload", name)
+		}
+	}
+}
+
+func TestGlobalKeys(t *testing.T) {
+	a := newApp(t, Options{})
+	a.settleOn("Beatriz Souza")
+
+	a.keys("esc") // esc never quits
+	a.keys("?")
+	view := a.settleOn("Keys", "refresh now", "quit (anywhere)", "/ filter")
+	golden.RequireEqual(t, []byte(view))
+	a.keys("?")
+	a.settle("help closed", func(v string) bool { return !strings.Contains(v, "quit (anywhere)") })
+
+	unread := a.count("GET", "/marketplace/messages/unread")
+	a.keys("R")
+	a.settle("manual refresh", func(string) bool { return a.count("GET", "/marketplace/messages/unread") > unread })
+	if a.count("GET", "/marketplace/orders/search") < 2 {
+		t.Error("R did not reload the orders")
+	}
+
+	// The interval tick polls unread counts and the open conversation; a stale tick does nothing.
+	a.openPack(packTopUnread)
+	a.settleOn("Pack " + packTopUnread)
+	unread = a.count("GET", "/marketplace/messages/unread")
+	convReads := a.count("GET", "/marketplace/messages/packs/"+packTopUnread)
+	a.tm.Send(refreshTickMsg{gen: a.gen() - 1})
+	a.settleOn("Pack " + packTopUnread)
+	if a.count("GET", "/marketplace/messages/unread") != unread {
+		t.Error("a stale tick polled")
+	}
+	a.tm.Send(refreshTickMsg{gen: a.gen()})
+	a.settle("interval refresh", func(string) bool {
+		return a.count("GET", "/marketplace/messages/unread") > unread &&
+			a.count("GET", "/marketplace/messages/packs/"+packTopUnread) > convReads
+	})
+
+	a.keys("q")
+	a.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+func TestRefreshInterval(t *testing.T) {
+	c := common.New(context.Background(), nil, lipgloss.NewRenderer(io.Discard))
+	for in, want := range map[time.Duration]time.Duration{
+		0:                DefaultRefreshInterval,
+		-time.Second:     DefaultRefreshInterval,
+		time.Second:      MinRefreshInterval,
+		30 * time.Second: 30 * time.Second,
+	} {
+		if got := New(c, Options{RefreshInterval: in}).RefreshInterval(); got != want {
+			t.Errorf("RefreshInterval(%v) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/ui/common"
+)
+
+const (
+	headerLines = 1
+	footerLines = 2 // status line + short help
+)
+
+// contentSize is the area the active view draws in.
+func (m *Model) contentSize() (int, int) {
+	return max(m.width, 0), max(m.height-headerLines-footerLines, 0)
+}
+
+func (m *Model) resize() {
+	w, h := m.contentSize()
+	m.help.Width = max(m.width, 0)
+	m.list.SetSize(w, h)
+	if m.conv != nil {
+		m.conv.SetSize(w, h)
+	}
+	for _, cm := range m.composes {
+		cm.SetSize(w, h)
+	}
+}
+
+// View draws the header, the active view (or the help overlay) and the status bar, exactly
+// width×height cells.
+func (m *Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	w, h := m.contentSize()
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.headerLine())
+	var content string
+	if m.showHelp {
+		content = m.helpOverlay()
+	} else if h > 0 {
+		content = m.activeComponent().View()
+	}
+	if h > 0 {
+		body := strings.Split(content, "\n")
+		for len(body) < h {
+			body = append(body, "")
+		}
+		lines = append(lines, body[:h]...)
+	}
+	lines = append(lines, m.statusLine(), m.shortHelp())
+	// Tiny windows: the header and status line win over content and help.
+	if len(lines) > m.height {
+		lines = append(lines[:m.height-1], lines[len(lines)-2])
+		if m.height == 1 {
+			lines = lines[:1]
+		}
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, w)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) headerLine() string {
+	st := m.c.Styles
+	left := st.Header.Render("postsale")
+	if m.c.Account != "" {
+		left += st.Subtle.Render(" · ") + st.Title.Render(m.c.Account)
+	} else if m.c.Seller != "" {
+		left += st.Subtle.Render(" · seller " + m.c.Seller)
+	}
+	if m.c.Site != "" {
+		left += st.Subtle.Render(" · " + m.c.Site)
+	}
+	var crumb string
+	switch {
+	case m.showHelp:
+		crumb = "Help"
+	case m.active == viewConversation && m.conv != nil:
+		crumb = "Conversations › Pack " + m.conv.PackID()
+	case m.active == viewCompose && m.conv != nil:
+		crumb = "Conversations › Pack " + m.conv.PackID() + " › Reply"
+	default:
+		crumb = "Conversations"
+	}
+	return spread(left, st.Subtle.Render(crumb), m.width)
+}
+
+// statusLine: spinner and task label while loading, else the last error or notice; the active
+// view's note on the right.
+func (m *Model) statusLine() string {
+	st := m.c.Styles
+	var left string
+	switch {
+	case len(m.tasks) > 0:
+		label := m.tasks[0].Label
+		if n := len(m.tasks) - 1; n > 0 {
+			label += " (+" + strconv.Itoa(n) + " more)"
+		}
+		left = m.spinner.View() + " " + st.Subtle.Render(label+"…")
+	case m.errText != "":
+		left = st.Error.Render(m.errText)
+	case m.info != "":
+		left = st.Success.Render(m.info)
+	}
+	var right string
+	if s, ok := m.activeComponent().(common.Statuser); ok && !m.showHelp {
+		right = st.Subtle.Render(s.Status())
+	}
+	// An error is the one thing the seller must read: it keeps the line even over the spinner.
+	if len(m.tasks) > 0 && m.errText != "" {
+		left = st.Error.Render(m.errText) + "  " + left
+	}
+	return spread(left, right, m.width)
+}
+
+func (m *Model) shortHelp() string {
+	active := m.activeComponent()
+	global := m.keys.shortHelp()
+	if t, ok := active.(common.Typer); ok && t.Typing() {
+		global = []key.Binding{m.keys.ForceQuit} // q, R and ? are letters in a text field
+	}
+	bindings := append(append([]key.Binding{}, active.ShortHelp()...), global...)
+	if m.showHelp {
+		bindings = []key.Binding{m.keys.CloseHelp, m.keys.Quit}
+	}
+	return m.help.ShortHelpView(bindings)
+}
+
+func (m *Model) helpOverlay() string {
+	groups := append(append([][]key.Binding{}, m.activeComponent().FullHelp()...), m.keys.fullHelp())
+	st := m.c.Styles
+	return st.Title.Render("Keys") + "\n\n" + m.help.FullHelpView(groups)
+}
+
+// spread puts left and right on one line of width cells, right-aligned, left winning on overflow.
+func spread(left, right string, width int) string {
+	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)
+	if right == "" || lw+2+rw > width {
+		return left
+	}
+	return left + strings.Repeat(" ", width-lw-rw) + right
+}
+
+// fit truncates s to width cells and pads it with spaces to exactly width.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	s = ansi.Truncate(s, width, "…")
+	if w := ansi.StringWidth(s); w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
