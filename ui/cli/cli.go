@@ -141,6 +141,9 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 		a.unreadCommand(),
 		a.sandboxCommand(),
 		a.configCommand(),
+		a.loginCommand(),
+		a.logoutCommand(),
+		a.accountsCommand(),
 		a.versionCommand(),
 	)
 	return root
@@ -197,6 +200,15 @@ func (a *app) setup(ctx context.Context) error {
 	opts := []api.Option{api.WithHTTPClient(a.httpClient())}
 	token := api.TokenSource(api.StaticToken(a.settings.AccessToken.Reveal()))
 	baseURL := a.settings.APIURL
+	if !a.demo && a.settings.AccessToken == "" {
+		src, url, err := a.accountSession(baseURL) // login.go: the account's refreshing session
+		if err != nil {
+			return err
+		}
+		if src != nil {
+			token, baseURL = src, url
+		}
+	}
 	if a.demo {
 		d, err := startDemo(ctx)
 		if err != nil {

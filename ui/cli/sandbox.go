@@ -99,5 +99,11 @@ func (a *app) printSandboxBanner(s *served) {
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' '%s/marketplace/messages/attachments?site_id=MLM'\n", s.url)
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"text\":\"Hello\",\"text_translated\":\"\"}' '%s/marketplace/messages/packs/$PACK_ID'\n", s.url)
 	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -o file '%s/marketplace/messages/attachments/$ATTACHMENT_ID?tag=post_sale&site_id=MLM'\n", s.url)
+	fmt.Fprintf(w, "\nLog in through the sandbox's OAuth (its demo app; fake credentials, safe to share):\n")
+	fmt.Fprintf(w, "  client_id %s  client_secret %s\n  redirect URIs %s (caught by postsale), %s (paste the address)\n",
+		sandbox.DemoClientID, sandbox.DemoClientSecret, sandbox.DemoRedirectLoopback, sandbox.DemoRedirectPaste)
+	fmt.Fprintf(w, "  MELI_CLIENT_SECRET=%s postsale login --api-url %s --client-id %s --redirect-uri %s\n",
+		sandbox.DemoClientSecret, s.url, sandbox.DemoClientID, sandbox.DemoRedirectLoopback)
+	fmt.Fprintf(w, "  then: postsale   (the inbox, on the saved session; the account remembers this URL)\n")
 	fmt.Fprintf(w, "\nPress Ctrl+C to stop.\n")
 }
