@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
@@ -408,5 +409,38 @@ func TestRefreshInterval(t *testing.T) {
 		if got := New(c, Options{RefreshInterval: in}).RefreshInterval(); got != want {
 			t.Errorf("RefreshInterval(%v) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestAnySizeWithoutPanic(t *testing.T) {
+	a := newApp(t, Options{})
+	a.openPack(packReadOld)
+	a.keys("r")
+	a.settleOn("Reply to pack " + packReadOld)
+	a.keys("Hola")
+	for _, step := range []string{"compose", "esc", "esc", "?"} {
+		if step != "compose" {
+			a.keys(step)
+		}
+		for _, size := range [][2]int{{1, 1}, {2, 2}, {5, 3}, {20, 4}, {60, 20}, {80, 24}, {100, 30}, {37, 11}} {
+			a.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			view := a.settle("resize", func(string) bool { return true })
+			lines := strings.Split(view, "\n")
+			if len(lines) != size[1] {
+				t.Errorf("%s at %dx%d: %d lines", step, size[0], size[1], len(lines))
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w != size[0] {
+					t.Errorf("%s at %dx%d: line %d is %d wide: %q", step, size[0], size[1], i, w, l)
+				}
+			}
+		}
+	}
+	a.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	a.keys("?")
+	a.settle("help closed at 80x24", func(v string) bool { return !strings.Contains(v, "quit (anywhere)") })
+	view := a.settleOn("Carlos Restrepo")
+	if !strings.Contains(view, "Conversations") || !strings.Contains(view, "? help") {
+		t.Errorf("80x24 list lost its header or help:\n%s", view)
 	}
 }

@@ -23,7 +23,7 @@ func newKeyMap() keyMap {
 
 // shortHelp is the global part of the footer.
 func (k keyMap) shortHelp() []key.Binding {
-	return []key.Binding{k.Refresh, k.Help, k.Quit}
+	return []key.Binding{k.Help, k.Quit, k.Refresh} // R is the first to go on a narrow footer
 }
 
 // fullHelp is the global column of the `?` overlay.

@@ -18,6 +18,9 @@ import (
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
+// countWidth leaves room after the filter input for "  n of m".
+const countWidth = 15
+
 type headerState int
 
 const (
@@ -102,7 +105,7 @@ func (m *Model) Typing() bool { return m.filter.Focused() }
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(width, 0), max(height, 0)
-	m.filter.Width = max(m.width-len(m.filter.Prompt)-1, 1)
+	m.filter.Width = max(m.width-len(m.filter.Prompt)-countWidth, 1)
 	m.clampScroll()
 }
 
