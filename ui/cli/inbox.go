@@ -12,13 +12,14 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/ui"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // newInboxModel is the inbox's root model; the one line to change when the UI package lands.
 func newInboxModel(c *common.Common, s *config.Settings) tea.Model {
-	return newPlaceholder(c, s)
+	return ui.New(c, ui.Options{RefreshInterval: s.RefreshInterval})
 }
 
 // runInbox starts the Bubble Tea inbox on the configured API (or the --demo sandbox).
