@@ -130,6 +130,7 @@ type Server struct {
 	counts   map[string]int
 	data     *store
 	oauth    *oauthServer // the OAuth endpoints' state (oauth.go)
+	extra    []string     // more embedded demo files whose packs are added (hostile.go)
 }
 
 // New returns a sandbox seeded from the embedded demo data.
@@ -142,6 +143,9 @@ func New(opts ...Option) *Server {
 		s.token = "APP_USR-" + randomHex(8) + "-" + randomHex(4) + "-" + randomHex(16)
 	}
 	doc, err := assets.Demo()
+	if err == nil {
+		doc, err = mergeDemo(doc, assets.FS(), s.extra)
+	}
 	if err != nil {
 		panic(fmt.Sprintf("sandbox: embedded demo data missing: %v", err))
 	}
