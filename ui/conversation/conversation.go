@@ -581,8 +581,10 @@ func (m *Model) topLine() string {
 		return fmt.Sprintf("↑ %d older messages: scroll up to load", m.total-m.serverCount())
 	case len(m.entries) > 0:
 		return "· beginning of the conversation ·"
+	case m.status.Blocked():
+		return "No messages in this conversation."
 	}
-	return ""
+	return "No messages yet: press r to write to the buyer."
 }
 
 // contentLines is the height of everything scrollable: the top line and every entry.

@@ -251,7 +251,10 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 	}
 	var offsets []string
 	for _, r := range e.sb.Requests() {
-		if r.Method != "GET" || !strings.HasPrefix(r.Path, "/marketplace/messages/packs/") {
+		if r.Method != "GET" {
+			t.Errorf("reading sent %s %s", r.Method, r.Path)
+		}
+		if !strings.HasPrefix(r.Path, "/marketplace/messages/packs/") {
 			continue
 		}
 		q, _ := url.ParseQuery(r.RawQuery)
@@ -427,5 +430,13 @@ func BenchmarkScrollLongConversation(b *testing.B) {
 		}
 		m.Update(keyMsg("k"))
 		_ = m.View()
+	}
+}
+
+func TestEmptyConversationSaysSo(t *testing.T) {
+	e := newEnv(t)
+	m := open(t, e, "2000004955443322", 100, 30) // blocked_by_fulfillment, no messages
+	if v := m.View(); !strings.Contains(v, "No messages in this conversation.") || !strings.Contains(v, "Blocked: Fulfillment sale") {
+		t.Fatalf("empty blocked conversation:\n%s", v)
 	}
 }
