@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/open"
 )
 
 // Common is handed to every component.
@@ -34,6 +35,12 @@ type Common struct {
 	Height  int
 	// Tasks numbers this program's tasks; only Update goroutines touch it.
 	Tasks TaskIDs
+	// Opener opens links and files for this session (browser, or print + OSC 52 over SSH);
+	// nil shows them only.
+	Opener *open.Opener
+	// CacheDir holds attachments fetched to be opened; DownloadsDir is where they are saved.
+	CacheDir     string
+	DownloadsDir string
 }
 
 // NewTask returns a task owned by owner ("packlist", "conversation:<pack>", "compose:<pack>").
