@@ -18,6 +18,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -48,6 +49,7 @@ type Model struct {
 	packID string
 	site   string
 	keys   KeyMap
+	links  *open.Parser // one per view: compiling its patterns is its main cost
 	width  int
 	height int
 
@@ -73,6 +75,7 @@ func New(c *common.Common, packID, site string) *Model {
 		packID: packID,
 		site:   sanitize.Line(site),
 		keys:   DefaultKeyMap(),
+		links:  open.NewParser(),
 		known:  map[string]bool{},
 		follow: true,
 	}
@@ -378,7 +381,7 @@ func (m *Model) prepend(chron []api.Message) {
 		e := m.newEntry(msg)
 		add = append(add, e)
 		if m.width > 0 {
-			lines += len(e.lines(m.width, m.mode, m.c))
+			lines += len(e.lines(m.width, m.mode, m.c, m.links))
 		}
 	}
 	if len(add) == 0 {
@@ -594,7 +597,7 @@ func (m *Model) contentLines() int {
 	}
 	n := 1
 	for _, e := range m.entries {
-		n += len(e.lines(m.width, m.mode, m.c))
+		n += len(e.lines(m.width, m.mode, m.c, m.links))
 	}
 	return n
 }
@@ -616,7 +619,7 @@ func (m *Model) anchor() (int, int) {
 	}
 	line := 1
 	for i, e := range m.entries {
-		n := len(e.lines(m.width, m.mode, m.c))
+		n := len(e.lines(m.width, m.mode, m.c, m.links))
 		if m.top < line+n {
 			return i, max(0, m.top-line)
 		}
@@ -630,9 +633,9 @@ func (m *Model) restore(idx, off int) {
 	if idx >= 0 && m.width > 0 {
 		line := 1
 		for _, e := range m.entries[:idx] {
-			line += len(e.lines(m.width, m.mode, m.c))
+			line += len(e.lines(m.width, m.mode, m.c, m.links))
 		}
-		m.top = line + min(off, len(m.entries[idx].lines(m.width, m.mode, m.c))-1)
+		m.top = line + min(off, len(m.entries[idx].lines(m.width, m.mode, m.c, m.links))-1)
 	}
 	m.clamp()
 }
@@ -686,7 +689,7 @@ func (m *Model) visible(n int) []string {
 		if len(out) >= n {
 			break
 		}
-		ls := e.lines(m.width, m.mode, m.c)
+		ls := e.lines(m.width, m.mode, m.c, m.links)
 		if line+len(ls) <= m.top {
 			line += len(ls)
 			continue

@@ -60,7 +60,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
 
 func TestTranslationModesShowTheRightText(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLinks, 200, 40)
+	m := openPack(t, e, packLinks, 200, 40)
 	original, translated := "Hi Ana! Both ship today.", "¡Hola Ana! Ambos salen hoy."
 	check := func(mode string, wantOrig, wantTr bool) {
 		t.Helper()
@@ -81,7 +81,7 @@ func TestTranslationModesShowTheRightText(t *testing.T) {
 
 func TestLinksRenderAsText(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLinks, 200, 40)
+	m := openPack(t, e, packLinks, 200, 40)
 	v := m.View()
 	if want := "tracking (https://www.mercadolibre.com.mx/envios/43210987651)"; !strings.Contains(v, want) {
 		t.Errorf("view lacks %q:\n%s", want, v)
@@ -91,30 +91,22 @@ func TestLinksRenderAsText(t *testing.T) {
 	}
 }
 
-func TestRenderLinks(t *testing.T) {
-	cases := map[string]string{
-		`see <a href="https://x.example/a">here</a>.`:               "see here (https://x.example/a).",
-		`<A HREF='https://x.example/b'>B</A> and <a href="u">u</a>`: "B (https://x.example/b) and u",
-		`<a href="https://x.example/?a=1&amp;b=2"><b>bold</b></a>`:  "bold (https://x.example/?a=1&b=2)",
-		`no link <abbr>x</abbr> <a`:                                 "no link <abbr>x</abbr> <a",
-		`<a title="t">no href</a>`:                                  `<a title="t">no href</a>`,
-		`<a href="https://x.example/c">unclosed`:                    `<a href="https://x.example/c">unclosed`,
-		`ñ <a href=https://x.example/d>dé</a> ñ`:                    "ñ dé (https://x.example/d) ñ",
+func TestLinkEntitiesCannotSmuggleEscapes(t *testing.T) {
+	e := newEnv(t)
+	m := openPack(t, e, packLinks, 120, 30)
+	msg := api.Message{ID: "x", Text: `see <a href="https://x.example/&#27;]52;c;QQ==&#7;">&#27;[2Jclick&#x1b;[31m</a> &#155;31m`}
+	got := strings.Join((&entry{msg: msg}).lines(120, ModeOriginal, m.c, m.links), "\n")
+	if strings.ContainsAny(got, "\x1b\x07\x9b") {
+		t.Fatalf("entity-encoded control characters reached the view: %q", got)
 	}
-	for in, want := range cases {
-		if got := RenderLinks(in); got != want {
-			t.Errorf("RenderLinks(%q) = %q, want %q", in, got, want)
-		}
-	}
-	links := Links(`a <a href="https://one.example">1</a> b <a href="https://two.example">2</a>`)
-	if len(links) != 2 || links[1].URL != "https://two.example" || links[0].Label != "1" {
-		t.Errorf("Links = %+v", links)
+	if !strings.Contains(got, "click") || !strings.Contains(got, "https://x.example/") {
+		t.Fatalf("link text lost: %q", got)
 	}
 }
 
 func TestHostileEscapesRenderInert(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packHostile, 100, 30)
+	m := openPack(t, e, packHostile, 100, 30)
 	for _, mode := range []string{"original", "translated", "both"} {
 		v := m.View()
 		if strings.ContainsAny(v, "\x1b\x07\x9b\x9d") {
@@ -132,7 +124,7 @@ func TestHostileEscapesRenderInert(t *testing.T) {
 
 func TestAttachmentsAndThreatWarning(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packThreat, 100, 30)
+	m := openPack(t, e, packThreat, 100, 30)
 	v := m.View()
 	conv, err := e.c.Client.PackMessages(e.c.Ctx, packThreat, api.PageOptions{Limit: 50})
 	if err != nil {
@@ -156,7 +148,7 @@ func TestAttachmentsAndThreatWarning(t *testing.T) {
 
 func TestModerationInPlainWords(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packModer, 120, 30)
+	m := openPack(t, e, packModer, 120, 30)
 	if v := m.View(); !strings.Contains(v, "moderated, rejected: shortened link") {
 		t.Errorf("moderation not explained:\n%s", v)
 	}
@@ -179,7 +171,7 @@ func TestModerationInPlainWords(t *testing.T) {
 
 func TestBlockedBannerRefusesReply(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packBlocked, 100, 30)
+	m := openPack(t, e, packBlocked, 100, 30)
 	blocked, reason := m.Blocked()
 	if !blocked || reason != common.BlockedReason("blocked_by_time") {
 		t.Fatalf("Blocked() = %v, %q", blocked, reason)
@@ -206,7 +198,7 @@ func TestBlockedBannerRefusesReply(t *testing.T) {
 
 func TestReplyAndBackAskTheRoot(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLinks, 100, 30)
+	m := openPack(t, e, packLinks, 100, 30)
 	cm, ok := find[common.ComposeMsg](press(m, "r"))
 	if !ok || cm.PackID != packLinks || cm.Site != "MLM" {
 		t.Fatalf("r: got %+v", cm)
@@ -218,7 +210,7 @@ func TestReplyAndBackAskTheRoot(t *testing.T) {
 
 func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLong, 100, 30)
+	m := openPack(t, e, packLong, 100, 30)
 	if m.Len() != PageSize || !m.MoreOlder() {
 		t.Fatalf("first page: %d messages, more older %v", m.Len(), m.MoreOlder())
 	}
@@ -283,7 +275,7 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 
 func TestOrderIsOldestFirst(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLinks, 100, 30)
+	m := openPack(t, e, packLinks, 100, 30)
 	for i := 1; i < len(m.entries); i++ {
 		if m.entries[i].msg.Date().Before(m.entries[i-1].msg.Date()) {
 			t.Fatalf("message %d is older than the one above it", i)
@@ -293,7 +285,7 @@ func TestOrderIsOldestFirst(t *testing.T) {
 
 func TestRefreshMergesAndMarksNewBuyerMessages(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLinks, 120, 30)
+	m := openPack(t, e, packLinks, 120, 30)
 	n := m.Len()
 	// A reply sent elsewhere (another device) shows up on refresh, once, not marked new.
 	if _, err := e.c.Client.SendMessage(e.c.Ctx, packLinks, api.SendRequest{Text: "Sent from the phone"}); err != nil {
@@ -335,7 +327,7 @@ func TestRefreshMergesAndMarksNewBuyerMessages(t *testing.T) {
 
 func TestSendLifecycle(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, packLinks, 120, 30)
+	m := openPack(t, e, packLinks, 120, 30)
 	n := m.Len()
 	req := api.SendRequest{Text: "On its way today", TextTranslated: "Sale hoy"}
 	m.Update(common.SendStartedMsg{PackID: packLinks, LocalID: "l1", Request: req, At: clock})
@@ -387,7 +379,7 @@ func TestLoadErrorIsASentence(t *testing.T) {
 func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
 	e := newEnv(t)
 	for _, pack := range []string{packLinks, packBlocked, packHostile, packThreat} {
-		m := open(t, e, pack, 80, 24)
+		m := openPack(t, e, pack, 80, 24)
 		for _, size := range [][2]int{{1, 1}, {0, 0}, {2, 1}, {1, 5}, {5, 2}, {10, 3}, {20, 6}, {40, 10}, {60, 20}, {80, 24}, {100, 30}, {3, 40}} {
 			m.SetSize(size[0], size[1])
 			for _, k := range []string{"t", "k", "g", "j", "G", "pgup", "pgdown"} {
@@ -419,7 +411,7 @@ func checkFits(t *testing.T, view string, w, h int, what string) {
 
 func BenchmarkScrollLongConversation(b *testing.B) {
 	e := newEnv(b)
-	m := open(b, e, packLong, 100, 30)
+	m := openPack(b, e, packLong, 100, 30)
 	for m.MoreOlder() {
 		run(m, m.load(loadOlder))
 	}
@@ -435,7 +427,7 @@ func BenchmarkScrollLongConversation(b *testing.B) {
 
 func TestEmptyConversationSaysSo(t *testing.T) {
 	e := newEnv(t)
-	m := open(t, e, "2000004955443322", 100, 30) // blocked_by_fulfillment, no messages
+	m := openPack(t, e, "2000004955443322", 100, 30) // blocked_by_fulfillment, no messages
 	if v := m.View(); !strings.Contains(v, "No messages in this conversation.") || !strings.Contains(v, "Blocked: Fulfillment sale") {
 		t.Fatalf("empty blocked conversation:\n%s", v)
 	}

@@ -129,8 +129,8 @@ func press(m tea.Model, k string) []tea.Msg {
 	return run(m, cmd)
 }
 
-// open builds the conversation of packID at w×h and loads its newest page.
-func open(t testing.TB, e *env, packID string, w, h int) *Model {
+// openPack builds the conversation of packID at w×h and loads its newest page.
+func openPack(t testing.TB, e *env, packID string, w, h int) *Model {
 	t.Helper()
 	m := New(e.c, packID, "")
 	m.SetSize(w, h)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -162,18 +163,19 @@ type entry struct {
 func (e *entry) invalidate() { e.cache = nil }
 
 // lines renders the entry at width in mode, from the cache when it is fresh.
-func (e *entry) lines(width int, mode Mode, c *common.Common) []string {
+func (e *entry) lines(width int, mode Mode, c *common.Common, links *open.Parser) []string {
 	if e.cache != nil && e.cacheWidth == width && e.cacheMode == mode {
 		return e.cache
 	}
-	e.cache = renderEntry(e, width, mode, c)
+	e.cache = renderEntry(e, width, mode, c, links)
 	e.cacheWidth, e.cacheMode = width, mode
 	return e.cache
 }
 
-// renderEntry draws a message: a label line, the text, notes, attachments, and a blank line.
+// renderEntry draws a message: a label line, the text (links as "label (URL)"), notes,
+// attachments, and a blank line.
 // Seller messages are indented so the two sides read apart even without colour.
-func renderEntry(e *entry, width int, mode Mode, c *common.Common) []string {
+func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.Parser) []string {
 	st := c.Styles
 	indent := 0
 	if e.seller {
@@ -225,8 +227,9 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common) []string {
 		emit(st.Subtle, info)
 	}
 
-	original := RenderLinks(sanitize.String(e.msg.Text))
-	translated := RenderLinks(sanitize.String(e.msg.TextTranslated))
+	// The link parser sanitises too, after decoding entities that could hide control characters.
+	original := links.Render(e.msg.Text)
+	translated := links.Render(e.msg.TextTranslated)
 	switch mode {
 	case ModeOriginal:
 		emit(textStyle, original)
