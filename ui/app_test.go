@@ -444,3 +444,18 @@ func TestAnySizeWithoutPanic(t *testing.T) {
 		t.Errorf("80x24 list lost its header or help:\n%s", view)
 	}
 }
+
+// Terminals deliver fast input in one read; each rune is still its own key.
+func TestChunkedKeys(t *testing.T) {
+	a := newApp(t, Options{})
+	a.settleOn("Beatriz Souza", "João Silva")
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	a.keys("enter")
+	a.settleOn("Pack 2000004587654321") // the fourth row
+	a.keys("r")
+	a.settleOn("Reply to pack 2000004587654321")
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("the ")})
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("right")})
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" one")})
+	a.settleOn("the right one")
+}

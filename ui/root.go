@@ -209,6 +209,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return tea.Quit
 	}
+	// Keys that arrive in one read ("jjj" from tmux or a fast typist) are still separate keys; a
+	// text field would otherwise take the chunk "right" for the → key.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+		cmds := make([]tea.Cmd, 0, len(msg.Runes))
+		for _, r := range msg.Runes {
+			cmds = append(cmds, m.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
 	// Any key is the "next action": the last error or notice has been seen.
 	m.errText, m.info = "", ""
 	if m.showHelp {
