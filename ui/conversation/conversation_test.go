@@ -432,3 +432,17 @@ func TestEmptyConversationSaysSo(t *testing.T) {
 		t.Fatalf("empty blocked conversation:\n%s", v)
 	}
 }
+
+// BenchmarkResizeLongConversation re-wraps all 325 messages: the cost of a resize or a `t`.
+func BenchmarkResizeLongConversation(b *testing.B) {
+	e := newEnv(b)
+	m := openPack(b, e, packLong, 100, 30)
+	for m.MoreOlder() {
+		run(m, m.load(loadOlder))
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.SetSize(100-i%2, 30)
+		_ = m.View()
+	}
+}
