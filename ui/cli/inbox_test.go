@@ -4,65 +4,59 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"strings"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
 
-	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/config"
-	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui"
 )
 
-func asciiCommon(t *testing.T, c *api.Client) *common.Common {
-	t.Helper()
+// The inbox the CLI starts is the real root model, built from the settings, talking to the
+// configured API.
+func TestInboxWiredFromSettings(t *testing.T) {
+	h := newHarness(t)
+	h.env["MELI_SITE_ID"] = "MLB"
+	a := &app{io: IO{Out: io.Discard, Env: h.lookup}}
+	cmd := &cobra.Command{}
+	cmd.SetContext(context.Background())
+	if err := a.loadSettings(); err != nil {
+		t.Fatal(err)
+	}
+	a.settings.RefreshInterval = 45 * time.Second
+	a.settings.Open = config.OpenPrint
+	if err := a.setup(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.inboxCommon(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	return common.New(context.Background(), c, r)
-}
-
-func TestPlaceholderShowsTheAccount(t *testing.T) {
-	h := newHarness(t)
-	s := config.Defaults(h.lookup)
-	s.APIURL = h.ts.URL
-	tm := teatest.NewTestModel(t, newPlaceholder(asciiCommon(t, h.client()), s), teatest.WithInitialTermSize(100, 30))
-	me, err := h.client().Me(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	c.Renderer = r
+	if c.Site != "MLB" || c.Opener == nil || string(c.Opener.Mode()) != "print" || c.DownloadsDir != filepath.Join(h.dir, "Downloads") || c.CacheDir != filepath.Join(h.env["XDG_CACHE_HOME"], "postsale") {
+		t.Fatalf("common from settings: site %q opener %v downloads %q cache %q", c.Site, c.Opener, c.DownloadsDir, c.CacheDir)
 	}
-	want := "Seller " + me.Nickname + " (" + string(me.ID) + ", site " + me.SiteID + ")"
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte(want)) && bytes.Contains(b, []byte(" unread messages in "))
-	}, teatest.WithDuration(10*time.Second))
+	m := newInboxModel(c, a.settings)
+	if got := m.(*ui.Model).RefreshInterval(); got != 45*time.Second {
+		t.Fatalf("refresh interval = %s, want the setting's 45s", got)
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	// A buyer from the demo data proves the list loaded through the configured client.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Ana Lucía Pérez")) }, teatest.WithDuration(10*time.Second))
 	tm.Type("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	var sawMe bool
-	for _, r := range h.sb.Requests() {
-		sawMe = sawMe || r.Path == "/users/me"
+	var listed bool
+	for _, req := range h.sb.Requests() {
+		listed = listed || req.Path == "/marketplace/messages/unread"
 	}
-	if !sawMe {
-		t.Fatal("the placeholder never asked the sandbox who the seller is")
-	}
-}
-
-func TestPlaceholderShowsTheErrorSentence(t *testing.T) {
-	h := newHarness(t)
-	bad, err := api.New(api.StaticToken("APP_USR-wrong"), api.WithBaseURL(h.ts.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := config.Defaults(h.lookup)
-	s.APIURL = h.ts.URL
-	tm := teatest.NewTestModel(t, newPlaceholder(asciiCommon(t, bad), s), teatest.WithInitialTermSize(100, 30))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte("Your access token is invalid or expired"))
-	}, teatest.WithDuration(10*time.Second))
-	tm.Type("q")
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	if out := tm.FinalModel(t).View(); strings.TrimSpace(out) != "" {
-		t.Fatalf("view after quit = %q", out)
+	if !listed {
+		t.Fatal("the inbox never asked the sandbox for unread conversations")
 	}
 }

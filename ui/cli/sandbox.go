@@ -54,6 +54,7 @@ func startDemo(context.Context) (*served, error) {
 
 func (a *app) sandboxCommand() *cobra.Command {
 	var addr string
+	var tokenExpiry time.Duration
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the embedded sandbox API standalone, for curl and other tools",
@@ -64,7 +65,11 @@ Everything is kept in memory and lost when it stops (Ctrl+C).`,
 		Example: "  postsale sandbox --addr 127.0.0.1:8080",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := serveSandbox(addr)
+			var opts []sandbox.Option
+			if tokenExpiry > 0 {
+				opts = append(opts, sandbox.WithTokenExpiry(tokenExpiry)) // watch logins refresh
+			}
+			s, err := serveSandbox(addr, opts...)
 			if err != nil {
 				return err
 			}
@@ -83,6 +88,7 @@ Everything is kept in memory and lost when it stops (Ctrl+C).`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	cmd.Flags().DurationVar(&tokenExpiry, "token-expiry", 0, "lifetime of the access tokens its OAuth issues (default 6h, like Mercado Libre)")
 	return cmd
 }
 
