@@ -59,6 +59,7 @@ func (h *harness) login(paste func(location string) string, args ...string) (std
 	h.t.Helper()
 	pr, pw := io.Pipe()
 	errb := &syncBuffer{hit: make(chan string, 1), re: regexp.MustCompile(`http://\S+/authorization\?\S+`)}
+	hit := errb.hit // Write nils the field under its lock: keep our own copy of the channel
 	var out bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
@@ -66,7 +67,7 @@ func (h *harness) login(paste func(location string) string, args ...string) (std
 	}()
 	var authURL string
 	select {
-	case authURL = <-errb.hit:
+	case authURL = <-hit:
 	case code := <-done:
 		pw.Close()
 		return out.String(), errb.String(), code
