@@ -101,7 +101,9 @@ func (a *app) runLogin(ctx context.Context, f loginFlags) error {
 		return fmt.Errorf("login: %w", err)
 	}
 	a.showAuthorizationURL(l.URL())
-	fmt.Fprintln(a.io.Err, "After authorizing, paste the code or the whole address the browser was sent to, then press Enter:")
+	if _, _, loopback := oauth.LoopbackAddr(app.RedirectURL); !loopback {
+		fmt.Fprintln(a.io.Err, "After authorizing, paste the code or the whole address the browser was sent to, then press Enter:")
+	}
 	code, err := l.Await(ctx, a.io.In, func(msg string) { fmt.Fprintln(a.io.Err, sanitize.Line(msg)) })
 	if err != nil {
 		return loginFailure(err)
