@@ -58,7 +58,7 @@ func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // idle: nothing loading or sending anywhere. Each view sets its busy flag in the same Update that
 // starts the request, so there is no gap before the root hears TaskStartedMsg.
 func (m *Model) idle() bool {
-	if m.c.Seller == "" || len(m.tasks) > 0 || m.list.Busy() {
+	if len(m.tasks) > 0 || m.list.Busy() {
 		return false
 	}
 	if cv, ok := m.conv.(*conversation.Model); ok && cv.Loading() {
@@ -79,9 +79,12 @@ type app struct {
 	tm     *teatest.TestModel
 }
 
-func newApp(t *testing.T, opts Options) *app {
+func newApp(t *testing.T, opts Options, setup ...func(*sandbox.Server)) *app {
 	t.Helper()
 	sb := sandbox.New(sandbox.WithClock(func() time.Time { return testNow }))
+	for _, f := range setup {
+		f(sb)
+	}
 	ts := httptest.NewServer(sb)
 	t.Cleanup(ts.Close)
 	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
@@ -164,7 +167,7 @@ func (a *app) keys(keys ...string) {
 // openPack filters the list down to one pack and opens it.
 func (a *app) openPack(packID string) string {
 	a.t.Helper()
-	a.settleOn("Conversations  ")
+	a.settleOn("Conversations  17 · 7 unread")
 	a.keys("/", packID, "enter", "enter")
 	return a.settleOn("Pack " + packID)
 }
@@ -458,4 +461,20 @@ func TestChunkedKeys(t *testing.T) {
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("right")})
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" one")})
 	a.settleOn("the right one")
+}
+
+func TestAccountErrorThenRetry(t *testing.T) {
+	a := newApp(t, Options{}, func(sb *sandbox.Server) { sb.Fail(sandbox.RouteMe, sandbox.FailServerError, 1) })
+	view := a.settleOn("Could not load conversations", "R retries.")
+	if !strings.Contains(view, "Mercado Libre had a problem (500)") {
+		t.Errorf("the status bar lacks the error sentence:\n%s", view)
+	}
+	if a.count("GET", "/marketplace/orders/search") != 0 {
+		t.Error("searched orders without knowing the seller")
+	}
+	a.keys("R")
+	a.settleOn("Beatriz Souza", "NORTHWIND_CBT")
+	if n := a.count("GET", "/users/me"); n != 2 {
+		t.Errorf("want two /users/me, got %d", n)
+	}
 }

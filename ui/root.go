@@ -306,9 +306,9 @@ func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
 func (m *Model) meLoaded(msg common.TaskFinishedMsg) tea.Cmd {
 	res, _ := msg.Msg.(meLoadedMsg)
 	if msg.Err != nil || res.user == nil || res.user.ID == "" {
-		sentence := "Mercado Libre did not say who you are; R retries."
+		sentence := "Mercado Libre did not say who you are."
 		if msg.Err != nil {
-			sentence = api.Explain(msg.Err) + " R retries."
+			sentence = api.Explain(msg.Err)
 		}
 		m.list.Fail(sentence)
 		return nil
@@ -335,7 +335,8 @@ func (m *Model) refresh(manual bool) tea.Cmd {
 	msg := common.RefreshMsg{Manual: manual}
 	_, cmd := m.list.Update(msg)
 	cmds := []tea.Cmd{cmd}
-	if m.conv != nil {
+	// A conversation kept for a quick return is not polled while the list is shown.
+	if m.conv != nil && m.active != viewList {
 		cmds = append(cmds, m.forwardPack(m.conv.PackID(), msg))
 	}
 	return tea.Batch(cmds...)
@@ -362,7 +363,9 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 	m.showHelp = false
 	m.active = viewConversation
 	if m.conv != nil && m.conv.PackID() == msg.PackID {
-		return nil // still loaded: come back to where the seller was
+		// Still loaded: come back to where the seller was, with what arrived meanwhile.
+		_, cmd := m.conv.Update(common.RefreshMsg{})
+		return cmd
 	}
 	site := msg.Site
 	if site == "" {
@@ -417,7 +420,10 @@ func (m *Model) sendDone(msg common.SendDoneMsg) tea.Cmd {
 		m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
 		return tea.Batch(cmds...)
 	}
-	delete(m.composes, msg.PackID)
+	// Text typed while the send was in flight stays as the next draft.
+	if cm := m.composes[msg.PackID]; cm == nil || cm.Empty() {
+		delete(m.composes, msg.PackID)
+	}
 	if m.active == viewCompose && m.conv != nil && m.conv.PackID() == msg.PackID {
 		m.active = viewConversation
 	}

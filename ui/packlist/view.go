@@ -46,7 +46,9 @@ func (m *Model) View() string {
 			lines = append(lines, m.rowLines(m.visible[i], i == m.cursor)...)
 		}
 	default:
-		lines = append(lines, "", "  "+m.emptyText())
+		for _, l := range strings.Split(m.emptyText(), "\n") {
+			lines = append(lines, "", "  "+l)
+		}
 	}
 	for i, l := range lines {
 		lines[i] = fit(l, m.width)
@@ -63,7 +65,7 @@ func (m *Model) emptyText() string {
 	case m.filter.Value() != "":
 		return st.Subtle.Render(fmt.Sprintf("No match for %q — esc clears the filter", m.filter.Value()))
 	case m.loadErr != "" && len(m.rows) == 0:
-		return st.Error.Render("Could not load conversations: "+m.loadErr) + st.Subtle.Render(" — R retries")
+		return st.Error.Render("Could not load conversations: "+m.loadErr) + "\n" + st.Subtle.Render("R retries.")
 	case !m.loaded:
 		return st.Subtle.Render("Loading conversations…")
 	default:
