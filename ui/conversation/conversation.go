@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/sanitize"
@@ -66,11 +67,12 @@ type Model struct {
 	mode          Mode
 	top           int  // first visible content line
 	follow        bool // keep the newest message in view
+	files         files
 }
 
 // New returns the conversation of packID; site may be "" until the messages say it.
 func New(c *common.Common, packID, site string) *Model {
-	return &Model{
+	m := &Model{
 		c:      c,
 		packID: packID,
 		site:   sanitize.Line(site),
@@ -79,6 +81,8 @@ func New(c *common.Common, packID, site string) *Model {
 		known:  map[string]bool{},
 		follow: true,
 	}
+	m.syncFileKeys()
+	return m
 }
 
 // PackID is the pack this view shows.
@@ -99,7 +103,12 @@ func (m *Model) Blocked() (bool, string) {
 }
 
 // Status is the footer note: the translation mode.
-func (m *Model) Status() string { return "translation: " + m.mode.String() }
+func (m *Model) Status() string {
+	if n := m.attachmentCount(); n != "" {
+		return "translation: " + m.mode.String() + " · " + n
+	}
+	return "translation: " + m.mode.String()
+}
 
 // Loading reports whether a page is being fetched.
 func (m *Model) Loading() bool { return m.loadingNewest || m.loadingOlder }
@@ -153,6 +162,9 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if cmd, ok := m.handleFilesKey(msg); ok {
+			return m, cmd
+		}
 		return m, m.handleKey(msg)
 	case tea.MouseMsg:
 		switch msg.Button {
@@ -166,7 +178,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if page, ok := msg.Msg.(PageMsg); ok {
-			return m, m.applyPage(page, msg.Err)
+			cmd := m.applyPage(page, msg.Err)
+			if m.files.focus || len(m.files.busy) > 0 || len(m.files.failed) > 0 {
+				m.decorate() // new pages carry no marks yet
+			}
+			return m, cmd
+		}
+		if f, ok := msg.Msg.(attachments.FetchedMsg); ok {
+			return m, m.fetched(f, msg.Err)
 		}
 	case common.RefreshMsg:
 		if !m.loaded {
@@ -180,6 +199,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.SendDoneMsg:
 		if msg.PackID == m.packID {
 			m.finishPending(msg)
+		}
+	default:
+		if cmd, ok := m.updateFiles(msg); ok {
+			return m, cmd
 		}
 	}
 	return m, nil
@@ -669,6 +692,10 @@ func (m *Model) View() string {
 	}
 	for len(lines) < m.height {
 		lines = append(lines, "")
+	}
+	if ov := m.overlayLines(); len(ov) > 0 {
+		k := min(len(ov), m.height)
+		copy(lines[m.height-k:], ov[len(ov)-k:])
 	}
 	for i, l := range lines {
 		lines[i] = fit(l, m.width)

@@ -13,6 +13,12 @@ type KeyMap struct {
 	Reply     key.Binding
 	Translate key.Binding
 	Back      key.Binding
+	// Attachments and links.
+	Attachments    key.Binding
+	NextAttachment key.Binding
+	PrevAttachment key.Binding
+	Open           key.Binding
+	Save           key.Binding
 }
 
 // DefaultKeyMap returns the default conversation keys.
@@ -27,12 +33,26 @@ func DefaultKeyMap() KeyMap {
 		Reply:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
 		Translate: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "translation")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+
+		Attachments:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "attachments")),
+		NextAttachment: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "attachments")),
+		PrevAttachment: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous attachment")),
+		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "links")),
+		Save:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save attachment")),
 	}
 }
 
 // ShortHelp is the footer's one-line help.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Reply, m.keys.Translate, m.keys.Up, m.keys.Down, m.keys.Back}
+	switch {
+	case m.files.confirm != nil:
+		return m.files.confirm.ShortHelp()
+	case m.files.menu != nil:
+		return m.files.menu.ShortHelp()
+	case m.files.focus:
+		return []key.Binding{m.keys.Open, m.keys.Save, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Back}
+	}
+	return []key.Binding{m.keys.Reply, m.keys.Translate, m.keys.Attachments, m.keys.Open, m.keys.Up, m.keys.Down, m.keys.Back}
 }
 
 // FullHelp is the `?` overlay's help.
@@ -40,5 +60,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
 		{m.keys.Reply, m.keys.Translate, m.keys.Back},
+		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
 }

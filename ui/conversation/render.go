@@ -152,6 +152,10 @@ type entry struct {
 	localID string // compose's id while pending
 	sent    bool   // confirmed by this session's send
 	isNew   bool   // a buyer message that arrived with a refresh
+	// selAtt is 1 + the index of the selected attachment (0: none); attNotes the transfer
+	// note of each attachment. The conversation sets both and invalidates on change.
+	selAtt   int
+	attNotes []string
 
 	// Rendered lines for cacheWidth/cacheMode; nil when stale.
 	cache      []string
@@ -248,8 +252,15 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 			emit(st.Faint, "↳ (no translation)")
 		}
 	}
-	for _, a := range e.msg.Attachments {
-		emit(st.Subtle, AttachmentLine(a))
+	for i, a := range e.msg.Attachments {
+		line, style := AttachmentLine(a), st.Subtle
+		if i < len(e.attNotes) && e.attNotes[i] != "" {
+			line += " · " + e.attNotes[i]
+		}
+		if e.selAtt == i+1 {
+			line, style = "▶ "+line, st.Selected
+		}
+		emit(style, line)
 		if a.PotentialSecurityThreat {
 			emit(st.Warning, "  "+ThreatWarning)
 		}
