@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/postsale/postsale/api"
 )
@@ -59,9 +61,22 @@ func Explain(err error) string {
 	return s
 }
 
+// Saved is what a download wrote.
+type Saved struct {
+	Path        string
+	Bytes       int64
+	ContentType string // as the server sent it
+}
+
 // Download streams attachment id into dir under a safe name derived from the id, never
 // overwriting an existing file, and returns the file's path.
 func Download(ctx context.Context, client *api.Client, site, id, dir string, progress Progress) (string, error) {
+	s, err := DownloadToDir(ctx, client, site, id, dir, progress)
+	return s.Path, err
+}
+
+// DownloadToDir is Download reporting the size and type too.
+func DownloadToDir(ctx context.Context, client *api.Client, site, id, dir string, progress Progress) (Saved, error) {
 	return download(ctx, client, site, id, id, -1, dir, progress)
 }
 
@@ -76,27 +91,90 @@ func DownloadAttachment(ctx context.Context, client *api.Client, site string, a 
 	if total <= 0 {
 		total = -1
 	}
-	return download(ctx, client, site, a.Filename, name, total, dir, progress)
+	s, err := download(ctx, client, site, a.Filename, name, total, dir, progress)
+	return s.Path, err
+}
+
+// ErrExists is a chosen file that already exists and may not be replaced.
+var ErrExists = errors.New("the file already exists")
+
+// DownloadToPath streams attachment id into exactly path, a name the seller chose (so it is not
+// rewritten by SafeName). An existing file is replaced only when overwrite is set, and then
+// atomically; otherwise the error matches ErrExists. When path is an existing folder the file
+// goes inside it as DownloadToDir would.
+func DownloadToPath(ctx context.Context, client *api.Client, site, id, path string, overwrite bool, progress Progress) (Saved, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return DownloadToDir(ctx, client, site, id, path, progress)
+	}
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if name == "" || name == "." || name == ".." {
+		return Saved{}, &DownloadError{ID: id, Err: fmt.Errorf("%q does not name a file", path)}
+	}
+	f, tmp, w, err := startDownload(ctx, client, site, id, -1, dir, progress)
+	if err != nil {
+		return Saved{}, err
+	}
+	defer f.Close()
+	var p string
+	switch {
+	case overwrite:
+		// Rename replaces a link planted at name, never the file it points to.
+		if err = f.root.Rename(tmp, name); err == nil {
+			p = filepath.Join(f.dir, name)
+		}
+	default:
+		p, err = f.placeExact(tmp, name)
+	}
+	if err != nil {
+		_ = f.root.Remove(tmp)
+		return Saved{}, &DownloadError{ID: id, Err: err}
+	}
+	return Saved{Path: p, Bytes: w.n, ContentType: w.contentType}, nil
 }
 
 // download writes into a hidden temporary file in dir and links it into place only when
 // complete, so a failed or cancelled download leaves nothing behind under the final name.
-func download(ctx context.Context, client *api.Client, site, id, name string, total int64, dir string, progress Progress) (string, error) {
+func download(ctx context.Context, client *api.Client, site, id, name string, total int64, dir string, progress Progress) (Saved, error) {
+	f, tmp, w, err := startDownload(ctx, client, site, id, total, dir, progress)
+	if err != nil {
+		return Saved{}, err
+	}
+	defer f.Close()
+	p, err := f.place(tmp, SafeName(name))
+	if err != nil {
+		_ = f.root.Remove(tmp)
+		return Saved{}, &DownloadError{ID: id, Err: err}
+	}
+	return Saved{Path: p, Bytes: w.n, ContentType: w.contentType}, nil
+}
+
+// fetched is what startDownload learned.
+type fetched struct {
+	n           int64
+	contentType string
+}
+
+// startDownload opens dir and streams the attachment into a complete temporary file there. The
+// caller places it and closes the folder.
+func startDownload(ctx context.Context, client *api.Client, site, id string, total int64, dir string, progress Progress) (*folder, string, fetched, error) {
 	if client == nil {
-		return "", &DownloadError{ID: id, Err: errors.New("no API client")}
+		return nil, "", fetched{}, &DownloadError{ID: id, Err: errors.New("no API client")}
 	}
 	f, err := openFolder(dir)
 	if err != nil {
-		return "", &DownloadError{ID: id, Err: err}
+		return nil, "", fetched{}, &DownloadError{ID: id, Err: err}
 	}
-	defer f.Close()
 	tmp := tempName()
 	fh, err := f.create(tmp)
 	if err != nil {
-		return "", &DownloadError{ID: id, Err: fmt.Errorf("create a file in %s: %w", f.dir, err)}
+		f.Close()
+		return nil, "", fetched{}, &DownloadError{ID: id, Err: fmt.Errorf("create a file in %s: %w", f.dir, err)}
 	}
 	w := &capWriter{w: &progressWriter{w: fh, total: total, fn: progress}, left: MaxDownloadBytes}
-	_, err = client.DownloadAttachment(ctx, site, id, w)
+	d, err := client.DownloadAttachment(ctx, site, id, w)
 	if err == nil {
 		err = fh.Sync()
 	}
@@ -105,17 +183,13 @@ func download(ctx context.Context, client *api.Client, site, id, name string, to
 	}
 	if err != nil {
 		_ = f.root.Remove(tmp)
+		f.Close()
 		if w.over {
 			err = errTooLarge
 		}
-		return "", &DownloadError{ID: id, Err: err}
+		return nil, "", fetched{}, &DownloadError{ID: id, Err: err}
 	}
-	p, err := f.place(tmp, SafeName(name))
-	if err != nil {
-		_ = f.root.Remove(tmp)
-		return "", &DownloadError{ID: id, Err: err}
-	}
-	return p, nil
+	return f, tmp, fetched{n: d.Bytes, contentType: d.ContentType}, nil
 }
 
 // capWriter fails once more than left bytes were written.

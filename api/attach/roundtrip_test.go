@@ -349,3 +349,58 @@ func TestThreatWarning(t *testing.T) {
 		t.Fatalf("warning carries escape sequences: %q", w)
 	}
 }
+
+func TestDownloadToPath(t *testing.T) {
+	parent, target, outside := sandboxDirs(t)
+	_, c := newSandbox(t)
+	ctx := context.Background()
+	guide := findAttachment(t, c, demoPack, "guia_rapida.txt")
+	before := tree(t, parent, target)
+
+	chosen := filepath.Join(target, ".my guide.txt") // the seller's own name is kept as typed
+	s, err := DownloadToPath(ctx, c, demoSite, guide.Filename, chosen, false, nil)
+	if err != nil || s.Path != chosen || s.Bytes == 0 || !strings.HasPrefix(s.ContentType, "text/plain") {
+		t.Fatalf("DownloadToPath = %+v, %v", s, err)
+	}
+	if err := os.WriteFile(chosen, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DownloadToPath(ctx, c, demoSite, guide.Filename, chosen, false, nil); !errors.Is(err, ErrExists) {
+		t.Fatalf("existing file without overwrite: %v; want ErrExists", err)
+	}
+	if string(mustRead(t, chosen)) != "mine" {
+		t.Fatal("an existing file was replaced without overwrite")
+	}
+	if _, err := DownloadToPath(ctx, c, demoSite, guide.Filename, chosen, true, nil); err != nil || !strings.HasPrefix(string(mustRead(t, chosen)), "Camara") {
+		t.Fatalf("overwrite: %v", err)
+	}
+
+	// A planted link is never followed: without overwrite it counts as existing, with overwrite
+	// the link itself is replaced and its target left alone.
+	link := filepath.Join(target, "link.txt")
+	if err := os.Symlink(filepath.Join(outside, "keep.txt"), link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DownloadToPath(ctx, c, demoSite, guide.Filename, link, false, nil); !errors.Is(err, ErrExists) {
+		t.Fatalf("planted link without overwrite: %v", err)
+	}
+	if _, err := DownloadToPath(ctx, c, demoSite, guide.Filename, link, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink != 0 {
+		t.Fatalf("the link was not replaced by a file: %v", err)
+	}
+	assertOutsideUntouched(t, parent, target, before)
+
+	// A folder as the path: the file goes inside under a safe name.
+	s, err = DownloadToPath(ctx, c, demoSite, guide.Filename, target, false, nil)
+	if err != nil || filepath.Dir(s.Path) != target || filepath.Base(s.Path) != SafeName(guide.Filename) {
+		t.Fatalf("folder path: %+v, %v", s, err)
+	}
+	entries, _ := os.ReadDir(target)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".part") {
+			t.Fatalf("a temporary file was left: %s", e.Name())
+		}
+	}
+}

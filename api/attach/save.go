@@ -137,6 +137,38 @@ func (f *folder) place(tmp, name string) (string, error) {
 	return "", fmt.Errorf("save %s in %s: %d copies already exist; clean the folder up", name, f.dir, maxCopies)
 }
 
+// placeExact gives tmp exactly the name the seller chose, failing with ErrExists rather than
+// replacing anything.
+func (f *folder) placeExact(tmp, name string) (string, error) {
+	p, err := f.path(name)
+	if err != nil {
+		return "", err
+	}
+	err = f.root.Link(tmp, name)
+	if err == nil {
+		_ = f.root.Remove(tmp)
+		return p, nil
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		// No hard links here: reserve the name, then rename over the reservation.
+		fh, cerr := f.create(name)
+		if cerr != nil {
+			err = cerr
+		} else {
+			fh.Close()
+			if err = f.root.Rename(tmp, name); err == nil {
+				return p, nil
+			}
+			_ = f.root.Remove(name)
+			return "", err
+		}
+	}
+	if errors.Is(err, fs.ErrExist) {
+		return "", fmt.Errorf("%s: %w", p, ErrExists)
+	}
+	return "", err
+}
+
 // tempName is a hidden, unguessable name for a download in progress.
 func tempName() string {
 	b := make([]byte, 8)
