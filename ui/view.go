@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (
@@ -72,21 +73,25 @@ func (m *Model) headerLine() string {
 	st := m.c.Styles
 	left := st.Header.Render("postsale")
 	if m.c.Account != "" {
-		left += st.Subtle.Render(" · ") + st.Title.Render(m.c.Account)
+		left += st.Subtle.Render(" · ") + st.Title.Render(sanitize.Line(m.c.Account))
 	} else if m.c.Seller != "" {
-		left += st.Subtle.Render(" · seller " + m.c.Seller)
+		left += st.Subtle.Render(" · seller " + sanitize.Line(m.c.Seller))
 	}
 	if m.c.Site != "" {
-		left += st.Subtle.Render(" · " + m.c.Site)
+		left += st.Subtle.Render(" · " + sanitize.Line(m.c.Site))
 	}
 	var crumb string
+	pack := ""
+	if m.conv != nil {
+		pack = sanitize.Line(m.conv.PackID())
+	}
 	switch {
 	case m.showHelp:
 		crumb = "Help"
 	case m.active == viewConversation && m.conv != nil:
-		crumb = "Conversations › Pack " + m.conv.PackID()
+		crumb = "Conversations › Pack " + pack
 	case m.active == viewCompose && m.conv != nil:
-		crumb = "Conversations › Pack " + m.conv.PackID() + " › Reply"
+		crumb = "Conversations › Pack " + pack + " › Reply"
 	default:
 		crumb = "Conversations"
 	}
@@ -100,7 +105,7 @@ func (m *Model) statusLine() string {
 	var left string
 	switch {
 	case len(m.tasks) > 0:
-		label := m.tasks[0].Label
+		label := sanitize.Line(m.tasks[0].Label) // labels carry ids from the API
 		if n := len(m.tasks) - 1; n > 0 {
 			label += " (+" + strconv.Itoa(n) + " more)"
 		}

@@ -312,7 +312,7 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	r.header, r.stale = headerDone, false
 	r.Blocked, r.Substatus = false, ""
 	if cs := conv.ConversationStatus; cs.Blocked() {
-		r.Blocked, r.Substatus = true, string(cs.Substatus)
+		r.Blocked, r.Substatus = true, sanitize.Line(string(cs.Substatus))
 	}
 	r.Empty = len(conv.Messages) == 0
 	if r.Empty {

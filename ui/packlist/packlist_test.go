@@ -320,3 +320,37 @@ func TestViewFitsAnySize(t *testing.T) {
 		}
 	}
 }
+
+func TestCursorFollowsTheChosenRowWhenRowsResort(t *testing.T) {
+	h := newHarness(t, 100, 200)
+	h.drain(t, h.m.Init())
+	// Choose the second read row; the last (oldest read) row will jump above it.
+	firstRead := 0
+	for firstRead < len(h.m.visible) && h.m.visible[firstRead].Unread > 0 {
+		firstRead++
+	}
+	for range firstRead + 1 {
+		h.key(t, "j")
+	}
+	chosen := h.m.Selected()
+	before := h.m.cursor
+	last := h.m.visible[len(h.m.visible)-1]
+	if chosen == "" || last.PackID == chosen || last.Unread > 0 {
+		t.Fatal("need a chosen read row that is not the last one")
+	}
+	conv := &api.Conversation{Messages: []api.Message{{
+		Text:        "new\x1b[2J message",
+		From:        api.Party{UserID: "1", Name: "Someone"},
+		MessageDate: api.MessageDate{Created: api.Time{Time: testNow}},
+	}}}
+	h.m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: Owner}, Msg: headerLoadedMsg{PackID: last.PackID, Conv: conv}})
+	if h.m.Selected() != chosen {
+		t.Fatalf("cursor moved from %s to %s when rows re-sorted", chosen, h.m.Selected())
+	}
+	if last.Last != "new message" {
+		t.Errorf("last message not sanitised: %q", last.Last)
+	}
+	if h.m.cursor != before+1 || h.m.visible[firstRead].PackID != last.PackID {
+		t.Fatalf("want the updated row on top of the read rows and the cursor one lower (%d → %d)", before, h.m.cursor)
+	}
+}

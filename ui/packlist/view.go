@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (
@@ -112,7 +113,7 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	if buyer == "" {
 		buyer = "Buyer"
 	}
-	meta := "#" + r.PackID
+	meta := "#" + sanitize.Line(r.PackID)
 	if r.Site != "" {
 		meta += " · " + r.Site
 	}
