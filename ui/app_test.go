@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -476,5 +477,21 @@ func TestAccountErrorThenRetry(t *testing.T) {
 	a.settleOn("Beatriz Souza", "NORTHWIND_CBT")
 	if n := a.count("GET", "/users/me"); n != 2 {
 		t.Errorf("want two /users/me, got %d", n)
+	}
+}
+
+func TestListGoldenSmallTerminals(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {60, 20}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			a := newApp(t, Options{})
+			a.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			view := a.settle("list at "+t.Name(), func(v string) bool {
+				return strings.Contains(v, "Beatriz Souza") && len(strings.Split(v, "\n")) == size[1]
+			})
+			if !strings.Contains(view, "? help") || !strings.Contains(view, "postsale") {
+				t.Errorf("header or help lost:\n%s", view)
+			}
+			golden.RequireEqual(t, []byte(view))
+		})
 	}
 }
