@@ -136,9 +136,12 @@ func TestListUploadsWithProgressAndKeepsFilesOnFailure(t *testing.T) {
 	if _, err := c.Client.SendMessage(c.Ctx, demoPack, api.SendRequest{Text: "Guide and photo attached.", Attachments: ids}); err != nil {
 		t.Fatalf("send with the uploaded ids: %v", err)
 	}
-	lines := strings.Join(l.Lines(c, 80), "\n")
+	lines := strings.Join(l.Lines(c, 80, 10), "\n")
 	if !strings.Contains(lines, "guia.txt · 976.6 KB · text/plain · uploaded") || !strings.Contains(lines, "foto.png") {
 		t.Fatalf("list reads:\n%s", lines)
+	}
+	if got := l.Lines(c, 80, 2); len(got) != 2 {
+		t.Fatalf("Lines in 2 rows drew %d", len(got))
 	}
 	l.ForgetIDs()
 	if l.NextToUpload() != 0 {

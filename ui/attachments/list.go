@@ -36,7 +36,7 @@ func defaultListKeys() ListKeys {
 		Up:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous file")),
 		Down:   key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "next file")),
 		Remove: key.NewBinding(key.WithKeys("x", "backspace", "delete"), key.WithHelp("x", "remove file")),
-		Leave:  key.NewBinding(key.WithKeys("esc", "tab"), key.WithHelp("esc", "back to the text")),
+		Leave:  key.NewBinding(key.WithKeys("esc", "tab", "shift+tab"), key.WithHelp("esc", "back to the text")),
 	}
 }
 
@@ -152,10 +152,11 @@ func (l *List) SetProgress(p ProgressMsg) {
 	}
 }
 
-// Lines draws the list: one line per file with size and type, the selected one marked when the
-// list has the focus, progress while uploading.
-func (l *List) Lines(c *common.Common, width int) []string {
-	if len(l.items) == 0 || width < 1 {
+// Lines draws the list in at most height lines: a header, then one line per file with size and
+// type (a window around the selection when they do not all fit), the selected one marked when
+// the list has the focus, progress while uploading.
+func (l *List) Lines(c *common.Common, width, height int) []string {
+	if len(l.items) == 0 || width < 1 || height < 1 {
 		return nil
 	}
 	st := c.Styles
@@ -166,7 +167,13 @@ func (l *List) Lines(c *common.Common, width int) []string {
 		head += " · x remove · esc back"
 	}
 	out := []string{st.Subtle.Render(ansi.Truncate(head, width, "…"))}
-	for i, it := range l.items {
+	rows := height - 1
+	from := 0
+	if len(l.items) > rows {
+		from = min(max(0, l.sel-rows/2), len(l.items)-rows)
+	}
+	for i := from; i < len(l.items) && len(out) < height; i++ {
+		it := l.items[i]
 		mark := "  "
 		style := st.App
 		if l.focused && i == l.sel {
@@ -185,6 +192,11 @@ func (l *List) Lines(c *common.Common, width int) []string {
 		out = append(out, style.Render(ansi.Truncate(line, width, "…")))
 	}
 	return out
+}
+
+// Has reports whether path is already in the list.
+func (l *List) Has(path string) bool {
+	return slices.ContainsFunc(l.items, func(it Item) bool { return it.File.Path == path })
 }
 
 // ShortHelp is the list's help while focused.

@@ -5,6 +5,7 @@ package compose
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/sanitize"
 )
@@ -51,11 +53,15 @@ type Model struct {
 	localID string           // the send in flight
 	err     string           // why the last send was refused or failed
 	refused *api.SendRequest // the draft a validation refusal was about; editing it clears err
+
+	files     *attachments.List   // chosen files; kept until a send with them succeeds
+	picker    *attachments.Picker // non-nil while choosing a file
+	uploading bool                // a send is uploading its files first
 }
 
 // New returns an empty compose model for packID.
 func New(c *common.Common, packID, site string) *Model {
-	m := &Model{c: c, packID: packID, site: site, keys: DefaultKeyMap()}
+	m := &Model{c: c, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
 	m.SetSize(80, 20)
@@ -99,14 +105,14 @@ func (m *Model) Draft() api.SendRequest {
 	}
 }
 
-// Empty reports whether nothing has been typed.
+// Empty reports whether nothing has been typed or attached.
 func (m *Model) Empty() bool {
 	d := m.Draft()
-	return d.Text == "" && d.TextTranslated == ""
+	return d.Text == "" && d.TextTranslated == "" && m.files.Len() == 0
 }
 
 // Sending reports whether a send is in flight.
-func (m *Model) Sending() bool { return m.sending }
+func (m *Model) Sending() bool { return m.sending || m.uploading }
 
 // Err is why the last send was refused or failed, or "".
 func (m *Model) Err() string { return m.err }
@@ -115,10 +121,15 @@ func (m *Model) Err() string { return m.err }
 func (m *Model) Field() Field { return m.field }
 
 // Typing reports whether keys go to a text field (so `q` types a q).
-func (m *Model) Typing() bool { return m.text.Focused() || m.translated.Focused() }
+func (m *Model) Typing() bool {
+	return m.text.Focused() || m.translated.Focused() || m.picker != nil || m.files.Focused()
+}
 
 // Focus gives the keyboard to the current field; the root calls it when compose is shown.
 func (m *Model) Focus() tea.Cmd {
+	if m.picker != nil || m.files.Focused() {
+		return nil // the picker or the file list has the keyboard
+	}
 	if m.field == FieldTranslation {
 		m.text.Blur()
 		return m.translated.Focus()
@@ -140,12 +151,24 @@ func (m *Model) owner() string { return "compose:" + m.packID }
 
 // Update edits the fields, switches them, sends, and learns how the send ended.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.updateFiles(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Back):
 			return m, func() tea.Msg { return common.BackMsg{} }
+		case key.Matches(msg, m.keys.Attach):
+			return m, m.openPicker()
 		case key.Matches(msg, m.keys.Switch):
+			// tab: message → translation → chosen files (when there are any) → message.
+			if m.field == FieldTranslation && msg.String() == "tab" && m.files.Len() > 0 {
+				m.Blur()
+				m.files.Focus()
+				m.field = FieldText
+				return m, nil
+			}
 			m.field = 1 - m.field
 			return m, m.Focus()
 		case key.Matches(msg, m.keys.Send):
@@ -157,6 +180,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if res, ok := msg.Msg.(SentMsg); ok {
 			return m, m.finish(res, msg.Err)
+		}
+		if u, ok := msg.Msg.(attachments.UploadedMsg); ok {
+			return m, m.uploaded(u, msg.Err)
 		}
 		return m, nil
 	case common.SendStartedMsg, common.SendDoneMsg:
@@ -178,11 +204,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // send validates the draft and, if it is acceptable, posts it in the background.
 func (m *Model) send() tea.Cmd {
-	if m.sending {
+	if m.sending || m.uploading {
 		return nil // one send at a time; the first one's answer decides
 	}
 	req := m.Draft()
-	if err := api.ValidateSend(req); err != nil {
+	// Files count as content and against the limit before anything is uploaded.
+	check := req
+	for range m.files.Len() {
+		check.Attachments = append(check.Attachments, "file")
+	}
+	if err := api.ValidateSend(check); err != nil {
 		text := api.Explain(err)
 		m.err = "Not sent: " + text
 		if len(m.Problems()) > 0 {
@@ -191,6 +222,11 @@ func (m *Model) send() tea.Cmd {
 		m.refused = &req
 		return func() tea.Msg { return common.StatusMsg{Text: text, Err: err} }
 	}
+	if cmd, more := m.uploadNext(); more {
+		m.err, m.refused = "", nil
+		return cmd // the send goes on when the last upload is done
+	}
+	req.Attachments, _ = m.files.IDs()
 	m.sending, m.err, m.refused = true, "", nil
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
@@ -219,9 +255,16 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 	done := common.SendDoneMsg{PackID: m.packID, LocalID: res.LocalID, Request: res.Request, Message: res.Message, Err: err}
 	if err != nil {
 		m.err = "Not sent: " + api.Explain(err) + " Your draft is kept; ctrl+s tries again."
+		if attachmentsExpired(err) {
+			m.files.ForgetIDs() // the next ctrl+s uploads them again
+		}
 		return func() tea.Msg { return done }
 	}
 	m.err = ""
+	if ids, ok := m.files.IDs(); ok && slices.Equal(ids, res.Request.Attachments) {
+		m.files.Clear()
+		m.layout()
+	}
 	// Only what was sent is cleared: anything typed while sending stays.
 	if d := m.Draft(); d.Text == res.Request.Text && d.TextTranslated == res.Request.TextTranslated {
 		m.text.Reset()
@@ -234,8 +277,17 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 // SetSize lays the two fields out in the area the root gives compose.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(0, width), max(0, height)
+	if m.picker != nil {
+		m.picker.SetSize(max(1, width), max(1, height-1))
+	}
+	m.layout()
+}
+
+// layout sizes the two fields to leave room for the chosen files.
+func (m *Model) layout() {
+	width, height := m.width, m.height
 	w := max(1, width)
-	avail := max(2, height-5)
+	avail := max(2, height-5-m.filesHeight())
 	textH := max(1, min(12, avail*2/3))
 	trH := max(1, min(6, avail-textH))
 	m.text.SetWidth(w)
@@ -313,10 +365,15 @@ func (m *Model) View() string {
 		title += " · sending…"
 	}
 	lines := []string{st.Header.Render(truncate(title, m.width))}
+	if m.picker != nil {
+		lines = append(lines, strings.Split(m.picker.View(), "\n")...)
+		return m.finishView(lines)
+	}
 	lines = append(lines, m.label("Message", m.Draft().Text, m.field == FieldText))
 	lines = append(lines, strings.Split(m.text.View(), "\n")...)
 	lines = append(lines, m.label("Translation for the buyer (optional, tab)", m.Draft().TextTranslated, m.field == FieldTranslation))
 	lines = append(lines, strings.Split(m.translated.View(), "\n")...)
+	lines = append(lines, m.files.Lines(m.c, m.width, m.filesHeight())...)
 	notes := m.Problems()
 	if m.err != "" {
 		notes = append(notes, st.Error.Render(sanitize.Line(m.err)))
@@ -327,6 +384,11 @@ func (m *Model) View() string {
 	for _, n := range notes {
 		lines = append(lines, wrapLine(n, m.width)...)
 	}
+	return m.finishView(lines)
+}
+
+// finishView cuts or pads the lines to the area and makes each exactly as wide.
+func (m *Model) finishView(lines []string) string {
 	if len(lines) > m.height {
 		lines = lines[:m.height]
 	}

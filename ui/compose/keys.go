@@ -7,6 +7,7 @@ type KeyMap struct {
 	Send   key.Binding
 	Switch key.Binding
 	Back   key.Binding
+	Attach key.Binding
 }
 
 // DefaultKeyMap returns the default compose keys.
@@ -15,15 +16,25 @@ func DefaultKeyMap() KeyMap {
 		Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
 		Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "message/translation")),
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back (keeps draft)")),
+		Attach: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach a file")),
 	}
 }
 
 // ShortHelp is the footer's one-line help.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Back}
+	switch {
+	case m.picker != nil:
+		return m.picker.ShortHelp()
+	case m.files.Focused():
+		return m.files.ShortHelp()
+	}
+	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}
 }
 
 // FullHelp is the `?` overlay's help.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Send, m.keys.Switch, m.keys.Back}}
+	if m.picker != nil {
+		return m.picker.FullHelp()
+	}
+	return [][]key.Binding{{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}, m.files.ShortHelp()}
 }

@@ -1,0 +1,253 @@
+package compose
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/attachments"
+	"github.com/postsale/postsale/ui/common"
+)
+
+const pngBytes = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+// pump plays the root for compose's attachment flow: task results, send messages and upload
+// progress go back to m; every message is returned.
+func pump(m tea.Model, cmd tea.Cmd) []tea.Msg {
+	var out []tea.Msg
+	queue := []tea.Cmd{cmd}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		msg := c()
+		if cmds, ok := asCmds(msg); ok {
+			queue = append(cmds, queue...)
+			continue
+		}
+		if msg == nil {
+			continue
+		}
+		out = append(out, msg)
+		switch msg.(type) {
+		case common.TaskFinishedMsg, common.SendStartedMsg, common.SendDoneMsg, attachments.ProgressMsg, attachments.PickedMsg, attachments.PickCancelledMsg:
+			_, next := m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+	return out
+}
+
+func hitKey(m tea.Model, k tea.KeyMsg) []tea.Msg {
+	_, cmd := m.Update(k)
+	return pump(m, cmd)
+}
+
+func routeCount(sb *sandbox.Server, route string) int {
+	n := 0
+	for _, r := range sb.Requests() {
+		if r.Route == route {
+			n++
+		}
+	}
+	return n
+}
+
+func filesDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"foto.png":  pngBytes,
+		"empty.txt": "",
+		"setup.exe": "MZ\x90\x00",
+		"guia.txt":  strings.Repeat("Camara Northwind C2 guia\n", 20000),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func newFilesCompose(t *testing.T) (*env, *Model) {
+	t.Helper()
+	e := newEnv(t)
+	return e, newCompose(t, e, packOpen)
+}
+
+func TestPickChecksEachFile(t *testing.T) {
+	_, m := newFilesCompose(t)
+	dir := filesDir(t)
+	pick := func(name string) []tea.Msg {
+		return pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, name)} })
+	}
+	pick("foto.png")
+	if len(m.Files()) != 1 || !strings.Contains(m.View(), "📎 foto.png · 33 B · image/png") {
+		t.Fatalf("foto.png not listed:\n%s", m.View())
+	}
+	for name, why := range map[string]string{"empty.txt": "is empty", "setup.exe": "does not accept", "foto.png": "already attached"} {
+		msgs := pick(name)
+		st, ok := find[common.StatusMsg](msgs)
+		if !ok || st.Err == nil || !strings.Contains(st.Text, why) || !strings.Contains(m.Err(), why) {
+			t.Errorf("%s: status %+v, compose says %q; want %q", name, st, m.Err(), why)
+		}
+	}
+	if len(m.Files()) != 1 {
+		t.Fatalf("refused files were listed: %d files", len(m.Files()))
+	}
+	if m.Empty() {
+		t.Fatal("a reply with a file reports itself empty (the root would drop it)")
+	}
+}
+
+func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
+	e, m := newFilesCompose(t)
+	dir := filesDir(t)
+	for _, name := range []string{"guia.txt", "foto.png"} {
+		pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, name)} })
+	}
+	typeText(m, "Here are the guide and the photo.")
+
+	e.sb.Fail(sandbox.RouteUpload, sandbox.FailServerError, 1)
+	msgs := hitKey(m, keyMsg("ctrl+s"))
+	if _, sent := find[common.SendStartedMsg](msgs); sent || routeCount(e.sb, sandbox.RouteSend) != 0 {
+		t.Fatal("the message was sent although an upload failed")
+	}
+	if !strings.Contains(m.Err(), "Upload failed") || !strings.Contains(m.Err(), "kept") {
+		t.Fatalf("error after a failed upload: %q", m.Err())
+	}
+	if m.Draft().Text != "Here are the guide and the photo." || len(m.Files()) != 2 || m.Sending() {
+		t.Fatalf("after a failed upload: text %q, %d files, sending %v", m.Draft().Text, len(m.Files()), m.Sending())
+	}
+
+	msgs = hitKey(m, keyMsg("ctrl+s"))
+	var progress int
+	for _, msg := range msgs {
+		if p, ok := msg.(attachments.ProgressMsg); ok && p.Done > 0 {
+			progress++
+		}
+	}
+	started, ok := find[common.SendStartedMsg](msgs)
+	if !ok || len(started.Request.Attachments) != 2 || progress == 0 {
+		t.Fatalf("retry: started %v with %v, %d progress updates", ok, started.Request.Attachments, progress)
+	}
+	done, ok := find[common.SendDoneMsg](msgs)
+	if !ok || done.Err != nil {
+		t.Fatalf("send: %+v", done)
+	}
+	if len(m.Files()) != 0 || m.Draft().Text != "" {
+		t.Fatalf("after a successful send: %d files, text %q", len(m.Files()), m.Draft().Text)
+	}
+	conv, err := e.c.Client.PackMessages(context.Background(), packOpen, api.PageOptions{Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := conv.Messages[0].Attachments
+	if len(got) != 2 || got[0].OriginalFilename != "guia.txt" || got[1].OriginalFilename != "foto.png" {
+		t.Fatalf("the sent message lists %+v", got)
+	}
+	var b bytes.Buffer
+	if _, err := e.c.Client.DownloadAttachment(context.Background(), "MLM", got[1].Filename, &b); err != nil || b.String() != pngBytes {
+		t.Fatalf("downloaded photo differs: %v", err)
+	}
+}
+
+func TestFailedSendKeepsUploadsAndFilesOnlyReply(t *testing.T) {
+	e, m := newFilesCompose(t)
+	dir := filesDir(t)
+	pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, "foto.png")} })
+	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	msgs := hitKey(m, keyMsg("ctrl+s")) // no text: a file alone is a message
+	if done, ok := find[common.SendDoneMsg](msgs); !ok || done.Err == nil {
+		t.Fatalf("scripted send failure: %+v", done)
+	}
+	if len(m.Files()) != 1 || m.Files()[0].ID == "" || !strings.Contains(m.Err(), "kept") {
+		t.Fatalf("after a failed send: %+v, %q", m.Files(), m.Err())
+	}
+	hitKey(m, keyMsg("ctrl+s"))
+	if n := routeCount(e.sb, sandbox.RouteUpload); n != 1 {
+		t.Fatalf("the retry uploaded again: %d uploads", n)
+	}
+	if routeCount(e.sb, sandbox.RouteSend) != 2 || len(m.Files()) != 0 {
+		t.Fatalf("retry: %d sends, %d files left", routeCount(e.sb, sandbox.RouteSend), len(m.Files()))
+	}
+}
+
+func TestRemoveFileFromTheList(t *testing.T) {
+	_, m := newFilesCompose(t)
+	dir := filesDir(t)
+	for _, name := range []string{"guia.txt", "foto.png"} {
+		pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, name)} })
+	}
+	hitKey(m, keyMsg("tab")) // translation
+	hitKey(m, keyMsg("tab")) // the files
+	if !m.Typing() || !strings.Contains(m.View(), "> 📎 foto.png") {
+		t.Fatalf("tab did not reach the files:\n%s", m.View())
+	}
+	msgs := hitKey(m, keyMsg("x"))
+	if st, _ := find[common.StatusMsg](msgs); !strings.Contains(st.Text, "Removed foto.png") || len(m.Files()) != 1 {
+		t.Fatalf("x: %q, %d files", st.Text, len(m.Files()))
+	}
+	hitKey(m, tea.KeyMsg{Type: tea.KeyBackspace})
+	if len(m.Files()) != 0 || strings.Contains(m.View(), "Attachments (") {
+		t.Fatalf("backspace left %d files:\n%s", len(m.Files()), m.View())
+	}
+	typeText(m, "ok")
+	if m.Draft().Text != "ok" {
+		t.Fatalf("the text field did not get the keyboard back: %q", m.Draft().Text)
+	}
+}
+
+// composeHost is a minimal root for teatest: task results and everything else go to compose.
+type composeHost struct{ m *Model }
+
+func (h composeHost) Init() tea.Cmd { return h.m.Focus() }
+func (h composeHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		return h, nil
+	}
+	_, cmd := h.m.Update(msg)
+	return h, cmd
+}
+func (h composeHost) View() string { return h.m.View() }
+
+func TestCtrlAPickerInTheWorkingDirectory(t *testing.T) {
+	e := newEnv(t)
+	t.Chdir(filesDir(t))
+	m := New(e.c, packOpen, "MLM")
+	m.SetSize(90, 24)
+	tm := teatest.NewTestModel(t, composeHost{m}, teatest.WithInitialTermSize(90, 24))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("setup.exe")) }, teatest.WithDuration(5*time.Second))
+	// empty.txt, foto.png, guia.txt, setup.exe: down once and attach foto.png.
+	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("foto.png · 33 B · image/png")) }, teatest.WithDuration(5*time.Second))
+	// A typed path is checked too: setup.exe is refused with a sentence and the picker stays.
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Attach a file")) }, teatest.WithDuration(5*time.Second))
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	tm.Type("setup.exe")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.Quit()
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if len(m.Files()) != 1 || m.Files()[0].File.Name != "foto.png" {
+		t.Fatalf("files after the picker: %+v", m.Files())
+	}
+	if !strings.Contains(m.Err(), "setup.exe") || !strings.Contains(m.Err(), "does not accept") {
+		t.Fatalf("the typed .exe was not refused with a sentence: %q", m.Err())
+	}
+}
