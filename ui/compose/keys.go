@@ -16,7 +16,7 @@ func DefaultKeyMap() KeyMap {
 		Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
 		Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "message/translation")),
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back (keeps draft)")),
-		Attach: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach a file")),
+		Attach: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach")),
 	}
 }
 
