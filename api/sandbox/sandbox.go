@@ -301,6 +301,8 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, f Failure) {
 		}
 		panic(http.ErrAbortHandler) // closes the connection where hijacking is impossible (HTTP/2)
 	case FailTimeout:
+		// Go's server notices a client that gave up only once the request body is consumed.
+		_, _ = io.Copy(io.Discard, r.Body)
 		<-r.Context().Done()
 	default:
 		writeError(w, http.StatusInternalServerError, "internal_server_error", "unknown scripted failure "+f.String())
