@@ -2,6 +2,8 @@ package attachments
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -36,7 +38,7 @@ func Fetch(c *common.Common, owner, site string, a api.Attachment, cacheDir, dow
 	if !save {
 		dir = ""
 		if cacheDir != "" {
-			dir = filepath.Join(cacheDir, "attachments", attach.SafeName(a.Filename))
+			dir = filepath.Join(cacheDir, "attachments", cacheKey(a.Filename))
 		}
 	}
 	meter := NewMeter(a.Filename)
@@ -53,6 +55,12 @@ func Fetch(c *common.Common, owner, site string, a api.Attachment, cacheDir, dow
 		return FetchedMsg{Key: a.Filename, Path: p, Save: save}, err
 	})
 	return tea.Batch(task, meter.Wait())
+}
+
+// cacheKey is a short folder name per attachment id, so printed paths stay readable.
+func cacheKey(id string) string {
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:6])
 }
 
 // cached finds a complete earlier download of a (attachment ids never change content).

@@ -115,7 +115,7 @@ func humanWord(w string) string {
 }
 
 // ThreatWarning is the line shown under an attachment flagged by Mercado Libre.
-const ThreatWarning = "⚠ flagged as a potential security threat: do not open it"
+const ThreatWarning = "⚠ flagged as a potential security threat: o and s ask before opening it"
 
 // AttachmentLine describes one attachment: original name, type and human size.
 func AttachmentLine(a api.Attachment) string {

@@ -136,7 +136,7 @@ func (r Result) Sentence() string {
 	case r.Launched:
 		return "Opened " + r.Target + " in your browser."
 	case r.IsFile:
-		return "Saved to " + r.Target + " (" + r.Reason + ", so it was not opened)."
+		return "Not opened (" + r.Reason + "); the file is at " + r.Target
 	case r.Copied:
 		return "Link sent to your terminal's clipboard (" + r.Reason + "): " + r.Target
 	}
