@@ -1,6 +1,9 @@
 package attach
 
-import "io"
+import (
+	"io"
+	"sync"
+)
 
 // Progress is told how many bytes moved so far and the total (-1 when unknown). It is called
 // from the goroutine doing the I/O, so a UI must hand the numbers to its own loop (a channel
@@ -43,4 +46,26 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// guarded calls a Progress until stop: the HTTP client may still read the body for a moment
+// after a request failed, and callers must not hear about it once the call has returned.
+type guarded struct {
+	mu      sync.Mutex
+	stopped bool
+	fn      Progress
+}
+
+func (g *guarded) report(done, total int64) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.stopped && g.fn != nil {
+		g.fn(done, total)
+	}
+}
+
+func (g *guarded) stop() {
+	g.mu.Lock()
+	g.stopped = true
+	g.mu.Unlock()
 }

@@ -38,7 +38,9 @@ func UploadFile(ctx context.Context, client *api.Client, site string, f File, pr
 	if st.Size() != f.Size {
 		return "", &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s changed since it was attached (%s, now %s): attach it again", f.Name, api.HumanSize(f.Size), api.HumanSize(st.Size()))}
 	}
-	body := &progressReader{r: io.LimitReader(fh, f.Size), total: f.Size, fn: progress}
+	g := &guarded{fn: progress}
+	defer g.stop()
+	body := &progressReader{r: io.LimitReader(fh, f.Size), total: f.Size, fn: g.report}
 	up, err := client.UploadAttachment(ctx, site, api.UploadFile{Name: f.Name, ContentType: f.MIME, Size: f.Size, Body: body})
 	if err != nil {
 		return "", fmt.Errorf("upload %s: %w", f.Name, err)

@@ -6,6 +6,7 @@ package attachments
 
 import (
 	"fmt"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -15,8 +16,10 @@ import (
 // Meter carries one transfer's progress from the goroutine doing the I/O to the program: the
 // latest numbers only, so a fast transfer never floods the event loop.
 type Meter struct {
-	key string
-	ch  chan ProgressMsg
+	key    string
+	ch     chan ProgressMsg
+	mu     sync.Mutex // Report and Close may come from different goroutines
+	closed bool
 }
 
 // NewMeter returns a meter for the transfer named key (owners match ProgressMsg.Key).
@@ -24,8 +27,14 @@ func NewMeter(key string) *Meter {
 	return &Meter{key: key, ch: make(chan ProgressMsg, 1)}
 }
 
-// Report is an attach.Progress: it replaces any update the program has not read yet.
+// Report is an attach.Progress: it replaces any update the program has not read yet. After
+// Close it does nothing.
 func (m *Meter) Report(done, total int64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return
+	}
 	msg := ProgressMsg{Key: m.key, Done: done, Total: total, meter: m}
 	for {
 		select {
@@ -40,8 +49,15 @@ func (m *Meter) Report(done, total int64) {
 	}
 }
 
-// Close ends the stream; call it when the transfer is over (Report must not follow).
-func (m *Meter) Close() { close(m.ch) }
+// Close ends the stream; call it when the transfer is over. It may be called more than once.
+func (m *Meter) Close() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.closed {
+		m.closed = true
+		close(m.ch)
+	}
+}
 
 // Wait is the command that delivers the next update; owners call it again on each ProgressMsg
 // (ProgressMsg.Next) until the stream closes.
