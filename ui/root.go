@@ -32,6 +32,9 @@ type Options struct {
 	// RefreshInterval is the polling period; zero means DefaultRefreshInterval and anything
 	// shorter than MinRefreshInterval is raised to it.
 	RefreshInterval time.Duration
+	// OfflineRetry is the first quick retry after the network or the rate limit failed a request
+	// (zero: DefaultOfflineRetry); it doubles up to RefreshInterval (connection.go).
+	OfflineRetry time.Duration
 }
 
 type view int
@@ -86,6 +89,11 @@ type Model struct {
 	tickGen int
 	width   int
 	height  int
+	// conn is the network's state from the last answers; retries come quicker while it is bad.
+	conn         connState
+	offlineRetry time.Duration
+	retryDelay   time.Duration
+	retryGen     int
 }
 
 // New builds the root model for one program (one terminal, one SSH session).
@@ -95,6 +103,10 @@ func New(c *common.Common, opts Options) *Model {
 		interval = DefaultRefreshInterval
 	}
 	interval = max(interval, MinRefreshInterval)
+	offlineRetry := opts.OfflineRetry
+	if offlineRetry <= 0 {
+		offlineRetry = DefaultOfflineRetry
+	}
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Subtle))
 	h := help.New()
 	h.Styles.ShortKey = c.Styles.Subtle.Bold(true)
@@ -105,14 +117,15 @@ func New(c *common.Common, opts Options) *Model {
 	h.Styles.FullSeparator = c.Styles.Faint
 	h.Styles.Ellipsis = c.Styles.Faint
 	return &Model{
-		c:        c,
-		interval: interval,
-		keys:     newKeyMap(),
-		help:     h,
-		spinner:  sp,
-		list:     packlist.New(c),
-		composes: map[string]composeView{},
-		early:    map[int64]bool{},
+		c:            c,
+		interval:     interval,
+		offlineRetry: offlineRetry,
+		keys:         newKeyMap(),
+		help:         h,
+		spinner:      sp,
+		list:         packlist.New(c),
+		composes:     map[string]composeView{},
+		early:        map[int64]bool{},
 	}
 }
 
@@ -178,6 +191,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, tea.Batch(m.refresh(false), m.scheduleRefresh())
+	case retryTickMsg:
+		return m, m.retry(msg)
 	case common.RefreshMsg:
 		return m, m.refresh(msg.Manual)
 	case common.OpenPackMsg:
@@ -282,6 +297,10 @@ func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
 	if msg.Err != nil {
 		m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
 	}
+	return tea.Batch(m.noteConnection(msg.Err), m.routeFinished(msg))
+}
+
+func (m *Model) routeFinished(msg common.TaskFinishedMsg) tea.Cmd {
 	owner := msg.Task.Owner
 	switch {
 	case owner == rootOwner:

@@ -123,6 +123,10 @@ func (m *Model) statusLine() string {
 	if len(m.tasks) > 0 && m.errText != "" {
 		left = st.Error.Render(m.errText) + "  " + left
 	}
+	// Offline or rate limited stays said until an answer comes back, whatever else happens.
+	if note := m.connNote(); note != "" {
+		left = strings.TrimRight(st.Error.Render(note)+"  "+left, " ")
+	}
 	return spread(left, right, m.width)
 }
 

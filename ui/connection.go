@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/api"
+)
+
+// connState is what the last API answer said about reaching Mercado Libre.
+type connState int
+
+const (
+	connOK connState = iota
+	connOffline
+	connRateLimited
+)
+
+const (
+	// DefaultOfflineRetry is the first quick retry after the network failed; it doubles up to
+	// the refresh interval. A rate limit waits four times as long first: the minute's
+	// allowance needs time to refill.
+	DefaultOfflineRetry = 5 * time.Second
+)
+
+// retryTickMsg is a quick retry while offline or rate limited; gen drops stale timers.
+type retryTickMsg struct{ gen int }
+
+// classify reads a finished task's error: no error or any HTTP answer but 429 means the network
+// works; 429 means rate limited; no answer at all means offline. Cancels say nothing.
+func classify(err error) (connState, bool) {
+	var ne *api.NetworkError
+	switch {
+	case err == nil:
+		return connOK, true
+	case errors.Is(err, context.Canceled):
+		return connOK, false
+	case errors.Is(err, api.ErrRateLimited):
+		return connRateLimited, true
+	case errors.As(err, &ne), errors.Is(err, context.DeadlineExceeded):
+		return connOffline, true
+	}
+	var ae *api.Error
+	if errors.As(err, &ae) {
+		return connOK, true
+	}
+	return connOK, false
+}
+
+// noteConnection updates the connection state from a finished task and, when it just went bad,
+// schedules a quick retry so the inbox recovers by itself without waiting a whole interval.
+func (m *Model) noteConnection(err error) tea.Cmd {
+	state, known := classify(err)
+	if !known || state == m.conn {
+		return nil
+	}
+	m.conn = state
+	m.retryGen++ // any timer from the previous state is void
+	if state == connOK {
+		m.retryDelay = 0
+		return nil
+	}
+	m.retryDelay = m.offlineRetry
+	if state == connRateLimited {
+		m.retryDelay = min(4*m.offlineRetry, m.interval)
+	}
+	return m.scheduleRetry()
+}
+
+func (m *Model) scheduleRetry() tea.Cmd {
+	gen, d := m.retryGen, m.retryDelay
+	return tea.Tick(d, func(time.Time) tea.Msg { return retryTickMsg{gen: gen} })
+}
+
+// retry re-reads what is shown (the account first if it never loaded) and backs off.
+func (m *Model) retry(msg retryTickMsg) tea.Cmd {
+	if msg.gen != m.retryGen || m.conn == connOK {
+		return nil
+	}
+	m.retryDelay = min(2*m.retryDelay, m.interval)
+	return tea.Batch(m.refresh(true), m.scheduleRetry())
+}
+
+// connNote is the status bar's word on the connection ("" when fine).
+func (m *Model) connNote() string {
+	switch m.conn {
+	case connOffline:
+		return "offline — retrying"
+	case connRateLimited:
+		return "rate limited — waiting"
+	}
+	return ""
+}

@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/common"
+)
+
+// network sits between the client and the sandbox and can cut the line or answer 429 to
+// everything, like a dead Wi-Fi or a seller's other apps using up the minute's allowance.
+type network struct {
+	next        http.Handler
+	offline     atomic.Bool
+	rateLimited atomic.Bool
+}
+
+func (n *network) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case n.offline.Load():
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case n.rateLimited.Load():
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"message":"local_rate_limited","error":"too_many_requests","status":429,"cause":[]}`)
+	default:
+		n.next.ServeHTTP(w, r)
+	}
+}
+
+
+// newNetApp is newApp with the switchable network in front of the sandbox.
+func newNetApp(t *testing.T, opts Options, sbOpts ...sandbox.Option) (*app, *network) {
+	t.Helper()
+	sb := sandbox.New(append([]sandbox.Option{sandbox.WithClock(func() time.Time { return testNow })}, sbOpts...)...)
+	netw := &network{next: sb}
+	ts := httptest.NewServer(netw)
+	t.Cleanup(ts.Close)
+	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	c := common.New(context.Background(), client, r)
+	c.Now = func() time.Time { return testNow }
+	c.Location = time.UTC
+	m := New(c, opts)
+	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 30))
+	a := &app{t: t, sb: sb, client: client, tm: tm}
+	t.Cleanup(func() {
+		_ = tm.Quit()
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	})
+	return a, netw
+}
+
+func statusOf(view string) string {
+	lines := strings.Split(view, "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	return lines[len(lines)-2]
+}
+
+func TestOfflineSaysSoKeepsTheScreenAndRecoversByItself(t *testing.T) {
+	a, netw := newNetApp(t, Options{OfflineRetry: 50 * time.Millisecond})
+	a.settleOn("Beatriz Souza", "Jorge Mendoza")
+	requestsBefore := len(a.sb.Requests())
+
+	netw.offline.Store(true)
+	a.keys("R")
+	view := a.settle("offline noted", func(v string) bool { return strings.Contains(statusOf(v), "offline — retrying") })
+	for _, kept := range []string{"Beatriz Souza", "Jorge Mendoza"} {
+		if !strings.Contains(view, kept) {
+			t.Fatalf("offline dropped %q from the screen:\n%s", kept, view)
+		}
+	}
+	// A key clears the error sentence but not the offline note: it is still true.
+	a.keys("j")
+	view = a.settle("key pressed", func(v string) bool { return true })
+	if !strings.Contains(statusOf(view), "offline — retrying") {
+		t.Fatalf("a key hid the offline note:\n%s", view)
+	}
+
+	netw.offline.Store(false)
+	view = a.settle("recovered without a key", func(v string) bool {
+		return !strings.Contains(statusOf(v), "offline")
+	})
+	if !strings.Contains(view, "Beatriz Souza") {
+		t.Fatalf("after recovery the list is gone:\n%s", view)
+	}
+	if len(a.sb.Requests()) <= requestsBefore {
+		t.Fatal("recovery did not reach the sandbox")
+	}
+}
+
+func TestRateLimitedSaysSoAndRecovers(t *testing.T) {
+	a, netw := newNetApp(t, Options{OfflineRetry: 50 * time.Millisecond})
+	a.openPack(packTopUnread)
+	a.settleOn("Vocês emitem nota fiscal?")
+
+	netw.rateLimited.Store(true)
+	a.keys("R")
+	view := a.settle("rate limit noted", func(v string) bool {
+		return strings.Contains(statusOf(v), "rate limited — waiting")
+	})
+	if !strings.Contains(view, "Vocês emitem nota fiscal?") {
+		t.Fatalf("rate limiting dropped the conversation from the screen:\n%s", view)
+	}
+	netw.rateLimited.Store(false)
+	a.settle("recovered", func(v string) bool {
+		return !strings.Contains(statusOf(v), "rate limited") && strings.Contains(v, "Vocês emitem nota fiscal?")
+	})
+}
+
+func TestOfflineAtStartRecoversToAFullList(t *testing.T) {
+	var a *app
+	var netw *network
+	a, netw = newNetApp(t, Options{OfflineRetry: 50 * time.Millisecond})
+	netw.offline.Store(true) // may race the first request; either way the retry must bring it all
+	a.settle("something shown", func(v string) bool { return v != "" })
+	netw.offline.Store(false)
+	a.settleOn("Conversations  17 · 7 unread", "Beatriz Souza")
+}
+
+func TestClassifyConnectionErrors(t *testing.T) {
+	cases := []struct {
+		err   error
+		state connState
+		known bool
+	}{
+		{nil, connOK, true},
+		{&api.NetworkError{Method: "GET", Path: "/x", Err: io.ErrUnexpectedEOF}, connOffline, true},
+		{context.DeadlineExceeded, connOffline, true},
+		{&api.RateLimitError{Err: &api.Error{StatusCode: 429}}, connRateLimited, true},
+		{&api.Error{StatusCode: 500}, connOK, true},
+		{context.Canceled, connOK, false},
+		{&api.ValidationError{Field: "text", Problem: "too long"}, connOK, false},
+	}
+	for _, c := range cases {
+		state, known := classify(c.err)
+		if state != c.state || known != c.known {
+			t.Errorf("classify(%v) = %v, %v; want %v, %v", c.err, state, known, c.state, c.known)
+		}
+	}
+}
