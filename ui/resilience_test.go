@@ -46,7 +46,6 @@ func (n *network) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-
 // newNetApp is newApp with the switchable network in front of the sandbox.
 func newNetApp(t *testing.T, opts Options, sbOpts ...sandbox.Option) (*app, *network) {
 	t.Helper()
