@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/open"
 )
 
@@ -41,6 +42,8 @@ type Common struct {
 	// CacheDir holds attachments fetched to be opened; DownloadsDir is where they are saved.
 	CacheDir     string
 	DownloadsDir string
+	// Drafts keeps unsent replies on disk (nil: drafts live only in memory).
+	Drafts *drafts.Store
 }
 
 // NewTask returns a task owned by owner ("packlist", "conversation:<pack>", "compose:<pack>").
