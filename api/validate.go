@@ -177,13 +177,13 @@ func ValidateUpload(name string, size int64, mimeType string) error {
 		return err
 	}
 	if size == 0 {
-		return &ValidationError{Field: "file", Problem: fmt.Sprintf("%s is empty: choose a file with content", name)}
+		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is empty: choose a file with content", name)}
 	}
 	if size > MaxAttachmentSize {
-		return &ValidationError{Field: "file", Problem: fmt.Sprintf("%s is %s; Mercado Libre accepts files up to 25 MB", name, HumanSize(size))}
+		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is %s; Mercado Libre accepts files up to 25 MB", name, HumanSize(size))}
 	}
 	if !MIMEAllowed(mimeType) {
-		return &ValidationError{Field: "file", Problem: fmt.Sprintf("%s is %s, a type Mercado Libre does not accept (JPG, PNG, HEIC, PDF, TXT, XML, DOC, XLS)", name, orUnknown(mimeType))}
+		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is %s, a type Mercado Libre does not accept (JPG, PNG, HEIC, PDF, TXT, XML, DOC, XLS)", name, orUnknown(mimeType))}
 	}
 	return nil
 }

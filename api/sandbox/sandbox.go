@@ -123,19 +123,21 @@ type Server struct {
 
 	mu       sync.Mutex
 	tokens   map[string]time.Time // token → expiry (zero: never)
-	requests []RecordedRequest
-	script   []scripted
-	rates    []failureRate
-	window   time.Time // start of the current rate-limit minute
-	counts   map[string]int
-	data     *store
-	oauth    *oauthServer // the OAuth endpoints' state (oauth.go)
-	extra    []string     // more embedded demo files whose packs are added (hostile.go)
+	requests []*RecordedRequest
+	// requestLog caps how many requests are kept, so a long-running `postsale sandbox` stays small.
+	requestLog int
+	script     []scripted
+	rates      []failureRate
+	window     time.Time // start of the current rate-limit minute
+	counts     map[string]int
+	data       *store
+	oauth      *oauthServer // the OAuth endpoints' state (oauth.go)
+	extra      []string     // more embedded demo files whose packs are added (hostile.go)
 }
 
 // New returns a sandbox seeded from the embedded demo data.
 func New(opts ...Option) *Server {
-	s := &Server{now: time.Now, counts: map[string]int{}, tokens: map[string]time.Time{}}
+	s := &Server{now: time.Now, counts: map[string]int{}, tokens: map[string]time.Time{}, requestLog: 10000}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -203,7 +205,8 @@ func (s *Server) Requests() []RecordedRequest {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]RecordedRequest, len(s.requests))
-	for i, r := range s.requests {
+	for i, rp := range s.requests {
+		r := *rp
 		r.Header = r.Header.Clone()
 		r.Body = bytes.Clone(r.Body)
 		out[i] = r
@@ -217,11 +220,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if route == "/" {
 		route = ""
 	}
-	s.mu.Lock()
-	idx := len(s.requests)
-	s.requests = append(s.requests, RecordedRequest{
+	rec := &RecordedRequest{
 		Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Route: route,
-	})
+	}
+	s.mu.Lock()
+	if s.requestLog > 0 && len(s.requests) >= s.requestLog {
+		s.requests = append(s.requests[:0], s.requests[len(s.requests)-s.requestLog/2:]...)
+	}
+	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
 	capture := &capturingReader{r: r.Body}
 	r.Body = struct {
@@ -230,7 +236,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}{capture, r.Body}
 	defer func() {
 		s.mu.Lock()
-		s.requests[idx].Body = capture.buf.Bytes()
+		rec.Body = capture.buf.Bytes()
 		s.mu.Unlock()
 	}()
 	s.mux.ServeHTTP(w, r)
@@ -379,3 +385,7 @@ func uuidish() string {
 	h := hex.EncodeToString(b)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
+
+// WithRequestLog keeps at most n requests for Requests() (the older half is dropped when full);
+// n <= 0 keeps every request.
+func WithRequestLog(n int) Option { return func(s *Server) { s.requestLog = n } }

@@ -331,3 +331,15 @@ func BenchmarkPackMessagesPage(b *testing.B) {
 		resp.Body.Close()
 	}
 }
+
+func TestRequestLogIsCapped(t *testing.T) {
+	s := sandbox.New(sandbox.WithRequestLog(10))
+	for i := 0; i < 25; i++ {
+		req := httptest.NewRequest(http.MethodGet, "/users/me", nil)
+		req.Header.Set("Authorization", "Bearer "+s.Token())
+		s.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if got := len(s.Requests()); got > 10 || got < 5 {
+		t.Fatalf("kept %d requests, want between 5 and 10", got)
+	}
+}
