@@ -3,14 +3,12 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -29,8 +27,9 @@ func (a *app) attachmentCommand() *cobra.Command {
 		Use:   "attachment ATTACHMENT_ID",
 		Short: "Download an attachment",
 		Long: `Download an attachment by id (its stored file name, as "messages" lists it). The file goes
-to the downloads directory under its id unless -o names another file; -o - writes to standard
-output. An existing file is never overwritten without --force. The site comes from --site,
+to the downloads directory under a safe name made from its id ("name (1).ext" when that exists)
+unless -o names another file; -o - writes to standard output. A file named with -o is never
+overwritten without --force. The site comes from --site,
 MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs to).`,
 		Example: "  postsale attachment 123_abc.png --site MLM -o photo.png\n  postsale attachment 123_abc.pdf --pack 2000001234567890 -o - | less",
 		Args:    args(cobra.ExactArgs(1)),
@@ -50,11 +49,7 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 				_, err := a.client.DownloadAttachment(cmd.Context(), site, id, a.io.Out)
 				return err
 			}
-			path, err := a.downloadPath(id, output)
-			if err != nil {
-				return err
-			}
-			res, err := a.download(cmd, site, id, path, force)
+			res, err := a.download(cmd, site, id, output, force)
 			if err != nil {
 				return err
 			}
@@ -71,68 +66,30 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 	return cmd
 }
 
-// downloadPath is -o, or the attachment id inside the downloads directory. An id is the API's
-// stored file name: it must stay a plain name, never a path.
-func (a *app) downloadPath(id, output string) (string, error) {
-	if output != "" {
-		return output, nil
-	}
-	name := sanitize.Line(id)
-	if name != id || name == "." || name == ".." || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
-		return "", &api.ValidationError{Field: "attachment", Problem: fmt.Sprintf("%q cannot be used as a file name: name the file with -o", name)}
-	}
-	dir := a.settings.ExpandedDownloadsDir(a.io.Env)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("create the downloads directory %s: %w", dir, err)
-	}
-	return filepath.Join(dir, name), nil
-}
-
-// download streams the attachment into path. Without force an existing file is refused before
-// any request; a failed download never leaves a partial file behind.
-func (a *app) download(cmd *cobra.Command, site, id, path string, force bool) (*downloadResult, error) {
-	if !force {
-		if _, err := os.Lstat(path); err == nil {
-			return nil, &api.ValidationError{Field: "output", Problem: fmt.Sprintf("%s already exists: choose another file with -o or add --force", path)}
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("check %s: %w", path, err)
+// download saves the attachment with api/attach, like the inbox: with -o into exactly that file
+// (an existing one is refused before any request unless --force, and replaced atomically with
+// it), otherwise into the downloads directory under a safe name derived from the id, never
+// overwriting ("name (1).ext"). A failed download never leaves a partial file behind.
+func (a *app) download(cmd *cobra.Command, site, id, output string, force bool) (*downloadResult, error) {
+	var saved attach.Saved
+	var err error
+	if output == "" {
+		saved, err = attach.DownloadToDir(cmd.Context(), a.client, site, id, a.settings.ExpandedDownloadsDir(a.io.Env), nil)
+	} else {
+		if st, serr := os.Lstat(output); serr == nil && !st.IsDir() && !force {
+			return nil, exists(output)
 		}
+		saved, err = attach.DownloadToPath(cmd.Context(), a.client, site, id, output, force, nil)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part-*")
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	d, err := a.client.DownloadAttachment(cmd.Context(), site, id, tmp)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("write %s: %w", path, cerr)
+	if errors.Is(err, attach.ErrExists) {
+		return nil, exists(output) // it appeared while downloading
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !force {
-		// Link fails if the file appeared meanwhile, where Rename would silently replace it.
-		if err := os.Link(tmp.Name(), path); err != nil {
-			if errors.Is(err, fs.ErrExist) {
-				return nil, &api.ValidationError{Field: "output", Problem: fmt.Sprintf("%s already exists: choose another file with -o or add --force", path)}
-			}
-			if err := renameNoClobber(tmp.Name(), path); err != nil {
-				return nil, err
-			}
-		}
-	} else if err := os.Rename(tmp.Name(), path); err != nil {
-		return nil, fmt.Errorf("write %s: %w", path, err)
-	}
-	return &downloadResult{ID: id, Path: path, Bytes: d.Bytes, ContentType: d.ContentType}, nil
+	return &downloadResult{ID: id, Path: saved.Path, Bytes: saved.Bytes, ContentType: saved.ContentType}, nil
 }
 
-// renameNoClobber is the fallback for file systems without hard links.
-func renameNoClobber(from, to string) error {
-	if _, err := os.Lstat(to); err == nil {
-		return &api.ValidationError{Field: "output", Problem: fmt.Sprintf("%s already exists: choose another file with -o or add --force", to)}
-	}
-	if err := os.Rename(from, to); err != nil {
-		return fmt.Errorf("write %s: %w", to, err)
-	}
-	return nil
+func exists(path string) error {
+	return &api.ValidationError{Field: "output", Problem: fmt.Sprintf("%s already exists: choose another file with -o or add --force", path)}
 }

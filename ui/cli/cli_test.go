@@ -328,10 +328,17 @@ func TestSendAttachmentRoundTrip(t *testing.T) {
 		t.Fatalf("stdout download differs (%d bytes)", len(out))
 	}
 
-	// Without -o the file lands in the downloads directory under its id.
+	// Without -o the file lands in the downloads directory under its id, and a second download
+	// never overwrites the first (api/attach's naming, shared with the inbox).
 	h.mustRun("attachment", att.Filename, "--site", "MLB", "--downloads-dir", filepath.Join(h.dir, "dl"))
 	if got, _ := os.ReadFile(filepath.Join(h.dir, "dl", att.Filename)); !bytes.Equal(got, content) {
 		t.Fatal("download into the downloads directory differs")
+	}
+	out = h.mustRun("attachment", att.Filename, "--site", "MLB", "--downloads-dir", filepath.Join(h.dir, "dl"))
+	stem := strings.TrimSuffix(att.Filename, filepath.Ext(att.Filename))
+	second := filepath.Join(h.dir, "dl", stem+" (1)"+filepath.Ext(att.Filename))
+	if got, _ := os.ReadFile(second); !bytes.Equal(got, content) || !strings.HasSuffix(out, " to "+second+"\n") {
+		t.Fatalf("second download: %q", out)
 	}
 }
 
@@ -352,6 +359,15 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 	if err := os.WriteFile(gif, []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	_, png := pngFile(t, h.dir, "source.png")
+	fakePDF := filepath.Join(h.dir, "factura.pdf")
+	empty := filepath.Join(h.dir, "empty.txt")
+	if err := os.WriteFile(fakePDF, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -359,8 +375,11 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 	}{
 		{"too long", []string{"send", packActive, "--text", strings.Repeat("a", 351)}, "postsale: The text has 351 characters; Mercado Libre accepts at most 350."},
 		{"empty", []string{"send", packActive}, "postsale: The message is empty: write some text or attach a file."},
-		{"gif", []string{"send", packActive, "--text", "hi", "--attach", gif}, "postsale: Animation.gif is image/gif, a type Mercado Libre does not accept (JPG, PNG, HEIC, PDF, TXT, XML, DOC, XLS)."},
-		{"missing file", []string{"send", packActive, "--text", "hi", "--attach", filepath.Join(h.dir, "nope.pdf")}, "postsale: Cannot open " + filepath.Join(h.dir, "nope.pdf") + ": no such file or directory."},
+		{"gif", []string{"send", packActive, "--text", "hi", "--attach", gif}, "postsale: The file Animation.gif is a .gif file, a type Mercado Libre does not accept: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS."},
+		{"missing file", []string{"send", packActive, "--text", "hi", "--attach", filepath.Join(h.dir, "nope.pdf")}, "postsale: The file " + filepath.Join(h.dir, "nope.pdf") + " does not exist: check the path."},
+		{"png named pdf", []string{"send", packActive, "--text", "hi", "--attach", fakePDF}, "postsale: The file factura.pdf ends in .pdf but its content is a PNG image: rename it to .png if that is what it is."},
+		// Every failing file gets its sentence, before any upload.
+		{"two bad files", []string{"send", packActive, "--text", "hi", "--attach", gif, "--attach", empty}, "postsale: The file Animation.gif is a .gif file, a type Mercado Libre does not accept: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS. The file empty.txt is empty: choose a file with content."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
