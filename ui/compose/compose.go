@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -15,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/sanitize"
@@ -57,6 +59,15 @@ type Model struct {
 	files     *attachments.List   // chosen files; kept until a send with them succeeds
 	picker    *attachments.Picker // non-nil while choosing a file
 	uploading bool                // a send is uploading its files first
+
+	// Drafts on disk and ambiguous sends (durable.go).
+	saver     *drafts.Debouncer // nil when drafts are not kept on disk
+	savedAs   string            // the draft content last handed to saver
+	sendAt    time.Time         // when the send in flight started
+	verifying bool              // re-reading the conversation after a send got no answer
+	unsure    bool              // that re-read failed: ctrl+s checks again before sending
+	unsureReq api.SendRequest
+	unsureErr error
 }
 
 // New returns an empty compose model for packID.
@@ -65,6 +76,7 @@ func New(c *common.Common, packID, site string) *Model {
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
 	m.SetSize(80, 20)
+	m.restoreDraft()
 	return m
 }
 
@@ -152,7 +164,7 @@ func (m *Model) owner() string { return "compose:" + m.packID }
 // Update edits the fields, switches them, sends, and learns how the send ended.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.updateFiles(msg); ok {
-		return m, cmd
+		return m, tea.Batch(cmd, m.saveIfChanged())
 	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
@@ -181,6 +193,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if res, ok := msg.Msg.(SentMsg); ok {
 			return m, m.finish(res, msg.Err)
 		}
+		if res, ok := msg.Msg.(VerifiedMsg); ok {
+			return m, m.verified(res, msg.Err)
+		}
 		if u, ok := msg.Msg.(attachments.UploadedMsg); ok {
 			return m, m.uploaded(u, msg.Err)
 		}
@@ -199,13 +214,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.err, m.refused = "", nil
 		}
 	}
-	return m, cmd
+	return m, tea.Batch(cmd, m.saveIfChanged())
 }
 
 // send validates the draft and, if it is acceptable, posts it in the background.
 func (m *Model) send() tea.Cmd {
 	if m.sending || m.uploading {
 		return nil // one send at a time; the first one's answer decides
+	}
+	if m.unsure {
+		// The last send may have gone through: look again rather than risk a second copy.
+		m.sending, m.err = true, ""
+		return m.verify(m.localID, m.unsureReq, m.unsureErr)
 	}
 	req := m.Draft()
 	// Files count as content and against the limit before anything is uploaded.
@@ -230,7 +250,8 @@ func (m *Model) send() tea.Cmd {
 	m.sending, m.err, m.refused = true, "", nil
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
-	packID, localID, client, now := m.packID, m.localID, m.c.Client, m.c.Now()
+	m.sendAt = m.c.Now()
+	packID, localID, client, now := m.packID, m.localID, m.c.Client, m.sendAt
 	started := func() tea.Msg {
 		return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: req, At: now}
 	}
@@ -250,6 +271,10 @@ func (m *Model) send() tea.Cmd {
 func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 	if res.LocalID != m.localID {
 		return nil
+	}
+	if err != nil && ambiguous(err) {
+		m.unsureReq, m.unsureErr = res.Request, err
+		return m.verify(res.LocalID, res.Request, err) // still sending until the re-read answers
 	}
 	m.sending = false
 	done := common.SendDoneMsg{PackID: m.packID, LocalID: res.LocalID, Request: res.Request, Message: res.Message, Err: err}
@@ -271,7 +296,7 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 		m.translated.Reset()
 		m.field = FieldText
 	}
-	return func() tea.Msg { return done }
+	return tea.Batch(m.draftSent(), func() tea.Msg { return done })
 }
 
 // SetSize lays the two fields out in the area the root gives compose.
