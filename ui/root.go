@@ -222,7 +222,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
-		return tea.Quit
+		return m.quit()
 	}
 	// Keys that arrive in one read ("jjj" from tmux or a fast typist) are still separate keys; a
 	// text field would otherwise take the chunk "right" for the → key.
@@ -240,7 +240,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.CloseHelp):
 			m.showHelp = false
 		case key.Matches(msg, m.keys.Quit):
-			return tea.Quit
+			return m.quit()
 		}
 		return nil
 	}
@@ -249,7 +249,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
-		return tea.Quit
+		return m.quit()
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp = true
 		return nil
