@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -51,11 +53,15 @@ type app struct {
 	configFile string
 	demo       bool
 	json       bool
+	debug      bool                   // --debug: Debug records in the log file
+	hostile    bool                   // --hostile: the sandbox also serves the hostile corpus packs
 	flagKeys   map[string]*pflag.Flag // setting key → its flag, read only when Changed
 
 	settings *config.Settings
 	client   *api.Client
 	cleanup  []func()
+	logger   *slog.Logger // to the log file in the state dir (logging.go), never the terminal
+	shared   *http.Client // the one transport (and rate limiter) of this process
 }
 
 // Run executes postsale with args (without the program name) and returns the exit code. Errors
@@ -123,6 +129,8 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 	pf.StringVar(&a.configFile, "config", "", "config file (default $XDG_CONFIG_HOME/postsale/config.toml)")
 	pf.BoolVar(&a.demo, "demo", false, "use an in-process sandbox with demo data instead of Mercado Libre")
 	pf.BoolVar(&a.json, "json", false, "print machine-readable JSON")
+	pf.BoolVar(&a.debug, "debug", false, "write debug detail to the log file ($XDG_STATE_HOME/postsale/postsale.log)")
+	pf.BoolVar(&a.hostile, "hostile", false, "with --demo or sandbox: add packs full of hostile text (escape sequences, bidi, huge words)")
 	a.settingFlag(pf, config.KeyAPIURL, "", "API base URL (default https://api.mercadolibre.com; env MELI_API_URL)")
 	a.settingFlag(pf, config.KeySiteID, "", "seller's site for attachments: MLM, MLB, MCO or MLC (env MELI_SITE_ID)")
 	a.settingFlag(pf, config.KeyDownloadsDir, "", "where attachments are saved (default ~/Downloads)")
@@ -210,7 +218,7 @@ func (a *app) setup(ctx context.Context) error {
 		}
 	}
 	if a.demo {
-		d, err := startDemo(ctx)
+		d, err := startDemo(ctx, a.sandboxOptions()...)
 		if err != nil {
 			return err
 		}
@@ -223,16 +231,25 @@ func (a *app) setup(ctx context.Context) error {
 		return fmt.Errorf("config: %w", err)
 	}
 	a.client = c
+	where := baseURL
+	if u, err := url.Parse(baseURL); err == nil {
+		where = u.Redacted()
+	}
+	a.log().Info("API client ready", "api", where, "demo", a.demo, "version", api.Version)
 	return nil
 }
 
 // httpClient is the shared transport: per-request timeouts (attachment streams timed only until
-// their headers), retries for reads, and pacing under the 500 requests a minute.
+// their headers), retries for reads, and pacing under the 500 requests a minute. Built once, so
+// every caller in the process shares one rate limiter.
 func (a *app) httpClient() *http.Client {
 	if a.io.HTTPClient != nil {
 		return a.io.HTTPClient
 	}
-	return transport.NewClient(transport.Config{})
+	if a.shared == nil {
+		a.shared = transport.NewClient(transport.Config{Logger: a.log()})
+	}
+	return a.shared
 }
 
 // site picks the site for uploads and downloads: --site, else MELI_SITE_ID or the config file,

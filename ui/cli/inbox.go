@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
@@ -34,6 +35,12 @@ func (a *app) inboxCommon(cmd *cobra.Command) (*common.Common, error) {
 		return nil, err
 	}
 	c.CacheDir = cache
+	c.Logger = a.log()
+	store, err := drafts.Open(env)
+	if err != nil {
+		return nil, err
+	}
+	c.Drafts = store
 	return c, nil
 }
 

@@ -48,8 +48,16 @@ func (s *served) close() {
 }
 
 // startDemo is --demo: the sandbox on a loopback port, for this process only.
-func startDemo(context.Context) (*served, error) {
-	return serveSandbox("127.0.0.1:0")
+func startDemo(_ context.Context, opts ...sandbox.Option) (*served, error) {
+	return serveSandbox("127.0.0.1:0", opts...)
+}
+
+// sandboxOptions are the options --hostile asks for.
+func (a *app) sandboxOptions() []sandbox.Option {
+	if a.hostile {
+		return []sandbox.Option{sandbox.WithHostilePacks()}
+	}
+	return nil
 }
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -65,7 +73,7 @@ Everything is kept in memory and lost when it stops (Ctrl+C).`,
 		Example: "  postsale sandbox --addr 127.0.0.1:8080",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var opts []sandbox.Option
+			opts := a.sandboxOptions()
 			if tokenExpiry > 0 {
 				opts = append(opts, sandbox.WithTokenExpiry(tokenExpiry)) // watch logins refresh
 			}
