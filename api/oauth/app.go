@@ -14,23 +14,25 @@ import (
 const DefaultTokenURL = "https://api.mercadolibre.com/oauth/token"
 
 // authHosts maps a site to the country's authorization host: a seller logs in where their
-// account lives.
-var authHosts = map[string]string{
-	"MLA": "auth.mercadolibre.com.ar",
-	"MLB": "auth.mercadolivre.com.br",
-	"MCO": "auth.mercadolibre.com.co",
-	"MLC": "auth.mercadolibre.cl",
-	"MEC": "auth.mercadolibre.com.ec",
-	"MLM": "auth.mercadolibre.com.mx",
-	"MPE": "auth.mercadolibre.com.pe",
-	"MLU": "auth.mercadolibre.com.uy",
-	"MLV": "auth.mercadolibre.com.ve",
+// account lives. A function, not a package map, so no caller can change it for another.
+func authHosts() map[string]string {
+	return map[string]string{
+		"MLA": "auth.mercadolibre.com.ar",
+		"MLB": "auth.mercadolivre.com.br",
+		"MCO": "auth.mercadolibre.com.co",
+		"MLC": "auth.mercadolibre.cl",
+		"MEC": "auth.mercadolibre.com.ec",
+		"MLM": "auth.mercadolibre.com.mx",
+		"MPE": "auth.mercadolibre.com.pe",
+		"MLU": "auth.mercadolibre.com.uy",
+		"MLV": "auth.mercadolibre.com.ve",
+	}
 }
 
 // Sites lists the site ids that have an authorization host, sorted.
 func Sites() []string {
-	out := make([]string, 0, len(authHosts))
-	for s := range authHosts {
+	out := make([]string, 0, len(authHosts()))
+	for s := range authHosts() {
 		out = append(out, s)
 	}
 	sort.Strings(out)
@@ -39,7 +41,7 @@ func Sites() []string {
 
 // AuthURL returns the authorization URL of site (MLM, MLB, ...).
 func AuthURL(site string) (string, error) {
-	host, ok := authHosts[strings.ToUpper(strings.TrimSpace(site))]
+	host, ok := authHosts()[strings.ToUpper(strings.TrimSpace(site))]
 	if !ok {
 		return "", fmt.Errorf("site %q has no Mercado Libre login page: use one of %s", site, strings.Join(Sites(), ", "))
 	}
