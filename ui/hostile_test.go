@@ -148,7 +148,7 @@ func hostileViews(a *hostileApp, check func(where string)) {
 	t := a.t
 	t.Helper()
 	a.settleOn("Conversations  19 · 7 unread") // 17 demo packs and the 2 hostile ones
-	a.keys("G") // the hostile packs are old: the bottom of the list
+	a.keys("G")                                // the hostile packs are old: the bottom of the list
 	a.settle("list bottom", func(string) bool { return true })
 	check("list with hostile names")
 	a.keys("?")
