@@ -326,3 +326,26 @@ func TestRandomKeysAgainstAFailingSandbox(t *testing.T) {
 		})
 	}
 }
+
+// TestDraftWrittenWhenTheProgramIsKilled ends the program without the quit key (as a signal
+// does); FlushDrafts afterwards, as the CLI calls it, writes what the debounce still held.
+func TestDraftWrittenWhenTheProgramIsKilled(t *testing.T) {
+	a := newHostileApp(t)
+	a.settleOn("Conversations  19 · 7 unread")
+	a.open(packTopUnread)
+	a.keys("r")
+	a.settleOn("Reply to pack " + packTopUnread)
+	a.keys("Sim, emitimos nota fiscal.")
+	a.settleOn("Sim, emitimos nota fiscal.")
+	var root *Model
+	a.inspect(func(m *Model) { root = m })
+	_ = a.tm.Quit() // tea.Quit straight to the program: no flush on the way out
+	a.tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if err := root.FlushDrafts(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.store.Load(packTopUnread)
+	if err != nil || d.Text != "Sim, emitimos nota fiscal." {
+		t.Fatalf("draft on disk %+v, %v", d, err)
+	}
+}

@@ -58,7 +58,14 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	if f, ok := a.io.Out.(*os.File); ok && f == os.Stdout {
 		opts = append(opts, tea.WithAltScreen())
 	}
-	_, err = tea.NewProgram(newInboxModel(c, a.settings), opts...).Run()
+	model := newInboxModel(c, a.settings)
+	_, err = tea.NewProgram(model, opts...).Run()
+	// A signal ends the program without the quit key: write what typing left pending.
+	if f, ok := model.(interface{ FlushDrafts() error }); ok {
+		if ferr := f.FlushDrafts(); ferr != nil {
+			a.log().Error("drafts not saved", "err", ferr)
+		}
+	}
 	if err != nil && errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // Ctrl+C through the context is a normal way out
 	}
