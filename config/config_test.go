@@ -252,24 +252,3 @@ func TestDirs(t *testing.T) {
 		t.Errorf("CacheDir = %q", d)
 	}
 }
-
-func TestWriteSecretFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state", "token.json")
-	if err := WriteSecretFile(path, []byte("secret")); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Fatalf("mode = %v", fi.Mode().Perm())
-	}
-	di, _ := os.Stat(filepath.Dir(path))
-	if di.Mode().Perm() != 0o700 {
-		t.Fatalf("dir mode = %v", di.Mode().Perm())
-	}
-	if b, _ := os.ReadFile(path); string(b) != "secret" {
-		t.Fatalf("content = %q", b)
-	}
-}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // Draft is an unsent reply: what compose holds for one pack.
@@ -108,7 +109,7 @@ func (s *Store) SaveTicket(d Draft, ticket uint64) error {
 	if err != nil {
 		return fmt.Errorf("save draft for pack %s: %w", d.PackID, err)
 	}
-	if err := WriteFileAtomic(s.Path(d.PackID), append(data, '\n'), 0o600); err != nil {
+	if err := atomicfile.WriteFile(s.Path(d.PackID), append(data, '\n'), 0o600, nil); err != nil {
 		return fmt.Errorf("save draft for pack %s: %w", d.PackID, err)
 	}
 	return nil
@@ -176,38 +177,4 @@ func (s *Store) List() ([]Draft, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Saved.After(out[j].Saved) })
 	return out, nil
-}
-
-// WriteFileAtomic replaces path with data so that a reader (or the next run after a crash)
-// sees either the old content or the new, never a mix: temp file, fsync, rename, fsync dir.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name) // no-op after a successful rename
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	_, werr := tmp.Write(data)
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		return err
-	}
-	// The rename itself is durable only once the directory is synced.
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // Account is one logged-in seller: who they are and which app logged them in. Its secrets (token
@@ -93,7 +95,7 @@ func (r *Registry) Save(dir string) error {
 	if err != nil {
 		return fmt.Errorf("encode accounts: %w", err)
 	}
-	return writeAtomic(RegistryPath(dir), append(b, '\n'), nil)
+	return atomicfile.WriteFile(RegistryPath(dir), append(b, '\n'), 0o600, nil)
 }
 
 // Find returns the account called name.

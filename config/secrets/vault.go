@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // Service is the keyring service name postsale's entries are filed under.
@@ -179,7 +181,7 @@ func (v *Vault) Set(key string, val []byte) error {
 		}
 		// A stale file would shadow the keyring: overwrite it with the new value instead.
 	}
-	return writeAtomic(v.Path(key), val, v.beforeRename)
+	return atomicfile.WriteFile(v.Path(key), val, 0o600, v.beforeRename)
 }
 
 // Delete removes key from the keyring and the files; a missing key is not an error.

@@ -1,4 +1,6 @@
-package secrets
+// Package atomicfile replaces files so that a crash at any point leaves either the old or the new
+// content, never a mix: the one way postsale writes tokens, accounts and drafts.
+package atomicfile
 
 import (
 	"errors"
@@ -7,10 +9,10 @@ import (
 	"path/filepath"
 )
 
-// writeAtomic replaces path with data so that a crash at any point leaves either the old or the
-// new content, never a mix: temp file in the same directory, fsync, rename, fsync the directory.
-// beforeRename, when set, runs between the fsync and the rename (tests inject crashes there).
-func writeAtomic(path string, data []byte, beforeRename func(tmp string) error) error {
+// WriteFile replaces path with data: temp file in the same directory (created 0700 if missing),
+// chmod perm, write, fsync, rename, fsync the directory. beforeRename, when set, runs between the
+// fsync and the rename (tests inject crashes there); its error aborts the write.
+func WriteFile(path string, data []byte, perm os.FileMode, beforeRename func(tmp string) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
@@ -26,8 +28,7 @@ func writeAtomic(path string, data []byte, beforeRename func(tmp string) error) 
 			os.Remove(name)
 		}
 	}()
-	// CreateTemp already uses 0600; Chmod guards against an unusual umask-free filesystem.
-	if err := tmp.Chmod(0o600); err != nil {
+	if err := tmp.Chmod(perm); err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -46,11 +47,7 @@ func writeAtomic(path string, data []byte, beforeRename func(tmp string) error) 
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	renamed = true
-	return syncDir(dir)
-}
-
-// syncDir makes the rename itself durable.
-func syncDir(dir string) error {
+	// The rename itself is durable only once the directory is synced.
 	d, err := os.Open(dir)
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", dir, err)
