@@ -342,7 +342,9 @@ func (m *Model) applyFilter(keep string) {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
 	m.visible = m.visible[:0]
 	for _, r := range m.rows {
-		if q == "" || r.matches(q) {
+		// A row whose header has not arrived cannot be judged by buyer or text yet: it stays (as
+		// "loading…") so its header gets fetched, and goes once it is known not to match.
+		if q == "" || r.matches(q) || r.header == headerNone || r.header == headerLoading {
 			m.visible = append(m.visible, r)
 		}
 	}

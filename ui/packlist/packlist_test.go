@@ -354,3 +354,48 @@ func TestCursorFollowsTheChosenRowWhenRowsResort(t *testing.T) {
 		t.Fatalf("want the updated row on top of the read rows and the cursor one lower (%d → %d)", before, h.m.cursor)
 	}
 }
+
+// A filter typed before the rows' headers arrived (a seller types while the list loads) must
+// still find a row once its header tells its text: rows not yet known stay listed (and so get
+// fetched) instead of being dropped unjudged.
+func TestFilterTypedBeforeHeadersLoadStillFindsRows(t *testing.T) {
+	probe := newHarness(t, 100, 8) // short: only the first rows' headers load
+	probe.drain(t, probe.m.Init())
+	var far *row
+	for _, r := range probe.m.visible {
+		if r.header == headerNone {
+			far = r
+		}
+	}
+	if far == nil {
+		t.Fatal("every header loaded; the terminal is too tall for this test")
+	}
+	conv, err := probe.c.Client.PackMessages(context.Background(), far.PackID, api.PageOptions{Limit: 1})
+	if err != nil || len(conv.Messages) == 0 {
+		t.Fatalf("read %s: %v", far.PackID, err)
+	}
+	// The longest word of the last message: only the header tells it (the order search has no text).
+	word := ""
+	for _, w := range strings.Fields(conv.Messages[0].Text) {
+		if len([]rune(w)) > len([]rune(word)) {
+			word = w
+		}
+	}
+
+	h := newHarness(t, 100, 8)
+	initCmd := h.m.Init()
+	h.key(t, "/")
+	for _, r := range word {
+		h.key(t, string(r))
+	}
+	h.drain(t, initCmd)
+	found := false
+	for _, r := range h.m.visible {
+		if r.PackID == far.PackID {
+			found = r.header == headerDone
+		}
+	}
+	if !found {
+		t.Fatalf("filter %q typed while loading does not show pack %s:\n%s", word, far.PackID, h.m.View())
+	}
+}
