@@ -72,12 +72,14 @@ func newNetApp(t *testing.T, opts Options, sbOpts ...sandbox.Option) (*app, *net
 	return a, netw
 }
 
+// statusOf returns the status bar: the lines above the help line, as many as a long notice
+// wraps onto (up to four).
 func statusOf(view string) string {
 	lines := strings.Split(view, "\n")
 	if len(lines) < 2 {
 		return ""
 	}
-	return lines[len(lines)-2]
+	return strings.Join(lines[max(len(lines)-5, 0):len(lines)-1], "\n")
 }
 
 func TestOfflineSaysSoKeepsTheScreenAndRecoversByItself(t *testing.T) {

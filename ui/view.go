@@ -48,15 +48,19 @@ func (m *Model) View() string {
 	} else if h > 0 {
 		content = m.activeComponent().View()
 	}
+	status := m.statusLines(w, h)
 	if h > 0 {
 		body := strings.Split(content, "\n")
 		for len(body) < h {
 			body = append(body, "")
 		}
-		lines = append(lines, body[:h]...)
+		// A long notice (a saved file's path, a URL over SSH) covers the bottom of the view until
+		// the next key rather than being cut: the seller may need all of it.
+		lines = append(lines, body[:h-(len(status)-1)]...)
 	}
-	lines = append(lines, m.statusLine(), m.shortHelp())
-	// Tiny windows: the header and status line win over content and help.
+	lines = append(lines, status...)
+	lines = append(lines, m.shortHelp())
+	// Tiny windows (status is one line there): the header and status line win over content and help.
 	if len(lines) > m.height {
 		lines = append(lines[:m.height-1], lines[len(lines)-2])
 		if m.height == 1 {
@@ -128,6 +132,20 @@ func (m *Model) statusLine() string {
 		left = strings.TrimRight(st.Error.Render(note)+"  "+left, " ")
 	}
 	return spread(left, right, m.width)
+}
+
+// statusLines is the status line, wrapped onto up to four lines when it does not fit in width and
+// the content area (h lines) is tall enough to give some up.
+func (m *Model) statusLines(width, h int) []string {
+	line := m.statusLine()
+	if width <= 0 || ansi.StringWidth(line) <= width || h < 8 {
+		return []string{line}
+	}
+	wrapped := strings.Split(ansi.Wrap(strings.TrimRight(line, " "), width, " /"), "\n")
+	if len(wrapped) > 4 {
+		wrapped = wrapped[:4]
+	}
+	return wrapped
 }
 
 func (m *Model) shortHelp() string {
