@@ -1,7 +1,6 @@
 package compose
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 func newCompose(t *testing.T, e *env, packID string) *Model {
@@ -71,12 +71,12 @@ func TestRefusesOverTheLimit(t *testing.T) {
 		t.Error("counter not highlighted over the limit")
 	}
 	out := press(m, "ctrl+s")
-	st, ok := find[common.StatusMsg](out)
+	st, ok := uitest.Find[common.StatusMsg](out)
 	var ve *api.ValidationError
 	if !ok || !errors.As(st.Err, &ve) || !strings.Contains(st.Text, "351 characters") || !strings.Contains(m.Err(), "Not sent") {
 		t.Fatalf("ctrl+s over the limit gave %+v", out)
 	}
-	if _, started := find[common.SendStartedMsg](out); started || m.Sending() {
+	if _, started := uitest.Find[common.SendStartedMsg](out); started || m.Sending() {
 		t.Fatal("an over-long message was sent")
 	}
 	if len(posts(e.sb)) != 0 {
@@ -107,7 +107,7 @@ func TestRefusesUnsupportedCharacters(t *testing.T) {
 		t.Error("counter not highlighted with unsupported characters")
 	}
 	out := press(m, "ctrl+s")
-	if st, ok := find[common.StatusMsg](out); !ok || st.Err == nil || !strings.Contains(st.Text, "U+041F") {
+	if st, ok := uitest.Find[common.StatusMsg](out); !ok || st.Err == nil || !strings.Contains(st.Text, "U+041F") {
 		t.Fatalf("ctrl+s with Cyrillic gave %+v", out)
 	}
 	if len(posts(e.sb)) != 0 {
@@ -124,23 +124,23 @@ func TestSendSuccess(t *testing.T) {
 		t.Fatal("tab did not move to the translation")
 	}
 	typeText(m, "Tu pedido sale hoy")
-	_, cmd := m.Update(keyMsg("ctrl+s"))
+	_, cmd := m.Update(uitest.Key("ctrl+s"))
 	if !m.Sending() {
 		t.Fatal("not sending after ctrl+s")
 	}
-	if _, again := m.Update(keyMsg("ctrl+s")); again != nil {
+	if _, again := m.Update(uitest.Key("ctrl+s")); again != nil {
 		t.Fatal("a second ctrl+s while sending started another send")
 	}
 	out := run(m, cmd)
-	started, ok := find[common.SendStartedMsg](out)
+	started, ok := uitest.Find[common.SendStartedMsg](out)
 	if !ok || started.PackID != packOpen || started.Request.Text != "Your order ships today" || started.LocalID == "" {
 		t.Fatalf("SendStartedMsg = %+v", started)
 	}
-	done, ok := find[common.SendDoneMsg](out)
+	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err != nil || done.Message == nil || done.Message.ID == "" || done.LocalID != started.LocalID {
 		t.Fatalf("SendDoneMsg = %+v", done)
 	}
-	if ts, ok := find[common.TaskStartedMsg](out); !ok || ts.Task.Owner != "compose:"+packOpen {
+	if ts, ok := uitest.Find[common.TaskStartedMsg](out); !ok || ts.Task.Owner != "compose:"+packOpen {
 		t.Errorf("task owner = %+v", ts)
 	}
 	got := posts(e.sb)
@@ -163,7 +163,7 @@ func TestScripted500KeepsTheDraft(t *testing.T) {
 	m := newCompose(t, e, packOpen)
 	typeText(m, "Please confirm the address")
 	out := press(m, "ctrl+s")
-	done, ok := find[common.SendDoneMsg](out)
+	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err == nil {
 		t.Fatalf("SendDoneMsg = %+v", done)
 	}
@@ -175,7 +175,7 @@ func TestScripted500KeepsTheDraft(t *testing.T) {
 	}
 	// Trying again works and clears the draft.
 	out = press(m, "ctrl+s")
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err != nil || !m.Empty() {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil || !m.Empty() {
 		t.Fatalf("retry: %+v, draft %+v", done, m.Draft())
 	}
 }
@@ -185,7 +185,7 @@ func TestBlockedSendExplains(t *testing.T) {
 	m := newCompose(t, e, packBlocked)
 	typeText(m, "Hello?")
 	out := press(m, "ctrl+s")
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err == nil {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("send in a blocked conversation: %+v", done)
 	}
 	if !strings.Contains(m.View(), "This conversation is blocked") || m.Draft().Text != "Hello?" {
@@ -197,7 +197,7 @@ func TestTypingWhileSendingIsKept(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "First")
-	_, cmd := m.Update(keyMsg("ctrl+s"))
+	_, cmd := m.Update(uitest.Key("ctrl+s"))
 	typeText(m, " and more")
 	run(m, cmd)
 	if m.Draft().Text != "First and more" {
@@ -209,7 +209,7 @@ func TestEscGoesBackAndKeepsTheDraft(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "half written")
-	if _, ok := find[common.BackMsg](press(m, "esc")); !ok {
+	if _, ok := uitest.Find[common.BackMsg](press(m, "esc")); !ok {
 		t.Fatal("esc did not ask to go back")
 	}
 	if m.Draft().Text != "half written" {
@@ -220,21 +220,21 @@ func TestEscGoesBackAndKeepsTheDraft(t *testing.T) {
 func TestComposeGoldenAndTeatest(t *testing.T) {
 	e := newEnv(t)
 	m := New(e.c, packOpen, "MLM")
-	h := &harness{child: m}
+	h := newHarness(m)
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(100, 30))
 	tm.Send(focusMsg{})
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Hola Ana, ¿me confirmas la dirección?")}) // Type sends bytes, not runes
-	waitFor(t, tm, "37/350")
-	tm.Send(keyMsg("tab"))
+	uitest.WaitFor(t, tm, "37/350")
+	tm.Send(uitest.Key("tab"))
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Hi Ana, can you confirm the address? Привет")})
-	waitFor(t, tm, "U+0440")
-	tm.Send(keyMsg("ctrl+s"))
-	waitFor(t, tm, "Not sent: fix what is marked above first.")
+	uitest.WaitFor(t, tm, "U+0440")
+	tm.Send(uitest.Key("ctrl+s"))
+	uitest.WaitFor(t, tm, "Not sent: fix what is marked above first.")
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	for _, msg := range h.recorded() {
+	for _, msg := range h.Recorded() {
 		if _, ok := msg.(common.SendStartedMsg); ok {
 			t.Fatal("a draft with unsupported characters was sent")
 		}
@@ -244,13 +244,6 @@ func TestComposeGoldenAndTeatest(t *testing.T) {
 
 // focusMsg makes the harness focus compose, as the root does when it shows it.
 type focusMsg struct{}
-
-func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte(want))
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
-}
 
 func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
 	e := newEnv(t)

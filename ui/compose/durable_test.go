@@ -19,6 +19,7 @@ import (
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 func instant(ctx context.Context, _ time.Duration) error { return ctx.Err() }
@@ -85,14 +86,14 @@ func TestDraftRemovedOnlyAfterASuccessfulSend(t *testing.T) {
 	typeDraft(m, "Your parcel left today.")
 	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
 	out := press(m, "ctrl+s")
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err == nil {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want a failed send, got %#v", out)
 	}
 	if d, _ := store.Load(packOpen); d.Text != "Your parcel left today." {
 		t.Fatalf("a failed send removed the draft: %+v", d)
 	}
 	out = press(m, "ctrl+s")
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err != nil {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil {
 		t.Fatalf("want a successful send, got %#v", out)
 	}
 	if _, err := os.Stat(store.Path(packOpen)); !os.IsNotExist(err) {
@@ -212,7 +213,7 @@ func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
 	netw.loseAnswer.Store(true)
 	out := press(m, "ctrl+s")
 	netw.loseAnswer.Store(false)
-	done, ok := find[common.SendDoneMsg](out)
+	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err != nil || done.Message == nil || done.Message.Text != text {
 		t.Fatalf("want the send confirmed from the conversation, got %#v (err %q)", done, m.Err())
 	}
@@ -240,7 +241,7 @@ func TestDroppedSendThatDidNotArriveIsOfferedAgain(t *testing.T) {
 	typeDraft(m, text)
 	e.sb.Fail(sandbox.RouteSend, sandbox.FailDrop, 1) // dropped before the sandbox stored it
 	out := press(m, "ctrl+s")
-	done, ok := find[common.SendDoneMsg](out)
+	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err == nil {
 		t.Fatalf("want a failed send, got %#v", out)
 	}
@@ -251,7 +252,7 @@ func TestDroppedSendThatDidNotArriveIsOfferedAgain(t *testing.T) {
 		t.Fatalf("draft lost: %+v", d)
 	}
 	out = press(m, "ctrl+s")
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err != nil {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil {
 		t.Fatalf("second send: %#v", out)
 	}
 	if n := countText(t, e.c, packOpen, text); n != 1 {
@@ -269,7 +270,7 @@ func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 	e.sb.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1) // the check fails too
 	out := press(m, "ctrl+s")
 	netw.loseAnswer.Store(false)
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err == nil {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want an unresolved send, got %#v", out)
 	}
 	if !strings.Contains(m.Err(), "may have gone through") || m.Draft().Text != text {
@@ -277,7 +278,7 @@ func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 	}
 	// ctrl+s now checks first; the reply is there, so it is not sent again.
 	out = press(m, "ctrl+s")
-	if done, ok := find[common.SendDoneMsg](out); !ok || done.Err != nil || done.Message == nil {
+	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil || done.Message == nil {
 		t.Fatalf("want the check to confirm the send, got %#v (err %q)", out, m.Err())
 	}
 	if n := sendsTo(e.sb, packOpen); n != 1 {

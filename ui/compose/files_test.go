@@ -3,7 +3,6 @@ package compose
 import (
 	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,68 +15,34 @@ import (
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 const pngBytes = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 
 // pump plays the root for compose's attachment flow: task results, send messages and upload
 // progress go back to m; every message is returned.
-func pump(m tea.Model, cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		if cmds, ok := asCmds(msg); ok {
-			queue = append(cmds, queue...)
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		out = append(out, msg)
-		switch msg.(type) {
-		case common.TaskFinishedMsg, common.SendStartedMsg, common.SendDoneMsg, attachments.ProgressMsg, attachments.PickedMsg, attachments.PickCancelledMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
-		}
+func pump(m tea.Model, cmd tea.Cmd) []tea.Msg { return uitest.Play(m, cmd, filesReturned) }
+
+func filesReturned(msg tea.Msg) bool {
+	switch msg.(type) {
+	case attachments.ProgressMsg, attachments.PickedMsg, attachments.PickCancelledMsg:
+		return true
 	}
-	return out
+	return uitest.Returned(msg)
 }
 
-func hitKey(m tea.Model, k tea.KeyMsg) []tea.Msg {
-	_, cmd := m.Update(k)
-	return pump(m, cmd)
-}
+func hitKey(m tea.Model, k tea.KeyMsg) []tea.Msg { return uitest.Update(m, k, filesReturned) }
 
-func routeCount(sb *sandbox.Server, route string) int {
-	n := 0
-	for _, r := range sb.Requests() {
-		if r.Route == route {
-			n++
-		}
-	}
-	return n
-}
-
+// filesDir holds a picture, an empty file, a program and a 500 KB text to pick from.
 func filesDir(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	for name, content := range map[string]string{
+	return uitest.Files(t, map[string]string{
 		"foto.png":  pngBytes,
 		"empty.txt": "",
 		"setup.exe": "MZ\x90\x00",
 		"guia.txt":  strings.Repeat("Camara Northwind C2 guia\n", 20000),
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	})
 }
 
 func newFilesCompose(t *testing.T) (*env, *Model) {
@@ -98,7 +63,7 @@ func TestPickChecksEachFile(t *testing.T) {
 	}
 	for name, why := range map[string]string{"empty.txt": "is empty", "setup.exe": "does not accept", "foto.png": "already attached"} {
 		msgs := pick(name)
-		st, ok := find[common.StatusMsg](msgs)
+		st, ok := uitest.Find[common.StatusMsg](msgs)
 		if !ok || st.Err == nil || !strings.Contains(st.Text, why) || !strings.Contains(m.Err(), why) {
 			t.Errorf("%s: status %+v, compose says %q; want %q", name, st, m.Err(), why)
 		}
@@ -120,8 +85,8 @@ func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
 	typeText(m, "Here are the guide and the photo.")
 
 	e.sb.Fail(sandbox.RouteUpload, sandbox.FailServerError, 1)
-	msgs := hitKey(m, keyMsg("ctrl+s"))
-	if _, sent := find[common.SendStartedMsg](msgs); sent || routeCount(e.sb, sandbox.RouteSend) != 0 {
+	msgs := hitKey(m, uitest.Key("ctrl+s"))
+	if _, sent := uitest.Find[common.SendStartedMsg](msgs); sent || uitest.RouteCount(e.sb, sandbox.RouteSend) != 0 {
 		t.Fatal("the message was sent although an upload failed")
 	}
 	if !strings.Contains(m.Err(), "Upload failed") || !strings.Contains(m.Err(), "kept") {
@@ -131,18 +96,18 @@ func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
 		t.Fatalf("after a failed upload: text %q, %d files, sending %v", m.Draft().Text, len(m.Files()), m.Sending())
 	}
 
-	msgs = hitKey(m, keyMsg("ctrl+s"))
+	msgs = hitKey(m, uitest.Key("ctrl+s"))
 	var progress int
 	for _, msg := range msgs {
 		if p, ok := msg.(attachments.ProgressMsg); ok && p.Done > 0 {
 			progress++
 		}
 	}
-	started, ok := find[common.SendStartedMsg](msgs)
+	started, ok := uitest.Find[common.SendStartedMsg](msgs)
 	if !ok || len(started.Request.Attachments) != 2 || progress == 0 {
 		t.Fatalf("retry: started %v with %v, %d progress updates", ok, started.Request.Attachments, progress)
 	}
-	done, ok := find[common.SendDoneMsg](msgs)
+	done, ok := uitest.Find[common.SendDoneMsg](msgs)
 	if !ok || done.Err != nil {
 		t.Fatalf("send: %+v", done)
 	}
@@ -168,19 +133,19 @@ func TestFailedSendKeepsUploadsAndFilesOnlyReply(t *testing.T) {
 	dir := filesDir(t)
 	pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, "foto.png")} })
 	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
-	msgs := hitKey(m, keyMsg("ctrl+s")) // no text: a file alone is a message
-	if done, ok := find[common.SendDoneMsg](msgs); !ok || done.Err == nil {
+	msgs := hitKey(m, uitest.Key("ctrl+s")) // no text: a file alone is a message
+	if done, ok := uitest.Find[common.SendDoneMsg](msgs); !ok || done.Err == nil {
 		t.Fatalf("scripted send failure: %+v", done)
 	}
 	if len(m.Files()) != 1 || m.Files()[0].ID == "" || !strings.Contains(m.Err(), "kept") {
 		t.Fatalf("after a failed send: %+v, %q", m.Files(), m.Err())
 	}
-	hitKey(m, keyMsg("ctrl+s"))
-	if n := routeCount(e.sb, sandbox.RouteUpload); n != 1 {
+	hitKey(m, uitest.Key("ctrl+s"))
+	if n := uitest.RouteCount(e.sb, sandbox.RouteUpload); n != 1 {
 		t.Fatalf("the retry uploaded again: %d uploads", n)
 	}
-	if routeCount(e.sb, sandbox.RouteSend) != 2 || len(m.Files()) != 0 {
-		t.Fatalf("retry: %d sends, %d files left", routeCount(e.sb, sandbox.RouteSend), len(m.Files()))
+	if uitest.RouteCount(e.sb, sandbox.RouteSend) != 2 || len(m.Files()) != 0 {
+		t.Fatalf("retry: %d sends, %d files left", uitest.RouteCount(e.sb, sandbox.RouteSend), len(m.Files()))
 	}
 }
 
@@ -190,13 +155,13 @@ func TestRemoveFileFromTheList(t *testing.T) {
 	for _, name := range []string{"guia.txt", "foto.png"} {
 		pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, name)} })
 	}
-	hitKey(m, keyMsg("tab")) // translation
-	hitKey(m, keyMsg("tab")) // the files
+	hitKey(m, uitest.Key("tab")) // translation
+	hitKey(m, uitest.Key("tab")) // the files
 	if !m.Typing() || !strings.Contains(m.View(), "> 📎 foto.png") {
 		t.Fatalf("tab did not reach the files:\n%s", m.View())
 	}
-	msgs := hitKey(m, keyMsg("x"))
-	if st, _ := find[common.StatusMsg](msgs); !strings.Contains(st.Text, "Removed foto.png") || len(m.Files()) != 1 {
+	msgs := hitKey(m, uitest.Key("x"))
+	if st, _ := uitest.Find[common.StatusMsg](msgs); !strings.Contains(st.Text, "Removed foto.png") || len(m.Files()) != 1 {
 		t.Fatalf("x: %q, %d files", st.Text, len(m.Files()))
 	}
 	hitKey(m, tea.KeyMsg{Type: tea.KeyBackspace})
