@@ -1,19 +1,16 @@
 package conversation
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"runtime"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
 	"github.com/postsale/postsale/api"
-	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // bigConversation is n messages, newest first as the API sends them: buyer and seller
@@ -54,11 +51,7 @@ func bigConversation(n int) *api.Conversation {
 
 func loadedModel(tb testing.TB, n, width, height int) *Model {
 	tb.Helper()
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.TrueColor) // the costlier styled output a real terminal gets
-	c := common.New(context.Background(), nil, r)
-	c.Now = func() time.Time { return clock }
-	c.Location = time.UTC
+	c := uitest.Offline(clock, termenv.TrueColor) // the costlier styled output a real terminal gets
 	c.Seller = "1234"
 	m := New(c, "2000004777000111", "MLB")
 	m.SetSize(width, height)

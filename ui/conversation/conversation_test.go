@@ -1,7 +1,6 @@
 package conversation
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,23 +16,24 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 func TestLabelsAndTranslationCycle(t *testing.T) {
 	e := newEnv(t)
 	m := New(e.c, packLinks, "")
-	h := &harness{child: m}
+	h := &uitest.Root{Child: m}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(100, 30))
-	waitFor(t, tm, "Buyer · Ana Lucía Pérez")
+	uitest.WaitFor(t, tm, "Buyer · Ana Lucía Pérez")
 	if got := m.Status(); got != "translation: original" {
 		t.Fatalf("Status() = %q", got)
 	}
-	tm.Send(keyMsg("t"))
+	tm.Send(uitest.Key("t"))
 	// Translated: the buyer's text in English, the seller's as the buyer reads it.
-	waitFor(t, tm, "¡Hola Ana! Ambos salen hoy")
-	tm.Send(keyMsg("t"))
-	waitFor(t, tm, "↳ ")
-	tm.Send(keyMsg("G"))
+	uitest.WaitFor(t, tm, "¡Hola Ana! Ambos salen hoy")
+	tm.Send(uitest.Key("t"))
+	uitest.WaitFor(t, tm, "↳ ")
+	tm.Send(uitest.Key("G"))
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
@@ -48,14 +48,6 @@ func TestLabelsAndTranslationCycle(t *testing.T) {
 		}
 	}
 	golden.RequireEqual(t, []byte(view))
-}
-
-// waitFor waits until the program has drawn want.
-func waitFor(t *testing.T, tm *teatest.TestModel, want string) {
-	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte(want))
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func TestTranslationModesShowTheRightText(t *testing.T) {
@@ -181,10 +173,10 @@ func TestBlockedBannerRefusesReply(t *testing.T) {
 		t.Errorf("no banner:\n%s", v)
 	}
 	out := press(m, "r")
-	if _, ok := find[common.ComposeMsg](out); ok {
+	if _, ok := uitest.Find[common.ComposeMsg](out); ok {
 		t.Fatal("r opened compose in a blocked conversation")
 	}
-	st, ok := find[common.StatusMsg](out)
+	st, ok := uitest.Find[common.StatusMsg](out)
 	if !ok || !strings.Contains(st.Text, reason) || !errors.Is(st.Err, ErrBlocked) {
 		t.Fatalf("r gave %+v, want a StatusMsg with %q", out, reason)
 	}
@@ -199,11 +191,11 @@ func TestBlockedBannerRefusesReply(t *testing.T) {
 func TestReplyAndBackAskTheRoot(t *testing.T) {
 	e := newEnv(t)
 	m := openPack(t, e, packLinks, 100, 30)
-	cm, ok := find[common.ComposeMsg](press(m, "r"))
+	cm, ok := uitest.Find[common.ComposeMsg](press(m, "r"))
 	if !ok || cm.PackID != packLinks || cm.Site != "MLM" {
 		t.Fatalf("r: got %+v", cm)
 	}
-	if _, ok := find[common.BackMsg](press(m, "esc")); !ok {
+	if _, ok := uitest.Find[common.BackMsg](press(m, "esc")); !ok {
 		t.Fatal("esc did not ask to go back")
 	}
 }
@@ -218,7 +210,7 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 	// Walk up to the top of the first page without running the load it starts.
 	var pending tea.Cmd
 	for i := 0; i < 10000 && m.top > 0; i++ {
-		_, cmd := m.Update(keyMsg("k"))
+		_, cmd := m.Update(uitest.Key("k"))
 		if cmd != nil {
 			pending = cmd
 		}
@@ -418,9 +410,9 @@ func BenchmarkScrollLongConversation(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if i%400 == 0 {
-			m.Update(keyMsg("G"))
+			m.Update(uitest.Key("G"))
 		}
-		m.Update(keyMsg("k"))
+		m.Update(uitest.Key("k"))
 		_ = m.View()
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 const packFiles = "2000004411223300" // MCO: guia_rapida.txt, configuracion.png, broken error_pantalla.png
@@ -39,41 +40,17 @@ func newFileEnv(t *testing.T, vars map[string]string) *fileEnv {
 // pump plays the root for everything the attachment flow produces: task results, confirmed
 // starts, progress and opening results go back to m; every message is returned.
 func pump(m *Model, cmd tea.Cmd) []tea.Msg {
-	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		if cmds, ok := asCmds(msg); ok {
-			queue = append(cmds, queue...)
-			continue
-		}
-		if msg == nil {
-			continue
-		}
-		out = append(out, msg)
+	return uitest.Play(m, cmd, func(msg tea.Msg) bool {
 		switch msg.(type) {
 		case common.TaskFinishedMsg, startFetchMsg, attachments.ProgressMsg, attachments.OpenedMsg:
-			_, next := m.Update(msg)
-			queue = append(queue, next)
+			return true
 		}
-	}
-	return out
+		return false
+	})
 }
 
 func hit(m *Model, k string) []tea.Msg {
-	msg := keyMsg(k)
-	if k == "shift+tab" {
-		msg = tea.KeyMsg{Type: tea.KeyShiftTab}
-	}
-	if k == "enter" {
-		msg = tea.KeyMsg{Type: tea.KeyEnter}
-	}
-	_, cmd := m.Update(msg)
+	_, cmd := m.Update(uitest.Key(k))
 	return pump(m, cmd)
 }
 
@@ -92,15 +69,7 @@ func statusText(t *testing.T, msgs []tea.Msg) common.StatusMsg {
 	return last
 }
 
-func downloads(sb *sandbox.Server) int {
-	n := 0
-	for _, r := range sb.Requests() {
-		if r.Route == sandbox.RouteDownload {
-			n++
-		}
-	}
-	return n
-}
+func downloads(sb *sandbox.Server) int { return uitest.RouteCount(sb, sandbox.RouteDownload) }
 
 func TestThreatNeedsConfirmationThenOpensOverSSH(t *testing.T) {
 	fe := newFileEnv(t, map[string]string{"SSH_CONNECTION": "10.0.0.9 50000 10.0.0.1 22"})
@@ -185,7 +154,7 @@ func TestSaveNeverOverwritesAndBrokenIsRetryable(t *testing.T) {
 	if msgs := hit(m, "esc"); m.AttachmentsFocused() || len(msgs) != 0 {
 		t.Fatalf("esc in attachments: focused %v, %#v", m.AttachmentsFocused(), msgs)
 	}
-	if _, ok := find[common.BackMsg](hit(m, "esc")); !ok {
+	if _, ok := uitest.Find[common.BackMsg](hit(m, "esc")); !ok {
 		t.Fatal("esc outside attachments did not go back")
 	}
 }
