@@ -14,18 +14,8 @@ import (
 	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/open"
+	"github.com/postsale/postsale/ui/uitest"
 )
-
-const pngBytes = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-
-func writeFile(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 func TestMeterKeepsLatestAndNeverBlocks(t *testing.T) {
 	m := NewMeter("k")
@@ -63,19 +53,19 @@ func TestListAddRemoveAndCount(t *testing.T) {
 	if !l.Focus() {
 		t.Fatal("a list with files refused the focus")
 	}
-	handled, status := l.HandleKey(keyMsg("x"))
+	handled, status := l.HandleKey(uitest.Key("x"))
 	if !handled || l.Len() != 24 || !strings.Contains(status, "Removed f.png") {
 		t.Fatalf("x removed nothing: %v %q, %d left", handled, status, l.Len())
 	}
-	l.HandleKey(keyMsg("up"))
-	l.HandleKey(keyMsg("backspace"))
+	l.HandleKey(uitest.Key("up"))
+	l.HandleKey(uitest.Key("backspace"))
 	if l.Len() != 23 {
 		t.Fatalf("backspace did not remove: %d left", l.Len())
 	}
-	if handled, _ := l.HandleKey(keyMsg("q")); handled {
+	if handled, _ := l.HandleKey(uitest.Key("q")); handled {
 		t.Fatal("the list swallowed an unrelated key")
 	}
-	l.HandleKey(keyMsg("esc"))
+	l.HandleKey(uitest.Key("esc"))
 	if l.Focused() {
 		t.Fatal("esc did not leave the list")
 	}
@@ -86,10 +76,9 @@ func TestListAddRemoveAndCount(t *testing.T) {
 
 func TestListUploadsWithProgressAndKeepsFilesOnFailure(t *testing.T) {
 	sb, c := newCommon(t)
-	dir := t.TempDir()
 	big := bytes.Repeat([]byte("Camara Northwind C2 guia\n"), 40000) // ~1 MB of text
-	pathBig := writeFile(t, dir, "guia.txt", string(big))
-	pathPNG := writeFile(t, dir, "foto.png", pngBytes)
+	dir := uitest.Files(t, map[string]string{"guia.txt": string(big), "foto.png": uitest.PNG})
+	pathBig, pathPNG := filepath.Join(dir, "guia.txt"), filepath.Join(dir, "foto.png")
 	l := NewList()
 	for _, p := range []string{pathBig, pathPNG} {
 		f, err := attach.Check(p)
@@ -156,12 +145,12 @@ func TestConfirmDefaultsToNo(t *testing.T) {
 	yes := func() tea.Msg { ran = true; return nil }
 	for _, k := range []string{"enter", "n", "esc", "x", " "} {
 		c := NewConfirm("flagged", "Open it?", yes)
-		if cmd, ok := c.HandleKey(keyMsg(k)); ok || cmd != nil {
+		if cmd, ok := c.HandleKey(uitest.Key(k)); ok || cmd != nil {
 			t.Fatalf("%q answered yes", k)
 		}
 	}
 	c := NewConfirm("flagged", "Open it?", yes)
-	cmd, ok := c.HandleKey(keyMsg("y"))
+	cmd, ok := c.HandleKey(uitest.Key("y"))
 	if !ok || cmd == nil {
 		t.Fatal("y did not confirm")
 	}
@@ -178,17 +167,17 @@ func TestConfirmDefaultsToNo(t *testing.T) {
 func TestLinkMenu(t *testing.T) {
 	links := open.ParseLinks(`<a href="https://a.example">first</a> <a href="javascript:x()">evil</a> https://c.example`)
 	m := NewLinkMenu(links)
-	if l, chosen, done := m.HandleKey(keyMsg("3")); !chosen || !done || l.URL != "https://c.example" {
+	if l, chosen, done := m.HandleKey(uitest.Key("3")); !chosen || !done || l.URL != "https://c.example" {
 		t.Fatalf("3 chose %+v %v %v", l, chosen, done)
 	}
-	m.HandleKey(keyMsg("down"))
-	if l, chosen, _ := m.HandleKey(keyMsg("enter")); !chosen || l.URL != "javascript:x()" {
+	m.HandleKey(uitest.Key("down"))
+	if l, chosen, _ := m.HandleKey(uitest.Key("enter")); !chosen || l.URL != "javascript:x()" {
 		t.Fatalf("down+enter chose %+v", l)
 	}
-	if _, chosen, done := m.HandleKey(keyMsg("9")); chosen || done {
+	if _, chosen, done := m.HandleKey(uitest.Key("9")); chosen || done {
 		t.Fatal("a number past the list chose something")
 	}
-	if _, chosen, done := m.HandleKey(keyMsg("esc")); chosen || !done {
+	if _, chosen, done := m.HandleKey(uitest.Key("esc")); chosen || !done {
 		t.Fatal("esc did not close the menu")
 	}
 	_, c := newCommon(t)

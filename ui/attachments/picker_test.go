@@ -2,7 +2,6 @@ package attachments
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // pickerHost is the smallest program around a Picker: it records what was picked and quits.
@@ -37,14 +37,12 @@ func (h *pickerHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (h *pickerHost) View() string { return h.p.View() }
 
 func pickerDir(t *testing.T) string {
-	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "fotos"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, dir, "factura.pdf", "%PDF-1.4\n")
-	writeFile(t, dir, "notas.txt", "hola")
-	writeFile(t, filepath.Join(dir, "fotos"), "caja.png", pngBytes)
-	return dir
+	t.Helper()
+	return uitest.Files(t, map[string]string{
+		"factura.pdf":    "%PDF-1.4\n",
+		"notas.txt":      "hola",
+		"fotos/caja.png": uitest.PNG,
+	})
 }
 
 func startPicker(t *testing.T, c *common.Common, dir string) (*teatest.TestModel, *pickerHost) {
@@ -62,9 +60,9 @@ func TestPickerBrowsesAndPicks(t *testing.T) {
 	dir := pickerDir(t)
 	tm, h := startPicker(t, c, dir)
 	// Folders first: fotos/, factura.pdf, notas.txt. Into fotos, pick caja.png.
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("caja.png")) }, teatest.WithDuration(5*time.Second))
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if want := filepath.Join(dir, "fotos", "caja.png"); h.picked != want {
 		t.Fatalf("picked %q, want %q", h.picked, want)
@@ -75,9 +73,9 @@ func TestPickerTypedPath(t *testing.T) {
 	_, c := newCommon(t)
 	dir := pickerDir(t)
 	tm, h := startPicker(t, c, dir)
-	tm.Send(keyMsg("tab"))
+	tm.Send(uitest.Key("tab"))
 	tm.Type("notas.txt")
-	tm.Send(keyMsg("enter"))
+	tm.Send(uitest.Key("enter"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if want := filepath.Join(dir, "notas.txt"); h.picked != want {
 		t.Fatalf("typed path picked %q, want %q", h.picked, want)
@@ -87,8 +85,8 @@ func TestPickerTypedPath(t *testing.T) {
 func TestPickerCancel(t *testing.T) {
 	_, c := newCommon(t)
 	tm, h := startPicker(t, c, pickerDir(t))
-	tm.Send(keyMsg("j"))
-	tm.Send(keyMsg("esc"))
+	tm.Send(uitest.Key("j"))
+	tm.Send(uitest.Key("esc"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if !h.cancel || h.picked != "" {
 		t.Fatalf("esc: cancelled %v, picked %q", h.cancel, h.picked)

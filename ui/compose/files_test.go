@@ -18,8 +18,6 @@ import (
 	"github.com/postsale/postsale/ui/uitest"
 )
 
-const pngBytes = "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-
 // pump plays the root for compose's attachment flow: task results, send messages and upload
 // progress go back to m; every message is returned.
 func pump(m tea.Model, cmd tea.Cmd) []tea.Msg { return uitest.Play(m, cmd, filesReturned) }
@@ -38,7 +36,7 @@ func hitKey(m tea.Model, k tea.KeyMsg) []tea.Msg { return uitest.Update(m, k, fi
 func filesDir(t *testing.T) string {
 	t.Helper()
 	return uitest.Files(t, map[string]string{
-		"foto.png":  pngBytes,
+		"foto.png":  uitest.PNG,
 		"empty.txt": "",
 		"setup.exe": "MZ\x90\x00",
 		"guia.txt":  strings.Repeat("Camara Northwind C2 guia\n", 20000),
@@ -123,7 +121,7 @@ func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
 		t.Fatalf("the sent message lists %+v", got)
 	}
 	var b bytes.Buffer
-	if _, err := e.c.Client.DownloadAttachment(context.Background(), "MLM", got[1].Filename, &b); err != nil || b.String() != pngBytes {
+	if _, err := e.c.Client.DownloadAttachment(context.Background(), "MLM", got[1].Filename, &b); err != nil || b.String() != uitest.PNG {
 		t.Fatalf("downloaded photo differs: %v", err)
 	}
 }
