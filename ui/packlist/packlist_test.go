@@ -2,20 +2,17 @@ package packlist
 
 import (
 	"context"
-	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/muesli/termenv"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
@@ -31,22 +28,10 @@ type harness struct {
 
 func newHarness(t *testing.T, width, height int) *harness {
 	t.Helper()
-	sb := sandbox.New(sandbox.WithClock(func() time.Time { return testNow }))
-	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	c := common.New(context.Background(), client, r)
-	c.Now = func() time.Time { return testNow }
-	c.Location = time.UTC
-	c.Seller = sb.SellerID()
-	m := New(c)
+	u := uitest.New(t, uitest.At(testNow), uitest.AsSeller("", ""))
+	m := New(u.Common)
 	m.SetSize(width, height)
-	return &harness{sb: sb, c: c, m: m}
+	return &harness{sb: u.Sandbox, c: u.Common, m: m}
 }
 
 // drain runs cmd and every command it leads to, feeding results back into the model the way
@@ -88,18 +73,7 @@ func (h *harness) drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 
 func (h *harness) key(t *testing.T, k string) []tea.Msg {
 	t.Helper()
-	var msg tea.KeyMsg
-	switch k {
-	case "enter":
-		msg = tea.KeyMsg{Type: tea.KeyEnter}
-	case "esc":
-		msg = tea.KeyMsg{Type: tea.KeyEsc}
-	case "down":
-		msg = tea.KeyMsg{Type: tea.KeyDown}
-	default:
-		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-	}
-	_, cmd := h.m.Update(msg)
+	_, cmd := h.m.Update(uitest.Key(k))
 	return h.drain(t, cmd)
 }
 
