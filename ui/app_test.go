@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -22,6 +19,7 @@ import (
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/compose"
 	"github.com/postsale/postsale/ui/conversation"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
@@ -82,29 +80,23 @@ type app struct {
 
 func newApp(t *testing.T, opts Options, setup ...func(*sandbox.Server)) *app {
 	t.Helper()
-	sb := sandbox.New(sandbox.WithClock(func() time.Time { return testNow }))
+	e := uitest.New(t, uitest.At(testNow))
 	for _, f := range setup {
-		f(sb)
+		f(e.Sandbox)
 	}
-	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	c := common.New(context.Background(), client, r)
-	c.Now = func() time.Time { return testNow }
-	c.Location = time.UTC
-	m := New(c, opts)
-	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 30))
-	a := &app{t: t, sb: sb, client: client, tm: tm}
+	return startApp(t, e, probed{New(e.Common, opts)}, 5*time.Second)
+}
+
+// startApp runs root (the real Model, wrapped to answer probes) in teatest at 100×30, and quits
+// it when the test ends, waiting up to quit for the program to finish.
+func startApp(t *testing.T, e *uitest.Env, root tea.Model, quit time.Duration) *app {
+	t.Helper()
+	tm := teatest.NewTestModel(t, root, teatest.WithInitialTermSize(100, 30))
 	t.Cleanup(func() {
 		_ = tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+		tm.WaitFinished(t, teatest.WithFinalTimeout(quit))
 	})
-	return a
+	return &app{t: t, sb: e.Sandbox, client: e.Client, tm: tm}
 }
 
 // settle waits until nothing is in flight and cond holds on the root's view, and returns it.
@@ -148,18 +140,12 @@ func (a *app) gen() int {
 	return (<-ch).gen
 }
 
+// keys presses named keys ("enter", "ctrl+s") and types anything else.
 func (a *app) keys(keys ...string) {
 	for _, k := range keys {
-		switch k {
-		case "enter":
-			a.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-		case "esc":
-			a.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
-		case "tab":
-			a.tm.Send(tea.KeyMsg{Type: tea.KeyTab})
-		case "ctrl+s":
-			a.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
-		default:
+		if key := uitest.Key(k); key.Type != tea.KeyRunes {
+			a.tm.Send(key)
+		} else {
 			a.tm.Type(k)
 		}
 	}
@@ -403,7 +389,7 @@ func TestGlobalKeys(t *testing.T) {
 }
 
 func TestRefreshInterval(t *testing.T) {
-	c := common.New(context.Background(), nil, lipgloss.NewRenderer(io.Discard))
+	c := uitest.Offline(testNow, termenv.Ascii)
 	for in, want := range map[time.Duration]time.Duration{
 		0:                DefaultRefreshInterval,
 		-time.Second:     DefaultRefreshInterval,

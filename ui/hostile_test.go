@@ -1,27 +1,22 @@
 package ui
 
 import (
-	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
-	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/compose"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // The hostile corpus packs (assets/demo/hostile.json, sandbox.WithHostilePacks).
@@ -58,33 +53,14 @@ type hostileApp struct {
 // and folders of its own, at 100×30 with the ASCII profile (any ESC in a frame is a leak).
 func newHostileApp(t *testing.T, opts ...sandbox.Option) *hostileApp {
 	t.Helper()
-	sbOpts := append([]sandbox.Option{sandbox.WithClock(func() time.Time { return testNow }), sandbox.WithHostilePacks()}, opts...)
-	sb := sandbox.New(sbOpts...)
-	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	c := common.New(ctx, client, r)
-	c.Now = func() time.Time { return testNow }
-	c.Location = time.UTC
+	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(append([]sandbox.Option{sandbox.WithHostilePacks()}, opts...)...))
+	c := e.Common
 	dir := t.TempDir()
 	c.CacheDir, c.DownloadsDir = filepath.Join(dir, "cache"), filepath.Join(dir, "downloads")
 	store := drafts.NewStore(filepath.Join(dir, "state", "drafts"))
 	c.Drafts = store
 	m := New(c, Options{OfflineRetry: 20 * time.Millisecond})
-	tm := teatest.NewTestModel(t, inspected{probed{m}}, teatest.WithInitialTermSize(100, 30))
-	a := &hostileApp{app: &app{t: t, sb: sb, client: client, tm: tm}, store: store}
-	t.Cleanup(func() {
-		_ = tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
-	})
-	return a
+	return &hostileApp{app: startApp(t, e, inspected{probed{m}}, 10*time.Second), store: store}
 }
 
 func (a *hostileApp) inspect(fn func(*Model)) {
@@ -274,16 +250,6 @@ func TestRandomKeysAgainstAFailingSandbox(t *testing.T) {
 				case i%37 == 36:
 					w, h = 1+rng.IntN(160), 1+rng.IntN(60)
 					a.tm.Send(tea.WindowSizeMsg{Width: w, Height: h})
-				case k == "backspace":
-					a.tm.Send(tea.KeyMsg{Type: tea.KeyBackspace})
-				case k == "up":
-					a.tm.Send(tea.KeyMsg{Type: tea.KeyUp})
-				case k == "down":
-					a.tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-				case k == "pgup":
-					a.tm.Send(tea.KeyMsg{Type: tea.KeyPgUp})
-				case k == "pgdown":
-					a.tm.Send(tea.KeyMsg{Type: tea.KeyPgDown})
 				default:
 					a.keys(k)
 				}

@@ -4,19 +4,14 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
-
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
-	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // network sits between the client and the sandbox and can cut the line or answer 429 to
@@ -49,27 +44,10 @@ func (n *network) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // newNetApp is newApp with the switchable network in front of the sandbox.
 func newNetApp(t *testing.T, opts Options, sbOpts ...sandbox.Option) (*app, *network) {
 	t.Helper()
-	sb := sandbox.New(append([]sandbox.Option{sandbox.WithClock(func() time.Time { return testNow })}, sbOpts...)...)
-	netw := &network{next: sb}
-	ts := httptest.NewServer(netw)
-	t.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	c := common.New(context.Background(), client, r)
-	c.Now = func() time.Time { return testNow }
-	c.Location = time.UTC
-	m := New(c, opts)
-	tm := teatest.NewTestModel(t, probed{m}, teatest.WithInitialTermSize(100, 30))
-	a := &app{t: t, sb: sb, client: client, tm: tm}
-	t.Cleanup(func() {
-		_ = tm.Quit()
-		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	})
-	return a, netw
+	var netw *network
+	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(sbOpts...),
+		uitest.Behind(func(sb http.Handler) http.Handler { netw = &network{next: sb}; return netw }))
+	return startApp(t, e, probed{New(e.Common, opts)}, 5*time.Second), netw
 }
 
 // statusOf returns the status bar: the lines above the help line, as many as a long notice

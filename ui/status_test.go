@@ -1,28 +1,20 @@
 package ui
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // A notice longer than the status bar (a saved file's path over SSH) is shown whole, wrapped over
 // the bottom of the view, and the frame keeps its exact size.
 func TestLongNoticeIsShownWhole(t *testing.T) {
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	c := common.New(context.Background(), nil, r)
-	c.Now = func() time.Time { return testNow }
-	m := New(c, Options{})
+	m := New(uitest.Offline(testNow, termenv.Ascii), Options{})
 	m.Update(tea.WindowSizeMsg{Width: 60, Height: 20})
 	path := "/home/seller/.cache/postsale/attachments/c76b6c0ecd30/comprovante_pagamento_março.pdf"
 	m.info = "Not opened (this is an SSH session); the file is at " + path
