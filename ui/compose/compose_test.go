@@ -21,7 +21,7 @@ import (
 
 func newCompose(t *testing.T, e *env, packID string) *Model {
 	t.Helper()
-	m := New(e.c, packID, "MLM")
+	m := New(e.Common, packID, "MLM")
 	m.SetSize(100, 30)
 	m.Focus()
 	return m
@@ -70,7 +70,7 @@ func TestRefusesOverTheLimit(t *testing.T) {
 	if _, bad := m.counter(m.Draft().Text); !bad {
 		t.Error("counter not highlighted over the limit")
 	}
-	out := press(m, "ctrl+s")
+	out := uitest.Press(m, "ctrl+s")
 	st, ok := uitest.Find[common.StatusMsg](out)
 	var ve *api.ValidationError
 	if !ok || !errors.As(st.Err, &ve) || !strings.Contains(st.Text, "351 characters") || !strings.Contains(m.Err(), "Not sent") {
@@ -79,7 +79,7 @@ func TestRefusesOverTheLimit(t *testing.T) {
 	if _, started := uitest.Find[common.SendStartedMsg](out); started || m.Sending() {
 		t.Fatal("an over-long message was sent")
 	}
-	if len(posts(e.sb)) != 0 {
+	if len(posts(e.Sandbox)) != 0 {
 		t.Fatal("the sandbox received a send")
 	}
 	if v := m.View(); !strings.Contains(v, "351/350 characters") || !strings.Contains(v, "Not sent") {
@@ -106,11 +106,11 @@ func TestRefusesUnsupportedCharacters(t *testing.T) {
 	if _, bad := m.counter(m.Draft().Text); !bad {
 		t.Error("counter not highlighted with unsupported characters")
 	}
-	out := press(m, "ctrl+s")
+	out := uitest.Press(m, "ctrl+s")
 	if st, ok := uitest.Find[common.StatusMsg](out); !ok || st.Err == nil || !strings.Contains(st.Text, "U+041F") {
 		t.Fatalf("ctrl+s with Cyrillic gave %+v", out)
 	}
-	if len(posts(e.sb)) != 0 {
+	if len(posts(e.Sandbox)) != 0 {
 		t.Fatal("the sandbox received a send")
 	}
 }
@@ -119,7 +119,7 @@ func TestSendSuccess(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "Your order ships today")
-	press(m, "tab")
+	uitest.Press(m, "tab")
 	if m.Field() != FieldTranslation {
 		t.Fatal("tab did not move to the translation")
 	}
@@ -131,7 +131,7 @@ func TestSendSuccess(t *testing.T) {
 	if _, again := m.Update(uitest.Key("ctrl+s")); again != nil {
 		t.Fatal("a second ctrl+s while sending started another send")
 	}
-	out := run(m, cmd)
+	out := uitest.Run(m, cmd)
 	started, ok := uitest.Find[common.SendStartedMsg](out)
 	if !ok || started.PackID != packOpen || started.Request.Text != "Your order ships today" || started.LocalID == "" {
 		t.Fatalf("SendStartedMsg = %+v", started)
@@ -143,7 +143,7 @@ func TestSendSuccess(t *testing.T) {
 	if ts, ok := uitest.Find[common.TaskStartedMsg](out); !ok || ts.Task.Owner != "compose:"+packOpen {
 		t.Errorf("task owner = %+v", ts)
 	}
-	got := posts(e.sb)
+	got := posts(e.Sandbox)
 	if len(got) != 1 || got[0].Text != "Your order ships today" || got[0].TextTranslated != "Tu pedido sale hoy" {
 		t.Fatalf("sandbox received %+v", got)
 	}
@@ -151,7 +151,7 @@ func TestSendSuccess(t *testing.T) {
 		t.Fatalf("after success: empty %v, sending %v, err %q", m.Empty(), m.Sending(), m.Err())
 	}
 	// The message is in the conversation the API serves.
-	conv, err := e.c.Client.PackMessages(e.c.Ctx, packOpen, api.PageOptions{Limit: 1})
+	conv, err := e.Common.Client.PackMessages(e.Common.Ctx, packOpen, api.PageOptions{Limit: 1})
 	if err != nil || len(conv.Messages) != 1 || conv.Messages[0].Text != "Your order ships today" {
 		t.Fatalf("newest message after send: %+v, %v", conv, err)
 	}
@@ -159,10 +159,10 @@ func TestSendSuccess(t *testing.T) {
 
 func TestScripted500KeepsTheDraft(t *testing.T) {
 	e := newEnv(t)
-	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "Please confirm the address")
-	out := press(m, "ctrl+s")
+	out := uitest.Press(m, "ctrl+s")
 	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err == nil {
 		t.Fatalf("SendDoneMsg = %+v", done)
@@ -174,7 +174,7 @@ func TestScripted500KeepsTheDraft(t *testing.T) {
 		t.Fatalf("failure not shown in compose:\n%s", v)
 	}
 	// Trying again works and clears the draft.
-	out = press(m, "ctrl+s")
+	out = uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil || !m.Empty() {
 		t.Fatalf("retry: %+v, draft %+v", done, m.Draft())
 	}
@@ -184,7 +184,7 @@ func TestBlockedSendExplains(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packBlocked)
 	typeText(m, "Hello?")
-	out := press(m, "ctrl+s")
+	out := uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("send in a blocked conversation: %+v", done)
 	}
@@ -199,7 +199,7 @@ func TestTypingWhileSendingIsKept(t *testing.T) {
 	typeText(m, "First")
 	_, cmd := m.Update(uitest.Key("ctrl+s"))
 	typeText(m, " and more")
-	run(m, cmd)
+	uitest.Run(m, cmd)
 	if m.Draft().Text != "First and more" {
 		t.Fatalf("text typed while sending was lost: %q", m.Draft().Text)
 	}
@@ -209,7 +209,7 @@ func TestEscGoesBackAndKeepsTheDraft(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "half written")
-	if _, ok := uitest.Find[common.BackMsg](press(m, "esc")); !ok {
+	if _, ok := uitest.Find[common.BackMsg](uitest.Press(m, "esc")); !ok {
 		t.Fatal("esc did not ask to go back")
 	}
 	if m.Draft().Text != "half written" {
@@ -219,7 +219,7 @@ func TestEscGoesBackAndKeepsTheDraft(t *testing.T) {
 
 func TestComposeGoldenAndTeatest(t *testing.T) {
 	e := newEnv(t)
-	m := New(e.c, packOpen, "MLM")
+	m := New(e.Common, packOpen, "MLM")
 	h := newHarness(m)
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(100, 30))
 	tm.Send(focusMsg{})

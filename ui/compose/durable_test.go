@@ -28,7 +28,7 @@ func instant(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 func withDrafts(t *testing.T, e *env) *drafts.Store {
 	t.Helper()
 	store := drafts.NewStore(filepath.Join(t.TempDir(), "drafts"))
-	e.c.Drafts = store
+	e.Common.Drafts = store
 	return store
 }
 
@@ -44,29 +44,29 @@ func newDurable(t *testing.T, c *common.Common, pack string) *Model {
 	// A static cursor sends no blink ticks, so running a key's commands does not wait on them.
 	m.text.Cursor.SetMode(cursor.CursorStatic)
 	m.translated.Cursor.SetMode(cursor.CursorStatic)
-	run(m, m.Focus())
+	uitest.Run(m, m.Focus())
 	return m
 }
 
 func typeDraft(m *Model, s string) {
 	for _, r := range s {
-		press(m, string(r))
+		uitest.Press(m, string(r))
 	}
 }
 
 func TestDraftSavedAsTypedAndRestoredInANewSession(t *testing.T) {
 	e := newEnv(t)
 	store := withDrafts(t, e)
-	m := newDurable(t, e.c, packOpen)
+	m := newDurable(t, e.Common, packOpen)
 	typeDraft(m, "Hola Ana")
-	press(m, "tab")
+	uitest.Press(m, "tab")
 	typeDraft(m, "Hi Ana")
 	d, err := store.Load(packOpen)
 	if err != nil || d.Text != "Hola Ana" || d.TextTranslated != "Hi Ana" {
 		t.Fatalf("on disk: %+v, %v; want what was typed", d, err)
 	}
 	// A new program (after a crash) opens the pack and finds the draft in place.
-	again := newDurable(t, e.c, packOpen)
+	again := newDurable(t, e.Common, packOpen)
 	if got := again.Draft(); got.Text != "Hola Ana" || got.TextTranslated != "Hi Ana" {
 		t.Fatalf("restored draft %+v", got)
 	}
@@ -74,7 +74,7 @@ func TestDraftSavedAsTypedAndRestoredInANewSession(t *testing.T) {
 		t.Fatalf("restored draft not shown:\n%s", again.View())
 	}
 	// Another pack has its own (empty) draft.
-	if other := newDurable(t, e.c, packBlocked); !other.Empty() {
+	if other := newDurable(t, e.Common, packBlocked); !other.Empty() {
 		t.Fatalf("pack %s got another pack's draft: %+v", packBlocked, other.Draft())
 	}
 }
@@ -82,24 +82,24 @@ func TestDraftSavedAsTypedAndRestoredInANewSession(t *testing.T) {
 func TestDraftRemovedOnlyAfterASuccessfulSend(t *testing.T) {
 	e := newEnv(t)
 	store := withDrafts(t, e)
-	m := newDurable(t, e.c, packOpen)
+	m := newDurable(t, e.Common, packOpen)
 	typeDraft(m, "Your parcel left today.")
-	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
-	out := press(m, "ctrl+s")
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	out := uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want a failed send, got %#v", out)
 	}
 	if d, _ := store.Load(packOpen); d.Text != "Your parcel left today." {
 		t.Fatalf("a failed send removed the draft: %+v", d)
 	}
-	out = press(m, "ctrl+s")
+	out = uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil {
 		t.Fatalf("want a successful send, got %#v", out)
 	}
 	if _, err := os.Stat(store.Path(packOpen)); !os.IsNotExist(err) {
 		t.Fatalf("draft still on disk after the send: %v", err)
 	}
-	if again := newDurable(t, e.c, packOpen); !again.Empty() {
+	if again := newDurable(t, e.Common, packOpen); !again.Empty() {
 		t.Fatalf("a sent reply came back as a draft: %+v", again.Draft())
 	}
 }
@@ -111,17 +111,17 @@ func TestDraftKeepsChosenFiles(t *testing.T) {
 	keep, gone := filepath.Join(dir, "factura.pdf"), filepath.Join(dir, "foto.png")
 	os.WriteFile(keep, []byte("%PDF-1.4\n%%EOF\n"), 0o600)
 	os.WriteFile(gone, []byte("\x89PNG\r\n\x1a\n0000"), 0o600)
-	m := newDurable(t, e.c, packOpen)
+	m := newDurable(t, e.Common, packOpen)
 	typeDraft(m, "Attached the invoice.")
-	run(m, m.pick(keep))
-	run(m, m.pick(gone))
-	run(m, m.saveIfChanged())
+	uitest.Run(m, m.pick(keep))
+	uitest.Run(m, m.pick(gone))
+	uitest.Run(m, m.saveIfChanged())
 	d, _ := store.Load(packOpen)
 	if len(d.Files) != 2 || d.Files[0] != keep || d.Files[1] != gone {
 		t.Fatalf("draft files %q, want both chosen paths", d.Files)
 	}
 	os.Remove(gone)
-	again := newDurable(t, e.c, packOpen)
+	again := newDurable(t, e.Common, packOpen)
 	files := again.Files()
 	if len(files) != 1 || files[0].File.Path != keep {
 		t.Fatalf("restored files %+v, want the one that still exists", files)
@@ -136,7 +136,7 @@ func TestDamagedDraftIsReportedAndKept(t *testing.T) {
 	store := withDrafts(t, e)
 	os.MkdirAll(store.Dir(), 0o700)
 	os.WriteFile(store.Path(packOpen), []byte("{not json"), 0o600)
-	m := New(e.c, packOpen, "MLM")
+	m := New(e.Common, packOpen, "MLM")
 	if !strings.Contains(m.Err(), "could not be read") {
 		t.Fatalf("err = %q, want the damaged draft reported", m.Err())
 	}
@@ -167,15 +167,15 @@ func (n *lossyNetwork) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func newLossyEnv(t *testing.T) (*env, *lossyNetwork) {
 	t.Helper()
 	e := newEnv(t)
-	netw := &lossyNetwork{sb: e.sb}
+	netw := &lossyNetwork{sb: e.Sandbox}
 	ts := httptest.NewServer(netw)
 	t.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(e.sb.Token()), api.WithBaseURL(ts.URL),
+	client, err := api.New(api.StaticToken(e.Sandbox.Token()), api.WithBaseURL(ts.URL),
 		api.WithHTTPClient(transport.NewClient(transport.Config{MaxAttempts: 1})))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.c.Client = client
+	e.Common.Client = client
 	return e, netw
 }
 
@@ -207,11 +207,11 @@ func countText(t *testing.T, c *common.Common, pack, text string) int {
 func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
 	e, netw := newLossyEnv(t)
 	store := withDrafts(t, e)
-	m := newDurable(t, e.c, packOpen)
+	m := newDurable(t, e.Common, packOpen)
 	const text = "Refund issued, you will see it in 2 days."
 	typeDraft(m, text)
 	netw.loseAnswer.Store(true)
-	out := press(m, "ctrl+s")
+	out := uitest.Press(m, "ctrl+s")
 	netw.loseAnswer.Store(false)
 	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err != nil || done.Message == nil || done.Message.Text != text {
@@ -221,11 +221,11 @@ func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
 		t.Fatalf("compose still sending=%v or holding %+v", m.Sending(), m.Draft())
 	}
 	// The seller presses ctrl+s again out of habit: nothing is left to send.
-	press(m, "ctrl+s")
-	if n := sendsTo(e.sb, packOpen); n != 1 {
+	uitest.Press(m, "ctrl+s")
+	if n := sendsTo(e.Sandbox, packOpen); n != 1 {
 		t.Fatalf("sandbox got %d sends, want exactly 1", n)
 	}
-	if n := countText(t, e.c, packOpen, text); n != 1 {
+	if n := countText(t, e.Common, packOpen, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times", n)
 	}
 	if _, err := os.Stat(store.Path(packOpen)); !os.IsNotExist(err) {
@@ -236,11 +236,11 @@ func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
 func TestDroppedSendThatDidNotArriveIsOfferedAgain(t *testing.T) {
 	e, _ := newLossyEnv(t)
 	store := withDrafts(t, e)
-	m := newDurable(t, e.c, packOpen)
+	m := newDurable(t, e.Common, packOpen)
 	const text = "Tracking: it arrives tomorrow."
 	typeDraft(m, text)
-	e.sb.Fail(sandbox.RouteSend, sandbox.FailDrop, 1) // dropped before the sandbox stored it
-	out := press(m, "ctrl+s")
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailDrop, 1) // dropped before the sandbox stored it
+	out := uitest.Press(m, "ctrl+s")
 	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err == nil {
 		t.Fatalf("want a failed send, got %#v", out)
@@ -251,11 +251,11 @@ func TestDroppedSendThatDidNotArriveIsOfferedAgain(t *testing.T) {
 	if d, _ := store.Load(packOpen); d.Text != text {
 		t.Fatalf("draft lost: %+v", d)
 	}
-	out = press(m, "ctrl+s")
+	out = uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil {
 		t.Fatalf("second send: %#v", out)
 	}
-	if n := countText(t, e.c, packOpen, text); n != 1 {
+	if n := countText(t, e.Common, packOpen, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times, want 1", n)
 	}
 }
@@ -263,12 +263,12 @@ func TestDroppedSendThatDidNotArriveIsOfferedAgain(t *testing.T) {
 func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 	e, netw := newLossyEnv(t)
 	withDrafts(t, e)
-	m := newDurable(t, e.c, packOpen)
+	m := newDurable(t, e.Common, packOpen)
 	const text = "We will replace the item."
 	typeDraft(m, text)
 	netw.loseAnswer.Store(true)
-	e.sb.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1) // the check fails too
-	out := press(m, "ctrl+s")
+	e.Sandbox.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1) // the check fails too
+	out := uitest.Press(m, "ctrl+s")
 	netw.loseAnswer.Store(false)
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want an unresolved send, got %#v", out)
@@ -277,14 +277,14 @@ func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 		t.Fatalf("err = %q, draft %+v", m.Err(), m.Draft())
 	}
 	// ctrl+s now checks first; the reply is there, so it is not sent again.
-	out = press(m, "ctrl+s")
+	out = uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil || done.Message == nil {
 		t.Fatalf("want the check to confirm the send, got %#v (err %q)", out, m.Err())
 	}
-	if n := sendsTo(e.sb, packOpen); n != 1 {
+	if n := sendsTo(e.Sandbox, packOpen); n != 1 {
 		t.Fatalf("sandbox got %d sends, want 1", n)
 	}
-	if n := countText(t, e.c, packOpen, text); n != 1 {
+	if n := countText(t, e.Common, packOpen, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times, want 1", n)
 	}
 }

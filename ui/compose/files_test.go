@@ -82,9 +82,9 @@ func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
 	}
 	typeText(m, "Here are the guide and the photo.")
 
-	e.sb.Fail(sandbox.RouteUpload, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteUpload, sandbox.FailServerError, 1)
 	msgs := hitKey(m, uitest.Key("ctrl+s"))
-	if _, sent := uitest.Find[common.SendStartedMsg](msgs); sent || uitest.RouteCount(e.sb, sandbox.RouteSend) != 0 {
+	if _, sent := uitest.Find[common.SendStartedMsg](msgs); sent || uitest.RouteCount(e.Sandbox, sandbox.RouteSend) != 0 {
 		t.Fatal("the message was sent although an upload failed")
 	}
 	if !strings.Contains(m.Err(), "Upload failed") || !strings.Contains(m.Err(), "kept") {
@@ -112,7 +112,7 @@ func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
 	if len(m.Files()) != 0 || m.Draft().Text != "" {
 		t.Fatalf("after a successful send: %d files, text %q", len(m.Files()), m.Draft().Text)
 	}
-	conv, err := e.c.Client.PackMessages(context.Background(), packOpen, api.PageOptions{Limit: 1})
+	conv, err := e.Common.Client.PackMessages(context.Background(), packOpen, api.PageOptions{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestFailedUploadKeepsTextAndFilesThenSends(t *testing.T) {
 		t.Fatalf("the sent message lists %+v", got)
 	}
 	var b bytes.Buffer
-	if _, err := e.c.Client.DownloadAttachment(context.Background(), "MLM", got[1].Filename, &b); err != nil || b.String() != uitest.PNG {
+	if _, err := e.Common.Client.DownloadAttachment(context.Background(), "MLM", got[1].Filename, &b); err != nil || b.String() != uitest.PNG {
 		t.Fatalf("downloaded photo differs: %v", err)
 	}
 }
@@ -130,7 +130,7 @@ func TestFailedSendKeepsUploadsAndFilesOnlyReply(t *testing.T) {
 	e, m := newFilesCompose(t)
 	dir := filesDir(t)
 	pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, "foto.png")} })
-	e.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
 	msgs := hitKey(m, uitest.Key("ctrl+s")) // no text: a file alone is a message
 	if done, ok := uitest.Find[common.SendDoneMsg](msgs); !ok || done.Err == nil {
 		t.Fatalf("scripted send failure: %+v", done)
@@ -139,11 +139,11 @@ func TestFailedSendKeepsUploadsAndFilesOnlyReply(t *testing.T) {
 		t.Fatalf("after a failed send: %+v, %q", m.Files(), m.Err())
 	}
 	hitKey(m, uitest.Key("ctrl+s"))
-	if n := uitest.RouteCount(e.sb, sandbox.RouteUpload); n != 1 {
+	if n := uitest.RouteCount(e.Sandbox, sandbox.RouteUpload); n != 1 {
 		t.Fatalf("the retry uploaded again: %d uploads", n)
 	}
-	if uitest.RouteCount(e.sb, sandbox.RouteSend) != 2 || len(m.Files()) != 0 {
-		t.Fatalf("retry: %d sends, %d files left", uitest.RouteCount(e.sb, sandbox.RouteSend), len(m.Files()))
+	if uitest.RouteCount(e.Sandbox, sandbox.RouteSend) != 2 || len(m.Files()) != 0 {
+		t.Fatalf("retry: %d sends, %d files left", uitest.RouteCount(e.Sandbox, sandbox.RouteSend), len(m.Files()))
 	}
 }
 
@@ -188,7 +188,7 @@ func (h composeHost) View() string { return h.m.View() }
 func TestCtrlAPickerInTheWorkingDirectory(t *testing.T) {
 	e := newEnv(t)
 	t.Chdir(filesDir(t))
-	m := New(e.c, packOpen, "MLM")
+	m := New(e.Common, packOpen, "MLM")
 	m.SetSize(90, 24)
 	tm := teatest.NewTestModel(t, composeHost{m}, teatest.WithInitialTermSize(90, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})

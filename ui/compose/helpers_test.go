@@ -5,8 +5,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/postsale/postsale/api/sandbox"
-	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
@@ -19,26 +17,10 @@ const (
 // clock is the fixed time of the sandbox and the UI, so goldens are stable.
 var clock = uitest.DefaultClock()
 
-type env struct {
-	sb *sandbox.Server
-	c  *common.Common
-}
+type env = uitest.Env
 
-func newEnv(t testing.TB) *env {
-	t.Helper()
-	u := uitest.New(t, uitest.At(clock), uitest.AsSeller("MLM", "Demo Seller"))
-	return &env{sb: u.Sandbox, c: u.Common}
-}
-
-// run executes cmd like the Bubble Tea runtime and plays a minimal root: task results and send
-// messages go back to m; everything else is returned for assertions.
-func run(m tea.Model, cmd tea.Cmd) []tea.Msg { return uitest.Play(m, cmd, uitest.Returned) }
-
-// press sends a key and runs what it starts.
-func press(m tea.Model, k string) []tea.Msg { return uitest.Update(m, uitest.Key(k), uitest.Returned) }
-
-// deliver hands msg to m as the root would and runs what it starts.
-func deliver(m tea.Model, msg tea.Msg) []tea.Msg { return uitest.Update(m, msg, uitest.Returned) }
+// newEnv is the demo seller on MLM against a fresh sandbox.
+func newEnv(t testing.TB) *env { return uitest.New(t, uitest.AsSeller("MLM", "Demo Seller")) }
 
 // newHarness is the teatest root for compose: it also focuses compose on focusMsg, as the app
 // does when it shows it.

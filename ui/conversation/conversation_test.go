@@ -21,7 +21,7 @@ import (
 
 func TestLabelsAndTranslationCycle(t *testing.T) {
 	e := newEnv(t)
-	m := New(e.c, packLinks, "")
+	m := New(e.Common, packLinks, "")
 	h := &uitest.Root{Child: m}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(100, 30))
 	uitest.WaitFor(t, tm, "Buyer · Ana Lucía Pérez")
@@ -63,11 +63,11 @@ func TestTranslationModesShowTheRightText(t *testing.T) {
 		}
 	}
 	check("original", true, false)
-	press(m, "t")
+	uitest.Press(m, "t")
 	check("translated", false, true)
-	press(m, "t")
+	uitest.Press(m, "t")
 	check("both", true, true)
-	press(m, "t")
+	uitest.Press(m, "t")
 	check("original again", true, false)
 }
 
@@ -110,7 +110,7 @@ func TestHostileEscapesRenderInert(t *testing.T) {
 		if strings.Contains(v, "]52;") || strings.Contains(v, "[2J") {
 			t.Fatalf("%s: remains of escape sequences in view:\n%s", mode, v)
 		}
-		press(m, "t")
+		uitest.Press(m, "t")
 	}
 }
 
@@ -118,7 +118,7 @@ func TestAttachmentsAndThreatWarning(t *testing.T) {
 	e := newEnv(t)
 	m := openPack(t, e, packThreat, 100, 30)
 	v := m.View()
-	conv, err := e.c.Client.PackMessages(e.c.Ctx, packThreat, api.PageOptions{Limit: 50})
+	conv, err := e.Common.Client.PackMessages(e.Common.Ctx, packThreat, api.PageOptions{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestBlockedBannerRefusesReply(t *testing.T) {
 	if !strings.Contains(v, "Blocked: 30 days passed") {
 		t.Errorf("no banner:\n%s", v)
 	}
-	out := press(m, "r")
+	out := uitest.Press(m, "r")
 	if _, ok := uitest.Find[common.ComposeMsg](out); ok {
 		t.Fatal("r opened compose in a blocked conversation")
 	}
@@ -191,11 +191,11 @@ func TestBlockedBannerRefusesReply(t *testing.T) {
 func TestReplyAndBackAskTheRoot(t *testing.T) {
 	e := newEnv(t)
 	m := openPack(t, e, packLinks, 100, 30)
-	cm, ok := uitest.Find[common.ComposeMsg](press(m, "r"))
+	cm, ok := uitest.Find[common.ComposeMsg](uitest.Press(m, "r"))
 	if !ok || cm.PackID != packLinks || cm.Site != "MLM" {
 		t.Fatalf("r: got %+v", cm)
 	}
-	if _, ok := uitest.Find[common.BackMsg](press(m, "esc")); !ok {
+	if _, ok := uitest.Find[common.BackMsg](uitest.Press(m, "esc")); !ok {
 		t.Fatal("esc did not ask to go back")
 	}
 }
@@ -222,7 +222,7 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 	if !strings.Contains(before[1], "loading older messages") {
 		t.Errorf("no loading note at the top: %q", before[1])
 	}
-	run(m, pending)
+	uitest.Run(m, pending)
 	if m.Len() != 2*PageSize {
 		t.Fatalf("after paging: %d messages, want %d", m.Len(), 2*PageSize)
 	}
@@ -234,7 +234,7 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 		}
 	}
 	var offsets []string
-	for _, r := range e.sb.Requests() {
+	for _, r := range e.Sandbox.Requests() {
 		if r.Method != "GET" {
 			t.Errorf("reading sent %s %s", r.Method, r.Path)
 		}
@@ -251,15 +251,15 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 		t.Errorf("requests offset/limit = %v, want first page then offset 50", offsets)
 	}
 	// Going back down to the newest shows what was shown first.
-	press(m, "G")
+	uitest.Press(m, "G")
 	if got := lines(m.View()); strings.Join(got[1:], "\n") != strings.Join(newest[1:], "\n") {
 		t.Errorf("G after paging does not show the newest messages:\n%s", strings.Join(got, "\n"))
 	}
 	// Paging all the way up ends at the first message.
 	for i := 0; i < 20 && m.MoreOlder(); i++ {
-		press(m, "g")
+		uitest.Press(m, "g")
 	}
-	press(m, "g")
+	uitest.Press(m, "g")
 	if m.MoreOlder() || !strings.Contains(m.View(), "beginning of the conversation") {
 		t.Errorf("g never reached the beginning: %d of %d loaded", m.serverCount(), m.total)
 	}
@@ -280,11 +280,11 @@ func TestRefreshMergesAndMarksNewBuyerMessages(t *testing.T) {
 	m := openPack(t, e, packLinks, 120, 30)
 	n := m.Len()
 	// A reply sent elsewhere (another device) shows up on refresh, once, not marked new.
-	if _, err := e.c.Client.SendMessage(e.c.Ctx, packLinks, api.SendRequest{Text: "Sent from the phone"}); err != nil {
+	if _, err := e.Common.Client.SendMessage(e.Common.Ctx, packLinks, api.SendRequest{Text: "Sent from the phone"}); err != nil {
 		t.Fatal(err)
 	}
-	deliver(m, common.RefreshMsg{Manual: true})
-	deliver(m, common.RefreshMsg{})
+	uitest.Deliver(m, common.RefreshMsg{Manual: true})
+	uitest.Deliver(m, common.RefreshMsg{})
 	if m.Len() != n+1 {
 		t.Fatalf("after refresh: %d messages, want %d", m.Len(), n+1)
 	}
@@ -292,7 +292,7 @@ func TestRefreshMergesAndMarksNewBuyerMessages(t *testing.T) {
 		t.Errorf("seller's own message missing or marked new:\n%s", v)
 	}
 	// The sandbox has no buyer to write, so a buyer message is added to the page the API sent.
-	conv, err := e.c.Client.PackMessages(e.c.Ctx, packLinks, api.PageOptions{Limit: PageSize})
+	conv, err := e.Common.Client.PackMessages(e.Common.Ctx, packLinks, api.PageOptions{Limit: PageSize})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +330,7 @@ func TestSendLifecycle(t *testing.T) {
 	if m.Len() != n+1 {
 		t.Fatalf("%d rows, want %d (other packs' sends ignored)", m.Len(), n+1)
 	}
-	sent, err := e.c.Client.SendMessage(e.c.Ctx, packLinks, req)
+	sent, err := e.Common.Client.SendMessage(e.Common.Ctx, packLinks, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestSendLifecycle(t *testing.T) {
 		t.Fatalf("pending row not confirmed:\n%s", v)
 	}
 	// A refresh brings the same message back from the API: no duplicate.
-	deliver(m, common.RefreshMsg{})
+	uitest.Deliver(m, common.RefreshMsg{})
 	if m.Len() != n+1 {
 		t.Fatalf("after refresh %d rows, want %d", m.Len(), n+1)
 	}
@@ -354,15 +354,15 @@ func TestSendLifecycle(t *testing.T) {
 
 func TestLoadErrorIsASentence(t *testing.T) {
 	e := newEnv(t)
-	e.sb.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1)
-	m := New(e.c, packLinks, "")
+	e.Sandbox.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1)
+	m := New(e.Common, packLinks, "")
 	m.SetSize(100, 30)
-	run(m, m.Init())
+	uitest.Run(m, m.Init())
 	v := m.View()
 	if !strings.Contains(v, "Could not load this conversation") || !strings.Contains(v, "try again") {
 		t.Fatalf("load error not explained:\n%s", v)
 	}
-	deliver(m, common.RefreshMsg{Manual: true})
+	uitest.Deliver(m, common.RefreshMsg{Manual: true})
 	if !strings.Contains(m.View(), "Buyer · Ana") {
 		t.Fatalf("retry with R did not load:\n%s", m.View())
 	}
@@ -375,7 +375,7 @@ func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
 		for _, size := range [][2]int{{1, 1}, {0, 0}, {2, 1}, {1, 5}, {5, 2}, {10, 3}, {20, 6}, {40, 10}, {60, 20}, {80, 24}, {100, 30}, {3, 40}} {
 			m.SetSize(size[0], size[1])
 			for _, k := range []string{"t", "k", "g", "j", "G", "pgup", "pgdown"} {
-				press(m, k)
+				uitest.Press(m, k)
 				checkFits(t, m.View(), size[0], size[1], fmt.Sprintf("%s at %dx%d after %s", pack, size[0], size[1], k))
 			}
 		}
@@ -405,7 +405,7 @@ func BenchmarkScrollLongConversation(b *testing.B) {
 	e := newEnv(b)
 	m := openPack(b, e, packLong, 100, 30)
 	for m.MoreOlder() {
-		run(m, m.load(loadOlder))
+		uitest.Run(m, m.load(loadOlder))
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -430,7 +430,7 @@ func BenchmarkResizeLongConversation(b *testing.B) {
 	e := newEnv(b)
 	m := openPack(b, e, packLong, 100, 30)
 	for m.MoreOlder() {
-		run(m, m.load(loadOlder))
+		uitest.Run(m, m.load(loadOlder))
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -29,9 +29,9 @@ type fileEnv struct {
 func newFileEnv(t *testing.T, vars map[string]string) *fileEnv {
 	t.Helper()
 	fe := &fileEnv{env: newEnv(t)}
-	fe.c.CacheDir = t.TempDir()
-	fe.c.DownloadsDir = t.TempDir()
-	fe.c.Opener = open.New(open.Auto, &fe.term,
+	fe.Common.CacheDir = t.TempDir()
+	fe.Common.DownloadsDir = t.TempDir()
+	fe.Common.Opener = open.New(open.Auto, &fe.term,
 		open.WithEnv(func(k string) string { return vars[k] }), open.WithGOOS("linux"),
 		open.WithLauncher(func(u string) error { fe.launched = append(fe.launched, u); return nil }))
 	return fe
@@ -87,22 +87,22 @@ func TestThreatNeedsConfirmationThenOpensOverSSH(t *testing.T) {
 	if s := statusText(t, hit(m, "enter")); !strings.Contains(s.Text, "Cancelled") {
 		t.Fatalf("enter: %q", s.Text)
 	}
-	if downloads(fe.sb) != 0 || m.Typing() {
-		t.Fatalf("declining downloaded %d times or left the question open", downloads(fe.sb))
+	if downloads(fe.Sandbox) != 0 || m.Typing() {
+		t.Fatalf("declining downloaded %d times or left the question open", downloads(fe.Sandbox))
 	}
 	hit(m, "o")
 	msgs := hit(m, "y")
 	s := statusText(t, msgs)
-	if downloads(fe.sb) != 1 || len(fe.launched) != 0 {
-		t.Fatalf("after y: %d downloads, launched %v (never over SSH)", downloads(fe.sb), fe.launched)
+	if downloads(fe.Sandbox) != 1 || len(fe.launched) != 0 {
+		t.Fatalf("after y: %d downloads, launched %v (never over SSH)", downloads(fe.Sandbox), fe.launched)
 	}
-	path := filepath.Join(fe.c.CacheDir, "attachments")
+	path := filepath.Join(fe.Common.CacheDir, "attachments")
 	if !strings.Contains(s.Text, path) || !strings.Contains(s.Text, "SSH") || s.Err != nil {
 		t.Fatalf("status %q should give the cached path and say it is an SSH session", s.Text)
 	}
 	var want bytes.Buffer
 	a := m.attachmentRefs()[0].att
-	if _, err := fe.c.Client.DownloadAttachment(context.Background(), "MLB", a.Filename, &want); err != nil {
+	if _, err := fe.Common.Client.DownloadAttachment(context.Background(), "MLB", a.Filename, &want); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(strings.TrimSuffix(s.Text[strings.Index(s.Text, path):], "."))
@@ -123,7 +123,7 @@ func TestSaveNeverOverwritesAndBrokenIsRetryable(t *testing.T) {
 	if s.Err == nil || !strings.Contains(s.Text, "try again") || !strings.Contains(m.View(), "download failed: press o or s to retry") {
 		t.Fatalf("broken download: %q\n%s", s.Text, m.View())
 	}
-	if entries, _ := os.ReadDir(fe.c.DownloadsDir); len(entries) != 0 {
+	if entries, _ := os.ReadDir(fe.Common.DownloadsDir); len(entries) != 0 {
 		t.Fatalf("a failed download left %d files", len(entries))
 	}
 
@@ -133,7 +133,7 @@ func TestSaveNeverOverwritesAndBrokenIsRetryable(t *testing.T) {
 	}
 	for _, want := range []string{"configuracion.png", "configuracion (1).png"} {
 		s := statusText(t, hit(m, "s"))
-		if s.Err != nil || s.Text != "Saved to "+filepath.Join(fe.c.DownloadsDir, want)+"." {
+		if s.Err != nil || s.Text != "Saved to "+filepath.Join(fe.Common.DownloadsDir, want)+"." {
 			t.Fatalf("save: %q, want %s", s.Text, want)
 		}
 	}
@@ -147,7 +147,7 @@ func TestSaveNeverOverwritesAndBrokenIsRetryable(t *testing.T) {
 	}
 	// Open on a desktop launches the viewer with a file:// URL of the cached copy.
 	hit(m, "o")
-	if len(fe.launched) != 1 || !strings.HasPrefix(fe.launched[0], "file://"+filepath.ToSlash(fe.c.CacheDir)) {
+	if len(fe.launched) != 1 || !strings.HasPrefix(fe.launched[0], "file://"+filepath.ToSlash(fe.Common.CacheDir)) {
 		t.Fatalf("open launched %v", fe.launched)
 	}
 	// esc leaves the attachments first, then goes back.

@@ -4,9 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
-	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
@@ -24,30 +21,17 @@ const (
 // clock is the fixed time of the sandbox and the UI, so goldens are stable.
 var clock = uitest.DefaultClock()
 
-type env struct {
-	sb *sandbox.Server
-	c  *common.Common
-}
+type env = uitest.Env
 
-func newEnv(t testing.TB) *env {
-	t.Helper()
-	u := uitest.New(t, uitest.At(clock), uitest.AsSeller("MLM", "Demo Seller"))
-	return &env{sb: u.Sandbox, c: u.Common}
-}
-
-// run executes cmd like the Bubble Tea runtime and plays a minimal root: task results and send
-// messages go back to m; everything else is returned for assertions.
-func run(m tea.Model, cmd tea.Cmd) []tea.Msg { return uitest.Play(m, cmd, uitest.Returned) }
-
-// press sends a key and runs what it starts.
-func press(m tea.Model, k string) []tea.Msg { return uitest.Update(m, uitest.Key(k), uitest.Returned) }
+// newEnv is the demo seller on MLM against a fresh sandbox.
+func newEnv(t testing.TB) *env { return uitest.New(t, uitest.AsSeller("MLM", "Demo Seller")) }
 
 // openPack builds the conversation of packID at w×h and loads its newest page.
 func openPack(t testing.TB, e *env, packID string, w, h int) *Model {
 	t.Helper()
-	m := New(e.c, packID, "")
+	m := New(e.Common, packID, "")
 	m.SetSize(w, h)
-	for _, msg := range run(m, m.Init()) {
+	for _, msg := range uitest.Run(m, m.Init()) {
 		if f, ok := msg.(common.TaskFinishedMsg); ok && f.Err != nil {
 			t.Fatalf("load %s: %v", packID, f.Err)
 		}
@@ -56,6 +40,3 @@ func openPack(t testing.TB, e *env, packID string, w, h int) *Model {
 }
 
 func lines(view string) []string { return strings.Split(view, "\n") }
-
-// deliver hands msg to m as the root would and runs what it starts.
-func deliver(m tea.Model, msg tea.Msg) []tea.Msg { return uitest.Update(m, msg, uitest.Returned) }

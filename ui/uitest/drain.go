@@ -90,3 +90,12 @@ func Find[T any](msgs []tea.Msg) (T, bool) {
 	var zero T
 	return zero, false
 }
+
+// Run plays cmd as every root does: task results and send notices go back to m.
+func Run(m tea.Model, cmd tea.Cmd) []tea.Msg { return Play(m, cmd, Returned) }
+
+// Press sends the named key to m and runs what it starts.
+func Press(m tea.Model, key string) []tea.Msg { return Update(m, Key(key), Returned) }
+
+// Deliver hands msg to m as the root would and runs what it starts.
+func Deliver(m tea.Model, msg tea.Msg) []tea.Msg { return Update(m, msg, Returned) }
