@@ -247,6 +247,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 // scroll moves the view by d lines; reaching the top asks for the older page.
 func (m *Model) scroll(d int) tea.Cmd {
 	m.follow = false
+	if d < 0 {
+		m.drawAbove(-d)
+	}
 	m.top += d
 	m.clamp()
 	if m.top >= m.maxTop() {
@@ -404,7 +407,7 @@ func (m *Model) prepend(chron []api.Message) {
 		e := m.newEntry(msg)
 		add = append(add, e)
 		if m.width > 0 {
-			lines += len(e.lines(m.width, m.mode, m.c, m.links))
+			lines += m.heightOf(e) // estimated: drawn when the seller scrolls up to it
 		}
 	}
 	if len(add) == 0 {
@@ -613,56 +616,6 @@ func (m *Model) topLine() string {
 	return "No messages yet: press r to write to the buyer."
 }
 
-// contentLines is the height of everything scrollable: the top line and every entry.
-func (m *Model) contentLines() int {
-	if m.width < 1 {
-		return 0
-	}
-	n := 1
-	for _, e := range m.entries {
-		n += len(e.lines(m.width, m.mode, m.c, m.links))
-	}
-	return n
-}
-
-func (m *Model) maxTop() int { return max(0, m.contentLines()-m.bodyHeight()) }
-
-func (m *Model) clamp() {
-	maxTop := m.maxTop()
-	if m.follow {
-		m.top = maxTop
-	}
-	m.top = max(0, min(m.top, maxTop))
-}
-
-// anchor is the entry at the top of the view and how many of its lines are above the view.
-func (m *Model) anchor() (int, int) {
-	if m.width < 1 || m.follow {
-		return -1, 0
-	}
-	line := 1
-	for i, e := range m.entries {
-		n := len(e.lines(m.width, m.mode, m.c, m.links))
-		if m.top < line+n {
-			return i, max(0, m.top-line)
-		}
-		line += n
-	}
-	return -1, 0
-}
-
-// restore scrolls so entry idx is at the top again after a re-render (width or mode changed).
-func (m *Model) restore(idx, off int) {
-	if idx >= 0 && m.width > 0 {
-		line := 1
-		for _, e := range m.entries[:idx] {
-			line += len(e.lines(m.width, m.mode, m.c, m.links))
-		}
-		m.top = line + min(off, len(m.entries[idx].lines(m.width, m.mode, m.c, m.links))-1)
-	}
-	m.clamp()
-}
-
 // View draws the header and only the visible lines of the conversation.
 func (m *Model) View() string {
 	if m.width < 1 || m.height < 1 {
@@ -705,30 +658,21 @@ func (m *Model) View() string {
 
 // visible returns the body lines from m.top, at most n of them; entries above are only counted.
 func (m *Model) visible(n int) []string {
-	m.clamp()
+	total := m.clampTotal()
 	out := make([]string, 0, n)
-	line := 0
 	if m.top == 0 {
 		out = append(out, m.c.Styles.Faint.Render(truncate(m.topLine(), m.width)))
 	}
-	line = 1
-	for _, e := range m.entries {
-		if len(out) >= n {
-			break
-		}
-		ls := e.lines(m.width, m.mode, m.c, m.links)
-		if line+len(ls) <= m.top {
-			line += len(ls)
-			continue
-		}
-		from := max(0, m.top-line)
-		for _, l := range ls[from:] {
+	i, start := m.locate(max(1, m.top), total)
+	for ; i >= 0 && i < len(m.entries) && len(out) < n; i++ {
+		ls := m.entries[i].lines(m.width, m.mode, m.c, m.links)
+		for _, l := range ls[min(len(ls), max(0, m.top-start)):] {
 			if len(out) >= n {
 				break
 			}
 			out = append(out, l)
 		}
-		line += len(ls)
+		start += len(ls)
 	}
 	return out
 }

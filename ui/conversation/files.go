@@ -213,7 +213,7 @@ func (m *Model) visibleEntries() []int {
 	var out []int
 	line := 1
 	for i, e := range m.entries {
-		n := len(e.lines(m.width, m.mode, m.c, m.links))
+		n := m.heightOf(e)
 		if line+n > m.top && line < m.top+body {
 			out = append(out, i)
 		}
@@ -229,7 +229,7 @@ func (m *Model) reveal(i int) {
 	}
 	start := 1
 	for _, e := range m.entries[:i] {
-		start += len(e.lines(m.width, m.mode, m.c, m.links))
+		start += m.heightOf(e)
 	}
 	end := start + len(m.entries[i].lines(m.width, m.mode, m.c, m.links))
 	body := m.bodyHeight()

@@ -157,23 +157,110 @@ type entry struct {
 	selAtt   int
 	attNotes []string
 
-	// Rendered lines for cacheWidth/cacheMode; nil when stale.
+	// Rendered lines for cacheWidth/cacheMode. A stale cache is redrawn before it is shown but
+	// its length still serves as the entry's height until then.
 	cache      []string
 	cacheWidth int
 	cacheMode  Mode
+	stale      bool
+
+	// est is the estimated height at estWidth/estMode (0: none), for entries not drawn yet.
+	est      int
+	estWidth int
+	estMode  Mode
+
+	// Text and TextTranslated with links drawn, from linkSrc/linkSrcT: parsed once, not per width.
+	linked, linkedT   string
+	linkSrc, linkSrcT string
+	linkDone          bool
 }
 
-// invalidate drops the rendered lines after the entry changed.
-func (e *entry) invalidate() { e.cache = nil }
+// invalidate marks the rendered lines stale after the entry changed.
+func (e *entry) invalidate() { e.stale, e.est = true, 0 }
+
+// drawn reports whether the cached lines are current for width and mode.
+func (e *entry) drawn(width int, mode Mode) bool {
+	return e.cache != nil && !e.stale && e.cacheWidth == width && e.cacheMode == mode
+}
 
 // lines renders the entry at width in mode, from the cache when it is fresh.
 func (e *entry) lines(width int, mode Mode, c *common.Common, links *open.Parser) []string {
-	if e.cache != nil && e.cacheWidth == width && e.cacheMode == mode {
+	if e.drawn(width, mode) {
 		return e.cache
 	}
 	e.cache = renderEntry(e, width, mode, c, links)
-	e.cacheWidth, e.cacheMode = width, mode
+	e.cacheWidth, e.cacheMode, e.stale = width, mode, false
 	return e.cache
+}
+
+// linkedTexts are the message's texts with links drawn, parsed again only when a text changed.
+func (e *entry) linkedTexts(links *open.Parser) (string, string) {
+	if !e.linkDone || e.linkSrc != e.msg.Text || e.linkSrcT != e.msg.TextTranslated {
+		e.linked, e.linkedT = links.Render(e.msg.Text), links.Render(e.msg.TextTranslated)
+		e.linkSrc, e.linkSrcT, e.linkDone = e.msg.Text, e.msg.TextTranslated, true
+	}
+	return e.linked, e.linkedT
+}
+
+// estimate guesses the entry's height at width in mode without wrapping anything: one line per
+// width's worth of bytes in each paragraph, plus the label, attachments and the blank line.
+func (e *entry) estimate(width int, mode Mode) int {
+	if e.est > 0 && e.estWidth == width && e.estMode == mode {
+		return e.est
+	}
+	indent := 0
+	if e.seller {
+		indent = min(8, width/5)
+	}
+	inner := max(1, width-indent)
+	n := 2 // label and blank line
+	text, translated := e.msg.Text, e.msg.TextTranslated
+	noTranslation := mode != ModeOriginal && strings.TrimSpace(translated) == ""
+	switch mode {
+	case ModeOriginal:
+		n += textLines(text, 0, inner)
+	case ModeTranslated:
+		if noTranslation {
+			n += textLines(text, 0, inner) + 1
+		} else {
+			n += textLines(translated, 0, inner)
+		}
+	case ModeBoth:
+		n += textLines(text, 0, inner)
+		if noTranslation || translated == text {
+			n++
+		} else {
+			n += textLines(translated, len("↳ "), inner)
+		}
+	}
+	for _, a := range e.msg.Attachments {
+		n++
+		if a.PotentialSecurityThreat {
+			n += textLines(ThreatWarning, 2, inner)
+		}
+	}
+	e.est, e.estWidth, e.estMode = n, width, mode
+	return n
+}
+
+// textLines is about how many lines wrap gives text after lead bytes at width: bytes stand in
+// for cells.
+func textLines(text string, lead, width int) int {
+	n := 0
+	text = strings.TrimRight(text, "\n ")
+	for {
+		i := strings.IndexByte(text, '\n')
+		line := text
+		if i >= 0 {
+			line = text[:i]
+		}
+		n += max(1, (lead+len(line)+width-1)/width)
+		lead = 0
+		if i < 0 {
+			return n
+		}
+		text = text[i+1:]
+	}
 }
 
 // renderEntry draws a message: a label line, the text (links as "label (URL)"), notes,
@@ -232,8 +319,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	}
 
 	// The link parser sanitises too, after decoding entities that could hide control characters.
-	original := links.Render(e.msg.Text)
-	translated := links.Render(e.msg.TextTranslated)
+	original, translated := e.linkedTexts(links)
 	switch mode {
 	case ModeOriginal:
 		emit(textStyle, original)

@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -47,5 +48,129 @@ func BenchmarkTranslateTenThousandMessages(b *testing.B) {
 	for b.Loop() {
 		m.Update(t)
 		_ = m.View()
+	}
+}
+
+// bodyRows are the rows of the view below the header.
+func bodyRows(m *Model) []string {
+	return strings.Split(m.View(), "\n")[len(m.headerLines()):]
+}
+
+func countDrawn(m *Model) int {
+	n := 0
+	for _, e := range m.entries {
+		if e.drawn(m.width, m.mode) {
+			n++
+		}
+	}
+	return n
+}
+
+func press1(m *Model, k string) {
+	kt := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	switch k {
+	case "pgup":
+		kt = tea.KeyMsg{Type: tea.KeyPgUp}
+	case "pgdown":
+		kt = tea.KeyMsg{Type: tea.KeyPgDown}
+	}
+	m.Update(kt)
+}
+
+// A resize and a `t` draw the messages on screen, not the whole conversation, and keep the
+// message at the top of the view at the top.
+func TestResizeDrawsOnlyWhatIsOnScreen(t *testing.T) {
+	m := loadedModel(t, 10_000, 100, 30)
+	_ = m.View()
+	if n := countDrawn(m); n > 30 {
+		t.Fatalf("the first frame drew %d messages, want only those on screen", n)
+	}
+	for range 300 {
+		press1(m, "k")
+	}
+	idx, off := m.anchor()
+	if idx < 0 {
+		t.Fatal("scrolled view has no anchor")
+	}
+	for _, step := range []func(){func() { m.SetSize(63, 24) }, func() { press1(m, "t") }} {
+		step()
+		rows := bodyRows(m)
+		if n := countDrawn(m); n > 30 {
+			t.Fatalf("re-layout drew %d messages, want only those on screen", n)
+		}
+		got, gotOff := m.anchor()
+		if got != idx {
+			t.Fatalf("message at the top moved from %d to %d", idx, got)
+		}
+		ls := m.entries[idx].lines(m.width, m.mode, m.c, m.links)
+		want := min(off, len(ls)-1)
+		if gotOff != want || rows[0] != fit(ls[want], m.width) {
+			t.Fatalf("top row is %q (offset %d), want line %d of message %d: %q", rows[0], gotOff, want, idx, ls[want])
+		}
+	}
+}
+
+// Scrolling up into messages whose height was only estimated moves the view by exactly one line
+// per k and keeps one line of overlap per pgup: drawing them never makes the screen jump.
+func TestScrollingIntoEstimatedMessagesIsExact(t *testing.T) {
+	m := loadedModel(t, 2_000, 100, 30)
+	_ = m.View()
+	m.SetSize(71, 30) // everything above the screen is now estimated
+	before := bodyRows(m)
+	for i := range 400 {
+		press1(m, "k")
+		after := bodyRows(m)
+		for j := 0; j+1 < len(after); j++ {
+			if after[j+1] != before[j] {
+				t.Fatalf("k #%d: row %d is %q, want %q (the row above it before)", i+1, j+1, after[j+1], before[j])
+			}
+		}
+		before = after
+	}
+	for i := range 50 {
+		press1(m, "pgup")
+		after := bodyRows(m)
+		if after[len(after)-1] != before[0] {
+			t.Fatalf("pgup #%d: last row %q, want the old first row %q", i+1, after[len(after)-1], before[0])
+		}
+		before = after
+	}
+}
+
+// Read from the top down after a resize, the view shows exactly every message fully drawn: the
+// estimates only ever stand for lines not on screen.
+func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
+	m := loadedModel(t, 300, 100, 12)
+	_ = m.View()
+	m.SetSize(47, 12)
+	press1(m, "t")
+	press1(m, "g")
+	var want []string
+	want = append(want, fit(m.c.Styles.Faint.Render(truncate(m.topLine(), m.width)), m.width))
+	var got []string
+	for i := 0; ; i++ {
+		rows := bodyRows(m)
+		got = append(got, rows[0])
+		if m.follow || i > 100_000 {
+			got = append(got, rows[1:]...)
+			break
+		}
+		press1(m, "j")
+	}
+	for _, e := range m.entries {
+		for _, l := range (&entry{msg: e.msg, seller: e.seller}).lines(m.width, m.mode, m.c, m.links) {
+			want = append(want, fit(l, m.width))
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("read %d lines scrolling down, the full drawing has %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("line %d is %q, the full drawing has %q", i, got[i], want[i])
+		}
+	}
+	if c := m.contentLines(); c != len(want) {
+		t.Fatalf("content is %d lines once all drawn, want %d", c, len(want))
 	}
 }
