@@ -177,15 +177,7 @@ func (a *app) sends(packID string) []api.SendRequest {
 	return out
 }
 
-func (a *app) count(method, path string) int {
-	n := 0
-	for _, r := range a.sb.Requests() {
-		if r.Method == method && strings.HasPrefix(r.Path, path) {
-			n++
-		}
-	}
-	return n
-}
+func (a *app) count(method, path string) int { return uitest.CountRequests(a.sb, method, path) }
 
 func TestListShowsUnreadFirst(t *testing.T) {
 	a := newApp(t, Options{})

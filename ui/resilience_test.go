@@ -46,7 +46,7 @@ func newNetApp(t *testing.T, opts Options, sbOpts ...sandbox.Option) (*app, *net
 	t.Helper()
 	var netw *network
 	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(sbOpts...),
-		uitest.Behind(func(sb http.Handler) http.Handler { netw = &network{next: sb}; return netw }))
+		uitest.Behind(func(sb *sandbox.Server) http.Handler { netw = &network{next: sb}; return netw }))
 	return startApp(t, e, probed{New(e.Common, opts)}, 5*time.Second), netw
 }
 

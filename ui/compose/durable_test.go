@@ -166,16 +166,10 @@ func (n *lossyNetwork) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // newLossyEnv is newEnv with postsale's real transport (one attempt) behind a lossy network.
 func newLossyEnv(t *testing.T) (*env, *lossyNetwork) {
 	t.Helper()
-	e := newEnv(t)
-	netw := &lossyNetwork{sb: e.Sandbox}
-	ts := httptest.NewServer(netw)
-	t.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(e.Sandbox.Token()), api.WithBaseURL(ts.URL),
-		api.WithHTTPClient(transport.NewClient(transport.Config{MaxAttempts: 1})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.Common.Client = client
+	netw := &lossyNetwork{}
+	e := uitest.New(t, uitest.AsSeller("MLM", "Demo Seller"),
+		uitest.Behind(func(sb *sandbox.Server) http.Handler { netw.sb = sb; return netw }),
+		uitest.WithClient(api.WithHTTPClient(transport.NewClient(transport.Config{MaxAttempts: 1}))))
 	return e, netw
 }
 

@@ -401,12 +401,18 @@ func checkFits(t *testing.T, view string, w, h int, what string) {
 	}
 }
 
-func BenchmarkScrollLongConversation(b *testing.B) {
-	e := newEnv(b)
-	m := openPack(b, e, packLong, 100, 30)
+// longConversation is packLong at 100×30 with every page of its history loaded.
+func longConversation(b *testing.B) *Model {
+	b.Helper()
+	m := openPack(b, newEnv(b), packLong, 100, 30)
 	for m.MoreOlder() {
 		uitest.Run(m, m.load(loadOlder))
 	}
+	return m
+}
+
+func BenchmarkScrollLongConversation(b *testing.B) {
+	m := longConversation(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if i%400 == 0 {
@@ -427,11 +433,7 @@ func TestEmptyConversationSaysSo(t *testing.T) {
 
 // BenchmarkResizeLongConversation re-wraps all 325 messages: the cost of a resize or a `t`.
 func BenchmarkResizeLongConversation(b *testing.B) {
-	e := newEnv(b)
-	m := openPack(b, e, packLong, 100, 30)
-	for m.MoreOlder() {
-		uitest.Run(m, m.load(loadOlder))
-	}
+	m := longConversation(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.SetSize(100-i%2, 30)

@@ -78,13 +78,7 @@ func (h *harness) key(t *testing.T, k string) []tea.Msg {
 }
 
 func (h *harness) countRequests(method, pathPrefix string) int {
-	n := 0
-	for _, r := range h.sb.Requests() {
-		if r.Method == method && strings.HasPrefix(r.Path, pathPrefix) {
-			n++
-		}
-	}
-	return n
+	return uitest.CountRequests(h.sb, method, pathPrefix)
 }
 
 func TestLoadSortsUnreadFirstThenNewest(t *testing.T) {

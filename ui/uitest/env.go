@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,8 @@ type Env struct {
 type config struct {
 	now     time.Time
 	sandbox []sandbox.Option
-	wrap    func(http.Handler) http.Handler
+	wrap    func(*sandbox.Server) http.Handler
+	client  []api.Option
 	seller  bool
 	site    string
 	account string
@@ -47,7 +49,14 @@ func WithSandbox(opts ...sandbox.Option) Option {
 }
 
 // Behind puts a handler between the client and the sandbox (a network that can fail).
-func Behind(wrap func(http.Handler) http.Handler) Option { return func(c *config) { c.wrap = wrap } }
+func Behind(wrap func(*sandbox.Server) http.Handler) Option {
+	return func(c *config) { c.wrap = wrap }
+}
+
+// WithClient passes options to the API client (after its token and base URL).
+func WithClient(opts ...api.Option) Option {
+	return func(c *config) { c.client = append(c.client, opts...) }
+}
 
 // AsSeller signs the UI in as the sandbox's seller; an empty site or account is left unset.
 func AsSeller(site, account string) Option {
@@ -73,7 +82,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 	}
 	ts := httptest.NewServer(h)
 	tb.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL))
+	client, err := api.New(api.StaticToken(sb.Token()), append([]api.Option{api.WithBaseURL(ts.URL)}, cfg.client...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -103,6 +112,17 @@ func Renderer(profile termenv.Profile) *lipgloss.Renderer {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(profile)
 	return r
+}
+
+// CountRequests is how many requests the sandbox received with method on a path under prefix.
+func CountRequests(sb *sandbox.Server, method, prefix string) int {
+	n := 0
+	for _, r := range sb.Requests() {
+		if r.Method == method && strings.HasPrefix(r.Path, prefix) {
+			n++
+		}
+	}
+	return n
 }
 
 // RouteCount is how many requests the sandbox received on route (a sandbox.Route constant).
