@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/api"
 )
 
 // BenchmarkSetSizeTenThousandMessages is one resize of a 10,000-message conversation, widths
@@ -66,6 +68,26 @@ func countDrawn(m *Model) int {
 	return n
 }
 
+// vary gives the messages texts whose wrapped height the estimate gets wrong (wide characters,
+// short words, paragraphs) and checks that it does, so fix-ups are exercised.
+func vary(t *testing.T, m *Model) {
+	t.Helper()
+	for i, e := range m.entries {
+		e.msg.Text = strings.Repeat("ok ", i%29) + strings.Repeat("日本語", i%11) + strings.Repeat("\nfim", i%3)
+		e.msg.TextTranslated = strings.Repeat("a bb ccc ", i%17)
+		e.invalidate()
+	}
+	wrong := 0
+	for _, e := range m.entries[:200] {
+		if e.estimate(71, m.mode) != len(renderEntry(e, 71, m.mode, m.c, m.links)) {
+			wrong++
+		}
+	}
+	if wrong < 20 {
+		t.Fatalf("only %d of 200 estimates are off: the test would not exercise fix-ups", wrong)
+	}
+}
+
 func press1(m *Model, k string) {
 	kt := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 	switch k {
@@ -81,6 +103,7 @@ func press1(m *Model, k string) {
 // message at the top of the view at the top.
 func TestResizeDrawsOnlyWhatIsOnScreen(t *testing.T) {
 	m := loadedModel(t, 10_000, 100, 30)
+	vary(t, m)
 	_ = m.View()
 	if n := countDrawn(m); n > 30 {
 		t.Fatalf("the first frame drew %d messages, want only those on screen", n)
@@ -114,6 +137,7 @@ func TestResizeDrawsOnlyWhatIsOnScreen(t *testing.T) {
 // per k and keeps one line of overlap per pgup: drawing them never makes the screen jump.
 func TestScrollingIntoEstimatedMessagesIsExact(t *testing.T) {
 	m := loadedModel(t, 2_000, 100, 30)
+	vary(t, m)
 	_ = m.View()
 	m.SetSize(71, 30) // everything above the screen is now estimated
 	before := bodyRows(m)
@@ -141,6 +165,7 @@ func TestScrollingIntoEstimatedMessagesIsExact(t *testing.T) {
 // estimates only ever stand for lines not on screen.
 func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
 	m := loadedModel(t, 300, 100, 12)
+	vary(t, m)
 	_ = m.View()
 	m.SetSize(47, 12)
 	press1(m, "t")
@@ -172,5 +197,39 @@ func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
 	}
 	if c := m.contentLines(); c != len(want) {
 		t.Fatalf("content is %d lines once all drawn, want %d", c, len(want))
+	}
+}
+
+// An older page is prepended with estimated heights; drawing its newest message, partly on
+// screen, must not move the rows below even when the estimate was wrong.
+func TestOlderPageWithWrongEstimatesKeepsPosition(t *testing.T) {
+	m := loadedModel(t, 20, 100, 30)
+	full := bigConversation(300)
+	for i := range full.Messages {
+		full.Messages[i].Text = strings.Repeat("日本語 ", i%13+1) // 3 bytes, 2 cells a character
+	}
+	page := func(from, to int) *api.Conversation {
+		return &api.Conversation{Paging: &api.Paging{Total: 300}, ConversationStatus: full.ConversationStatus, Messages: full.Messages[from:to]}
+	}
+	m.applyPage(PageMsg{kind: loadNewest, Conversation: page(0, 50)}, nil)
+	for m.top > 0 {
+		m.scroll(-1)
+	}
+	for p := 1; p <= 3; p++ {
+		before := bodyRows(m)
+		m.applyPage(PageMsg{kind: loadOlder, Conversation: page(50*p, 50*p+50)}, nil)
+		after := bodyRows(m)
+		edge := m.entries[49] // the newest message of the page just added
+		if p == 1 && edge.estimate(m.width, m.mode) == len(edge.lines(m.width, m.mode, m.c, m.links)) {
+			t.Fatal("the estimate of the page's newest message is right: the test would not exercise a fix-up")
+		}
+		for i := 1; i < len(before); i++ {
+			if before[i] != after[i] {
+				t.Fatalf("page %d: row %d moved:\nbefore %q\nafter  %q", p, i, before[i], after[i])
+			}
+		}
+		for m.top > 0 {
+			m.scroll(-1)
+		}
 	}
 }
