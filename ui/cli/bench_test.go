@@ -4,35 +4,15 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"testing"
-
-	"github.com/postsale/postsale/api/sandbox"
 )
 
 // The CLI's cost against a "curl" of the same endpoint on the same sandbox: both open a fresh
 // connection (a new process would), fetch pack 2000004512345671's newest 10 messages and write
 // the JSON out. Budget: the CLI within 20% of the raw GET.
 
-func benchSandbox(b *testing.B) (*httptest.Server, *sandbox.Server, map[string]string) {
-	b.Helper()
-	sb := sandbox.New()
-	ts := httptest.NewServer(sb)
-	b.Cleanup(ts.Close)
-	dir := b.TempDir()
-	return ts, sb, map[string]string{
-		"HOME":              dir,
-		"XDG_CONFIG_HOME":   filepath.Join(dir, "config"),
-		"XDG_STATE_HOME":    filepath.Join(dir, "state"),
-		"XDG_CACHE_HOME":    filepath.Join(dir, "cache"),
-		"MELI_API_URL":      ts.URL,
-		"MELI_ACCESS_TOKEN": sb.Token(),
-	}
-}
-
 func BenchmarkMessagesJSONCommand(b *testing.B) {
-	_, _, env := benchSandbox(b)
+	_, _, _, env := cliSandbox(b)
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	args := []string{"messages", packActive, "--json"}
 	b.ReportAllocs()
@@ -44,7 +24,7 @@ func BenchmarkMessagesJSONCommand(b *testing.B) {
 }
 
 func BenchmarkCurlBaseline(b *testing.B) {
-	ts, sb, _ := benchSandbox(b)
+	ts, sb, _, _ := cliSandbox(b)
 	url := ts.URL + "/marketplace/messages/packs/" + packActive + "?limit=10&offset=0"
 	b.ReportAllocs()
 	for b.Loop() {

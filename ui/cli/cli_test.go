@@ -41,18 +41,26 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	ts, sb, dir, env := cliSandbox(t)
+	return &harness{t: t, sb: sb, ts: ts, dir: dir, env: env}
+}
+
+// cliSandbox serves a sandbox and returns the environment a postsale process would run with
+// against it: a home of its own and the sandbox's URL and token.
+func cliSandbox(tb testing.TB) (*httptest.Server, *sandbox.Server, string, map[string]string) {
+	tb.Helper()
 	sb := sandbox.New()
 	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	dir := t.TempDir()
-	return &harness{t: t, sb: sb, ts: ts, dir: dir, env: map[string]string{
+	tb.Cleanup(ts.Close)
+	dir := tb.TempDir()
+	return ts, sb, dir, map[string]string{
 		"HOME":              dir,
 		"XDG_CONFIG_HOME":   filepath.Join(dir, "config"),
 		"XDG_STATE_HOME":    filepath.Join(dir, "state"),
 		"XDG_CACHE_HOME":    filepath.Join(dir, "cache"),
 		"MELI_API_URL":      ts.URL,
 		"MELI_ACCESS_TOKEN": sb.Token(),
-	}}
+	}
 }
 
 func (h *harness) lookup(k string) (string, bool) { v, ok := h.env[k]; return v, ok }

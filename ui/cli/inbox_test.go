@@ -8,13 +8,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/ui"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // The inbox the CLI starts is the real root model, built from the settings, talking to the
@@ -37,9 +37,7 @@ func TestInboxWiredFromSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := lipgloss.NewRenderer(io.Discard)
-	r.SetColorProfile(termenv.Ascii)
-	c.Renderer = r
+	c.Renderer = uitest.Renderer(termenv.Ascii)
 	if c.Site != "MLB" || c.Opener == nil || string(c.Opener.Mode()) != "print" || c.DownloadsDir != filepath.Join(h.dir, "Downloads") || c.CacheDir != filepath.Join(h.env["XDG_CACHE_HOME"], "postsale") {
 		t.Fatalf("common from settings: site %q opener %v downloads %q cache %q", c.Site, c.Opener, c.DownloadsDir, c.CacheDir)
 	}
