@@ -77,6 +77,14 @@ func (h *harness) key(t *testing.T, k string) []tea.Msg {
 	return h.drain(t, cmd)
 }
 
+// typeKeys presses each character of s in turn, as typing does.
+func (h *harness) typeKeys(t *testing.T, s string) {
+	t.Helper()
+	for _, r := range s {
+		h.key(t, string(r))
+	}
+}
+
 func (h *harness) countRequests(method, pathPrefix string) int {
 	return uitest.CountRequests(h.sb, method, pathPrefix)
 }
@@ -149,9 +157,7 @@ func TestFilterAndEmptyStates(t *testing.T) {
 	if !h.m.Typing() {
 		t.Fatal("/ did not focus the filter")
 	}
-	for _, r := range "田中" {
-		h.key(t, string(r))
-	}
+	h.typeKeys(t, "田中")
 	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004811223344" {
 		t.Fatalf("filter by a non-Latin buyer name: %d rows", len(h.m.visible))
 	}
@@ -162,9 +168,7 @@ func TestFilterAndEmptyStates(t *testing.T) {
 
 	// By pack id.
 	h.key(t, "/")
-	for _, r := range "4587654321" {
-		h.key(t, string(r))
-	}
+	h.typeKeys(t, "4587654321")
 	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004587654321" {
 		t.Fatalf("filter by pack id: got %d rows", len(h.m.visible))
 	}
@@ -180,17 +184,13 @@ func TestFilterAndEmptyStates(t *testing.T) {
 
 	// By buyer name, case-insensitively, and by message text.
 	h.key(t, "/")
-	for _, r := range "joão" {
-		h.key(t, string(r))
-	}
+	h.typeKeys(t, "joão")
 	if len(h.m.visible) != 1 || h.m.visible[0].Buyer != "João Silva" {
 		t.Fatalf("filter by buyer: %d rows", len(h.m.visible))
 	}
 	h.key(t, "esc")
 	h.key(t, "/")
-	for _, r := range "viernes" {
-		h.key(t, string(r))
-	}
+	h.typeKeys(t, "viernes")
 	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004512345671" {
 		t.Fatalf("filter by text: %d rows", len(h.m.visible))
 	}
@@ -353,9 +353,7 @@ func TestFilterTypedBeforeHeadersLoadStillFindsRows(t *testing.T) {
 	h := newHarness(t, 100, 8)
 	initCmd := h.m.Init()
 	h.key(t, "/")
-	for _, r := range word {
-		h.key(t, string(r))
-	}
+	h.typeKeys(t, word)
 	h.drain(t, initCmd)
 	found := false
 	for _, r := range h.m.visible {
