@@ -227,11 +227,7 @@ func (m *Model) reveal(i int) {
 	if m.width < 1 || i < 0 || i >= len(m.entries) {
 		return
 	}
-	start := 1
-	for _, e := range m.entries[:i] {
-		start += m.heightOf(e)
-	}
-	end := start + len(m.entries[i].lines(m.width, m.mode, m.c, m.links))
+	start, end := m.span(i)
 	body := m.bodyHeight()
 	switch {
 	case end > m.top+body:

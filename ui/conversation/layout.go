@@ -160,3 +160,33 @@ func (m *Model) restore(idx, off int) {
 	}
 	m.clamp()
 }
+
+// span draws entry i and the entries within a screen above it, so scrolling to show it lands
+// exactly, and returns its first line and the line after it. Entries drawn above the top move
+// the top by their change of height, as in drawAbove.
+func (m *Model) span(i int) (int, int) {
+	body := m.bodyHeight()
+	at := 1 // the first line of entry j, as laid out before this walk drew anything
+	for _, e := range m.entries[:i+1] {
+		at += m.heightOf(e)
+	}
+	covered := 0
+	for j := i; j >= 0 && (j == i || covered < body); j-- {
+		e := m.entries[j]
+		h := m.heightOf(e)
+		at -= h
+		if !e.drawn(m.width, m.mode) {
+			d := m.draw(e)
+			if at < m.top {
+				m.top = max(0, m.top+d)
+			}
+			h += d
+		}
+		covered += h
+	}
+	start := 1
+	for _, e := range m.entries[:i] {
+		start += m.heightOf(e)
+	}
+	return start, start + m.heightOf(m.entries[i])
+}

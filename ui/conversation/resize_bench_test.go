@@ -233,3 +233,27 @@ func TestOlderPageWithWrongEstimatesKeepsPosition(t *testing.T) {
 		}
 	}
 }
+
+// Moving the attachment selection down through messages whose heights were estimated still
+// lands with the selected attachment on screen.
+func TestSelectionRevealedThroughEstimatedMessages(t *testing.T) {
+	m := loadedModel(t, 2_000, 100, 30)
+	vary(t, m)
+	press1(m, "g")
+	_ = m.View()
+	m.SetSize(71, 30)
+	_ = m.View()
+	tab := tea.KeyMsg{Type: tea.KeyTab}
+	m.Update(tab) // the newest attachment, at the bottom
+	for i := range 12 {
+		m.Update(tab) // the oldest, then each newer one further down
+		rows := bodyRows(m)
+		// Going down, the view scrolls just enough: the selected message ends at the bottom.
+		if i > 0 && !strings.Contains(rows[len(rows)-2], "▶ 📎") {
+			t.Fatalf("tab #%d: the selected attachment is not just above the bottom row:\n%s", i+2, strings.Join(rows, "\n"))
+		}
+		if !strings.Contains(strings.Join(rows, "\n"), "▶ 📎") {
+			t.Fatalf("tab #%d: the selected attachment is not on screen:\n%s", i+2, strings.Join(rows, "\n"))
+		}
+	}
+}
