@@ -119,18 +119,3 @@ func heapInUse() uint64 {
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
 }
-
-// BenchmarkResizeTenThousandMessages is the frame after a terminal resize: every message is
-// wrapped again for the new width (a resize is rare, so this is measured, not budgeted).
-func BenchmarkResizeTenThousandMessages(b *testing.B) {
-	m := loadedModel(b, 10_000, 100, 30)
-	_ = m.View()
-	b.ReportAllocs()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		m.SetSize(80+i%2*20, 30)
-		_ = m.View()
-		i++
-	}
-}

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // BenchmarkSetSizeTenThousandMessages is one resize of a 10,000-message conversation, widths
@@ -88,17 +89,6 @@ func vary(t *testing.T, m *Model) {
 	}
 }
 
-func press1(m *Model, k string) {
-	kt := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-	switch k {
-	case "pgup":
-		kt = tea.KeyMsg{Type: tea.KeyPgUp}
-	case "pgdown":
-		kt = tea.KeyMsg{Type: tea.KeyPgDown}
-	}
-	m.Update(kt)
-}
-
 // A resize and a `t` draw the messages on screen, not the whole conversation, and keep the
 // message at the top of the view at the top.
 func TestResizeDrawsOnlyWhatIsOnScreen(t *testing.T) {
@@ -109,13 +99,13 @@ func TestResizeDrawsOnlyWhatIsOnScreen(t *testing.T) {
 		t.Fatalf("the first frame drew %d messages, want only those on screen", n)
 	}
 	for range 300 {
-		press1(m, "k")
+		m.Update(uitest.Key("k"))
 	}
 	idx, off := m.anchor()
 	if idx < 0 {
 		t.Fatal("scrolled view has no anchor")
 	}
-	for _, step := range []func(){func() { m.SetSize(63, 24) }, func() { press1(m, "t") }} {
+	for _, step := range []func(){func() { m.SetSize(63, 24) }, func() { m.Update(uitest.Key("t")) }} {
 		step()
 		rows := bodyRows(m)
 		if n := countDrawn(m); n > 30 {
@@ -142,7 +132,7 @@ func TestScrollingIntoEstimatedMessagesIsExact(t *testing.T) {
 	m.SetSize(71, 30) // everything above the screen is now estimated
 	before := bodyRows(m)
 	for i := range 400 {
-		press1(m, "k")
+		m.Update(uitest.Key("k"))
 		after := bodyRows(m)
 		for j := 0; j+1 < len(after); j++ {
 			if after[j+1] != before[j] {
@@ -152,7 +142,7 @@ func TestScrollingIntoEstimatedMessagesIsExact(t *testing.T) {
 		before = after
 	}
 	for i := range 50 {
-		press1(m, "pgup")
+		m.Update(uitest.Key("pgup"))
 		after := bodyRows(m)
 		if after[len(after)-1] != before[0] {
 			t.Fatalf("pgup #%d: last row %q, want the old first row %q", i+1, after[len(after)-1], before[0])
@@ -168,8 +158,8 @@ func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
 	vary(t, m)
 	_ = m.View()
 	m.SetSize(47, 12)
-	press1(m, "t")
-	press1(m, "g")
+	m.Update(uitest.Key("t"))
+	m.Update(uitest.Key("g"))
 	var want []string
 	want = append(want, fit(m.c.Styles.Faint.Render(truncate(m.topLine(), m.width)), m.width))
 	var got []string
@@ -180,7 +170,7 @@ func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
 			got = append(got, rows[1:]...)
 			break
 		}
-		press1(m, "j")
+		m.Update(uitest.Key("j"))
 	}
 	for _, e := range m.entries {
 		for _, l := range (&entry{msg: e.msg, seller: e.seller}).lines(m.width, m.mode, m.c, m.links) {
@@ -239,7 +229,7 @@ func TestOlderPageWithWrongEstimatesKeepsPosition(t *testing.T) {
 func TestSelectionRevealedThroughEstimatedMessages(t *testing.T) {
 	m := loadedModel(t, 2_000, 100, 30)
 	vary(t, m)
-	press1(m, "g")
+	m.Update(uitest.Key("g"))
 	_ = m.View()
 	m.SetSize(71, 30)
 	_ = m.View()
