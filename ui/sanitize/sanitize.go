@@ -11,7 +11,12 @@ import (
 // String removes escape sequences (CSI, OSC, DCS, SOS, PM, APC, in their 7-bit and 8-bit forms)
 // and every control character except newline and tab, including C1 controls (U+0080–U+009F),
 // bidirectional overrides and invisible formatting characters. "\r\n" and lone "\r" become "\n".
-// Invalid UTF-8 becomes U+FFFD. Emoji joiners (ZWJ, VS16) are kept.
+// Invalid UTF-8 becomes U+FFFD.
+//
+// Emoji sequences are split into their parts: joiners (ZWJ, ZWNJ), variation selectors, skin-tone
+// modifiers and the keycap mark are dropped. Terminals disagree on how wide a sequence is (👍🏽 is
+// 2 cells in some, 4 in tmux), and one disagreement shifts every line after it; every terminal
+// agrees on the parts (👍 and 🏽 → 👍; 👩‍💻 → 👩💻).
 func String(s string) string {
 	if isClean(s) {
 		return s
@@ -76,6 +81,10 @@ func dropped(r rune) bool {
 		return true // interlinear annotations, deprecated tags (emoji tag sequences kept)
 	case r == 0x2028 || r == 0x2029:
 		return true // line and paragraph separators
+	case r == 0x200c || r == 0x200d, r >= 0xfe00 && r <= 0xfe0f, r >= 0x1f3fb && r <= 0x1f3ff, r == 0x20e3:
+		return true // emoji joiners, variation selectors, skin tones, keycap: widths terminals disagree on
+	case r == 0x3164 || r == 0x115f || r == 0x1160 || r == 0xffa0:
+		return true // Hangul fillers: blank-looking letters used to hide or fake names
 	}
 	return false
 }
