@@ -283,6 +283,8 @@ func explainAPIError(e *Error) string {
 		return "That message id does not exist: check the id and try again."
 	case has("multiple orders"):
 		return "Those messages belong to different orders: act on one order at a time."
+	case has("exceeds the maximum length"):
+		return fmt.Sprintf("The text is longer than Mercado Libre accepts (%d characters): shorten it.", MaxTextLength)
 	case has("limit param must be greater than 0"):
 		return "The page size must be greater than 0."
 	case has("invalid offset or limit"):
@@ -298,7 +300,7 @@ func explainAPIError(e *Error) string {
 	case e.StatusCode == http.StatusForbidden:
 		return "Your access token is not valid for this pack: check you are logged in with the seller account that made the sale."
 	case e.StatusCode == http.StatusNotFound && has("could not be retrieved"):
-		return "The message was not found yet: wait a few seconds and try again."
+		return "The message was not found: check its id; if it was sent just now, wait a few seconds and try again."
 	case e.StatusCode == http.StatusNotFound:
 		return "Not found: check the pack, message or attachment id."
 	case has("can not be accessed") || has("could not be obtained"):

@@ -157,7 +157,7 @@ func TestSandboxErrorRows(t *testing.T) {
 			400, "Invalid offset or limit param", "offset or size is invalid"},
 		{"text over 350", "POST", "/marketplace/messages/packs/" + packAna, "application/json",
 			[]byte(`{"text":"` + strings.Repeat("a", 351) + `"}`),
-			400, "The text has character/s that is/are not supported", "does not accept"},
+			400, "The text exceeds the maximum length of 350 characters", "shorten it"},
 		{"text in Cyrillic", "POST", "/marketplace/messages/packs/" + packAna, "application/json",
 			[]byte(`{"text":"Пакет"}`),
 			400, "The text has character/s that is/are not supported", "does not accept"},

@@ -159,7 +159,7 @@ func ValidateFileName(name string) error {
 	case strings.TrimSpace(name) == "":
 		return &ValidationError{Field: "file", Problem: "the file has no name"}
 	case strings.ContainsAny(name, `/\`):
-		return &ValidationError{Field: "file", Problem: fmt.Sprintf(`the file name %q contains "/" or "\": rename it`, name)}
+		return &ValidationError{Field: "file", Problem: fmt.Sprintf(`the file name "%s" contains "/" or "\": rename it`, name)}
 	case utf8.RuneCountInString(name) > MaxOriginalFilenameLen:
 		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file name is longer than %d characters: rename it", MaxOriginalFilenameLen)}
 	}

@@ -70,7 +70,7 @@ func (a App) config() (*oauth2.Config, error) {
 		return nil, fmt.Errorf("the app's client id is missing: set client_id in the config or pass --client-id")
 	}
 	if a.ClientSecret.IsZero() {
-		return nil, fmt.Errorf("the app's client secret is missing: set client_secret in the config or pass --client-secret")
+		return nil, fmt.Errorf("the app's client secret is missing: set MELI_CLIENT_SECRET, client_secret in the config, or pass --client-secret")
 	}
 	authURL := a.AuthURL
 	if authURL == "" && a.Site != "" {

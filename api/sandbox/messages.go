@@ -122,6 +122,11 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "The text is required")
 		return
 	}
+	if utf8.RuneCountInString(text) > maxTextLength || utf8.RuneCountInString(body.TextTranslated) > maxTextLength {
+		// The real wording is undocumented; say what is wrong rather than blame the characters.
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("The text exceeds the maximum length of %d characters", maxTextLength))
+		return
+	}
 	if !supportedText(text) || !supportedText(body.TextTranslated) {
 		writeError(w, http.StatusBadRequest, "bad_request", "The text has character/s that is/are not supported")
 		return
