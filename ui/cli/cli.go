@@ -269,5 +269,5 @@ func (a *app) site(ctx context.Context, packID string) (string, error) {
 			}
 		}
 	}
-	return "", api.ValidateSite("")
+	return "", &api.ValidationError{Field: "site", Problem: "a site id is required (MLM, MLB, MCO or MLC): pass --site, or --pack PACK_ID to use the pack's site, or set MELI_SITE_ID"}
 }

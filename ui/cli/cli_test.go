@@ -353,7 +353,7 @@ func TestSendAttachmentRoundTrip(t *testing.T) {
 func TestAttachmentWithoutSiteIsOneClearLine(t *testing.T) {
 	h := newHarness(t)
 	_, errs, code := h.run("attachment", "123_x.png", "-o", filepath.Join(h.dir, "x.png"))
-	if line := oneLine(t, errs); code != ExitError || line != "postsale: A site id is required (MLM, MLB, MCO or MLC): set MELI_SITE_ID or --site." {
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: A site id is required (MLM, MLB, MCO or MLC): pass --site, or --pack PACK_ID to use the pack's site, or set MELI_SITE_ID." {
 		t.Fatalf("exit %d, %q", code, line)
 	}
 	if _, err := os.Stat(filepath.Join(h.dir, "x.png")); err == nil {
@@ -604,5 +604,67 @@ func TestSandboxCommandAnswersTheSeedCurls(t *testing.T) {
 	cancel()
 	if code := <-done; code != ExitOK {
 		t.Fatalf("sandbox exited %d after cancel", code)
+	}
+}
+
+// The curl lines the sandbox prints work as pasted: their variables are exported with real demo
+// ids, and every GET line answers 200 (the attachment line returns the file's bytes).
+func TestSandboxBannerCurlLinesWorkAsPasted(t *testing.T) {
+	h := newHarness(t)
+	pr, pw := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0"}, IO{Out: pw, Err: io.Discard, Env: h.lookup})
+		pw.Close()
+	}()
+	vars := map[string]string{}
+	var curls []string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(line, "export "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				vars[k] = v
+			}
+		}
+		if strings.HasPrefix(line, "curl ") && !strings.Contains(line, " -d ") && !strings.Contains(line, " -F ") {
+			curls = append(curls, line)
+		}
+		if strings.HasPrefix(line, "Log in through") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if len(curls) < 4 || vars["PACK_ID"] == "" || vars["ATTACHMENT_ID"] == "ATTACHMENT_ID" {
+		t.Fatalf("banner: %d curl lines, vars %v", len(curls), vars)
+	}
+	for _, line := range curls {
+		// The URL is the last double-quoted argument; the shell would expand $VARS inside it.
+		i := strings.LastIndex(line[:len(line)-1], `"`)
+		raw := os.Expand(line[i+1:len(line)-1], func(k string) string { return vars[k] })
+		req, _ := http.NewRequest(http.MethodGet, raw, nil)
+		req.Header.Set("Authorization", "Bearer "+vars["ACCESS_TOKEN"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s → %d", raw, resp.StatusCode)
+		}
+	}
+	cancel()
+	<-done
+}
+
+func TestMessagesRefusesNonPositiveLimit(t *testing.T) {
+	h := newHarness(t)
+	for _, args := range [][]string{{"--limit", "0"}, {"--limit", "-3"}, {"--offset", "-1"}} {
+		_, errs, code := h.run(append([]string{"messages", packActive}, args...)...)
+		if code != ExitUsage || !strings.Contains(errs, "--limit must be greater than 0") {
+			t.Errorf("%v: exit %d, %q", args, code, errs)
+		}
 	}
 }

@@ -26,6 +26,9 @@ time with --limit and --offset, or every page with --all. Reading never marks me
 		Example: "  postsale messages 2000001234567890 --limit 10\n  postsale messages 2000001234567890 --all --json > pack.json",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, list []string) error {
+			if limit <= 0 || offset < 0 {
+				return &usageError{fmt.Errorf("--limit must be greater than 0 and --offset at least 0 (see %s --help)", cmd.CommandPath())}
+			}
 			if all && (cmd.Flags().Changed("limit") || cmd.Flags().Changed("offset")) {
 				return &usageError{fmt.Errorf("--all reads every page: drop --limit and --offset (see %s --help)", cmd.CommandPath())}
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 )
 
@@ -106,13 +107,15 @@ func (a *app) printSandboxBanner(s *served) {
 	fmt.Fprintf(w, "Token (the sandbox's own fake token, not a Mercado Libre one): %s\n", s.token)
 	fmt.Fprintf(w, "Demo seller id: %s\n\n", s.seller)
 	fmt.Fprintf(w, "Use it from postsale:\n  MELI_API_URL=%s MELI_ACCESS_TOKEN=%s postsale unread\n\n", s.url, s.token)
-	fmt.Fprintf(w, "Or with curl:\n  export ACCESS_TOKEN=%s\n", s.token)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" '%s/marketplace/messages/unread?role=seller&tag=post_sale'\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" '%s/marketplace/messages/packs/$PACK_ID?limit=2&offset=1'\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" '%s/marketplace/messages/$MESSAGE_ID'\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' '%s/marketplace/messages/attachments?site_id=MLM'\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"text\":\"Hello\",\"text_translated\":\"\"}' '%s/marketplace/messages/packs/$PACK_ID'\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -o file '%s/marketplace/messages/attachments/$ATTACHMENT_ID?tag=post_sale&site_id=MLM'\n", s.url)
+	ex := sandboxExamples(s)
+	fmt.Fprintf(w, "Or with curl (the ids are real demo data):\n  export ACCESS_TOKEN=%s\n", s.token)
+	fmt.Fprintf(w, "  export PACK_ID=%s MESSAGE_ID=%s ATTACHMENT_ID=%s SITE_ID=%s\n", ex.pack, ex.message, ex.attachment, ex.site)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/unread?role=seller&tag=post_sale\"\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/packs/$PACK_ID?limit=2&offset=1\"\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/$MESSAGE_ID\"\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' \"%s/marketplace/messages/attachments?site_id=$SITE_ID\"\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"text\":\"Hello\",\"text_translated\":\"\"}' \"%s/marketplace/messages/packs/$PACK_ID\"\n", s.url)
+	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -o attachment \"%s/marketplace/messages/attachments/$ATTACHMENT_ID?tag=post_sale&site_id=$SITE_ID\"\n", s.url)
 	fmt.Fprintf(w, "\nLog in through the sandbox's OAuth (its demo app; fake credentials, safe to share):\n")
 	fmt.Fprintf(w, "  client_id %s  client_secret %s\n  redirect URIs %s (caught by postsale), %s (paste the address)\n",
 		sandbox.DemoClientID, sandbox.DemoClientSecret, sandbox.DemoRedirectLoopback, sandbox.DemoRedirectPaste)
@@ -120,4 +123,36 @@ func (a *app) printSandboxBanner(s *served) {
 		sandbox.DemoClientSecret, s.url, sandbox.DemoClientID, sandbox.DemoRedirectLoopback)
 	fmt.Fprintf(w, "  then: postsale   (the inbox, on the saved session; the account remembers this URL)\n")
 	fmt.Fprintf(w, "\nPress Ctrl+C to stop.\n")
+}
+
+// examples are real ids of the running sandbox's demo data, so the printed curl lines work as
+// pasted: a pack with an attachment, one of its messages, and its site.
+type examples struct{ pack, message, attachment, site string }
+
+func sandboxExamples(s *served) examples {
+	ex := examples{pack: "PACK_ID", message: "MESSAGE_ID", attachment: "ATTACHMENT_ID", site: "MLM"}
+	client, err := api.New(api.StaticToken(s.token), api.WithBaseURL(s.url))
+	if err != nil {
+		return ex
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	unread, err := client.UnreadPacks(ctx)
+	if err != nil {
+		return ex
+	}
+	for _, u := range unread.Results {
+		conv, err := client.PackMessages(ctx, u.PackID(), api.PageOptions{Limit: 10})
+		if err != nil || len(conv.Messages) == 0 {
+			continue
+		}
+		ex.pack, ex.message, ex.site = u.PackID(), conv.Messages[0].ID, conv.Messages[0].SiteID
+		for _, m := range conv.Messages {
+			if len(m.Attachments) > 0 && !m.Attachments[0].PotentialSecurityThreat {
+				ex.message, ex.attachment, ex.site = m.ID, m.Attachments[0].Filename, m.SiteID
+				return ex
+			}
+		}
+	}
+	return ex
 }
