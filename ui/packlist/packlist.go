@@ -15,6 +15,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -51,6 +52,7 @@ type Model struct {
 	c        *common.Common
 	keys     keyMap
 	filter   textinput.Model
+	links    *open.Parser // one per list: compiling its patterns is its main cost
 	rows     []*row
 	byID     map[string]*row
 	visible  []*row // rows matching the filter, sorted
@@ -77,7 +79,7 @@ func New(c *common.Common) *Model {
 	ti.CharLimit = 100
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	m := &Model{c: c, keys: newKeyMap(), filter: ti, byID: map[string]*row{}}
+	m := &Model{c: c, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}}
 	m.keys.update(false, false, true)
 	return m
 }
@@ -188,6 +190,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.ClearFilter):
 		m.clearFilter()
 	case key.Matches(msg, k.Filter):
+		// A fresh search each time: typing after "/" never extends the kept filter's text.
+		if m.filter.Value() != "" {
+			keep := m.Selected()
+			m.filter.SetValue("")
+			m.applyFilter(keep)
+		}
 		return m.filter.Focus()
 	case key.Matches(msg, k.Up):
 		m.move(-1)
@@ -334,7 +342,8 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	if at := last.Date(); !at.IsZero() {
 		r.LastAt = at
 	}
-	r.Last = strings.Join(strings.Fields(sanitize.Line(last.Text)), " ")
+	// Links read as in the conversation, "label (URL)"; Render sanitises, Fields makes one line.
+	r.Last = strings.Join(strings.Fields(m.links.Render(last.Text)), " ")
 }
 
 // applyFilter rebuilds the visible rows (filter + sort) and keeps the cursor on keep if shown.

@@ -365,3 +365,49 @@ func TestFilterTypedBeforeHeadersLoadStillFindsRows(t *testing.T) {
 		t.Fatalf("filter %q typed while loading does not show pack %s:\n%s", word, far.PackID, h.m.View())
 	}
 }
+
+func TestSlashStartsAFreshFilter(t *testing.T) {
+	h := newHarness(t, 100, 200)
+	h.drain(t, h.m.Init())
+	h.key(t, "/")
+	h.typeKeys(t, "joão")
+	h.key(t, "enter") // keep the filter, leave the input
+	if h.m.filter.Value() != "joão" || len(h.m.visible) != 1 {
+		t.Fatalf("kept filter: value %q, %d rows", h.m.filter.Value(), len(h.m.visible))
+	}
+	h.key(t, "/")
+	if !h.m.Typing() || h.m.filter.Value() != "" {
+		t.Fatalf("/ over a kept filter: typing=%v value=%q, want a fresh empty filter", h.m.Typing(), h.m.filter.Value())
+	}
+	h.typeKeys(t, "田中")
+	if got := h.m.filter.Value(); got != "田中" {
+		t.Fatalf("second filter searched %q, want %q", got, "田中")
+	}
+	if len(h.m.visible) != 1 || h.m.visible[0].PackID != "2000004811223344" {
+		t.Fatalf("second filter: %d rows", len(h.m.visible))
+	}
+	h.key(t, "esc")
+	if h.m.filter.Value() != "" || h.m.Typing() {
+		t.Fatalf("esc after a fresh filter: value %q typing %v", h.m.filter.Value(), h.m.Typing())
+	}
+}
+
+func TestPreviewRendersLinksAsText(t *testing.T) {
+	h := newHarness(t, 160, 200)
+	h.drain(t, h.m.Init())
+	const pack = "2000004411223300" // newest message: the seller's <a href> to a firmware page
+	r := h.m.byID[pack]
+	if r == nil || r.header != headerDone {
+		t.Fatalf("row %s not loaded: %+v", pack, r)
+	}
+	if want := "firmware update (https://northwind.example.com/c2/firmware)"; !strings.Contains(r.Last, want) {
+		t.Fatalf("preview %q lacks %q", r.Last, want)
+	}
+	view := h.m.View()
+	if strings.Contains(view, "<a") || strings.Contains(view, "href") || strings.Contains(view, "</a>") {
+		t.Fatalf("raw HTML in the list:\n%s", view)
+	}
+	if !strings.Contains(view, "firmware update (https://") {
+		t.Fatalf("rendered link missing from the row:\n%s", view)
+	}
+}
