@@ -668,3 +668,38 @@ func TestMessagesRefusesNonPositiveLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestHumanOutputRendersLinksAsText(t *testing.T) {
+	h := newHarness(t)
+	conv, err := h.client().PackMessages(context.Background(), packActive, api.PageOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var linked *api.Message
+	for i := range conv.Messages {
+		if strings.Contains(conv.Messages[i].Text, "<a href") {
+			linked = &conv.Messages[i]
+		}
+	}
+	if linked == nil {
+		t.Fatal("demo data lost its <a href> message; this test would prove nothing")
+	}
+	for _, args := range [][]string{{"messages", packActive}, {"message", linked.ID}} {
+		out := h.mustRun(args...)
+		for _, want := range []string{
+			"tracking (https://www.mercadolibre.com.mx/envios/43210987651)",
+			"seguimiento (https://www.mercadolibre.com.mx/envios/43210987651)", // the translation too
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("postsale %s lacks %q:\n%s", strings.Join(args, " "), want, out)
+			}
+		}
+		if strings.Contains(out, "<a") || strings.Contains(out, "href=") {
+			t.Errorf("postsale %s printed raw HTML:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	// JSON is data: the anchor stays as the API sent it.
+	if out := h.mustRun("messages", packActive, "--json"); !strings.Contains(out, `<a href=\"https://www.mercadolibre.com.mx/envios/43210987651\">tracking</a>`) {
+		t.Errorf("--json lost the raw text:\n%s", out)
+	}
+}

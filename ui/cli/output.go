@@ -9,6 +9,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -81,8 +82,9 @@ func printMessage(w io.Writer, m *api.Message) {
 		fmt.Fprintf(w, " · site %s", sanitize.Line(m.SiteID))
 	}
 	fmt.Fprintln(w)
-	writeIndented(w, "   ", sanitize.String(m.Text))
-	if tr := sanitize.String(m.TextTranslated); strings.TrimSpace(tr) != "" && tr != sanitize.String(m.Text) {
+	text := readable(m.Text)
+	writeIndented(w, "   ", text)
+	if tr := readable(m.TextTranslated); strings.TrimSpace(tr) != "" && tr != text {
 		fmt.Fprintln(w, "   translated:")
 		writeIndented(w, "   ", tr)
 	}
@@ -97,6 +99,16 @@ func printMessage(w io.Writer, m *api.Message) {
 		}
 		fmt.Fprintln(w)
 	}
+}
+
+// readable is message text for people: sanitised, links as "label (URL)" as in the inbox.
+func readable(text string) string {
+	// Without "<" or "://" there is no anchor or bare URL, and Render would equal String: skip
+	// compiling the link patterns for every plain message of a long --all listing.
+	if !strings.Contains(text, "<") && !strings.Contains(text, "://") {
+		return sanitize.String(text)
+	}
+	return open.Render(text)
 }
 
 // messageState says in words what is unusual about a message's status or moderation.
