@@ -341,8 +341,11 @@ func (m *Model) isSeller(msg *api.Message) bool {
 	return false
 }
 
+// newEntry marks a buyer message the API reports unread (read date null) as new from the start,
+// so opening a conversation shows what the seller has not read; marking never reads anything.
 func (m *Model) newEntry(msg api.Message) *entry {
-	return &entry{msg: msg, seller: m.isSeller(&msg)}
+	seller := m.isSeller(&msg)
+	return &entry{msg: msg, seller: seller, isNew: !seller && msg.Unread()}
 }
 
 // serverCount is the number of messages held that the API has (pending sends excluded).
@@ -356,7 +359,8 @@ func (m *Model) serverCount() int {
 	return n
 }
 
-// replace shows exactly chron (plus pending sends); markAfter marks newer buyer messages new.
+// replace shows exactly chron (plus pending sends); markNew also marks buyer messages newer than
+// those held as new (unread ones are marked whatever markNew says).
 func (m *Model) replace(chron []api.Message, markNew bool) {
 	var pending []*entry
 	var newest = m.newestDate()
@@ -438,8 +442,11 @@ func (m *Model) merge(chron []api.Message) {
 	for _, msg := range chron {
 		if msg.ID != "" && m.known[msg.ID] {
 			for _, e := range m.entries {
-				if e.msg.ID == msg.ID && !sameMessage(&e.msg, &msg) {
+				// Read since it was marked (the seller answered, here or elsewhere): no longer new.
+				read := e.isNew && e.msg.Unread() && !msg.Unread()
+				if e.msg.ID == msg.ID && (read || !sameMessage(&e.msg, &msg)) {
 					e.msg = msg
+					e.isNew = e.isNew && !read
 					e.invalidate()
 				}
 			}

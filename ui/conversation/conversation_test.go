@@ -440,3 +440,49 @@ func BenchmarkResizeLongConversation(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+func TestUnreadBuyerMessagesMarkedOnFirstLoad(t *testing.T) {
+	e := newEnv(t)
+	m := openPack(t, e, packLinks, 120, 60)
+	// packLinks: the buyer's first message was read, the last two were not; the seller's never count.
+	var marked []string
+	for _, en := range m.entries {
+		if en.isNew {
+			marked = append(marked, en.msg.Text)
+		}
+		if en.isNew != (!en.seller && en.msg.Unread()) {
+			t.Errorf("message %q (seller %v, unread %v) marked new = %v", en.msg.Text, en.seller, en.msg.Unread(), en.isNew)
+		}
+	}
+	if len(marked) != 2 {
+		t.Fatalf("%d messages marked new on opening, want the 2 unread buyer messages: %q", len(marked), marked)
+	}
+	if v := m.View(); strings.Count(v, "● new") != 2 {
+		t.Errorf("view shows %d \"● new\", want 2:\n%s", strings.Count(v, "● new"), v)
+	}
+	// Reading marked nothing read: the sandbox still counts both unread.
+	unread, err := e.Client.UnreadPacks(e.Common.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, u := range unread.Results {
+		if u.PackID() == packLinks {
+			found = true
+			if u.Count != 2 {
+				t.Errorf("after opening, %s has %d unread, want 2", packLinks, u.Count)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("after opening, %s is no longer unread", packLinks)
+	}
+	// Once the seller answers (which the API counts as reading), a refresh drops the marks.
+	if _, err := e.Client.SendMessage(e.Common.Ctx, packLinks, api.SendRequest{Text: "On it, Ana."}); err != nil {
+		t.Fatal(err)
+	}
+	uitest.Deliver(m, common.RefreshMsg{})
+	if v := m.View(); strings.Contains(v, "● new") {
+		t.Errorf("messages read since still marked new:\n%s", v)
+	}
+}

@@ -151,7 +151,7 @@ type entry struct {
 	pending bool   // sending: not confirmed by the API yet
 	localID string // compose's id while pending
 	sent    bool   // confirmed by this session's send
-	isNew   bool   // a buyer message that arrived with a refresh
+	isNew   bool   // a buyer message unread when loaded, or that arrived with a refresh
 	// selAtt is 1 + the index of the selected attachment (0: none); attNotes the transfer
 	// note of each attachment. The conversation sets both and invalidates on change.
 	selAtt   int
