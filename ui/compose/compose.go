@@ -65,9 +65,12 @@ type Model struct {
 	savedAs   string            // the draft content last handed to saver
 	sendAt    time.Time         // when the send in flight started
 	verifying bool              // re-reading the conversation after a send got no answer
-	unsure    bool              // that re-read failed: ctrl+s checks again before sending
+	unsure    bool              // the send is unresolved: ctrl+s checks again before sending
 	unsureReq api.SendRequest
 	unsureErr error
+	resendBy  time.Time       // a check found nothing: ctrl+s until then sends again
+	sentIDs   map[string]bool // messages this compose sent, never mistaken for a lost send
+	sleep     Sleep           // waits between re-reads (nil: real time)
 }
 
 // New returns an empty compose model for packID.
@@ -222,10 +225,8 @@ func (m *Model) send() tea.Cmd {
 	if m.sending || m.uploading {
 		return nil // one send at a time; the first one's answer decides
 	}
-	if m.unsure {
-		// The last send may have gone through: look again rather than risk a second copy.
-		m.sending, m.err = true, ""
-		return m.verify(m.localID, m.unsureReq, m.unsureErr)
+	if cmd, ok := m.checkBeforeResend(); ok {
+		return cmd // the last send may have gone through: look again rather than risk a second copy
 	}
 	req := m.Draft()
 	// Files count as content and against the limit before anything is uploaded.
@@ -274,7 +275,7 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 	}
 	if err != nil && ambiguous(err) {
 		m.unsureReq, m.unsureErr = res.Request, err
-		return m.verify(res.LocalID, res.Request, err) // still sending until the re-read answers
+		return m.verify(res.LocalID, res.Request, err, false) // still sending until the re-read answers
 	}
 	m.sending = false
 	done := common.SendDoneMsg{PackID: m.packID, LocalID: res.LocalID, Request: res.Request, Message: res.Message, Err: err}
@@ -286,6 +287,7 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 		return func() tea.Msg { return done }
 	}
 	m.err = ""
+	m.rememberSent(res.Message)
 	if ids, ok := m.files.IDs(); ok && slices.Equal(ids, res.Request.Attachments) {
 		m.files.Clear()
 		m.layout()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 	"time"
@@ -36,6 +37,8 @@ type VerifiedMsg struct {
 	Found *api.Message
 	// SendErr is the send's own failure (reported when the message is not found).
 	SendErr error
+	// Asked is a check the seller started with ctrl+s (not the automatic one after the send).
+	Asked bool
 }
 
 // restoreDraft fills the fields from the saved draft of this pack, if any.
@@ -140,32 +143,93 @@ func ambiguous(err error) bool {
 	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// verify re-reads the newest messages and looks for the reply: same text, from the seller, no
-// older than the send. Until it answers, nothing is offered to send again.
-func (m *Model) verify(localID string, req api.SendRequest, sendErr error) tea.Cmd {
-	m.verifying = true
-	client, packID, seller, since := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-sendSkew)
+// VerifyDelays are the waits before each re-read of the conversation after a send got no
+// answer: a lost send may land, or clear moderation, a moment after its answer was lost.
+func VerifyDelays() []time.Duration { return []time.Duration{2 * time.Second, 5 * time.Second} }
+
+// resendWindow is how long after a check that found nothing a second ctrl+s sends again.
+const resendWindow = 10 * time.Second
+
+// Sleep waits d or until ctx ends; tests replace it to run the re-reads without waiting.
+type Sleep func(ctx context.Context, d time.Duration) error
+
+// FindLostSend re-reads the newest messages of packID after each delay until it finds req sent
+// by seller at or after since (message ids in skip are earlier sends of the same text). It
+// returns the message, or nil when the last read worked and it is not there, or the last
+// read's error.
+func FindLostSend(ctx context.Context, client *api.Client, packID string, req api.SendRequest, seller string,
+	since time.Time, skip map[string]bool, delays []time.Duration, sleep Sleep) (*api.Message, error) {
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	if len(delays) == 0 {
+		delays = []time.Duration{0}
+	}
+	var err error
+	for _, d := range delays {
+		if serr := sleep(ctx, d); serr != nil {
+			return nil, fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, serr)
+		}
+		var conv *api.Conversation
+		conv, err = client.PackMessages(ctx, packID, api.PageOptions{Limit: verifyReadLimit})
+		if err != nil {
+			err = fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, err)
+			continue
+		}
+		if found := FindSent(conv.Messages, req, seller, since, skip); found != nil {
+			return found, nil
+		}
+	}
+	return nil, err
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// verify looks for the reply in the conversation: after the send's answer was lost it waits
+// and reads twice (VerifyDelays); a check the seller asked for reads once, now. Until it
+// answers, nothing is offered to send again.
+func (m *Model) verify(localID string, req api.SendRequest, sendErr error, asked bool) tea.Cmd {
+	m.verifying, m.sending = true, true
+	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-sendSkew), Sleep(m.sleep)
+	skip := maps.Clone(m.sentIDs)
+	delays := VerifyDelays()
+	if asked {
+		delays = []time.Duration{0}
+	}
 	label := "Checking whether the reply to pack " + packID + " went through"
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
-		res := VerifiedMsg{LocalID: localID, Request: req, SendErr: sendErr}
-		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: verifyReadLimit})
-		if err != nil {
-			return res, fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, err)
-		}
-		res.Found = findSent(conv.Messages, req, seller, since)
-		return res, nil
+		res := VerifiedMsg{LocalID: localID, Request: req, SendErr: sendErr, Asked: asked}
+		found, err := FindLostSend(ctx, client, packID, req, seller, since, skip, delays, sleep)
+		res.Found = found
+		return res, err
 	})
 }
 
-// findSent returns the message in msgs that is req sent by seller at or after since.
-func findSent(msgs []api.Message, req api.SendRequest, seller string, since time.Time) *api.Message {
+// FindSent returns the message in msgs that is req sent by seller at or after since: the same
+// text and the same attachments, and not one of the ids in skip.
+func FindSent(msgs []api.Message, req api.SendRequest, seller string, since time.Time, skip map[string]bool) *api.Message {
 	want := strings.TrimSpace(req.Text)
 	for i := range msgs {
 		msg := &msgs[i]
 		if seller != "" && string(msg.From.UserID) != seller {
 			continue
 		}
-		if strings.TrimSpace(msg.Text) != want {
+		if msg.ID != "" && skip[msg.ID] {
+			continue
+		}
+		if strings.TrimSpace(msg.Text) != want || !sameAttachments(msg.Attachments, req.Attachments) {
 			continue
 		}
 		if d := msg.Date(); !d.IsZero() && d.Before(since) {
@@ -176,28 +240,89 @@ func findSent(msgs []api.Message, req api.SendRequest, seller string, since time
 	return nil
 }
 
-// verified ends an ambiguous send: found means it was sent; not found means it certainly was
-// not (the read worked), so sending again is safe; a failed read leaves the seller unsure, and
-// the next ctrl+s checks again instead of sending.
+// sameAttachments reports whether the message carries exactly the uploaded files the send named.
+func sameAttachments(got []api.Attachment, ids []string) bool {
+	if len(got) != len(ids) {
+		return false
+	}
+	names := make(map[string]int, len(got))
+	for _, a := range got {
+		names[a.Filename]++
+	}
+	for _, id := range ids {
+		if names[id] == 0 {
+			return false
+		}
+		names[id]--
+	}
+	return true
+}
+
+// rememberSent keeps the id of a reply that went out, so a later lost send of the same text is
+// not confirmed by it.
+func (m *Model) rememberSent(msg *api.Message) {
+	if msg == nil || msg.ID == "" {
+		return
+	}
+	if m.sentIDs == nil {
+		m.sentIDs = map[string]bool{}
+	}
+	m.sentIDs[msg.ID] = true
+}
+
+// checkBeforeResend is ctrl+s while an earlier send is unresolved: it checks the conversation
+// again, and only a second ctrl+s soon after a check that found nothing sends again.
+func (m *Model) checkBeforeResend() (tea.Cmd, bool) {
+	if !m.unsure {
+		return nil, false
+	}
+	if !m.resendBy.IsZero() && !m.c.Now().After(m.resendBy) {
+		m.unsure, m.resendBy = false, time.Time{}
+		return nil, false // the seller checked and confirmed: send as new
+	}
+	m.resendBy, m.err = time.Time{}, ""
+	return m.verify(m.localID, m.unsureReq, m.unsureErr, true), true
+}
+
+// verified ends a check: found means it was sent; otherwise the draft stays and the next
+// ctrl+s checks again, because the lost send may still land.
 func (m *Model) verified(res VerifiedMsg, err error) tea.Cmd {
 	if res.LocalID != m.localID {
 		return nil
 	}
 	m.verifying = false
 	if err == nil && res.Found != nil {
-		m.unsure = false
-		return m.finish(SentMsg{LocalID: res.LocalID, Request: res.Request, Message: res.Found}, nil)
+		wasUnsure := m.unsure
+		m.unsure, m.resendBy = false, time.Time{}
+		finish := m.finish(SentMsg{LocalID: res.LocalID, Request: res.Request, Message: res.Found}, nil)
+		if !wasUnsure {
+			return finish
+		}
+		// The conversation dropped the pending row when the send looked failed: show it again.
+		packID, localID, req, at := m.packID, res.LocalID, res.Request, res.Found.Date()
+		started := func() tea.Msg {
+			return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: req, At: at}
+		}
+		return tea.Sequence(started, finish)
 	}
 	m.sending = false
 	done := common.SendDoneMsg{PackID: m.packID, LocalID: res.LocalID, Request: res.Request, Err: res.SendErr}
+	wasUnsure := m.unsure
+	m.unsure = true
 	if err != nil {
-		m.unsure = true
 		m.err = "Your reply may have gone through: Mercado Libre did not answer and postsale could not check (" +
 			api.Explain(err) + ") Your draft is kept; ctrl+s checks again before sending."
 		done.Err = err
-		return func() tea.Msg { return done }
+	} else if res.Asked {
+		m.resendBy = m.c.Now().Add(resendWindow)
+		m.err = fmt.Sprintf("Checked: the reply is still not in the conversation. Press ctrl+s again within %d seconds to send it again; otherwise ctrl+s checks once more.",
+			int(resendWindow/time.Second))
+	} else {
+		m.err = "The answer to your send was lost and the message is not in the conversation yet. It may still arrive. " +
+			"Press ctrl+s to check again; send again only after checking (ctrl+s twice)."
 	}
-	m.unsure = false
-	m.err = "Not sent: Mercado Libre did not answer and the reply is not in the conversation. Your draft is kept; ctrl+s sends it again."
+	if wasUnsure {
+		return nil // the conversation already dropped the pending row
+	}
 	return func() tea.Msg { return done }
 }

@@ -1,12 +1,16 @@
 package compose
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -145,43 +149,125 @@ func TestDamagedDraftIsReportedAndKept(t *testing.T) {
 	}
 }
 
-// lossyNetwork delivers sends to the sandbox but can lose the answer, like a connection that
-// drops right after Mercado Libre stored the message.
+// How lossyNetwork treats the next send.
+const (
+	passSend      int32 = iota // straight through
+	storeThenDrop              // stored, then the connection drops before the answer
+	storeThenHang              // stored, then no answer until the client gives up
+	holdThenDrop               // the connection drops; the send lands only when land is called
+)
+
+// lossyNetwork sits between postsale and the sandbox and can lose a send's answer after (or
+// before) the sandbox stored it, like a connection that breaks at the wrong moment.
 type lossyNetwork struct {
-	sb         *sandbox.Server
-	loseAnswer atomic.Bool
+	sb    *sandbox.Server
+	mode  atomic.Int32
+	posts atomic.Int32 // sends postsale wrote, whether or not they reached the sandbox
+
+	mu   sync.Mutex
+	held []*http.Request
 }
 
 func (n *lossyNetwork) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost && n.loseAnswer.Load() {
-		n.sb.ServeHTTP(httptest.NewRecorder(), r) // stored...
-		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-			conn.Close() // ...but the answer never arrives
-			return
-		}
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/marketplace/messages/packs/") {
+		n.sb.ServeHTTP(w, r)
+		return
 	}
-	n.sb.ServeHTTP(w, r)
+	n.posts.Add(1)
+	switch n.mode.Swap(passSend) {
+	case storeThenDrop:
+		n.sb.ServeHTTP(httptest.NewRecorder(), r)
+		dropConnection(w)
+	case storeThenHang:
+		n.sb.ServeHTTP(httptest.NewRecorder(), r)
+		<-r.Context().Done()
+	case holdThenDrop:
+		body, _ := io.ReadAll(r.Body)
+		late := httptest.NewRequest(r.Method, r.URL.String(), bytes.NewReader(body))
+		late.Header = r.Header.Clone()
+		n.mu.Lock()
+		n.held = append(n.held, late)
+		n.mu.Unlock()
+		dropConnection(w)
+	default:
+		n.sb.ServeHTTP(w, r)
+	}
 }
 
-// newLossyEnv is newEnv with postsale's real transport (one attempt) behind a lossy network.
+// land stores the sends held back so far, as if they had been slow to arrive.
+func (n *lossyNetwork) land() {
+	n.mu.Lock()
+	held := n.held
+	n.held = nil
+	n.mu.Unlock()
+	for _, r := range held {
+		n.sb.ServeHTTP(httptest.NewRecorder(), r)
+	}
+}
+
+// dropConnection closes the connection with a cut-off status line, so Go's transport sees a
+// broken answer rather than silently retrying on a fresh connection.
+func dropConnection(w http.ResponseWriter) {
+	conn, buf, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = buf.WriteString("HTTP/1.1 201 Created\r\nContent-Type: appl")
+	_ = buf.Flush()
+	conn.Close()
+}
+
+// newLossyEnv is newEnv with postsale's real transport (one attempt, a short timeout so a
+// hung send ends quickly) behind a lossy network.
 func newLossyEnv(t *testing.T) (*env, *lossyNetwork) {
 	t.Helper()
 	netw := &lossyNetwork{}
+	hc := transport.NewClient(transport.Config{MaxAttempts: 1, Timeout: 2 * time.Second})
 	e := uitest.New(t, uitest.AsSeller("MLM", "Demo Seller"),
 		uitest.Behind(func(sb *sandbox.Server) http.Handler { netw.sb = sb; return netw }),
-		uitest.WithClient(api.WithHTTPClient(transport.NewClient(transport.Config{MaxAttempts: 1}))))
+		uitest.WithClient(api.WithHTTPClient(hc)))
 	return e, netw
 }
 
-func sendsTo(sb *sandbox.Server, pack string) int {
-	n := 0
-	for _, r := range sb.Requests() {
-		if r.Method == http.MethodPost && r.Path == "/marketplace/messages/packs/"+pack {
-			n++
-		}
-	}
-	return n
+// waits records compose's waits between re-reads instead of waiting; then runs before each.
+type waits struct {
+	mu   sync.Mutex
+	got  []time.Duration
+	then func(n int)
 }
+
+func (w *waits) sleep(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	w.got = append(w.got, d)
+	n, then := len(w.got), w.then
+	w.mu.Unlock()
+	if then != nil {
+		then(n)
+	}
+	return ctx.Err()
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.got)
+}
+
+// newLossyCompose opens compose on packOpen with drafts on disk and recorded waits.
+func newLossyCompose(t *testing.T, e *env) (*Model, *drafts.Store, *waits) {
+	t.Helper()
+	store := withDrafts(t, e)
+	m := newDurable(t, e.Common, packOpen)
+	w := &waits{}
+	m.sleep = w.sleep
+	return m, store, w
+}
+
+func sendsTo(sb *sandbox.Server, pack string) int {
+	return uitest.CountRequests(sb, http.MethodPost, "/marketplace/messages/packs/"+pack)
+}
+
+func reads(sb *sandbox.Server) int { return uitest.RouteCount(sb, sandbox.RoutePackMessages) }
 
 func countText(t *testing.T, c *common.Common, pack, text string) int {
 	t.Helper()
@@ -198,72 +284,210 @@ func countText(t *testing.T, c *common.Common, pack, text string) int {
 	return n
 }
 
-func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
-	e, netw := newLossyEnv(t)
-	store := withDrafts(t, e)
-	m := newDurable(t, e.Common, packOpen)
-	const text = "Refund issued, you will see it in 2 days."
-	typeDraft(m, text)
-	netw.loseAnswer.Store(true)
-	out := uitest.Press(m, "ctrl+s")
-	netw.loseAnswer.Store(false)
+const lostNotice = "The answer to your send was lost and the message is not in the conversation yet. It may still arrive. " +
+	"Press ctrl+s to check again; send again only after checking (ctrl+s twice)."
+
+// confirmedSent checks that out ends the send as sent, from the conversation, and that
+// nothing of it is left in compose or on disk.
+func confirmedSent(t *testing.T, m *Model, store *drafts.Store, out []tea.Msg, text string) {
+	t.Helper()
 	done, ok := uitest.Find[common.SendDoneMsg](out)
 	if !ok || done.Err != nil || done.Message == nil || done.Message.Text != text {
 		t.Fatalf("want the send confirmed from the conversation, got %#v (err %q)", done, m.Err())
 	}
-	if m.Sending() || !m.Empty() {
-		t.Fatalf("compose still sending=%v or holding %+v", m.Sending(), m.Draft())
-	}
-	// The seller presses ctrl+s again out of habit: nothing is left to send.
-	uitest.Press(m, "ctrl+s")
-	if n := sendsTo(e.Sandbox, packOpen); n != 1 {
-		t.Fatalf("sandbox got %d sends, want exactly 1", n)
-	}
-	if n := countText(t, e.Common, packOpen, text); n != 1 {
-		t.Fatalf("the buyer sees the reply %d times", n)
+	if m.Sending() || !m.Empty() || m.Err() != "" {
+		t.Fatalf("compose still sending=%v, holding %+v, saying %q", m.Sending(), m.Draft(), m.Err())
 	}
 	if _, err := os.Stat(store.Path(packOpen)); !os.IsNotExist(err) {
 		t.Fatal("the draft of a reply that went through is still on disk")
 	}
 }
 
-func TestDroppedSendThatDidNotArriveIsOfferedAgain(t *testing.T) {
-	e, _ := newLossyEnv(t)
-	store := withDrafts(t, e)
-	m := newDurable(t, e.Common, packOpen)
-	const text = "Tracking: it arrives tomorrow."
+func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mode int32
+	}{{"dropped", storeThenDrop}, {"timed out", storeThenHang}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, netw := newLossyEnv(t)
+			m, store, w := newLossyCompose(t, e)
+			const text = "Refund issued, you will see it in 2 days."
+			typeDraft(m, text)
+			netw.mode.Store(tc.mode)
+			out := uitest.Press(m, "ctrl+s")
+			confirmedSent(t, m, store, out, text)
+			if got := w.all(); !slices.Equal(got, VerifyDelays()[:1]) {
+				t.Fatalf("waits %v, want one wait of %v before the re-read that found it", got, VerifyDelays()[0])
+			}
+			// The seller presses ctrl+s again out of habit: nothing is left to send.
+			uitest.Press(m, "ctrl+s")
+			if n := sendsTo(e.Sandbox, packOpen); n != 1 {
+				t.Fatalf("sandbox got %d sends, want exactly 1", n)
+			}
+			if n := countText(t, e.Common, packOpen, text); n != 1 {
+				t.Fatalf("the buyer sees the reply %d times, want 1", n)
+			}
+		})
+	}
+}
+
+func TestLostSendThatLandsAfterTheFirstReadCountsAsSent(t *testing.T) {
+	e, netw := newLossyEnv(t)
+	m, store, w := newLossyCompose(t, e)
+	const text = "Your invoice is on its way."
 	typeDraft(m, text)
-	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailDrop, 1) // dropped before the sandbox stored it
+	// The first re-read finds nothing; the send lands before the second one.
+	w.then = func(n int) {
+		if n == 2 {
+			netw.land()
+		}
+	}
+	netw.mode.Store(holdThenDrop)
+	before := reads(e.Sandbox)
 	out := uitest.Press(m, "ctrl+s")
-	done, ok := uitest.Find[common.SendDoneMsg](out)
-	if !ok || done.Err == nil {
-		t.Fatalf("want a failed send, got %#v", out)
+	confirmedSent(t, m, store, out, text)
+	if n := reads(e.Sandbox) - before; n != 2 {
+		t.Fatalf("%d re-reads, want 2", n)
 	}
-	if !strings.Contains(m.Err(), "not in the conversation") || !strings.Contains(m.Err(), "ctrl+s sends it again") {
-		t.Fatalf("err = %q", m.Err())
+	if got := w.all(); !slices.Equal(got, VerifyDelays()) {
+		t.Fatalf("waits %v, want %v", got, VerifyDelays())
 	}
-	if d, _ := store.Load(packOpen); d.Text != text {
-		t.Fatalf("draft lost: %+v", d)
-	}
-	out = uitest.Press(m, "ctrl+s")
-	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil {
-		t.Fatalf("second send: %#v", out)
+	if p := netw.posts.Load(); p != 1 {
+		t.Fatalf("postsale wrote %d sends, want 1", p)
 	}
 	if n := countText(t, e.Common, packOpen, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times, want 1", n)
 	}
 }
 
+func TestLostSendNotFoundIsCheckedBeforeItIsSentAgain(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		fail sandbox.Failure
+	}{{"dropped", sandbox.FailDrop}, {"timed out", sandbox.FailTimeout}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, netw := newLossyEnv(t)
+			m, store, w := newLossyCompose(t, e)
+			const text = "Tracking: it arrives tomorrow."
+			typeDraft(m, text)
+			e.Sandbox.Fail(sandbox.RouteSend, tc.fail, 1) // lost before the sandbox stored it
+			before := reads(e.Sandbox)
+			out := uitest.Press(m, "ctrl+s")
+			if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
+				t.Fatalf("want an unresolved send, got %#v", out)
+			}
+			if m.Err() != lostNotice {
+				t.Fatalf("err = %q\nwant %q", m.Err(), lostNotice)
+			}
+			if n := reads(e.Sandbox) - before; n != 2 {
+				t.Fatalf("%d re-reads, want 2", n)
+			}
+			if got := w.all(); !slices.Equal(got, VerifyDelays()) {
+				t.Fatalf("waits %v, want %v", got, VerifyDelays())
+			}
+			if d, _ := store.Load(packOpen); d.Text != text || m.Draft().Text != text {
+				t.Fatalf("draft lost: disk %+v, compose %+v", d, m.Draft())
+			}
+			// The first ctrl+s only checks again.
+			before = reads(e.Sandbox)
+			uitest.Press(m, "ctrl+s")
+			if p := netw.posts.Load(); p != 1 {
+				t.Fatalf("ctrl+s after a lost send posted again (%d sends)", p)
+			}
+			if n := reads(e.Sandbox) - before; n != 1 {
+				t.Fatalf("ctrl+s made %d re-reads, want 1", n)
+			}
+			if !strings.Contains(m.Err(), "still not in the conversation") || !strings.Contains(m.Err(), "ctrl+s again") {
+				t.Fatalf("err after the check = %q", m.Err())
+			}
+			// The second, within the window, sends.
+			out = uitest.Press(m, "ctrl+s")
+			confirmedSent(t, m, store, out, text)
+			if p := netw.posts.Load(); p != 2 {
+				t.Fatalf("postsale wrote %d sends, want 2 (the lost one and the confirmed one)", p)
+			}
+			if n := countText(t, e.Common, packOpen, text); n != 1 {
+				t.Fatalf("the buyer sees the reply %d times, want 1", n)
+			}
+		})
+	}
+}
+
+func TestResendConfirmationExpires(t *testing.T) {
+	e, netw := newLossyEnv(t)
+	now := clock
+	e.Common.Now = func() time.Time { return now }
+	m, _, _ := newLossyCompose(t, e)
+	typeDraft(m, "Sent by courier.")
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailDrop, 1)
+	uitest.Press(m, "ctrl+s") // lost
+	uitest.Press(m, "ctrl+s") // checked: not there
+	now = now.Add(resendWindow + time.Second)
+	before := reads(e.Sandbox)
+	uitest.Press(m, "ctrl+s") // too late to count as the confirmation: checks again
+	if p := netw.posts.Load(); p != 1 {
+		t.Fatalf("a late ctrl+s sent again (%d sends)", p)
+	}
+	if n := reads(e.Sandbox) - before; n != 1 {
+		t.Fatalf("a late ctrl+s made %d re-reads, want 1 check", n)
+	}
+	if m.Draft().Text != "Sent by courier." {
+		t.Fatalf("draft lost: %+v", m.Draft())
+	}
+}
+
+func TestLostSendThatLandsLateIsFoundByTheNextCheck(t *testing.T) {
+	e, netw := newLossyEnv(t)
+	m, store, _ := newLossyCompose(t, e)
+	const text = "Held in moderation for a while."
+	typeDraft(m, text)
+	netw.mode.Store(holdThenDrop)
+	uitest.Press(m, "ctrl+s")
+	if m.Err() != lostNotice {
+		t.Fatalf("err = %q", m.Err())
+	}
+	netw.land() // it arrives after both re-reads
+	out := uitest.Press(m, "ctrl+s")
+	confirmedSent(t, m, store, out, text)
+	// The conversation dropped the pending row when the send looked lost: it gets it back.
+	started, ok := uitest.Find[common.SendStartedMsg](out)
+	if !ok || started.LocalID != m.localID || started.Request.Text != text {
+		t.Fatalf("no pending row for the found reply: %#v", out)
+	}
+	if p := netw.posts.Load(); p != 1 {
+		t.Fatalf("postsale wrote %d sends, want 1", p)
+	}
+	if n := countText(t, e.Common, packOpen, text); n != 1 {
+		t.Fatalf("the buyer sees the reply %d times, want 1", n)
+	}
+}
+
+func TestEarlierReplyWithTheSameTextDoesNotConfirmALostSend(t *testing.T) {
+	e, netw := newLossyEnv(t)
+	m, _, _ := newLossyCompose(t, e)
+	typeDraft(m, "Ok")
+	if done, ok := uitest.Find[common.SendDoneMsg](uitest.Press(m, "ctrl+s")); !ok || done.Err != nil {
+		t.Fatalf("first send: %#v", done)
+	}
+	typeDraft(m, "Ok")
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailDrop, 1)
+	uitest.Press(m, "ctrl+s")
+	if m.Err() != lostNotice || m.Draft().Text != "Ok" {
+		t.Fatalf("the first Ok confirmed the second: err %q, draft %+v", m.Err(), m.Draft())
+	}
+	if p := netw.posts.Load(); p != 2 {
+		t.Fatalf("%d sends, want 2", p)
+	}
+}
+
 func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 	e, netw := newLossyEnv(t)
-	withDrafts(t, e)
-	m := newDurable(t, e.Common, packOpen)
+	m, store, _ := newLossyCompose(t, e)
 	const text = "We will replace the item."
 	typeDraft(m, text)
-	netw.loseAnswer.Store(true)
-	e.Sandbox.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1) // the check fails too
+	netw.mode.Store(storeThenDrop)
+	e.Sandbox.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 2) // both re-reads fail
 	out := uitest.Press(m, "ctrl+s")
-	netw.loseAnswer.Store(false)
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want an unresolved send, got %#v", out)
 	}
@@ -272,11 +496,9 @@ func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 	}
 	// ctrl+s now checks first; the reply is there, so it is not sent again.
 	out = uitest.Press(m, "ctrl+s")
-	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err != nil || done.Message == nil {
-		t.Fatalf("want the check to confirm the send, got %#v (err %q)", out, m.Err())
-	}
-	if n := sendsTo(e.Sandbox, packOpen); n != 1 {
-		t.Fatalf("sandbox got %d sends, want 1", n)
+	confirmedSent(t, m, store, out, text)
+	if p := netw.posts.Load(); p != 1 {
+		t.Fatalf("postsale wrote %d sends, want 1", p)
 	}
 	if n := countText(t, e.Common, packOpen, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times, want 1", n)
@@ -287,18 +509,38 @@ func TestFindSent(t *testing.T) {
 	at := func(min int) api.MessageDate {
 		return api.MessageDate{Created: api.Time{Time: clock.Add(time.Duration(min) * time.Minute)}}
 	}
+	files := func(names ...string) []api.Attachment {
+		var out []api.Attachment
+		for _, n := range names {
+			out = append(out, api.Attachment{Filename: n})
+		}
+		return out
+	}
 	req := api.SendRequest{Text: "Hello there"}
 	msgs := []api.Message{
 		{ID: "buyer", From: api.Party{UserID: "9"}, Text: "Hello there", MessageDate: at(1)},
 		{ID: "old", From: api.Party{UserID: "1"}, Text: "Hello there", MessageDate: at(-10)},
 		{ID: "other", From: api.Party{UserID: "1"}, Text: "Hello", MessageDate: at(1)},
+		{ID: "files", From: api.Party{UserID: "1"}, Text: "Hello there", MessageDate: at(1), Attachments: files("a.pdf")},
 		{ID: "it", From: api.Party{UserID: "1"}, Text: " Hello there ", MessageDate: at(0)},
 	}
-	if got := findSent(msgs, req, "1", clock.Add(-sendSkew)); got == nil || got.ID != "it" {
-		t.Fatalf("findSent = %+v, want the seller's new copy", got)
+	since := clock.Add(-sendSkew)
+	if got := FindSent(msgs, req, "1", since, nil); got == nil || got.ID != "it" {
+		t.Fatalf("FindSent = %+v, want the seller's new copy", got)
 	}
-	if got := findSent(msgs[:3], req, "1", clock.Add(-sendSkew)); got != nil {
-		t.Fatalf("findSent = %+v, want nothing (buyer's, too old, different text)", got)
+	if got := FindSent(msgs[:4], req, "1", since, nil); got != nil {
+		t.Fatalf("FindSent = %+v, want nothing (buyer's, too old, different text, other files)", got)
+	}
+	if got := FindSent(msgs, req, "1", since, map[string]bool{"it": true}); got != nil {
+		t.Fatalf("FindSent = %+v, want nothing: that copy is an earlier send", got)
+	}
+	withFiles := api.SendRequest{Text: "Hello there", Attachments: []string{"a.pdf"}}
+	if got := FindSent(msgs, withFiles, "1", since, nil); got == nil || got.ID != "files" {
+		t.Fatalf("FindSent = %+v, want the copy with the same file", got)
+	}
+	withFiles.Attachments = []string{"b.pdf"}
+	if got := FindSent(msgs, withFiles, "1", since, nil); got != nil {
+		t.Fatalf("FindSent = %+v, want nothing for another file", got)
 	}
 }
 
