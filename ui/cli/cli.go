@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -31,6 +32,8 @@ type IO struct {
 	Env config.Env
 	// HTTPClient, when set, replaces the default client (tests, proxies).
 	HTTPClient *http.Client
+	// Sleep, when set, replaces the real wait before re-reading a conversation (tests).
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Exit codes.

@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/transport"
+	"github.com/postsale/postsale/ui/compose"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -55,14 +60,26 @@ with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 					req.Attachments = append(req.Attachments, id)
 				}
 			}
+			started := time.Now()
 			m, err := a.client.SendMessage(cmd.Context(), packID, req)
+			confirmed := false
+			if err != nil && errors.Is(err, transport.ErrAmbiguous) {
+				m, err = a.findLostSend(cmd.Context(), packID, req, started, err)
+				confirmed = err == nil
+			}
+			a.log().Info("send", "pack", packID, "ok", err == nil, "confirmed_by_reading", confirmed,
+				"attachments", len(req.Attachments))
 			if err != nil {
 				return err
 			}
 			if a.json {
 				return writeJSON(a.io.Out, m)
 			}
-			fmt.Fprintf(a.io.Out, "Sent message %s to pack %s", sanitize.Line(m.ID), sanitize.Line(packID))
+			if confirmed {
+				fmt.Fprintf(a.io.Out, "Message %s to pack %s: sent (confirmed by reading the conversation)", sanitize.Line(m.ID), sanitize.Line(packID))
+			} else {
+				fmt.Fprintf(a.io.Out, "Sent message %s to pack %s", sanitize.Line(m.ID), sanitize.Line(packID))
+			}
 			if n := len(req.Attachments); n > 0 {
 				fmt.Fprintf(a.io.Out, " with %d attachment(s): %s", n, sanitize.Line(strings.Join(req.Attachments, ", ")))
 			}
@@ -74,4 +91,30 @@ with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 	cmd.Flags().StringVar(&translated, "translated", "", "the text in the buyer's language (text_translated)")
 	cmd.Flags().StringArrayVar(&paths, "attach", nil, "file to attach (repeat for several, at most 25)")
 	return cmd
+}
+
+// findLostSend looks for a send whose answer was lost in the pack's newest messages, waiting a
+// moment before each of two reads as the inbox does. Not found, it says how to check rather
+// than invite a second copy.
+func (a *app) findLostSend(ctx context.Context, packID string, req api.SendRequest, started time.Time, sendErr error) (*api.Message, error) {
+	a.log().Info("send answer lost, reading the conversation", "pack", packID, "err", sendErr)
+	pack := sanitize.Line(packID)
+	unsure := func(why string) error {
+		return fmt.Errorf("%s: the message may still arrive, so check with `postsale messages %s` before sending again", why, pack)
+	}
+	me, err := a.client.Me(ctx)
+	if err != nil {
+		a.log().Info("lost send not checked", "pack", packID, "err", err)
+		return nil, unsure("the answer to the send was lost and postsale could not check the conversation (" + api.Explain(err) + ")")
+	}
+	found, err := compose.FindLostSend(ctx, a.client, packID, req, string(me.ID), started.Add(-compose.SendSkew),
+		nil, compose.VerifyDelays(), compose.Sleep(a.io.Sleep))
+	if err != nil {
+		a.log().Info("lost send not checked", "pack", packID, "err", err)
+		return nil, unsure("the answer to the send was lost and postsale could not check the conversation (" + api.Explain(err) + ")")
+	}
+	if found == nil {
+		return nil, unsure("the answer to the send was lost and the message is not in the conversation yet")
+	}
+	return found, nil
 }

@@ -24,9 +24,9 @@ import (
 // verifyReadLimit is how many of the newest messages are searched for a send whose answer was lost.
 const verifyReadLimit = 20
 
-// sendSkew tolerates a clock difference between this machine and Mercado Libre when deciding
+// SendSkew tolerates a clock difference between this machine and Mercado Libre when deciding
 // whether a message in the conversation is newer than the send.
-const sendSkew = 2 * time.Minute
+const SendSkew = 2 * time.Minute
 
 // VerifiedMsg is the result of re-reading the conversation after an ambiguous send, delivered
 // inside common.TaskFinishedMsg.
@@ -202,7 +202,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // answers, nothing is offered to send again.
 func (m *Model) verify(localID string, req api.SendRequest, sendErr error, asked bool) tea.Cmd {
 	m.verifying, m.sending = true, true
-	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-sendSkew), Sleep(m.sleep)
+	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-SendSkew), Sleep(m.sleep)
 	skip := maps.Clone(m.sentIDs)
 	delays := VerifyDelays()
 	if asked {

@@ -524,7 +524,7 @@ func TestFindSent(t *testing.T) {
 		{ID: "files", From: api.Party{UserID: "1"}, Text: "Hello there", MessageDate: at(1), Attachments: files("a.pdf")},
 		{ID: "it", From: api.Party{UserID: "1"}, Text: " Hello there ", MessageDate: at(0)},
 	}
-	since := clock.Add(-sendSkew)
+	since := clock.Add(-SendSkew)
 	if got := FindSent(msgs, req, "1", since, nil); got == nil || got.ID != "it" {
 		t.Fatalf("FindSent = %+v, want the seller's new copy", got)
 	}
