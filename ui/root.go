@@ -297,6 +297,7 @@ func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
 	if msg.Err != nil {
 		m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
 	}
+	m.logTask(msg)
 	return tea.Batch(m.noteConnection(msg.Err), m.routeFinished(msg))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -36,6 +37,7 @@ type Source struct {
 	sem     chan struct{}
 	tok     *Token
 	unsaved bool
+	log     *slog.Logger
 }
 
 var _ api.Refresher = (*Source)(nil)
@@ -45,6 +47,15 @@ type SourceOption func(*Source)
 
 // WithClock sets the clock that decides expiry (tests).
 func WithClock(now func() time.Time) SourceOption { return func(s *Source) { s.now = now } }
+
+// WithLogger logs each refresh and its outcome (user id and new expiry, never a token) to l.
+func WithLogger(l *slog.Logger) SourceOption {
+	return func(s *Source) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
 
 // NewSource returns a Source that refreshes with app's credentials and saves each new pair to
 // store before handing it out.
@@ -56,7 +67,7 @@ func NewSource(app App, store Store, opts ...SourceOption) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{app: app, cfg: cfg, store: store, now: time.Now, sem: make(chan struct{}, 1)}
+	s := &Source{app: app, cfg: cfg, store: store, now: time.Now, sem: make(chan struct{}, 1), log: slog.New(slog.DiscardHandler)}
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -146,7 +157,12 @@ func (s *Source) adoptStored(ctx context.Context, rejected string) bool {
 // refresh trades the refresh token for a new pair and saves it before anyone uses it. The
 // caller holds the lock.
 func (s *Source) refresh(ctx context.Context, rejected string) error {
+	reason := "expiring"
+	if rejected != "" {
+		reason = "rejected"
+	}
 	if s.adoptStored(ctx, rejected) {
+		s.log.Info("session taken from another postsale process", "user_id", s.tok.UserID, "expiry", s.tok.Expiry)
 		return nil
 	}
 	if s.tok.Refresh.IsZero() {
@@ -160,17 +176,22 @@ func (s *Source) refresh(ctx context.Context, rejected string) error {
 		err = tokenError(s.cfg.Endpoint.TokenURL, err)
 		if isInvalidGrant(err) {
 			if s.adoptStored(ctx, rejected) {
+				s.log.Info("session taken from another postsale process", "user_id", s.tok.UserID, "expiry", s.tok.Expiry)
 				return nil
 			}
+			s.log.Info("session refresh refused: log in again", "user_id", s.tok.UserID, "reason", reason, "err", err)
 			return loginRequired(fmt.Errorf("refresh the session: %w", err))
 		}
+		s.log.Info("session refresh failed", "user_id", s.tok.UserID, "reason", reason, "err", err)
 		return fmt.Errorf("refresh the session: %w", err)
 	}
 	s.tok = fromOAuth2(t, s.now(), s.tok)
 	s.unsaved = true
 	if err := s.store.Save(context.WithoutCancel(ctx), s.tok); err != nil {
+		s.log.Info("session refreshed but not saved", "user_id", s.tok.UserID, "expiry", s.tok.Expiry, "err", err)
 		return fmt.Errorf("save the refreshed session: %w", err)
 	}
 	s.unsaved = false
+	s.log.Info("session refreshed", "user_id", s.tok.UserID, "reason", reason, "expiry", s.tok.Expiry)
 	return nil
 }

@@ -59,7 +59,8 @@ type Config struct {
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func(max time.Duration) time.Duration
 	Now    func() time.Time
-	// Logger gets one Debug line per retry (method, path, status: never headers or queries).
+	// Logger gets one Debug line per request and per retry (method, path, status, duration:
+	// never headers or queries).
 	Logger *slog.Logger
 }
 
@@ -303,6 +304,22 @@ func (t *Transport) logRetry(req *http.Request, attempt int, delay time.Duration
 	t.cfg.Logger.Debug("retrying request", attrs...)
 }
 
+// logAttempt is the Debug line of every request sent: method, path (never the query or
+// headers), status and the time to the answer's headers.
+func (t *Transport) logAttempt(req *http.Request, resp *http.Response, err error, took time.Duration) {
+	if !t.cfg.Logger.Enabled(req.Context(), slog.LevelDebug) {
+		return // the usual case: spare every request the attributes
+	}
+	attrs := []any{"method", req.Method, "path", req.URL.Path, "duration", took}
+	if resp != nil {
+		attrs = append(attrs, "status", resp.StatusCode)
+	}
+	if err != nil {
+		attrs = append(attrs, "err", err.Error())
+	}
+	t.cfg.Logger.Debug("request", attrs...)
+}
+
 // attempt sends req once under its timeout and classifies a failure after a full write.
 func (t *Transport) attempt(req *http.Request) (*http.Response, error) {
 	parent := req.Context()
@@ -330,7 +347,9 @@ func (t *Transport) attempt(req *http.Request) (*http.Response, error) {
 			}
 		},
 	}
+	began := time.Now()
 	resp, err := t.base.RoundTrip(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
+	t.logAttempt(req, resp, err, time.Since(began))
 	mu.Lock()
 	written := wrote
 	if stream && stopTimer != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/config/logging"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -89,7 +90,7 @@ func Run(ctx context.Context, args []string, streams IO) int {
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.Err)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
@@ -98,6 +99,7 @@ func Run(ctx context.Context, args []string, streams IO) int {
 	if errors.As(err, &ue) {
 		return ExitUsage
 	}
+	logging.LogFailure(a.log(), "command failed", err, "command", cmd.CommandPath())
 	return ExitError
 }
 

@@ -139,6 +139,7 @@ func (a *app) runLogin(ctx context.Context, f loginFlags) error {
 	if err != nil {
 		return err
 	}
+	a.log().Info("logged in", "account", acct.Name, "user_id", acct.UserID, "site", acct.Site, "expiry", tok.Expiry)
 	if a.json {
 		return writeJSON(a.io.Out, acct)
 	}
@@ -264,7 +265,7 @@ func (a *app) accountSession(baseURL string) (api.TokenSource, string, error) {
 		tokenURL = oauth.DefaultTokenURL
 	}
 	src, err := oauth.NewSource(oauth.App{ClientID: acct.ClientID, ClientSecret: secret, TokenURL: tokenURL, HTTPClient: a.httpClient()},
-		secrets.TokenStore{Vault: v, Account: acct.Name})
+		secrets.TokenStore{Vault: v, Account: acct.Name}, oauth.WithLogger(a.log().With("account", acct.Name)))
 	if err != nil {
 		return nil, baseURL, fmt.Errorf("account %s: %w; run `postsale login --account %s`", acct.Name, err, acct.Name)
 	}
@@ -304,6 +305,7 @@ func (a *app) logoutCommand() *cobra.Command {
 			if err := reg.Save(dir); err != nil {
 				return err
 			}
+			a.log().Info("logged out", "account", acct.Name)
 			fmt.Fprintf(a.io.Out, "Logged out of %q: its session and client secret are deleted.\n", acct.Name)
 			if reg.Default != "" {
 				fmt.Fprintf(a.io.Out, "The default account is now %q.\n", reg.Default)

@@ -12,6 +12,7 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/api/transport"
+	"github.com/postsale/postsale/config/logging"
 	"github.com/postsale/postsale/ui/compose"
 	"github.com/postsale/postsale/ui/sanitize"
 )
@@ -67,11 +68,12 @@ with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 				m, err = a.findLostSend(cmd.Context(), packID, req, started, err)
 				confirmed = err == nil
 			}
-			a.log().Info("send", "pack", packID, "ok", err == nil, "confirmed_by_reading", confirmed,
-				"attachments", len(req.Attachments))
+			attrs := []any{"pack", packID, "ok", err == nil, "confirmed_by_reading", confirmed, "attachments", len(req.Attachments)}
 			if err != nil {
+				logging.LogFailure(a.log(), "send", err, attrs...)
 				return err
 			}
+			a.log().Info("send", attrs...)
 			if a.json {
 				return writeJSON(a.io.Out, m)
 			}

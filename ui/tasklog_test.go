@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/config/logging"
+	"github.com/postsale/postsale/ui/uitest"
+)
+
+// syncLog is a log destination the program goroutine writes while the test reads.
+type syncLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *syncLog) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.Write(p) }
+func (l *syncLog) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.String() }
+
+func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
+	e := uitest.New(t, uitest.At(testNow))
+	var log syncLog
+	e.Common.Logger = logging.New(&log, false)
+	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
+	a.settleOn("Conversations  17 · 7 unread")
+	e.Sandbox.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1)
+	a.openPack(packReadOld)
+	a.settle("the failed load logged", func(string) bool { return strings.Contains(log.String(), "task failed") })
+	const text = "Call me at 555 0199"
+	a.keys("r")
+	a.settleOn("Reply to pack " + packReadOld)
+	a.keys(text)
+	a.settleOn(text)
+	a.keys("ctrl+s")
+	a.settle("sent", func(v string) bool { return strings.Contains(v, "Message sent.") })
+	got := log.String()
+	for _, want := range []string{
+		`msg="task failed" task="Loading conversation ` + packReadOld,
+		"owner=conversation:" + packReadOld, "kind=api status=500 method=GET path=/marketplace/messages/packs/" + packReadOld,
+		"code=internal_server_error",
+		"msg=send pack=" + packReadOld + " ok=true attachments=0",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("log lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, e.Sandbox.Token()) || strings.Contains(got, "555 0199") {
+		t.Fatalf("the log holds the token or the message text:\n%s", got)
+	}
+}
