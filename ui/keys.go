@@ -26,6 +26,14 @@ func (k keyMap) shortHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Quit, k.Refresh} // R is the first to go on a narrow footer
 }
 
+// typingHelp is the global part of the footer while a text field has the keys: only ctrl+c
+// quits there, said briefly so compose's footer fits in 100 columns (`?` says "anywhere").
+func (k keyMap) typingHelp() []key.Binding {
+	quit := k.ForceQuit
+	quit.SetHelp("ctrl+c", "quit")
+	return []key.Binding{quit}
+}
+
 // fullHelp is the global column of the `?` overlay.
 func (k keyMap) fullHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Refresh, k.Quit, k.ForceQuit}

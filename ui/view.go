@@ -152,7 +152,7 @@ func (m *Model) shortHelp() string {
 	active := m.activeComponent()
 	global := m.keys.shortHelp()
 	if t, ok := active.(common.Typer); ok && t.Typing() {
-		global = []key.Binding{m.keys.ForceQuit} // q, R and ? are letters in a text field
+		global = m.keys.typingHelp() // q, R and ? are letters in a text field
 	}
 	bindings := append(append([]key.Binding{}, active.ShortHelp()...), global...)
 	if m.showHelp {

@@ -320,6 +320,7 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 	if m.total < m.serverCount() {
 		m.total = m.serverCount()
 	}
+	m.syncFileKeys() // the page may bring the first attachment or link
 	m.clamp()
 	// A short page leaves the screen unfilled, so nothing could scroll up: fetch more now.
 	if m.contentLines() <= m.bodyHeight() {
@@ -507,6 +508,7 @@ func (m *Model) addPending(s common.SendStartedMsg) {
 	}
 	msg.MessageDate.Created = api.Time{Time: s.At}
 	m.entries = append(m.entries, &entry{msg: msg, seller: true, pending: true, localID: s.LocalID})
+	m.syncFileKeys() // a link being sent can be opened already
 	m.follow = true
 	m.clamp()
 }
@@ -517,6 +519,7 @@ func (m *Model) finishPending(d common.SendDoneMsg) {
 	if idx < 0 {
 		return
 	}
+	defer m.syncFileKeys() // the row goes, or the API's answer brings its attachments
 	e := m.entries[idx]
 	if d.Err != nil || d.Message == nil {
 		m.entries = slices.Delete(m.entries, idx, idx+1)

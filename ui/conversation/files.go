@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -102,8 +103,13 @@ func (m *Model) leaveAttachments() {
 	m.decorate()
 }
 
-// syncFileKeys enables the keys that apply, so help stays honest.
+// syncFileKeys enables the keys that apply, so help stays honest: a and tab only when the loaded
+// messages have attachments, o only when they have links (or an attachment is selected).
 func (m *Model) syncFileKeys() {
+	hasAtt := len(m.attachmentRefs()) > 0
+	m.keys.Attachments.SetEnabled(hasAtt)
+	m.keys.NextAttachment.SetEnabled(hasAtt)
+	m.keys.Open.SetEnabled(m.files.focus || m.hasLinks())
 	m.keys.Save.SetEnabled(m.files.focus)
 	m.keys.PrevAttachment.SetEnabled(m.files.focus)
 	if m.files.focus {
@@ -115,6 +121,11 @@ func (m *Model) syncFileKeys() {
 		m.keys.NextAttachment.SetHelp("tab", "attachments")
 		m.keys.Back.SetHelp("esc", "back")
 	}
+}
+
+// hasLinks reports whether any loaded message (or one being sent) holds a link.
+func (m *Model) hasLinks() bool {
+	return slices.ContainsFunc(m.entries, func(e *entry) bool { return e.hasLinks(m.links) })
 }
 
 // actOnAttachment opens (save false) or saves the selected attachment, asking first when
@@ -329,6 +340,12 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case m.files.focus && key.Matches(msg, m.keys.Back):
 		m.leaveAttachments()
 		return nil, true
+	// Disabled (help does not offer them): say why instead of doing nothing.
+	case !m.files.focus && (slices.Contains(m.keys.Attachments.Keys(), msg.String()) ||
+		slices.Contains(m.keys.NextAttachment.Keys(), msg.String())):
+		return status("There are no attachments in the loaded messages.", nil), true
+	case !m.files.focus && slices.Contains(m.keys.Open.Keys(), msg.String()):
+		return status("There are no links in the loaded messages.", nil), true
 	}
 	return nil, false
 }

@@ -50,9 +50,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.files.menu != nil:
 		return m.files.menu.ShortHelp()
 	case m.files.focus:
-		return []key.Binding{m.keys.Open, m.keys.Save, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Back}
+		// Terse copies: the footer must fit in 100 columns; `?` keeps the longer words.
+		save, next := m.keys.Save, m.keys.NextAttachment
+		save.SetHelp("s", "save")
+		next.SetHelp("tab", "next")
+		return []key.Binding{m.keys.Open, save, next, m.keys.Back}
 	}
-	return []key.Binding{m.keys.Reply, m.keys.Translate, m.keys.Attachments, m.keys.Open, m.keys.Up, m.keys.Down, m.keys.Back}
+	// Movement keys are in the `?` help only: with them the footer was cut at 100 columns.
+	return []key.Binding{m.keys.Reply, m.keys.Translate, m.keys.Attachments, m.keys.Open, m.keys.Back}
 }
 
 // FullHelp is the `?` overlay's help.

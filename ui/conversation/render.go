@@ -173,10 +173,31 @@ type entry struct {
 	linked, linkedT   string
 	linkSrc, linkSrcT string
 	linkDone          bool
+	// links says whether the texts hold a link: linksUnknown until parsed, again after a change.
+	links linkState
 }
 
+type linkState uint8
+
+const (
+	linksUnknown linkState = iota
+	linksNone
+	linksSome
+)
+
 // invalidate marks the rendered lines stale after the entry changed.
-func (e *entry) invalidate() { e.stale, e.est = true, 0 }
+func (e *entry) invalidate() { e.stale, e.est, e.links = true, 0, linksUnknown }
+
+// hasLinks reports whether the message's text or translation holds a link `o` could open.
+func (e *entry) hasLinks(p *open.Parser) bool {
+	if e.links == linksUnknown {
+		e.links = linksNone
+		if len(p.ParseLinks(e.msg.Text)) > 0 || len(p.ParseLinks(e.msg.TextTranslated)) > 0 {
+			e.links = linksSome
+		}
+	}
+	return e.links == linksSome
+}
 
 // drawn reports whether the cached lines are current for width and mode.
 func (e *entry) drawn(width int, mode Mode) bool {
