@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postsale/postsale/api/oauth"
 	"github.com/postsale/postsale/api/sandbox"
 )
 
@@ -32,5 +33,34 @@ func TestCommandFailureAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	}
 	if strings.Contains(log, h.sb.Token()) || strings.Contains(log, "4455") {
 		t.Fatalf("the log holds the token or the message text:\n%s", log)
+	}
+}
+
+func TestLoginRefreshAndLogoutAreLoggedWithoutTokens(t *testing.T) {
+	h := loginHarness(t)
+	if out, errs, code := h.login(func(loc string) string { return loc }, "--account", "shop"); code != ExitOK {
+		t.Fatalf("login: exit %d\n%s\n%s", code, out, errs)
+	}
+	tok := h.savedToken("shop")
+	h.sb.RevokeToken(tok.Access.Reveal()) // the next command refreshes after a 401
+	h.mustRun("unread")
+	rotated := h.savedToken("shop")
+	h.mustRun("logout")
+	log := h.logFile()
+	for _, want := range []string{
+		"msg=\"logged in\" account=shop user_id=" + h.sb.SellerID(),
+		"msg=\"session refreshed\" account=shop user_id=" + h.sb.SellerID() + " reason=rejected expiry=",
+		"msg=\"logged out\" account=shop",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	for _, tk := range []*oauth.Token{tok, rotated} {
+		for _, secret := range []string{tk.Access.Reveal(), tk.Refresh.Reveal(), sandbox.DemoClientSecret} {
+			if strings.Contains(log, secret) {
+				t.Fatalf("a secret reached the log:\n%s", log)
+			}
+		}
 	}
 }
