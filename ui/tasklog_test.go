@@ -18,8 +18,12 @@ type syncLog struct {
 	buf bytes.Buffer
 }
 
-func (l *syncLog) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.Write(p) }
-func (l *syncLog) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.String() }
+func (l *syncLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+func (l *syncLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.String() }
 
 func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	e := uitest.New(t, uitest.At(testNow))
