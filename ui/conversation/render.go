@@ -214,10 +214,11 @@ func (e *entry) lines(width int, mode Mode, c *common.Common, links *open.Parser
 	return e.cache
 }
 
-// linkedTexts are the message's texts with links drawn, parsed again only when a text changed.
-func (e *entry) linkedTexts(links *open.Parser) (string, string) {
+// linkedTexts are the message's texts with links drawn ("label (URL)", the label an OSC 8
+// hyperlink when the session's opener says so), parsed again only when a text changed.
+func (e *entry) linkedTexts(o *open.Opener, links *open.Parser) (string, string) {
 	if !e.linkDone || e.linkSrc != e.msg.Text || e.linkSrcT != e.msg.TextTranslated {
-		e.linked, e.linkedT = links.Render(e.msg.Text), links.Render(e.msg.TextTranslated)
+		e.linked, e.linkedT = o.RenderLinks(links, e.msg.Text), o.RenderLinks(links, e.msg.TextTranslated)
 		e.linkSrc, e.linkSrcT, e.linkDone = e.msg.Text, e.msg.TextTranslated, true
 	}
 	return e.linked, e.linkedT
@@ -297,7 +298,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	pad := strings.Repeat(" ", indent)
 	var out []string
 	emit := func(style lipgloss.Style, text string) {
-		for _, l := range wrap(text, inner) {
+		for _, l := range open.CloseHyperlinks(wrap(text, inner)) {
 			out = append(out, pad+style.Render(l))
 		}
 	}
@@ -340,7 +341,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	}
 
 	// The link parser sanitises too, after decoding entities that could hide control characters.
-	original, translated := e.linkedTexts(links)
+	original, translated := e.linkedTexts(c.Opener, links)
 	switch mode {
 	case ModeOriginal:
 		emit(textStyle, original)

@@ -33,17 +33,3 @@ func (o *Opener) Copy(text string) error {
 	_, err := io.WriteString(o.out, OSC52(text, o.getenv))
 	return err
 }
-
-// Hyperlink draws label as an OSC 8 hyperlink to url when hyperlinks are on and the link is
-// openable; otherwise it returns text unchanged. text is what the terminal shows.
-func (o *Opener) Hyperlink(text, url string) string {
-	if !o.hyperlinks || !Openable(url) {
-		return text
-	}
-	return "\x1b]8;;" + url + "\x1b\\" + text + "\x1b]8;;\x1b\\"
-}
-
-// RenderLinks is p.Render with each link drawn as "label (URL)", hyperlinked when enabled.
-func (o *Opener) RenderLinks(p *Parser, text string) string {
-	return p.RenderWith(text, func(l Link) string { return o.Hyperlink(l.Text(), l.URL) })
-}

@@ -184,7 +184,7 @@ func TestHyperlink(t *testing.T) {
 	if got := on.Hyperlink("x", "javascript:alert(1)"); got != "x" {
 		t.Fatalf("a javascript: link was hyperlinked: %q", got)
 	}
-	if got := on.RenderLinks(NewParser(), `see <a href="https://a.example">guide</a>`); got != "see \x1b]8;;https://a.example\x1b\\guide (https://a.example)\x1b]8;;\x1b\\" {
+	if got := on.RenderLinks(NewParser(), `see <a href="https://a.example">guide</a>`); got != "see \x1b]8;;https://a.example\x1b\\guide\x1b]8;;\x1b\\ (https://a.example)" {
 		t.Fatalf("RenderLinks = %q", got)
 	}
 }
