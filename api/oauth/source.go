@@ -19,6 +19,12 @@ type Store interface {
 	Save(ctx context.Context, t *Token) error
 }
 
+// Locker is implemented by stores shared between processes: Lock excludes every other holder of
+// the same account's lock until the returned func is called, so one refresh token is spent once.
+type Locker interface {
+	Lock(ctx context.Context) (unlock func(), err error)
+}
+
 // ErrNoSession is what a Store's Load returns (wrapped) when it holds no token.
 var ErrNoSession = errors.New("no saved session")
 
@@ -157,6 +163,13 @@ func (s *Source) adoptStored(ctx context.Context, rejected string) bool {
 // refresh trades the refresh token for a new pair and saves it before anyone uses it. The
 // caller holds the lock.
 func (s *Source) refresh(ctx context.Context, rejected string) error {
+	if l, ok := s.store.(Locker); ok {
+		unlock, err := l.Lock(ctx)
+		if err != nil {
+			return fmt.Errorf("wait for another postsale refreshing this session: %w", err)
+		}
+		defer unlock()
+	}
 	reason := "expiring"
 	if rejected != "" {
 		reason = "rejected"

@@ -17,6 +17,7 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/oauth"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/config/secrets"
 )
 
 // loggedIn logs in and returns a Source over a memStore holding the pair, on a test clock.
@@ -325,4 +326,49 @@ func TestNoSessionMeansLogin(t *testing.T) {
 		t.Fatalf("no session = %v / %q", err, api.Explain(err))
 	}
 	var _ http.Handler = e.sb
+}
+
+// Two postsale processes (the inbox and a CLI command) on one account, both finding the token
+// expired at once: the store's cross-process lock lets one spend the single-use refresh token and
+// the other adopt the pair it saved — one refresh, no "log in again".
+func TestProcessesSharingAnAccountRefreshOnce(t *testing.T) {
+	e := newEnv(t, sandbox.WithTokenExpiry(time.Hour))
+	dir := t.TempDir()
+	seed := secrets.TokenStore{Vault: secrets.New(dir, secrets.WithKeyring(nil)), Account: "shop"}
+	if err := seed.Save(context.Background(), e.login(t)); err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{now: time.Now().Add(time.Hour)} // past expiry for every process
+	const processes = 6
+	var wg sync.WaitGroup
+	got := make([]string, processes)
+	errs := make([]error, processes)
+	start := make(chan struct{})
+	for i := range processes {
+		// Each "process" has its own Vault and Source: nothing shared but the files.
+		st := secrets.TokenStore{Vault: secrets.New(dir, secrets.WithKeyring(nil)), Account: "shop"}
+		src, err := oauth.NewSource(e.app, st, oauth.WithClock(clk.Now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			<-start
+			got[i], errs[i] = src.AccessToken(context.Background())
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range processes {
+		if errs[i] != nil {
+			t.Fatalf("process %d: %v (%s)", i, errs[i], api.Explain(errs[i]))
+		}
+	}
+	if n := e.tokenCalls("refresh_token"); n != 1 {
+		t.Fatalf("%d refreshes reached /oauth/token, want exactly 1", n)
+	}
+	for i := range processes {
+		if got[i] != got[0] {
+			t.Fatalf("process %d got another token than process 0", i)
+		}
+	}
 }

@@ -18,7 +18,19 @@ type TokenStore struct {
 	Account string
 }
 
-var _ oauth.Store = TokenStore{}
+var (
+	_ oauth.Store  = TokenStore{}
+	_ oauth.Locker = TokenStore{}
+)
+
+// Lock holds the account's refresh lock across processes (the inbox and a CLI command may both
+// find the token expiring): the refresh token is single-use, so only one may spend it.
+func (s TokenStore) Lock(ctx context.Context) (func(), error) {
+	if err := ValidName(s.Account); err != nil {
+		return nil, err
+	}
+	return lockFile(ctx, s.Vault.Path(s.Account+".lock"))
+}
 
 // Load returns the saved pair, or an error wrapping oauth.ErrNoSession.
 func (s TokenStore) Load(context.Context) (*oauth.Token, error) {
