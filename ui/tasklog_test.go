@@ -31,6 +31,9 @@ func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	e.Common.Logger = logging.New(&log, false)
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
 	a.settleOn("Conversations  17 · 7 unread")
+	// The list fetches headers on the same route: let it go quiet so the one scripted 500 hits
+	// the conversation's load, not a header.
+	quiet(t, e.Sandbox)
 	e.Sandbox.Fail(sandbox.RoutePackMessages, sandbox.FailServerError, 1)
 	a.openPack(packReadOld)
 	a.settle("the failed load logged", func(string) bool { return strings.Contains(log.String(), "task failed") })
@@ -54,5 +57,21 @@ func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	}
 	if strings.Contains(got, e.Sandbox.Token()) || strings.Contains(got, "555 0199") {
 		t.Fatalf("the log holds the token or the message text:\n%s", got)
+	}
+}
+
+// quiet waits until the sandbox has seen no request for a while (the program is idle).
+func quiet(t *testing.T, sb *sandbox.Server) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	n := len(sb.Requests())
+	for stable := time.Now(); time.Since(stable) < 300*time.Millisecond; {
+		if time.Now().After(deadline) {
+			t.Fatal("the program never went quiet")
+		}
+		time.Sleep(20 * time.Millisecond)
+		if m := len(sb.Requests()); m != n {
+			n, stable = m, time.Now()
+		}
 	}
 }
