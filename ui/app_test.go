@@ -102,7 +102,7 @@ func startApp(t *testing.T, e *uitest.Env, root tea.Model, quit time.Duration) *
 // settle waits until nothing is in flight and cond holds on the root's view, and returns it.
 func (a *app) settle(what string, cond func(view string) bool) string {
 	a.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second) // generous: returns as soon as settled; CI machines are shared
 	var last string
 	for time.Now().Before(deadline) {
 		ch := make(probeMsg, 1)

@@ -51,7 +51,7 @@ func startPicker(t *testing.T, c *common.Common, dir string) (*teatest.TestModel
 	p.SetSize(70, 10)
 	h := &pickerHost{p: p}
 	tm := teatest.NewTestModel(t, h, teatest.WithInitialTermSize(70, 12))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("notas.txt")) }, teatest.WithDuration(5*time.Second))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("notas.txt")) }, teatest.WithDuration(20*time.Second))
 	return tm, h
 }
 
@@ -61,7 +61,7 @@ func TestPickerBrowsesAndPicks(t *testing.T) {
 	tm, h := startPicker(t, c, dir)
 	// Folders first: fotos/, factura.pdf, notas.txt. Into fotos, pick caja.png.
 	tm.Send(uitest.Key("enter"))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("caja.png")) }, teatest.WithDuration(5*time.Second))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("caja.png")) }, teatest.WithDuration(20*time.Second))
 	tm.Send(uitest.Key("enter"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if want := filepath.Join(dir, "fotos", "caja.png"); h.picked != want {

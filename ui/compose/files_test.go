@@ -192,14 +192,14 @@ func TestCtrlAPickerInTheWorkingDirectory(t *testing.T) {
 	m.SetSize(90, 24)
 	tm := teatest.NewTestModel(t, composeHost{m}, teatest.WithInitialTermSize(90, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("setup.exe")) }, teatest.WithDuration(5*time.Second))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("setup.exe")) }, teatest.WithDuration(20*time.Second))
 	// empty.txt, foto.png, guia.txt, setup.exe: down once and attach foto.png.
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("foto.png · 33 B · image/png")) }, teatest.WithDuration(5*time.Second))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("foto.png · 33 B · image/png")) }, teatest.WithDuration(20*time.Second))
 	// A typed path is checked too: setup.exe is refused with a sentence and the picker stays.
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Attach a file")) }, teatest.WithDuration(5*time.Second))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Attach a file")) }, teatest.WithDuration(20*time.Second))
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 	tm.Type("setup.exe")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})

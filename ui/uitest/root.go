@@ -71,5 +71,5 @@ func WaitFor(tb testing.TB, tm *teatest.TestModel, want string) {
 	tb.Helper()
 	teatest.WaitFor(tb, tm.Output(), func(b []byte) bool {
 		return bytes.Contains(b, []byte(want))
-	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
