@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -87,10 +88,16 @@ func searchPacks(ctx context.Context, client *api.Client, seller string) ([]api.
 	return packs, nil
 }
 
+// HeaderTimeout bounds one header request: the list has only MaxHeadersInFlight slots, and a
+// request that never answers must not hold one (and the rows behind it) forever.
+const HeaderTimeout = 20 * time.Second
+
 // headerCmd fetches the newest message of one conversation (limit=1, never marks it read).
 func (m *Model) headerCmd(packID string) tea.Cmd {
-	client := m.c.Client
+	client, timeout := m.c.Client, m.headerTimeout
 	return m.run("Loading conversation "+packID, func(ctx context.Context) (tea.Msg, error) {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
 		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: 1})
 		if err != nil {
 			return headerLoadedMsg{PackID: packID}, fmt.Errorf("conversation %s: %w", packID, err)

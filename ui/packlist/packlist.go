@@ -49,21 +49,23 @@ type row struct {
 
 // Model is the pack list.
 type Model struct {
-	c        *common.Common
-	keys     keyMap
-	filter   textinput.Model
-	links    *open.Parser // one per list: compiling its patterns is its main cost
-	rows     []*row
-	byID     map[string]*row
-	visible  []*row // rows matching the filter, sorted
-	cursor   int
-	offset   int
-	width    int
-	height   int
-	loading  bool
-	loaded   bool
-	loadErr  string
-	inFlight int
+	c      *common.Common
+	keys   keyMap
+	filter textinput.Model
+	links  *open.Parser // one per list: compiling its patterns is its main cost
+	// headerTimeout bounds each header request (HeaderTimeout; tests shorten it).
+	headerTimeout time.Duration
+	rows          []*row
+	byID          map[string]*row
+	visible       []*row // rows matching the filter, sorted
+	cursor        int
+	offset        int
+	width         int
+	height        int
+	loading       bool
+	loaded        bool
+	loadErr       string
+	inFlight      int
 	// moved is set once the seller moves the cursor: from then on it follows their row as rows
 	// re-sort; before, it stays on the top row.
 	moved bool
@@ -79,7 +81,7 @@ func New(c *common.Common) *Model {
 	ti.CharLimit = 100
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	m := &Model{c: c, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}}
+	m := &Model{c: c, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
 	m.keys.update(false, false, true)
 	return m
 }

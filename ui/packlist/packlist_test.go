@@ -411,3 +411,26 @@ func TestPreviewRendersLinksAsText(t *testing.T) {
 		t.Fatalf("rendered link missing from the row:\n%s", view)
 	}
 }
+
+// A header request that never answers frees its slot after the timeout: the rows behind it
+// still load, and the stuck row says it failed instead of "loading…" forever.
+func TestHungHeaderRequestDoesNotStallTheList(t *testing.T) {
+	h := newHarness(t, 100, 200)
+	h.m.headerTimeout = 200 * time.Millisecond
+	h.sb.Fail(sandbox.RoutePackMessages, sandbox.FailTimeout, MaxHeadersInFlight)
+	h.drain(t, h.m.Init())
+	failed, done := 0, 0
+	for _, r := range h.m.visible {
+		switch r.header {
+		case headerFailed:
+			failed++
+		case headerDone:
+			done++
+		default:
+			t.Fatalf("pack %s still waits for its header", r.PackID)
+		}
+	}
+	if failed != MaxHeadersInFlight || done != len(h.m.visible)-MaxHeadersInFlight {
+		t.Fatalf("%d headers failed and %d loaded of %d rows; want the %d hung ones failed and the rest loaded", failed, done, len(h.m.visible), MaxHeadersInFlight)
+	}
+}
