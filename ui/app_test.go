@@ -328,12 +328,12 @@ func TestServerErrorOnSendKeepsDraft(t *testing.T) {
 func TestEscapeSequencesRenderInert(t *testing.T) {
 	a := newApp(t, Options{})
 	list := a.settleOn("Mariana Costa", "Quero trocar.")
-	view := a.openPack(packHostile)
-	view = a.settleOn("Quero trocar.")
+	a.openPack(packHostile)
+	view := a.settleOn("Quero trocar.")
 	a.keys("t", "t")
 	both := a.settleOn("translation: both", "I want to exchange it.")
 	for name, v := range map[string]string{"list": list, "conversation": view, "both": both} {
-		if strings.ContainsAny(v, "\x1b\x07\x9b\x9d") {
+		if strings.ContainsAny(v, "\x1b\x07\u009b\u009d") {
 			t.Errorf("%s view contains control bytes: %q", name, v)
 		}
 		if strings.Contains(v, "]52;") || strings.Contains(v, "Y3VybCBodHRw") {

@@ -207,7 +207,7 @@ func TestHumanOutputHasNoEscapeSequences(t *testing.T) {
 		{"messages", packHostile, "--json"},
 	} {
 		out := h.mustRun(args...)
-		if strings.ContainsAny(out, "\x1b\x07\x9b") {
+		if strings.ContainsAny(out, "\x1b\x07\u009b") {
 			t.Errorf("postsale %s printed a control byte:\n%q", strings.Join(args, " "), out)
 		}
 		if !strings.Contains(out, "recebi o produto") {

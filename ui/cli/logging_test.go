@@ -61,7 +61,7 @@ func TestOneTransportPerProcessAndDraftsInTheStateDir(t *testing.T) {
 	h := newHarness(t)
 	a := &app{io: IO{Out: io.Discard, Err: io.Discard, Env: h.lookup}}
 	t.Cleanup(a.close)
-	if a.httpClient() != a.httpClient() {
+	if first, second := a.httpClient(), a.httpClient(); first != second {
 		t.Fatal("each caller got its own HTTP client: the rate limit would not be shared")
 	}
 	if err := a.setup(context.Background()); err != nil {

@@ -88,7 +88,7 @@ func TestLinkEntitiesCannotSmuggleEscapes(t *testing.T) {
 	m := openPack(t, e, packLinks, 120, 30)
 	msg := api.Message{ID: "x", Text: `see <a href="https://x.example/&#27;]52;c;QQ==&#7;">&#27;[2Jclick&#x1b;[31m</a> &#155;31m`}
 	got := strings.Join((&entry{msg: msg}).lines(120, ModeOriginal, m.c, m.links), "\n")
-	if strings.ContainsAny(got, "\x1b\x07\x9b") {
+	if strings.ContainsAny(got, "\x1b\x07\u009b") {
 		t.Fatalf("entity-encoded control characters reached the view: %q", got)
 	}
 	if !strings.Contains(got, "click") || !strings.Contains(got, "https://x.example/") {
@@ -101,7 +101,7 @@ func TestHostileEscapesRenderInert(t *testing.T) {
 	m := openPack(t, e, packHostile, 100, 30)
 	for _, mode := range []string{"original", "translated", "both"} {
 		v := m.View()
-		if strings.ContainsAny(v, "\x1b\x07\x9b\x9d") {
+		if strings.ContainsAny(v, "\x1b\x07\u009b\u009d") {
 			t.Fatalf("%s: control characters reached the view: %q", mode, v)
 		}
 		if mode == "original" && !strings.Contains(v, "Quero trocar.") {

@@ -103,7 +103,7 @@ func TestHostileLinksNeverBecomeHyperlinks(t *testing.T) {
 		if fmt.Sprint(targets) != fmt.Sprint(want) {
 			t.Errorf("%q: hyperlink targets %q, want %q", c.text, targets, want)
 		}
-		if rest := target.ReplaceAllString(got, ""); strings.ContainsAny(strings.ReplaceAll(rest, "\x1b\\", ""), "\x1b\x07\x9b") {
+		if rest := target.ReplaceAllString(got, ""); strings.ContainsAny(strings.ReplaceAll(rest, "\x1b\\", ""), "\x1b\x07\u009b") {
 			t.Errorf("%q: an escape sequence other than OSC 8 was drawn: %q", c.text, got)
 		}
 	}

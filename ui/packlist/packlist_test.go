@@ -235,7 +235,7 @@ func TestBlockedRowShowsReasonAndHostileTextIsInert(t *testing.T) {
 			t.Errorf("view lacks %q", want)
 		}
 	}
-	if strings.ContainsAny(view, "\x1b\x9b\x07") {
+	if strings.ContainsAny(view, "\x1b\u009b\x07") {
 		t.Errorf("control bytes reached the view: %q", view)
 	}
 }
