@@ -463,9 +463,7 @@ func tokenCandidates(data []byte) []string {
 		if v != "" {
 			out = append(out, v)
 		}
-		for _, f := range strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(` "'#`, r) }) {
-			out = append(out, f)
-		}
+		out = append(out, strings.FieldsFunc(v, func(r rune) bool { return strings.ContainsRune(` "'#`, r) })...)
 	}
 	return out
 }

@@ -10,9 +10,6 @@ import (
 // Env looks up an environment variable; os.LookupEnv in production, a map in tests.
 type Env func(key string) (string, bool)
 
-// OSEnv is the process environment.
-func OSEnv() Env { return os.LookupEnv }
-
 // get returns the non-empty value of key, or "".
 func (e Env) get(key string) string {
 	if e == nil {

@@ -97,9 +97,6 @@ func WithRateLimit(perMinute int) Option { return func(s *Server) { s.perMinute 
 // WithClock sets the sandbox's clock: demo dates are relative to it and sent messages carry it.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
-// WithToken sets the access token the sandbox accepts (instead of a random one).
-func WithToken(token string) Option { return func(s *Server) { s.token = token } }
-
 type failureRate struct {
 	route   string
 	failure Failure

@@ -198,19 +198,8 @@ func (e *TimeoutError) Unwrap() error { return context.DeadlineExceeded }
 // Timeout reports true, like net.Error.
 func (e *TimeoutError) Timeout() bool { return true }
 
-type streamKey struct{}
-
-// WithStream marks a request context as an attachment stream: only the wait for headers is
-// timed, not the transfer.
-func WithStream(ctx context.Context) context.Context {
-	return context.WithValue(ctx, streamKey{}, true)
-}
-
 // isStream reports uploads and downloads of attachments, whose bodies may be large.
 func isStream(req *http.Request) bool {
-	if v, _ := req.Context().Value(streamKey{}).(bool); v {
-		return true
-	}
 	if strings.HasPrefix(req.Header.Get("Content-Type"), "multipart/") {
 		return true
 	}

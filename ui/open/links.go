@@ -68,11 +68,6 @@ func ParseLinks(text string) []Link { return NewParser().ParseLinks(text) }
 // stray anchor tags disappear, everything else is kept (sanitised with sanitize.String).
 func Render(text string) string { return NewParser().Render(text) }
 
-// RenderWith is Render with the caller drawing each link (e.g. as an OSC 8 hyperlink).
-func RenderWith(text string, draw func(Link) string) string {
-	return NewParser().RenderWith(text, draw)
-}
-
 // ParseLinks returns the links of text in order of appearance, each URL once.
 func (p *Parser) ParseLinks(text string) []Link {
 	var out []Link
