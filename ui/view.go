@@ -68,7 +68,7 @@ func (m *Model) View() string {
 		}
 	}
 	for i, l := range lines {
-		lines[i] = fit(l, w)
+		lines[i] = common.Fit(l, w, "…")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -174,16 +174,4 @@ func spread(left, right string, width int) string {
 		return left
 	}
 	return left + strings.Repeat(" ", width-lw-rw) + right
-}
-
-// fit truncates s to width cells and pads it with spaces to exactly width.
-func fit(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, width, "…")
-	if w := ansi.StringWidth(s); w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
 }

@@ -343,7 +343,7 @@ func (m *Model) label(title, value string, focused bool) string {
 	}
 	cw := ansi.StringWidth(counter)
 	tw := max(0, m.width-cw-1)
-	title = truncate(title, tw)
+	title = common.Truncate(title, tw)
 	gap := max(1, m.width-ansi.StringWidth(title)-cw)
 	return style.Render(title) + strings.Repeat(" ", gap) + counter
 }
@@ -391,7 +391,7 @@ func (m *Model) View() string {
 	if m.sending {
 		title += " · sending…"
 	}
-	lines := []string{st.Header.Render(truncate(title, m.width))}
+	lines := []string{st.Header.Render(common.Truncate(title, m.width))}
 	if m.picker != nil {
 		lines = append(lines, strings.Split(m.picker.View(), "\n")...)
 		return m.finishView(lines)
@@ -423,7 +423,7 @@ func (m *Model) finishView(lines []string) string {
 		lines = append(lines, "")
 	}
 	for i, l := range lines {
-		lines[i] = fit(l, m.width)
+		lines[i] = common.Fit(l, m.width, "")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -431,22 +431,4 @@ func (m *Model) finishView(lines []string) string {
 // wrapLine wraps a styled line to width.
 func wrapLine(s string, width int) []string {
 	return strings.Split(ansi.Wrap(s, max(1, width), ""), "\n")
-}
-
-func truncate(s string, width int) string {
-	if width < 1 {
-		return ""
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// fit makes a line exactly width cells wide so the view never overflows its area.
-func fit(line string, width int) string {
-	if w := ansi.StringWidth(line); w > width {
-		line = ansi.Truncate(line, width, "")
-	}
-	if w := ansi.StringWidth(line); w < width {
-		line += strings.Repeat(" ", width-w)
-	}
-	return line
 }

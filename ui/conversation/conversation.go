@@ -599,7 +599,7 @@ func (m *Model) headerLines() []string {
 	if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
 	} else {
-		lines = append(lines, st.Title.Render(truncate(title, m.width)))
+		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))
 	}
 	if blocked, reason := m.Blocked(); blocked {
 		for _, l := range wrap("⛔ Blocked: "+reason+" Replying is disabled.", m.width) {
@@ -641,13 +641,13 @@ func (m *Model) View() string {
 	case body == 0:
 	case !m.loaded && m.err != "":
 		lines = append(lines, wrapStyled(st.Error, "Could not load this conversation: "+m.err, m.width)...)
-		lines = append(lines, st.Subtle.Render(truncate("Press R to try again, esc to go back.", m.width)))
+		lines = append(lines, st.Subtle.Render(common.Truncate("Press R to try again, esc to go back.", m.width)))
 	case !m.loaded:
-		lines = append(lines, st.Subtle.Render(truncate("Loading conversation…", m.width)))
+		lines = append(lines, st.Subtle.Render(common.Truncate("Loading conversation…", m.width)))
 	default:
 		lines = append(lines, m.visible(body)...)
 		if m.err != "" && len(lines) > 0 {
-			lines[len(lines)-1] = st.Error.Render(truncate(m.err, m.width))
+			lines[len(lines)-1] = st.Error.Render(common.Truncate(m.err, m.width))
 		}
 	}
 	if len(lines) > m.height {
@@ -661,7 +661,7 @@ func (m *Model) View() string {
 		copy(lines[m.height-k:], ov[len(ov)-k:])
 	}
 	for i, l := range lines {
-		lines[i] = fit(l, m.width)
+		lines[i] = common.Fit(l, m.width, "")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -671,7 +671,7 @@ func (m *Model) visible(n int) []string {
 	total := m.clampTotal()
 	out := make([]string, 0, n)
 	if m.top == 0 {
-		out = append(out, m.c.Styles.Faint.Render(truncate(m.topLine(), m.width)))
+		out = append(out, m.c.Styles.Faint.Render(common.Truncate(m.topLine(), m.width)))
 	}
 	i, start := m.locate(max(1, m.top), total)
 	for ; i >= 0 && i < len(m.entries) && len(out) < n; i++ {

@@ -336,7 +336,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	if ansi.StringWidth(who)+2+ansi.StringWidth(info) <= inner {
 		out = append(out, pad+nameStyle.Render(who)+st.Subtle.Render("  "+info))
 	} else {
-		out = append(out, pad+nameStyle.Render(truncate(who, inner)))
+		out = append(out, pad+nameStyle.Render(common.Truncate(who, inner)))
 		emit(st.Subtle, info)
 	}
 
@@ -387,32 +387,4 @@ func wrap(text string, width int) []string {
 		return []string{""}
 	}
 	return strings.Split(ansi.Wrap(text, width, ""), "\n")
-}
-
-// truncate shortens a plain string to width cells with an ellipsis.
-func truncate(s string, width int) string {
-	if width < 1 {
-		return ""
-	}
-	if ansi.StringWidth(s) <= width {
-		return s
-	}
-	return ansi.Truncate(s, width, "…")
-}
-
-// fit makes a rendered line exactly width cells wide (cut, then padded) so the view never
-// overflows the area the root gave it.
-func fit(line string, width int) string {
-	if width < 1 {
-		return ""
-	}
-	w := ansi.StringWidth(line)
-	if w > width {
-		line = ansi.Truncate(line, width, "")
-		w = ansi.StringWidth(line)
-	}
-	if w < width {
-		line += strings.Repeat(" ", width-w)
-	}
-	return line
 }

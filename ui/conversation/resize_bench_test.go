@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
@@ -117,7 +118,7 @@ func TestResizeDrawsOnlyWhatIsOnScreen(t *testing.T) {
 		}
 		ls := m.entries[idx].lines(m.width, m.mode, m.c, m.links)
 		want := min(off, len(ls)-1)
-		if gotOff != want || rows[0] != fit(ls[want], m.width) {
+		if gotOff != want || rows[0] != common.Fit(ls[want], m.width, "") {
 			t.Fatalf("top row is %q (offset %d), want line %d of message %d: %q", rows[0], gotOff, want, idx, ls[want])
 		}
 	}
@@ -161,7 +162,7 @@ func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
 	m.Update(uitest.Key("t"))
 	m.Update(uitest.Key("g"))
 	var want []string
-	want = append(want, fit(m.c.Styles.Faint.Render(truncate(m.topLine(), m.width)), m.width))
+	want = append(want, common.Fit(m.c.Styles.Faint.Render(common.Truncate(m.topLine(), m.width)), m.width, ""))
 	var got []string
 	for i := 0; ; i++ {
 		rows := bodyRows(m)
@@ -174,7 +175,7 @@ func TestLazyLayoutShowsTheFullConversation(t *testing.T) {
 	}
 	for _, e := range m.entries {
 		for _, l := range (&entry{msg: e.msg, seller: e.seller}).lines(m.width, m.mode, m.c, m.links) {
-			want = append(want, fit(l, m.width))
+			want = append(want, common.Fit(l, m.width, ""))
 		}
 	}
 	if len(got) != len(want) {

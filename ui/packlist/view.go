@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/sanitize"
 )
@@ -52,7 +50,7 @@ func (m *Model) View() string {
 		}
 	}
 	for i, l := range lines {
-		lines[i] = fit(l, m.width)
+		lines[i] = common.Fit(l, m.width, "…")
 	}
 	for len(lines) < m.height {
 		lines = append(lines, strings.Repeat(" ", m.width))
@@ -123,7 +121,7 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	}
 	age := fmt.Sprintf("%*s", ageWidth, common.Age(m.c.Now(), r.LastAt))
 	headW := max(m.width-ageWidth-1, 0)
-	line1 := fit(head, headW) + " " + st.Subtle.Render(age)
+	line1 := common.Fit(head, headW, "…") + " " + st.Subtle.Render(age)
 
 	var body string
 	switch {
@@ -143,16 +141,4 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 		body = st.Warning.Render(common.BlockedReason(r.Substatus)) + st.Subtle.Render(" · ") + body
 	}
 	return []string{line1, indent + body}
-}
-
-// fit truncates s to width display cells and pads it with spaces to exactly width.
-func fit(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	s = ansi.Truncate(s, width, "…")
-	if w := ansi.StringWidth(s); w < width {
-		s += strings.Repeat(" ", width-w)
-	}
-	return s
 }
