@@ -82,20 +82,21 @@ func callbackQuery(s string) (url.Values, error) {
 }
 
 // codeFrom checks the redirect's state and returns its code; a refusal becomes a sentence.
+// The state is checked first, so a forged error redirect cannot end the login either.
 func (l *Login) codeFrom(q url.Values) (string, error) {
-	if e := q.Get("error"); e != "" {
-		reason := "Mercado Libre did not authorize postsale (" + e
-		if d := q.Get("error_description"); d != "" {
-			reason += ": " + d
-		}
-		return "", &LoginError{Reason: reason + "); only the account's administrator can authorize it"}
-	}
 	state := q.Get("state")
 	if state == "" {
 		return "", &LoginError{Reason: "the pasted address has no state, so postsale cannot tell it comes from this login: paste the whole address", Err: ErrStateMismatch}
 	}
 	if subtle.ConstantTimeCompare([]byte(state), []byte(l.state)) != 1 {
 		return "", ErrStateMismatch
+	}
+	if e := q.Get("error"); e != "" {
+		reason := "Mercado Libre did not authorize postsale (" + e
+		if d := q.Get("error_description"); d != "" {
+			reason += ": " + d
+		}
+		return "", &LoginError{Reason: reason + "); only the account's administrator can authorize it"}
 	}
 	code := q.Get("code")
 	if code == "" {

@@ -78,6 +78,15 @@ func TestAwaitCatchesTheRedirect(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("redirect with a wrong state answered %d, want 400", resp.StatusCode)
 	}
+	// An error redirect without this login's state (any web page can send one) is ignored too.
+	resp, err = http.Get(app.RedirectURL + "?error=access_denied&error_description=forged")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("error redirect without a state answered %d, want 400", resp.StatusCode)
+	}
 	resp, err = http.Get(app.RedirectURL + "?code=TG-good&state=" + url.QueryEscape(stateOf(t, l)))
 	if err != nil {
 		t.Fatal(err)
