@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
-	"strings"
 )
 
 // UploadFile is a file to upload: its name as the buyer will see it, its MIME type and its
@@ -36,7 +35,7 @@ func (c *Client) UploadAttachment(ctx context.Context, siteID string, f UploadFi
 	mw := multipart.NewWriter(pw)
 	go func() {
 		h := make(textproto.MIMEHeader)
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename="%s"`, escapeQuotes(f.Name)))
+		h.Set("Content-Disposition", multipart.FileContentDisposition("file", f.Name))
 		h.Set("Content-Type", f.ContentType)
 		part, err := mw.CreatePart(h)
 		if err == nil {
@@ -97,8 +96,4 @@ func (c *Client) DownloadAttachment(ctx context.Context, siteID, attachmentID st
 		return nil, fmt.Errorf("download %s: %w", attachmentID, err)
 	}
 	return &Download{ContentType: resp.Header.Get("Content-Type"), Bytes: n}, nil
-}
-
-func escapeQuotes(s string) string {
-	return strings.NewReplacer("\\", "\\\\", `"`, "\\\"").Replace(s)
 }
