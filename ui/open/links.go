@@ -81,10 +81,10 @@ func (p *Parser) ParseLinks(text string) []Link {
 	return out
 }
 
-// Render is the package Render with this parser.
+// Render turns text into readable, sanitised text with links as "label (URL)" (see package Render).
 func (p *Parser) Render(text string) string { return p.RenderWith(text, Link.Text) }
 
-// RenderWith is the package RenderWith with this parser.
+// RenderWith is Render with each link drawn by draw (hyperlink.go draws OSC 8 labels).
 func (p *Parser) RenderWith(text string, draw func(Link) string) string {
 	var b strings.Builder
 	for _, s := range p.segments(text) {
