@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/sanitize"
 )
 
@@ -50,9 +51,10 @@ time with --limit and --offset, or every page with --all. Reading never marks me
 				return writeJSON(a.io.Out, conv)
 			}
 			printConversationHeader(a.io.Out, packID, conv)
+			links := open.NewParser()
 			for i := range conv.Messages {
 				fmt.Fprintln(a.io.Out)
-				printMessage(a.io.Out, &conv.Messages[i])
+				printMessage(a.io.Out, links, &conv.Messages[i])
 			}
 			return nil
 		},
@@ -115,7 +117,7 @@ func (a *app) messageCommand() *cobra.Command {
 			if p := m.PackID(); p != "" {
 				fmt.Fprintf(a.io.Out, "Pack %s\n", sanitize.Line(p))
 			}
-			printMessage(a.io.Out, m)
+			printMessage(a.io.Out, open.NewParser(), m)
 			return nil
 		},
 	}

@@ -56,8 +56,9 @@ func sellerOf(m *api.Message) string {
 	return ""
 }
 
-// printMessage writes one message for people: every API string through the sanitiser.
-func printMessage(w io.Writer, m *api.Message) {
+// printMessage writes one message for people: every API string through the sanitiser, links as
+// "label (URL)" as in the inbox (one links parser per command: compiling it is its main cost).
+func printMessage(w io.Writer, links *open.Parser, m *api.Message) {
 	who := "Buyer"
 	if s := sellerOf(m); s != "" && string(m.From.UserID) == s {
 		who = "You"
@@ -82,9 +83,9 @@ func printMessage(w io.Writer, m *api.Message) {
 		fmt.Fprintf(w, " · site %s", sanitize.Line(m.SiteID))
 	}
 	fmt.Fprintln(w)
-	text := readable(m.Text)
+	text := links.Render(m.Text)
 	writeIndented(w, "   ", text)
-	if tr := readable(m.TextTranslated); strings.TrimSpace(tr) != "" && tr != text {
+	if tr := links.Render(m.TextTranslated); strings.TrimSpace(tr) != "" && tr != text {
 		fmt.Fprintln(w, "   translated:")
 		writeIndented(w, "   ", tr)
 	}
@@ -99,16 +100,6 @@ func printMessage(w io.Writer, m *api.Message) {
 		}
 		fmt.Fprintln(w)
 	}
-}
-
-// readable is message text for people: sanitised, links as "label (URL)" as in the inbox.
-func readable(text string) string {
-	// Without "<" or "://" there is no anchor or bare URL, and Render would equal String: skip
-	// compiling the link patterns for every plain message of a long --all listing.
-	if !strings.Contains(text, "<") && !strings.Contains(text, "://") {
-		return sanitize.String(text)
-	}
-	return open.Render(text)
 }
 
 // messageState says in words what is unusual about a message's status or moderation.
