@@ -317,7 +317,7 @@ func (t *Transport) attempt(req *http.Request) (*http.Response, error) {
 	var timeout *TimeoutError
 	var stopTimer func() bool
 	var mu sync.Mutex
-	wrote := false
+	wrote, answered := false, false
 	if stream {
 		timeout = &TimeoutError{After: t.cfg.HeaderTimeout, Header: true}
 	} else {
@@ -330,7 +330,8 @@ func (t *Transport) attempt(req *http.Request) (*http.Response, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			wrote = info.Err == nil
-			if stream && stopTimer == nil {
+			// An answer can beat the end of the body (an early refusal): then nothing is awaited.
+			if stream && stopTimer == nil && !answered {
 				timer := time.AfterFunc(t.cfg.HeaderTimeout, func() { cancel(timeout) })
 				stopTimer = timer.Stop
 			}
@@ -340,14 +341,15 @@ func (t *Transport) attempt(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req.WithContext(httptrace.WithClientTrace(ctx, trace)))
 	t.logAttempt(req, resp, err, time.Since(began))
 	mu.Lock()
-	written := wrote
-	if stream && stopTimer != nil {
-		stopTimer() // headers are in: a stream's transfer is not timed
-	}
+	answered = true
+	written, stop := wrote, stopTimer
 	mu.Unlock()
+	if stream && stop != nil {
+		stop() // headers are in: a stream's transfer is not timed
+	}
 	if err != nil {
-		if stopTimer != nil {
-			stopTimer()
+		if stop != nil {
+			stop()
 		}
 		if cause := context.Cause(ctx); parent.Err() == nil && errors.Is(cause, context.DeadlineExceeded) {
 			err = cause
@@ -358,7 +360,7 @@ func (t *Transport) attempt(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, ctx: ctx, parent: parent, cancel: cancel, stop: stopTimer}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, ctx: ctx, parent: parent, cancel: cancel, stop: stop}
 	return resp, nil
 }
 
