@@ -254,9 +254,11 @@ func (s *Settings) loadFile(env Env, explicit string, secrets *[]string) error {
 			return &Error{Where: path, Key: k, Problem: err.Error()}
 		}
 	}
-	if _, ok := raw[KeyAccessToken]; ok {
+	_, hasToken := raw[KeyAccessToken]
+	_, hasSecret := raw[KeyClientSecret]
+	if hasToken || hasSecret {
 		if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
-			s.Notes = append(s.Notes, fmt.Sprintf("%s holds an access token and other users can read it: run chmod 600 %s", path, path))
+			s.Notes = append(s.Notes, fmt.Sprintf("%s holds an access token or client secret and other users can read it: run chmod 600 %s", path, path))
 		}
 	}
 	return nil

@@ -238,6 +238,17 @@ func TestLooseFileModeNoted(t *testing.T) {
 	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "chmod 600") {
 		t.Fatalf("notes = %q", s.Notes)
 	}
+	// The app's client secret is as worth hiding as a token.
+	path = writeConfig(t, dir, `client_secret = "`+fileToken+`"`)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Load(Options{Env: mapEnv(dir)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "chmod 600") {
+		t.Fatalf("client_secret notes = %q", s.Notes)
+	}
 }
 
 func TestDirs(t *testing.T) {
