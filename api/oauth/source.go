@@ -157,7 +157,11 @@ func (s *Source) adoptStored(ctx context.Context, rejected string) bool {
 		return false
 	}
 	s.tok = stored
-	return stored.Fresh(s.now()) && stored.Access.Reveal() != rejected
+	if !stored.Fresh(s.now()) || stored.Access.Reveal() == rejected {
+		return false
+	}
+	s.log.Info("session taken from another postsale process", "user_id", s.tok.UserID, "expiry", s.tok.Expiry)
+	return true
 }
 
 // refresh trades the refresh token for a new pair and saves it before anyone uses it. The
@@ -175,7 +179,6 @@ func (s *Source) refresh(ctx context.Context, rejected string) error {
 		reason = "rejected"
 	}
 	if s.adoptStored(ctx, rejected) {
-		s.log.Info("session taken from another postsale process", "user_id", s.tok.UserID, "expiry", s.tok.Expiry)
 		return nil
 	}
 	if s.tok.Refresh.IsZero() {
@@ -189,7 +192,6 @@ func (s *Source) refresh(ctx context.Context, rejected string) error {
 		err = tokenError(s.cfg.Endpoint.TokenURL, err)
 		if isInvalidGrant(err) {
 			if s.adoptStored(ctx, rejected) {
-				s.log.Info("session taken from another postsale process", "user_id", s.tok.UserID, "expiry", s.tok.Expiry)
 				return nil
 			}
 			s.log.Info("session refresh refused: log in again", "user_id", s.tok.UserID, "reason", reason, "err", err)
