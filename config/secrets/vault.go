@@ -53,7 +53,7 @@ var validKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
 type Vault struct {
 	dir     string
 	keyring Keyring
-	// BeforeRename runs between writing a secret file and renaming it into place (tests).
+	// beforeRename runs between writing a secret file and renaming it into place (tests).
 	beforeRename func(tmp string) error
 
 	mu          sync.Mutex
