@@ -15,11 +15,12 @@ import (
 	"strings"
 )
 
-// Version is postsale's version, sent in the User-Agent. main sets it at build time.
+// Version is postsale's version, sent in the User-Agent: set by -ldflags, or by main from the
+// module's build info before any client exists.
 var Version = "dev"
 
-// TokenSource hands out the access token for a request. A static token today; an OAuth
-// refreshing source later.
+// TokenSource hands out the access token for a request: a StaticToken, or a saved session that
+// refreshes itself (api/oauth.Source, which also implements Refresher).
 type TokenSource interface {
 	AccessToken(ctx context.Context) (string, error)
 }
