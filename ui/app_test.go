@@ -473,3 +473,29 @@ func TestListGoldenSmallTerminals(t *testing.T) {
 		})
 	}
 }
+
+// A window sized only after the list loaded (or made larger) gets the headers of the rows it now
+// shows, instead of leaving them "loading…" until the next poll.
+func TestResizeLoadsHeadersOfRowsItShows(t *testing.T) {
+	e := uitest.New(t, uitest.At(testNow))
+	tm := teatest.NewTestModel(t, probed{New(e.Common, Options{})}) // no size yet: one row "fits"
+	t.Cleanup(func() {
+		_ = tm.Quit()
+		tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	})
+	a := &app{t: t, sb: e.Sandbox, client: e.Client, tm: tm}
+	// With no size the list fits one row, so it asks for two headers (that row and one ahead).
+	a.settle("list loaded before any window size", func(string) bool {
+		return a.count("GET", "/marketplace/messages/packs/") >= 2
+	})
+	if n := a.count("GET", "/marketplace/messages/packs/"); n != 2 {
+		t.Fatalf("%d header requests before any window size, want 2", n)
+	}
+	a.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	view := a.settle("every shown row with its header", func(v string) bool {
+		return len(strings.Split(v, "\n")) == 20 && !strings.Contains(v, "loading…")
+	})
+	if !strings.Contains(view, "Beatriz Souza") || !strings.Contains(view, "Rafael Lima") {
+		t.Errorf("headers of the rows on screen missing:\n%s", view)
+	}
+}

@@ -164,7 +164,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.resize()
-		return m, nil
+		// Rows a larger window shows need their headers, which the list asks for in Update.
+		_, cmd := m.list.Update(msg)
+		return m, cmd
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	case common.TaskStartedMsg:
