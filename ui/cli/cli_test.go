@@ -188,19 +188,7 @@ func TestMessagesAllPagesThroughEverything(t *testing.T) {
 
 func TestHumanOutputHasNoEscapeSequences(t *testing.T) {
 	h := newHarness(t)
-	conv, err := h.client().PackMessages(context.Background(), packHostile, api.PageOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var hostile *api.Message
-	for i := range conv.Messages {
-		if strings.Contains(conv.Messages[i].Text, "\x1b") {
-			hostile = &conv.Messages[i]
-		}
-	}
-	if hostile == nil {
-		t.Fatal("demo data lost its hostile message; this test would prove nothing")
-	}
+	hostile := h.demoMessage(packHostile, "\x1b")
 	for _, args := range [][]string{
 		{"messages", packHostile},
 		{"message", hostile.ID},
@@ -671,19 +659,7 @@ func TestMessagesRefusesNonPositiveLimit(t *testing.T) {
 
 func TestHumanOutputRendersLinksAsText(t *testing.T) {
 	h := newHarness(t)
-	conv, err := h.client().PackMessages(context.Background(), packActive, api.PageOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var linked *api.Message
-	for i := range conv.Messages {
-		if strings.Contains(conv.Messages[i].Text, "<a href") {
-			linked = &conv.Messages[i]
-		}
-	}
-	if linked == nil {
-		t.Fatal("demo data lost its <a href> message; this test would prove nothing")
-	}
+	linked := h.demoMessage(packActive, "<a href")
 	for _, args := range [][]string{{"messages", packActive}, {"message", linked.ID}} {
 		out := h.mustRun(args...)
 		for _, want := range []string{
@@ -702,4 +678,21 @@ func TestHumanOutputRendersLinksAsText(t *testing.T) {
 	if out := h.mustRun("messages", packActive, "--json"); !strings.Contains(out, `<a href=\"https://www.mercadolibre.com.mx/envios/43210987651\">tracking</a>`) {
 		t.Errorf("--json lost the raw text:\n%s", out)
 	}
+}
+
+// demoMessage returns the message of pack whose text contains marker; the test fails when the
+// demo data lost it, since the test would then prove nothing.
+func (h *harness) demoMessage(pack, marker string) *api.Message {
+	h.t.Helper()
+	conv, err := h.client().PackMessages(context.Background(), pack, api.PageOptions{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for i := range conv.Messages {
+		if strings.Contains(conv.Messages[i].Text, marker) {
+			return &conv.Messages[i]
+		}
+	}
+	h.t.Fatalf("no message of demo pack %s contains %q; this test would prove nothing", pack, marker)
+	return nil
 }
