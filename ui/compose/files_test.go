@@ -203,7 +203,10 @@ func TestCtrlAPickerInTheWorkingDirectory(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 	tm.Type("setup.exe")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	// The typed path is judged by a command; its refusal and esc's close both arrive as messages
+	// in either order, so wait for the refusal on screen before quitting (quitting first lost it).
 	tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("does not accept")) }, teatest.WithDuration(20*time.Second))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	tm.Quit()
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
