@@ -173,7 +173,7 @@ func startDownload(ctx context.Context, client *api.Client, site, id string, tot
 		f.Close()
 		return nil, "", fetched{}, &DownloadError{ID: id, Err: fmt.Errorf("create a file in %s: %w", f.dir, err)}
 	}
-	w := &capWriter{w: &progressWriter{w: fh, total: total, fn: progress}, left: MaxDownloadBytes}
+	w := &capWriter{w: &progressWriter{w: fh, counter: counter{total: total, fn: progress}}, left: MaxDownloadBytes}
 	d, err := client.DownloadAttachment(ctx, site, id, w)
 	if err == nil {
 		err = fh.Sync()

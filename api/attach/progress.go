@@ -10,41 +10,44 @@ import (
 // feeding a tea.Cmd), not touch its model from inside.
 type Progress func(done, total int64)
 
-// progressReader reports every read to a Progress.
-type progressReader struct {
-	r     io.Reader
+// counter adds up the bytes moved and tells a Progress after each step.
+type counter struct {
 	done  int64
 	total int64
 	fn    Progress
 }
 
+func (c *counter) add(n int) {
+	if n <= 0 {
+		return
+	}
+	c.done += int64(n)
+	if c.fn != nil {
+		c.fn(c.done, c.total)
+	}
+}
+
+// progressReader reports every read to a Progress.
+type progressReader struct {
+	r io.Reader
+	counter
+}
+
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	if n > 0 {
-		p.done += int64(n)
-		if p.fn != nil {
-			p.fn(p.done, p.total)
-		}
-	}
+	p.add(n)
 	return n, err
 }
 
 // progressWriter reports every write to a Progress.
 type progressWriter struct {
-	w     io.Writer
-	done  int64
-	total int64
-	fn    Progress
+	w io.Writer
+	counter
 }
 
 func (p *progressWriter) Write(b []byte) (int, error) {
 	n, err := p.w.Write(b)
-	if n > 0 {
-		p.done += int64(n)
-		if p.fn != nil {
-			p.fn(p.done, p.total)
-		}
-	}
+	p.add(n)
 	return n, err
 }
 

@@ -40,7 +40,7 @@ func UploadFile(ctx context.Context, client *api.Client, site string, f File, pr
 	}
 	g := &guarded{fn: progress}
 	defer g.stop()
-	body := &progressReader{r: io.LimitReader(fh, f.Size), total: f.Size, fn: g.report}
+	body := &progressReader{r: io.LimitReader(fh, f.Size), counter: counter{total: f.Size, fn: g.report}}
 	up, err := client.UploadAttachment(ctx, site, api.UploadFile{Name: f.Name, ContentType: f.MIME, Size: f.Size, Body: body})
 	if err != nil {
 		return "", fmt.Errorf("upload %s: %w", f.Name, err)
