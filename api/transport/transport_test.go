@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -111,7 +112,7 @@ func TestGetRetriesServerErrorsWithExponentialBackoff(t *testing.T) {
 		t.Fatalf("server saw %d requests, want 3", calls.Load())
 	}
 	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}
-	if got := clock.Sleeps(); !equalDurations(got, want) {
+	if got := clock.Sleeps(); !slices.Equal(got, want) {
 		t.Fatalf("sleeps %v, want %v", got, want)
 	}
 	if getL.n.Load() != 3 || postL.n.Load() != 0 {
@@ -140,7 +141,7 @@ func TestBackoffIsCappedAndJittered(t *testing.T) {
 	for i := range wantCeil {
 		wantCeil[i] *= time.Millisecond
 	}
-	if !equalDurations(ceilings, wantCeil) {
+	if !slices.Equal(ceilings, wantCeil) {
 		t.Fatalf("ceilings %v, want %v", ceilings, wantCeil)
 	}
 	for i, s := range clock.Sleeps() {
@@ -165,7 +166,7 @@ func TestRateLimitedGetHonoursRetryAfter(t *testing.T) {
 	if resp.StatusCode != 200 || calls.Load() != 2 {
 		t.Fatalf("got %d after %d calls", resp.StatusCode, calls.Load())
 	}
-	if got := clock.Sleeps(); !equalDurations(got, []time.Duration{3 * time.Second}) {
+	if got := clock.Sleeps(); !slices.Equal(got, []time.Duration{3 * time.Second}) {
 		t.Fatalf("sleeps %v, want Retry-After's 3s", got)
 	}
 }
@@ -457,16 +458,4 @@ func mustReq(t *testing.T, method, url string) *http.Request {
 		t.Fatal(err)
 	}
 	return req
-}
-
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

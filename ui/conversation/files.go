@@ -267,7 +267,7 @@ func (m *Model) decorate() {
 			}
 			notes[j] = m.note(a.Filename)
 		}
-		if sel != e.selAtt || !equalStrings(notes, e.attNotes) {
+		if sel != e.selAtt || !slices.Equal(notes, e.attNotes) {
 			e.selAtt, e.attNotes = sel, notes
 			e.invalidate()
 		}
@@ -289,18 +289,6 @@ func (m *Model) note(id string) string {
 		return "download failed: press o or s to retry"
 	}
 	return ""
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // handleFilesKey gives keys to the question, the menu or the attachment keys first; it
