@@ -107,7 +107,7 @@ func New(cfg Config) *Transport {
 		cfg.Period = time.Minute
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = Sleep
 	}
 	if cfg.Jitter == nil {
 		cfg.Jitter = func(max time.Duration) time.Duration {
@@ -404,7 +404,9 @@ func closeBody(req *http.Request, err error) error {
 	return err
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
+// Sleep waits d, or less when ctx ends first (its error then); the default Config.Sleep, and
+// the wait other retry loops in postsale use.
+func Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}

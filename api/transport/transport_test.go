@@ -384,7 +384,7 @@ func TestCancelDuringBackoffStopsPromptly(t *testing.T) {
 		Jitter: func(max time.Duration) time.Duration { return max },
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			cancel() // the seller quits while postsale waits to retry
-			return sleepCtx(ctx, d)
+			return Sleep(ctx, d)
 		},
 		GetLimiter: &countingLimiter{}, PostLimiter: &countingLimiter{},
 	}

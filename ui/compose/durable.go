@@ -160,7 +160,7 @@ type Sleep func(ctx context.Context, d time.Duration) error
 func FindLostSend(ctx context.Context, client *api.Client, packID string, req api.SendRequest, seller string,
 	since time.Time, skip map[string]bool, delays []time.Duration, sleep Sleep) (*api.Message, error) {
 	if sleep == nil {
-		sleep = sleepCtx
+		sleep = transport.Sleep
 	}
 	if len(delays) == 0 {
 		delays = []time.Duration{0}
@@ -181,20 +181,6 @@ func FindLostSend(ctx context.Context, client *api.Client, packID string, req ap
 		}
 	}
 	return nil, err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // verify looks for the reply in the conversation: after the send's answer was lost it waits
