@@ -45,6 +45,9 @@ type Client struct {
 	httpClient *http.Client
 	tokens     TokenSource
 	userAgent  string
+	flavor     Flavor       // "" = marketplace; see flavor.go
+	acct       *Account     // seller given by WithSeller
+	state      accountState // the account once resolved
 }
 
 // Option configures a Client.
@@ -190,23 +193,37 @@ func (c *Client) retryUnauthorized(req *http.Request) (*http.Request, error) {
 
 // doJSON sends req and decodes a 2xx JSON body into out.
 func (c *Client) doJSON(req *http.Request, out any) error {
+	_, err := c.doJSONRaw(req, out)
+	return err
+}
+
+// doJSONRaw is doJSON that also returns the body as served.
+func (c *Client) doJSONRaw(req *http.Request, out any) (json.RawMessage, error) {
 	resp, err := c.do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if out == nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
-		return nil
+		return nil, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return &NetworkError{Method: req.Method, Path: req.URL.Path, Err: err}
+		return nil, &NetworkError{Method: req.Method, Path: req.URL.Path, Err: err}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &DecodeError{Method: req.Method, Path: req.URL.Path, Err: err, Body: snippet(body)}
+		return nil, &DecodeError{Method: req.Method, Path: req.URL.Path, Err: err, Body: snippet(body)}
 	}
-	return nil
+	return bytes.TrimSpace(body), nil
+}
+
+func (c *Client) getJSONRaw(ctx context.Context, path string, query url.Values, out any) (json.RawMessage, error) {
+	req, err := c.newRequest(ctx, http.MethodGet, path, query, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.doJSONRaw(req, out)
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, query url.Values, out any) error {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,16 +13,54 @@ import (
 type PageOptions struct {
 	Limit  int
 	Offset int
+	// MarkRead lets the domestic API mark the buyer's messages read, as opening a conversation
+	// in Mercado Libre's web inbox does. Off, the read passes mark_as_read=false. The
+	// marketplace flavour never marks anything read by reading.
+	MarkRead bool
 }
 
-// PackMessages returns a window of the conversation of a pack (or of an order without pack).
-// It never marks messages as read.
+// Paths of the messages resource, per flavour.
+
+func packPath(a Account, packID string) string {
+	if a.Flavor == FlavorDomestic {
+		return "/messages/packs/" + pathEscape(packID) + "/sellers/" + pathEscape(a.SellerID)
+	}
+	return "/marketplace/messages/packs/" + pathEscape(packID)
+}
+
+func messagePath(a Account, messageID string) string {
+	if a.Flavor == FlavorDomestic {
+		return "/messages/" + pathEscape(messageID)
+	}
+	return "/marketplace/messages/" + pathEscape(messageID)
+}
+
+// tagged returns q with tag=post_sale on the domestic flavour, where every messaging call
+// carries it.
+func tagged(a Account, q url.Values) url.Values {
+	if a.Flavor != FlavorDomestic {
+		return q
+	}
+	if q == nil {
+		q = url.Values{}
+	}
+	q.Set("tag", DefaultTag)
+	return q
+}
+
+// PackMessages returns a window of the conversation of a pack (or of an order without pack),
+// its messages sorted newest first by date whatever order the page came in. It marks nothing
+// read unless opts.MarkRead.
 func (c *Client) PackMessages(ctx context.Context, packID string, opts PageOptions) (*Conversation, error) {
 	if packID == "" {
 		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
 	}
 	if opts.Limit < 0 || opts.Offset < 0 {
 		return nil, &ValidationError{Field: "paging", Problem: "limit and offset must not be negative"}
+	}
+	a, err := c.Account(ctx)
+	if err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	if opts.Limit > 0 {
@@ -30,12 +69,14 @@ func (c *Client) PackMessages(ctx context.Context, packID string, opts PageOptio
 	if opts.Offset > 0 {
 		q.Set("offset", strconv.Itoa(opts.Offset))
 	}
-	// The domestic API marks messages read when it serves them; ask it not to, harmless here.
-	q.Set("mark_as_read", "false")
+	if a.Flavor == FlavorDomestic && !opts.MarkRead {
+		q.Set("mark_as_read", "false")
+	}
 	var conv Conversation
-	if err := c.getJSON(ctx, "/marketplace/messages/packs/"+pathEscape(packID), q, &conv); err != nil {
+	if err := c.getJSON(ctx, packPath(a, packID), tagged(a, q), &conv); err != nil {
 		return nil, err
 	}
+	SortNewestFirst(conv.Messages)
 	return &conv, nil
 }
 
@@ -44,8 +85,12 @@ func (c *Client) Message(ctx context.Context, messageID string) (*Message, error
 	if messageID == "" {
 		return nil, &ValidationError{Field: "message", Problem: "a message id is required"}
 	}
+	a, err := c.Account(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var conv Conversation
-	if err := c.getJSON(ctx, "/marketplace/messages/"+pathEscape(messageID), nil, &conv); err != nil {
+	if err := c.getJSON(ctx, messagePath(a, messageID), tagged(a, nil), &conv); err != nil {
 		return nil, err
 	}
 	if len(conv.Messages) == 0 {
@@ -54,8 +99,29 @@ func (c *Client) Message(ctx context.Context, messageID string) (*Message, error
 	return &conv.Messages[0], nil
 }
 
+// domesticSend is the body of a domestic send: from and to are required there.
+type domesticSend struct {
+	From        userRef  `json:"from"`
+	To          userRef  `json:"to"`
+	Text        string   `json:"text"`
+	Attachments []string `json:"attachments,omitempty"`
+}
+
+type userRef struct {
+	UserID any `json:"user_id"`
+}
+
+// jsonID writes a numeric id as a JSON number (as Mercado Libre's examples do), else a string.
+func jsonID(id string) any {
+	if _, err := strconv.ParseUint(id, 10, 64); err == nil {
+		return json.Number(id)
+	}
+	return id
+}
+
 // SendMessage posts a message to the buyer of a pack. The request is validated first; attachments
-// are ids returned by UploadAttachment.
+// are ids returned by UploadAttachment. On the domestic flavour msg.To is the recipient; empty,
+// it is chosen from the thread (the messaging agent on a thread it handles, else the buyer).
 func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest) (*Message, error) {
 	if packID == "" {
 		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
@@ -66,16 +132,47 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 	if len(msg.Attachments) == 0 {
 		msg.Attachments = nil
 	}
-	// The answer's shape is not documented: accept a message or the conversation envelope.
-	var raw struct {
-		Message
-		Messages []Message `json:"messages"`
-	}
-	if err := c.postJSON(ctx, "/marketplace/messages/packs/"+pathEscape(packID), nil, msg, &raw); err != nil {
+	a, err := c.Account(ctx)
+	if err != nil {
 		return nil, err
 	}
-	if raw.ID == "" && len(raw.Messages) > 0 {
-		return &raw.Messages[0], nil
+	var body any = msg
+	if a.Flavor == FlavorDomestic {
+		to := msg.To
+		if to == "" {
+			conv, err := c.PackMessages(ctx, packID, PageOptions{Limit: 10})
+			if err != nil {
+				return nil, err
+			}
+			if to = Recipient(conv, a.SellerID, a.SiteID); to == "" {
+				return nil, &ValidationError{Field: "to", Problem: "the conversation has no message that names the buyer: answer from Mercado Libre's site"}
+			}
+		}
+		body = domesticSend{From: userRef{jsonID(a.SellerID)}, To: userRef{jsonID(to)}, Text: msg.Text, Attachments: msg.Attachments}
 	}
-	return &raw.Message, nil
+	var raw json.RawMessage
+	if err := c.postJSON(ctx, packPath(a, packID), tagged(a, nil), body, &raw); err != nil {
+		return nil, err
+	}
+	return decodeSent(raw)
+}
+
+// decodeSent reads a send's answer, whose shape is not documented: a message or the
+// conversation envelope.
+func decodeSent(raw json.RawMessage) (*Message, error) {
+	var env struct {
+		ID       ID        `json:"id"`
+		Messages []Message `json:"messages"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return nil, &DecodeError{Method: http.MethodPost, Path: "send", Err: err, Body: snippet(raw)}
+	}
+	if env.ID == "" && len(env.Messages) > 0 {
+		return &env.Messages[0], nil
+	}
+	var m Message
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, &DecodeError{Method: http.MethodPost, Path: "send", Err: err, Body: snippet(raw)}
+	}
+	return &m, nil
 }

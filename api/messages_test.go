@@ -35,7 +35,7 @@ func TestPackMessagesNewestFirstAndPaging(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.expectRequest(t, f.last(t), http.MethodGet, "/marketplace/messages/packs/"+packLong,
-		url.Values{"limit": {"50"}, "mark_as_read": {"false"}})
+		url.Values{"limit": {"50"}})
 	if conv.Paging == nil || conv.Paging.Total < 300 || conv.Paging.Limit != 50 || len(conv.Messages) != 50 {
 		t.Fatalf("paging %+v with %d messages, want 300+ total and a page of 50", conv.Paging, len(conv.Messages))
 	}

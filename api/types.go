@@ -264,6 +264,20 @@ type Message struct {
 	Attachments              []Attachment `json:"message_attachments"`
 	Resources                []Resource   `json:"message_resources"`
 	ConversationFirstMessage bool         `json:"conversation_first_message"`
+
+	// Raw is the message exactly as the API served it (numbers stay numbers, unknown fields
+	// survive), for --json. Nil for a message built locally.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the typed fields and keeps a copy of the raw object.
+func (m *Message) UnmarshalJSON(b []byte) error {
+	type plain Message
+	if err := json.Unmarshal(b, (*plain)(m)); err != nil {
+		return err
+	}
+	m.Raw = bytes.Clone(bytes.TrimSpace(b))
+	return nil
 }
 
 // PackID returns the pack this message belongs to, from its resources.
@@ -295,6 +309,33 @@ type Conversation struct {
 	Paging             *Paging             `json:"paging"`
 	ConversationStatus *ConversationStatus `json:"conversation_status"`
 	Messages           []Message           `json:"messages"`
+	// Per-thread limits (domestic responses): nil when the answer carries none. A seller limit
+	// of 0 means the seller cannot write now.
+	SellerMaxMessageLength *int `json:"seller_max_message_length,omitempty"`
+	BuyerMaxMessageLength  *int `json:"buyer_max_message_length,omitempty"`
+
+	// Raw is the envelope exactly as served (for --json); Messages are sorted newest first by
+	// date, whatever order the page came in.
+	Raw json.RawMessage `json:"-"`
+}
+
+// UnmarshalJSON decodes the typed fields and keeps a copy of the raw envelope.
+func (c *Conversation) UnmarshalJSON(b []byte) error {
+	type plain Conversation
+	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
+		return err
+	}
+	c.Raw = bytes.Clone(bytes.TrimSpace(b))
+	return nil
+}
+
+// TextLimit returns the most characters the seller may write in this thread: the answer's
+// seller_max_message_length when present (0: the seller cannot write now), else MaxTextLength.
+func (c *Conversation) TextLimit() int {
+	if c != nil && c.SellerMaxMessageLength != nil && *c.SellerMaxMessageLength >= 0 {
+		return min(*c.SellerMaxMessageLength, MaxTextLength*10)
+	}
+	return MaxTextLength
 }
 
 // SendRequest is the body of POST /marketplace/messages/packs/{id}.
@@ -302,6 +343,9 @@ type SendRequest struct {
 	Text           string   `json:"text"`
 	TextTranslated string   `json:"text_translated"`
 	Attachments    []string `json:"attachments,omitempty"`
+	// To is the recipient on the domestic flavour (the buyer, or the site's messaging agent on a
+	// thread it handles). Empty: SendMessage chooses it from the thread (Recipient).
+	To string `json:"-"`
 }
 
 // Upload is the answer to an attachment upload: the stored file's id.
@@ -329,16 +373,20 @@ func (u UnreadPack) PackID() string {
 
 // Unread is the answer of GET /marketplace/messages/unread.
 type Unread struct {
-	Results []UnreadPack `json:"results"`
-	UserID  ID           `json:"userId"`
+	// Raw is the answer as served (for --json).
+	Raw     json.RawMessage `json:"-"`
+	Results []UnreadPack    `json:"results"`
+	UserID  ID              `json:"userId"`
 }
 
 // OrderSearch is the answer of GET /marketplace/orders/search.
 type OrderSearch struct {
-	Results        []Pack       `json:"results"`
-	Sort           SortOption   `json:"sort"`
-	AvailableSorts []SortOption `json:"available_sorts"`
-	Paging         ScrollPaging `json:"paging"`
+	// Raw is the answer as served (for --json).
+	Raw            json.RawMessage `json:"-"`
+	Results        []Pack          `json:"results"`
+	Sort           SortOption      `json:"sort"`
+	AvailableSorts []SortOption    `json:"available_sorts"`
+	Paging         ScrollPaging    `json:"paging"`
 }
 
 // SortOption is a sort the order search offers.
@@ -377,7 +425,12 @@ type Pack struct {
 	Shipment    Ref        `json:"shipment"`
 	DateCreated Time       `json:"date_created,omitempty"`
 	SiteID      string     `json:"site_id,omitempty"`
+	// Titles are the items' titles (domestic order search); the pack list shows them.
+	Titles []string `json:"titles,omitempty"`
 }
+
+// Title returns the items' titles joined, "" when unknown.
+func (p *Pack) Title() string { return strings.Join(p.Titles, " + ") }
 
 // UserRef is a reference to a user, with a nickname when the API includes one.
 type UserRef struct {
