@@ -100,8 +100,8 @@ func TestMe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID.String() != f.sb.SellerID() || u.SiteID != "MLM" || u.Nickname == "" {
-		t.Errorf("me = %+v, want seller %s on MLM", u, f.sb.SellerID())
+	if u.ID.String() != f.sb.SellerID() || u.SiteID != "CBT" || u.Nickname == "" {
+		t.Errorf("me = %+v, want seller %s on CBT (Global Selling)", u, f.sb.SellerID())
 	}
 	f.expectRequest(t, f.last(t), http.MethodGet, "/users/me", nil)
 }

@@ -18,3 +18,11 @@ func FS() fs.FS { return files }
 
 // Demo returns a fresh copy of the demo data document.
 func Demo() ([]byte, error) { return fs.ReadFile(files, DemoPath) }
+
+// DomesticPath is the domestic seller's demo data (a Brazilian seller on the domestic
+// flavour): an agent-handled Full thread, an ordinary one, one that needs a contact reason and
+// one with a substatus postsale does not know.
+const DomesticPath = "demo/domestic.json"
+
+// Domestic returns a fresh copy of the domestic demo document.
+func Domestic() ([]byte, error) { return fs.ReadFile(files, DomesticPath) }

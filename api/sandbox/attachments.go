@@ -70,6 +70,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, drainLimit))
 		writeError(w, status, code, msg)
 	}
+	if r.ContentLength < 0 {
+		// A strict gateway refuses a chunked body; the documented `curl -F` sends a sized one.
+		refuse(http.StatusLengthRequired, "length_required", "Length Required: send the upload with a Content-Length")
+		return
+	}
 	site := r.URL.Query().Get("site_id")
 	switch {
 	case site == "":

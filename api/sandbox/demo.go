@@ -46,7 +46,15 @@ type demoPack struct {
 	Substatus  string        `json:"substatus"`
 	StatusAgo  string        `json:"status_ago"`
 	ClaimIDs   []json.Number `json:"claim_ids"`
-	Generate   *struct {
+	// Domestic demo only: the messaging agent's conversation type on a thread it handles, an
+	// order without pack, the items' titles, a per-thread seller_max_message_length and whether
+	// the seller must pick a contact reason (action_guide).
+	Agent       string   `json:"agent"`
+	NoPack      bool     `json:"no_pack"`
+	Items       []string `json:"items"`
+	SellerMax   *int     `json:"seller_max"`
+	ActionGuide bool     `json:"action_guide"`
+	Generate    *struct {
 		Count     int            `json:"count"`
 		Spacing   string         `json:"spacing"`
 		Templates []demoTemplate `json:"templates"`
@@ -106,6 +114,10 @@ func loadDemo(doc []byte, now time.Time) (*store, error) {
 			id: dp.ID, site: dp.SiteID, created: created, orders: dp.Orders,
 			buyer:  user{ID: dp.Buyer.ID.String(), Nickname: dp.Buyer.Nickname, Name: dp.Buyer.Name},
 			status: "active", statusDate: created,
+			agent: dp.Agent, noPack: dp.NoPack, items: dp.Items, sellerMax: dp.SellerMax,
+		}
+		if dp.ActionGuide {
+			p.caps = defaultCaps()
 		}
 		if dp.Shipment != nil {
 			p.shipment = dp.Shipment.String()

@@ -18,29 +18,11 @@ const (
 )
 
 // packMessages serves a window of a conversation, newest first (offset 0 = most recent).
-// Reading never marks anything read.
+// Reading never marks anything read on this flavour.
 func (s *Server) packMessages(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, offset := defaultPageLimit, 0
-	if v := q.Get("limit"); q.Has("limit") {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", "Invalid offset or limit param")
-			return
-		}
-		if n <= 0 {
-			writeError(w, http.StatusBadRequest, "bad_request", "The limit param must be greater than 0.")
-			return
-		}
-		limit = min(n, maxPageLimit)
-	}
-	if v := q.Get("offset"); q.Has("offset") {
-		n, err := strconv.Atoi(strings.TrimSpace(v))
-		if err != nil || n < 0 {
-			writeError(w, http.StatusBadRequest, "bad_request", "Invalid offset or limit param")
-			return
-		}
-		offset = n
+	limit, offset, ok := parsePaging(w, r)
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -48,17 +30,62 @@ func (s *Server) packMessages(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	writeJSON(w, http.StatusOK, s.page(p, limit, offset))
+}
+
+// parsePaging reads limit and offset as the API does, answering 400 for bad values.
+func parsePaging(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool) {
+	q := r.URL.Query()
+	limit = defaultPageLimit
+	if v := q.Get("limit"); q.Has("limit") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", "Invalid offset or limit param")
+			return 0, 0, false
+		}
+		if n <= 0 {
+			writeError(w, http.StatusBadRequest, "bad_request", "The limit param must be greater than 0.")
+			return 0, 0, false
+		}
+		limit = min(n, maxPageLimit)
+	}
+	if v := q.Get("offset"); q.Has("offset") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "bad_request", "Invalid offset or limit param")
+			return 0, 0, false
+		}
+		offset = n
+	}
+	return limit, offset, true
+}
+
+// page renders a window of p's conversation, newest first unless the sandbox shuffles pages.
+// s.mu is held.
+func (s *Server) page(p *pack, limit, offset int) wireConversation {
 	all := p.visible()
 	conv := wireConversation{
 		Paging:             &wirePaging{Limit: limit, Offset: offset, Total: len(all)},
-		ConversationStatus: p.wireStatus(),
+		ConversationStatus: s.data.wireStatus(p),
 		Messages:           []wireMessage{},
 	}
 	// Past the end is an empty page, not an error.
 	for _, m := range all[min(offset, len(all)):min(offset+limit, len(all))] {
 		conv.Messages = append(conv.Messages, s.data.wire(m))
 	}
-	writeJSON(w, http.StatusOK, conv)
+	if s.shuffle != nil {
+		s.shuffle.Shuffle(len(conv.Messages), func(i, j int) {
+			conv.Messages[i], conv.Messages[j] = conv.Messages[j], conv.Messages[i]
+		})
+	}
+	if s.data.domestic {
+		seller, buyer := maxTextLength, 3500
+		if p.sellerMax != nil {
+			seller = *p.sellerMax
+		}
+		conv.SellerMaxMessageLength, conv.BuyerMaxMessageLength = &seller, &buyer
+	}
+	return conv
 }
 
 // packFor finds a pack of the demo seller, answering 404 when there is none. s.mu is held.

@@ -19,10 +19,14 @@ const (
 // me answers GET /users/me for the demo seller.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 	u := s.data.seller
+	tags := []string{"normal", "cbt_seller"}
+	if s.domestic {
+		tags = []string{"normal"}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": json.Number(u.ID), "nickname": u.Nickname, "site_id": u.SiteID,
 		"country_id": u.CountryID, "first_name": u.FirstName, "last_name": u.LastName,
-		"user_type": "normal", "tags": []string{"normal", "cbt_seller"},
+		"user_type": "normal", "tags": tags,
 	})
 }
 
@@ -94,17 +98,7 @@ func (s *Server) orderSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	packs := slices.Clone(s.data.order)
-	slices.SortStableFunc(packs, func(a, b *pack) int {
-		c := a.created.Compare(b.created)
-		if c == 0 {
-			c = strings.Compare(a.id, b.id)
-		}
-		if sort == "date_desc" {
-			return -c
-		}
-		return c
-	})
+	packs := s.sortedPacks(sort)
 	total := len(packs)
 	page := packs[min(offset, total):min(offset+limit, total)]
 	results := make([]searchPack, 0, len(page))
@@ -153,4 +147,20 @@ func parseScroll(id, sort string) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// sortedPacks returns the packs by creation date, sort date_asc or date_desc. s.mu is held.
+func (s *Server) sortedPacks(sort string) []*pack {
+	packs := slices.Clone(s.data.order)
+	slices.SortStableFunc(packs, func(a, b *pack) int {
+		c := a.created.Compare(b.created)
+		if c == 0 {
+			c = strings.Compare(a.id, b.id)
+		}
+		if sort == "date_desc" {
+			return -c
+		}
+		return c
+	})
+	return packs
 }

@@ -130,6 +130,10 @@ type Server struct {
 	data       *store
 	oauth      *oauthServer // the OAuth endpoints' state (oauth.go)
 	extra      []string     // more embedded demo files whose packs are added (hostile.go)
+	domestic   bool         // serve the domestic flavour (domestic.go)
+	shuffle    *mathrand.Rand
+	forbidden  bool // 403 on every messaging endpoint
+	locks      int  // action_guide option POSTs left to answer 409
 }
 
 // New returns a sandbox seeded from the embedded demo data.
@@ -141,7 +145,11 @@ func New(opts ...Option) *Server {
 	if s.token == "" {
 		s.token = "APP_USR-" + randomHex(8) + "-" + randomHex(4) + "-" + randomHex(16)
 	}
-	doc, err := assets.Demo()
+	load := assets.Demo
+	if s.domestic {
+		load = assets.Domestic
+	}
+	doc, err := load()
 	if err == nil {
 		doc, err = mergeDemo(doc, assets.FS(), s.extra)
 	}
@@ -153,16 +161,31 @@ func New(opts ...Option) *Server {
 		panic(fmt.Sprintf("sandbox: embedded demo data invalid: %v", err))
 	}
 	s.data = data
+	s.data.domestic = s.domestic
 	s.tokens[s.token] = time.Time{}
 	s.mux = http.NewServeMux()
 	s.handle(RouteMe, s.me)
-	s.handle(RouteUnread, s.unread)
-	s.handle(RoutePackMessages, s.packMessages)
-	s.handle(RouteSend, s.send)
-	s.handle(RouteMessage, s.message)
-	s.handle(RouteUpload, s.upload)
-	s.handle(RouteDownload, s.download)
-	s.handle(RouteOrderSearch, s.orderSearch)
+	// Each flavour serves only its own paths: a client on the wrong one gets 404s.
+	if s.domestic {
+		s.handle(RouteDomesticUnread, s.domesticUnread)
+		s.handle(RouteDomesticPackMessages, s.domesticPackMessages)
+		s.handle(RouteDomesticSend, s.domesticSend)
+		s.handle(RouteDomesticMessage, s.domesticMessage)
+		s.handle(RouteDomesticUpload, s.domesticUpload)
+		s.handle(RouteDomesticDownload, s.download)
+		s.handle(RouteDomesticOrderSearch, s.domesticOrderSearch)
+		s.handle(RouteActionGuide, s.actionGuide)
+		s.handle(RouteActionGuideCaps, s.actionGuideCaps)
+		s.handle(RouteActionGuideOption, s.actionGuideOption)
+	} else {
+		s.handle(RouteUnread, s.unread)
+		s.handle(RoutePackMessages, s.packMessages)
+		s.handle(RouteSend, s.send)
+		s.handle(RouteMessage, s.message)
+		s.handle(RouteUpload, s.upload)
+		s.handle(RouteDownload, s.download)
+		s.handle(RouteOrderSearch, s.orderSearch)
+	}
 	s.registerOAuth()
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("Resource %s not found.", r.URL.Path))
@@ -260,6 +283,11 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 		}
 		if s.rateLimited(r.Method) {
 			writeRateLimited(w)
+			return
+		}
+		if s.forbidden && messaging(pattern) {
+			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, drainLimit))
+			writeForbiddenSeller(w)
 			return
 		}
 		h(w, r)

@@ -26,6 +26,13 @@ type pack struct {
 	statusDate time.Time
 	claimIDs   []string
 	messages   []*message // oldest first
+
+	// Domestic flavour.
+	agent     string         // conversation type when a messaging agent handles the thread
+	noPack    bool           // an order without pack: the order id is the pack id
+	items     []string       // the items' titles
+	sellerMax *int           // seller_max_message_length override
+	caps      map[string]int // action_guide options left per option id; nil: no contact reason needed
 }
 
 // message is one stored message; the buyer's side comes from its pack.
@@ -42,7 +49,8 @@ type message struct {
 	modReason   string
 	attachments []string
 	first       bool
-	seq         int // selects which of the real API's quirks this message is written with
+	toID        string // domestic: whom a seller's message was addressed to when not the thread's other side
+	seq         int    // selects which of the real API's quirks this message is written with
 }
 
 // hidden reports whether the seller's lists leave the message out: the API does not return the
@@ -76,6 +84,7 @@ type store struct {
 	byID        map[string]*message
 	attachments map[string]*blob
 	uploaded    int64
+	domestic    bool
 }
 
 func newStore() *store {

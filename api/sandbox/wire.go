@@ -69,6 +69,7 @@ type wirePaging struct {
 }
 
 type wireConversationStatus struct {
+	Path                string        `json:"path,omitempty"`
 	ClaimIDs            []json.Number `json:"claim_ids"`
 	ShippingID          *json.Number  `json:"shipping_id"`
 	Status              string        `json:"status"`
@@ -81,6 +82,9 @@ type wireConversation struct {
 	Paging             *wirePaging             `json:"paging"`
 	ConversationStatus *wireConversationStatus `json:"conversation_status"`
 	Messages           []wireMessage           `json:"messages"`
+	// Domestic answers only.
+	SellerMaxMessageLength *int `json:"seller_max_message_length,omitempty"`
+	BuyerMaxMessageLength  *int `json:"buyer_max_message_length,omitempty"`
 }
 
 // stamp writes a UTC timestamp, some with milliseconds, as the real API mixes both.
@@ -114,9 +118,16 @@ func (st *store) wire(m *message) wireMessage {
 	q := m.seq
 	seller := wireParty{UserID: userID(st.seller.ID, q%4 == 1), Name: st.seller.Name}
 	buyer := wireParty{UserID: userID(p.buyer.ID, q%4 == 1), Name: p.buyer.Name}
+	if p.agent != "" {
+		// A messaging agent stands between buyer and seller: the other side is the agent.
+		buyer = wireParty{UserID: userID(agentOf(p.site), q%4 == 1), Name: "Mercado Libre"}
+	}
 	from, to := buyer, seller
 	if m.fromSeller {
 		from, to = seller, buyer
+		if m.toID != "" && m.toID != agentOf(p.site) {
+			to = wireParty{UserID: userID(m.toID, q%4 == 1), Name: p.buyer.Name}
+		}
 	}
 	millis := q%5 == 2
 	status := m.status
@@ -160,8 +171,14 @@ func (st *store) wire(m *message) wireMessage {
 	return w
 }
 
-func (p *pack) wireStatus() *wireConversationStatus {
+func (st *store) wireStatus(p *pack) *wireConversationStatus {
 	cs := &wireConversationStatus{Status: p.status, StatusDate: stamp(p.statusDate, false)}
+	if st.domestic {
+		cs.Path = "/packs/" + p.id + "/sellers/" + st.seller.ID
+		if p.agent != "" {
+			cs.Path += "/conversations/" + p.agent
+		}
+	}
 	if p.shipment != "" {
 		n := json.Number(p.shipment)
 		cs.ShippingID = &n
