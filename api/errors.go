@@ -277,6 +277,34 @@ func explainAPIError(e *Error) string {
 		return "A message can carry at most 25 attachments: remove some and send again."
 	case has("not allowed to execute the option"):
 		return "You have already used this option the maximum number of times for this order."
+	case has("not allowed to use") || has("messaging service"):
+		return "Mercado Libre does not allow this account to use post-sale messages: check the account's standing with Mercado Libre; postsale cannot read or answer its messages."
+	case has("locking this operation") || e.StatusCode == http.StatusConflict:
+		return "Another request is already sending a contact reason for this order: wait a moment and try again."
+	case e.Code == "limit_exceeded" || has("limit_exceeded"):
+		return "The text is longer than this contact reason allows: shorten it and send again."
+	case has("one message at a time"):
+		return "Mercado Libre's assistant takes one message at a time: wait for its answer before writing again."
+	case has("to_user_id") && has("does not belong"):
+		return "Mercado Libre's assistant does not handle this conversation: write to the buyer instead."
+	case has("receiver does not belong") || has("invalid 'to' user id"):
+		return "The recipient does not belong to this order: reload the conversation and reply from it."
+	case has("'to.user_id' is required") || has("'from.user_id' is required"):
+		return "Mercado Libre needs to know who writes to whom: reload the conversation and send again."
+	case has("sender and received must not be equals"):
+		return "A message cannot be addressed to yourself: reload the conversation and reply from it."
+	case has("mediation is in process"):
+		return "A mediation is in process: you cannot send messages until it ends."
+	case has("has not been yet delivered") || has("not been delivered"):
+		return "Full sale not delivered yet: messaging opens once the package is delivered."
+	case has("blocked_by_excepted_case"):
+		return "Mercado Libre does not offer contact reasons for this order."
+	case has("delivery date is before"):
+		return "The delivery date is in the past: choose a later date."
+	case has("can not send messages in this conversation now"):
+		return "Mercado Libre does not let you write in this conversation now (its message limit is 0)."
+	case has("queryparam 'site_id' is required"):
+		return "The site id is missing: pass --site (MLA, MLB, MLM, …) or set MELI_SITE_ID."
 	case has("messages id empty or invalid"):
 		return "The message id is empty or invalid: check it and try again."
 	case has("does not exists") || has("does not exist"):
@@ -284,6 +312,9 @@ func explainAPIError(e *Error) string {
 	case has("multiple orders"):
 		return "Those messages belong to different orders: act on one order at a time."
 	case has("exceeds the maximum length"):
+		if n := firstNumber(msg); n > 0 {
+			return fmt.Sprintf("The text is longer than Mercado Libre accepts in this conversation (%d characters): shorten it.", n)
+		}
 		return fmt.Sprintf("The text is longer than Mercado Libre accepts (%d characters): shorten it.", MaxTextLength)
 	case has("limit param must be greater than 0"):
 		return "The page size must be greater than 0."
@@ -314,4 +345,22 @@ func explainAPIError(e *Error) string {
 	default:
 		return fmt.Sprintf("Mercado Libre refused the request (%d).", e.StatusCode)
 	}
+}
+
+// firstNumber returns the first decimal number in s, 0 when none.
+func firstNumber(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n, in = n*10+int(r-'0'), true
+			if n > 1<<20 {
+				return 0
+			}
+			continue
+		}
+		if in {
+			return n
+		}
+	}
+	return n
 }

@@ -24,7 +24,8 @@ func TestBlockedReason(t *testing.T) {
 		"blocked_by_message_pending_review": "under review",
 		"blocked_by_ai_assistant_v2":        "assistant",
 		"":                                  "blocked",
-		"blocked_by_something_new":          "something new",
+		"blocked_by_something_new":          "Mercado Libre blocked this conversation (substatus blocked_by_something_new)",
+		"blocked_by_refund_v9":              "substatus blocked_by_refund_v9",
 	}
 	for sub, want := range cases {
 		got := BlockedReason(sub)
