@@ -114,7 +114,8 @@ func ValidateSend(m SendRequest) error {
 // API serves (MLM, MLB, MCO, MLC) and the other countries'.
 func KnownSite(site string) bool {
 	switch site {
-	case "MLM", "MLB", "MCO", "MLC", "MLA", "MLU", "MPE", "MEC", "MLV":
+	case "MLM", "MLB", "MCO", "MLC", "MLA", "MLU", "MPE", "MEC", "MLV", // cross-border's four and the large domestic ones
+		"MCR", "MRD", "MPA", "MBO", "MPY", "MGT", "MHN", "MNI", "MSV", "MCU":
 		return true
 	}
 	return false

@@ -39,6 +39,7 @@ const (
 	EnvAccessToken = "MELI_ACCESS_TOKEN"
 	EnvAPIURL      = "MELI_API_URL"
 	EnvSiteID      = "MELI_SITE_ID"
+	EnvFlavor      = "MELI_FLAVOR"
 	// The seller's registered app, for `postsale login`.
 	EnvClientID     = "MELI_CLIENT_ID"
 	EnvClientSecret = "MELI_CLIENT_SECRET"
@@ -58,11 +59,12 @@ const (
 	KeyClientID        = "client_id"
 	KeyClientSecret    = "client_secret"
 	KeyRedirectURI     = "redirect_uri"
+	KeyFlavor          = "flavor"
 )
 
 // Keys lists every setting in the order `postsale config` shows them.
 func Keys() []string {
-	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI}
+	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor}
 }
 
 // FlagName is the command-line flag that sets key ("" for the token, which has no flag so it
@@ -83,6 +85,8 @@ func FlagName(key string) string {
 		return "osc8"
 	case KeyAccount:
 		return "account"
+	case KeyFlavor:
+		return "flavor"
 	}
 	return ""
 }
@@ -125,6 +129,9 @@ type Settings struct {
 	ClientID     string
 	ClientSecret Secret
 	RedirectURI  string
+	// Flavor is the API flavour: auto (from /users/me: site CBT is marketplace, any other site
+	// domestic), marketplace or domestic.
+	Flavor api.Flavor
 	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
 	Sources map[string]string
 	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
@@ -161,6 +168,7 @@ func Defaults(env Env) *Settings {
 		APIURL:          api.DefaultBaseURL,
 		RefreshInterval: DefaultRefreshInterval,
 		Open:            OpenAuto,
+		Flavor:          api.FlavorAuto,
 		DownloadsDir:    defaultDownloadsDir(env),
 		Sources:         map[string]string{},
 	}
@@ -268,6 +276,7 @@ func (s *Settings) loadEnv(env Env) error {
 	for _, ev := range []struct{ name, key string }{
 		{EnvAPIURL, KeyAPIURL}, {EnvSiteID, KeySiteID}, {EnvAccessToken, KeyAccessToken},
 		{EnvClientID, KeyClientID}, {EnvClientSecret, KeyClientSecret}, {EnvRedirectURI, KeyRedirectURI},
+		{EnvFlavor, KeyFlavor},
 	} {
 		v := env.get(ev.name)
 		if v == "" {
@@ -339,6 +348,16 @@ func (s *Settings) set(key string, v any, source string) error {
 			return err
 		}
 		s.RefreshInterval = d
+	case KeyFlavor:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		f, err := api.ParseFlavor(str)
+		if err != nil {
+			return fmt.Errorf("%q is not auto, marketplace or domestic", str)
+		}
+		s.Flavor = f
 	case KeyOpen:
 		str, err := asString(v)
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/postsale/postsale/api"
 )
 
 const fileToken = "APP_USR-1111-file-secret-token"
@@ -141,8 +143,8 @@ func TestBadValuesAreOneLine(t *testing.T) {
 		{"cbt", `site_id = "CBT"`, `key "site_id": "CBT" is the cross-border umbrella, not a site: use MLM, MLB, MCO or MLC`},
 		{"url", `api_url = "ftp://x"`, `key "api_url": "ftp://x" is not an http(s) URL`},
 		{"number as string", `account = 42`, `key "account": 42 is not a string (put it in quotes)`},
-		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri)`},
-		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri)`},
+		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor)`},
+		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor)`},
 		{"token not string", `access_token = 12345678`, `key "access_token": must be a string`},
 	}
 	for _, tc := range cases {
@@ -261,5 +263,23 @@ func TestDirs(t *testing.T) {
 	}
 	if d, _ := CacheDir(env); d != "/x/cache/postsale" {
 		t.Errorf("CacheDir = %q", d)
+	}
+}
+
+func TestFlavorSetting(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		want api.Flavor
+	}{{"", api.FlavorAuto}, {"domestic", api.FlavorDomestic}, {"Marketplace", api.FlavorMarketplace}} {
+		s, err := Load(Options{Env: mapEnv(t.TempDir(), EnvFlavor, tc.env)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Flavor != tc.want {
+			t.Errorf("MELI_FLAVOR=%q: flavor %q, want %q", tc.env, s.Flavor, tc.want)
+		}
+	}
+	if _, err := Load(Options{Env: mapEnv(t.TempDir()), Flags: map[string]string{KeyFlavor: "sideways"}}); err == nil || !strings.Contains(err.Error(), "auto, marketplace or domestic") {
+		t.Errorf("bad flavor flag: %v", err)
 	}
 }

@@ -58,7 +58,8 @@ func extension(ctype string) string {
 
 func validSite(site string) bool {
 	switch site {
-	case "MLM", "MLB", "MCO", "MLC", "MLA", "MLU", "MPE", "MEC", "MLV":
+	case "MLM", "MLB", "MCO", "MLC", "MLA", "MLU", "MPE", "MEC", "MLV",
+		"MCR", "MRD", "MPA", "MBO", "MPY", "MGT", "MHN", "MNI", "MSV", "MCU":
 		return true
 	}
 	return false
