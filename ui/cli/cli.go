@@ -59,6 +59,7 @@ type app struct {
 	json       bool
 	debug      bool                   // --debug: Debug records in the log file
 	hostile    bool                   // --hostile: the sandbox also serves the hostile corpus packs
+	domestic   bool                   // --domestic: the sandbox is the domestic seller's (demo/domestic.json)
 	flagKeys   map[string]*pflag.Flag // setting key → its flag, read only when Changed
 
 	settings *config.Settings
@@ -136,6 +137,8 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 	pf.BoolVar(&a.json, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&a.debug, "debug", false, "write debug detail to the log file ($XDG_STATE_HOME/postsale/postsale.log)")
 	pf.BoolVar(&a.hostile, "hostile", false, "with --demo or sandbox: add packs full of hostile text (escape sequences, bidi, huge words)")
+	pf.BoolVar(&a.domestic, "domestic", false, "with --demo or sandbox: a domestic (Brazilian) seller instead of the cross-border one")
+	a.settingFlag(pf, config.KeyFlavor, "", "API flavour: auto (from your account's site), marketplace or domestic (env MELI_FLAVOR)")
 	a.settingFlag(pf, config.KeyAPIURL, "", "API base URL (default https://api.mercadolibre.com; env MELI_API_URL)")
 	a.settingFlag(pf, config.KeySiteID, "", "seller's site for attachments: MLM, MLB, MCO or MLC (env MELI_SITE_ID)")
 	a.settingFlag(pf, config.KeyDownloadsDir, "", "where attachments are saved (default ~/Downloads)")
@@ -152,6 +155,7 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 		a.sendCommand(),
 		a.attachmentCommand(),
 		a.unreadCommand(),
+		a.contactCommand(),
 		a.sandboxCommand(),
 		a.configCommand(),
 		a.loginCommand(),
@@ -210,7 +214,10 @@ func (a *app) setup(ctx context.Context) error {
 	if err := a.loadSettings(); err != nil {
 		return err
 	}
-	opts := []api.Option{api.WithHTTPClient(a.httpClient())}
+	if a.domestic && !a.demo {
+		return &usageError{errors.New("--domestic picks the demo's seller: use it with --demo or `postsale sandbox`")}
+	}
+	opts := []api.Option{api.WithHTTPClient(a.httpClient()), api.WithFlavor(a.settings.Flavor)}
 	token := api.TokenSource(api.StaticToken(a.settings.AccessToken.Reveal()))
 	baseURL := a.settings.APIURL
 	if !a.demo && a.settings.AccessToken == "" {
@@ -262,6 +269,10 @@ func (a *app) httpClient() *http.Client {
 func (a *app) site(ctx context.Context, packID string) (string, error) {
 	if a.settings.SiteID != "" {
 		return a.settings.SiteID, nil
+	}
+	// A domestic seller's site is the account's own.
+	if acct, err := a.client.Account(ctx); err == nil && acct.Flavor == api.FlavorDomestic && api.KnownSite(acct.SiteID) {
+		return acct.SiteID, nil
 	}
 	if packID != "" {
 		conv, err := a.client.PackMessages(ctx, packID, api.PageOptions{Limit: 1})

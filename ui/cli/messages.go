@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,12 +19,15 @@ const maxAllMessages = 100_000
 
 func (a *app) messagesCommand() *cobra.Command {
 	var limit, offset int
-	var all bool
+	var all, markRead bool
 	cmd := &cobra.Command{
 		Use:   "messages PACK_ID",
 		Short: "List a pack's messages, newest first",
 		Long: `List the messages of a pack (or of an order without a pack), newest first, one page at a
-time with --limit and --offset, or every page with --all. Reading never marks messages as read.`,
+time with --limit and --offset, or every page with --all. Reading never marks messages as read,
+unless --mark-read asks for it (domestic sellers: as opening the conversation on Mercado Libre
+does). With --json it prints Mercado Libre's JSON as served; --all joins the pages' messages
+under one envelope.`,
 		Example: "  postsale messages 2000001234567890 --limit 10\n  postsale messages 2000001234567890 --all --json > pack.json",
 		Args:    args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, list []string) error {
@@ -40,15 +44,15 @@ time with --limit and --offset, or every page with --all. Reading never marks me
 			var conv *api.Conversation
 			var err error
 			if all {
-				conv, err = a.allMessages(cmd, packID)
+				conv, err = a.allMessages(cmd, packID, markRead)
 			} else {
-				conv, err = a.client.PackMessages(cmd.Context(), packID, api.PageOptions{Limit: limit, Offset: offset})
+				conv, err = a.client.PackMessages(cmd.Context(), packID, api.PageOptions{Limit: limit, Offset: offset, MarkRead: markRead})
 			}
 			if err != nil {
 				return err
 			}
 			if a.json {
-				return writeJSON(a.io.Out, conv)
+				return writeRaw(a.io.Out, conv.Raw, conv)
 			}
 			printConversationHeader(a.io.Out, packID, conv)
 			links := open.NewParser()
@@ -62,20 +66,24 @@ time with --limit and --offset, or every page with --all. Reading never marks me
 	cmd.Flags().IntVar(&limit, "limit", 10, "messages per page")
 	cmd.Flags().IntVar(&offset, "offset", 0, "messages to skip from the newest")
 	cmd.Flags().BoolVar(&all, "all", false, "page through the whole conversation")
+	cmd.Flags().BoolVar(&markRead, "mark-read", false, "mark the buyer's messages read (domestic flavour; the marketplace one never marks by reading)")
 	return cmd
 }
 
 // allMessages pages through a conversation until the API's total is reached or a page is empty.
-func (a *app) allMessages(cmd *cobra.Command, packID string) (*api.Conversation, error) {
+func (a *app) allMessages(cmd *cobra.Command, packID string, markRead bool) (*api.Conversation, error) {
 	out := &api.Conversation{Messages: []api.Message{}}
 	seen := map[string]bool{}
+	var first json.RawMessage
 	for offset := 0; offset < maxAllMessages; {
-		page, err := a.client.PackMessages(cmd.Context(), packID, api.PageOptions{Limit: allPageSize, Offset: offset})
+		page, err := a.client.PackMessages(cmd.Context(), packID, api.PageOptions{Limit: allPageSize, Offset: offset, MarkRead: markRead})
 		if err != nil {
 			return nil, fmt.Errorf("pack %s at offset %d: %w", packID, offset, err)
 		}
-		if out.ConversationStatus == nil {
+		if first == nil {
+			first = page.Raw
 			out.ConversationStatus = page.ConversationStatus
+			out.SellerMaxMessageLength, out.BuyerMaxMessageLength = page.SellerMaxMessageLength, page.BuyerMaxMessageLength
 		}
 		// A message arriving while paging shifts offsets by one: skip what was already read.
 		for _, m := range page.Messages {
@@ -90,7 +98,13 @@ func (a *app) allMessages(cmd *cobra.Command, packID string) (*api.Conversation,
 			total = page.Paging.Total
 		}
 		if len(page.Messages) == 0 || offset >= total {
+			out.Messages = api.MergeMessages(out.Messages)
 			out.Paging = &api.Paging{Limit: len(out.Messages), Offset: 0, Total: max(total, len(out.Messages))}
+			raw, err := joinPages(first, out)
+			if err != nil {
+				return nil, err
+			}
+			out.Raw = raw
 			return out, nil
 		}
 	}
@@ -112,7 +126,7 @@ func (a *app) messageCommand() *cobra.Command {
 				return err
 			}
 			if a.json {
-				return writeJSON(a.io.Out, m)
+				return writeRaw(a.io.Out, m.Raw, m)
 			}
 			if p := m.PackID(); p != "" {
 				fmt.Fprintf(a.io.Out, "Pack %s\n", sanitize.Line(p))
@@ -141,7 +155,7 @@ func (a *app) unreadCommand() *cobra.Command {
 				if u.Results == nil {
 					u.Results = []api.UnreadPack{}
 				}
-				return writeJSON(a.io.Out, u)
+				return writeRaw(a.io.Out, u.Raw, u)
 			}
 			if len(u.Results) == 0 {
 				fmt.Fprintln(a.io.Out, "No unread messages.")
@@ -160,4 +174,36 @@ func (a *app) unreadCommand() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// joinPages writes the envelope of --all --json: the first page's envelope as served (its
+// conversation_status and any field postsale does not know), paging over the whole
+// conversation, and every page's messages as served, newest first, each once.
+func joinPages(first json.RawMessage, conv *api.Conversation) (json.RawMessage, error) {
+	env := map[string]json.RawMessage{}
+	if len(first) > 0 {
+		if err := json.Unmarshal(first, &env); err != nil {
+			return nil, fmt.Errorf("join pages: %w", err)
+		}
+	}
+	msgs := make([]json.RawMessage, 0, len(conv.Messages))
+	for i := range conv.Messages {
+		raw := conv.Messages[i].Raw
+		if raw == nil {
+			b, err := json.Marshal(&conv.Messages[i])
+			if err != nil {
+				return nil, err
+			}
+			raw = b
+		}
+		msgs = append(msgs, raw)
+	}
+	var err error
+	if env["messages"], err = json.Marshal(msgs); err != nil {
+		return nil, err
+	}
+	if env["paging"], err = json.Marshal(conv.Paging); err != nil {
+		return nil, err
+	}
+	return json.Marshal(env)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +26,21 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
+// writeRaw prints the API's JSON as served (indented; numbers, key order and unknown fields kept),
+// or the typed value re-encoded when there is no raw answer.
+func writeRaw(w io.Writer, raw json.RawMessage, typed any) error {
+	if len(raw) == 0 {
+		return writeJSON(w, typed)
+	}
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	buf.WriteByte('\n')
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // printConversationHeader describes a page: which pack, whether it is blocked, which window.
 func printConversationHeader(w io.Writer, packID string, conv *api.Conversation) {
 	fmt.Fprintf(w, "Pack %s", sanitize.Line(packID))
@@ -33,6 +49,13 @@ func printConversationHeader(w io.Writer, packID string, conv *api.Conversation)
 			fmt.Fprintf(w, " · blocked: %s", sanitize.Line(common.BlockedReason(string(cs.Substatus))))
 		} else if cs.Status != "" {
 			fmt.Fprintf(w, " · %s", sanitize.Line(string(cs.Status)))
+		}
+	}
+	if conv.SellerMaxMessageLength != nil {
+		if n := conv.TextLimit(); n == 0 {
+			fmt.Fprint(w, " · you cannot write in this conversation now")
+		} else {
+			fmt.Fprintf(w, " · replies up to %d characters", n)
 		}
 	}
 	fmt.Fprintln(w)
@@ -64,6 +87,9 @@ func printMessage(w io.Writer, links *open.Parser, m *api.Message) {
 		who = "You"
 	}
 	name := sanitize.Line(m.From.Name)
+	if api.IsAgent(string(m.From.UserID)) {
+		who, name = api.AssistantName, "for the buyer"
+	}
 	if name == "" {
 		name = sanitize.Line(string(m.From.UserID))
 	}

@@ -19,6 +19,7 @@ type served struct {
 	url      string
 	token    string
 	seller   string
+	domestic bool
 	srv      *http.Server
 	serveErr chan error
 }
@@ -55,10 +56,14 @@ func startDemo(_ context.Context, opts ...sandbox.Option) (*served, error) {
 
 // sandboxOptions are the options --hostile asks for.
 func (a *app) sandboxOptions() []sandbox.Option {
-	if a.hostile {
-		return []sandbox.Option{sandbox.WithHostilePacks()}
+	var opts []sandbox.Option
+	if a.domestic {
+		opts = append(opts, sandbox.Domestic())
 	}
-	return nil
+	if a.hostile {
+		opts = append(opts, sandbox.WithHostilePacks())
+	}
+	return opts
 }
 
 func (a *app) sandboxCommand() *cobra.Command {
@@ -67,11 +72,12 @@ func (a *app) sandboxCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Serve the embedded sandbox API standalone, for curl and other tools",
-		Long: `Serve postsale's embedded sandbox: the marketplace post-sale messaging endpoints with demo
-data, enforcing the same contract as Mercado Libre. It prints the base URL and the token it
+		Long: `Serve postsale's embedded sandbox: the marketplace (cross-border) post-sale messaging
+endpoints with demo data, or with --domestic the domestic ones of a Brazilian seller, enforcing
+the same contract as Mercado Libre. It prints the base URL and the token it
 accepts (a fake token made up by the sandbox, safe to share) so curl examples work against it.
 Everything is kept in memory and lost when it stops (Ctrl+C).`,
-		Example: "  postsale sandbox --addr 127.0.0.1:8080",
+		Example: "  postsale sandbox --addr 127.0.0.1:8080\n  postsale sandbox --domestic",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts := a.sandboxOptions()
@@ -82,6 +88,7 @@ Everything is kept in memory and lost when it stops (Ctrl+C).`,
 			if err != nil {
 				return err
 			}
+			s.domestic = a.domestic
 			defer s.close()
 			a.printSandboxBanner(s)
 			select {
@@ -110,12 +117,23 @@ func (a *app) printSandboxBanner(s *served) {
 	ex := sandboxExamples(s)
 	fmt.Fprintf(w, "Or with curl (the ids are real demo data):\n  export ACCESS_TOKEN=%s\n", s.token)
 	fmt.Fprintf(w, "  export PACK_ID=%s MESSAGE_ID=%s ATTACHMENT_ID=%s SITE_ID=%s\n", ex.pack, ex.message, ex.attachment, ex.site)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/unread?role=seller&tag=post_sale\"\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/packs/$PACK_ID?limit=2&offset=1\"\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/$MESSAGE_ID\"\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' \"%s/marketplace/messages/attachments?site_id=$SITE_ID\"\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"text\":\"Hello\",\"text_translated\":\"\"}' \"%s/marketplace/messages/packs/$PACK_ID\"\n", s.url)
-	fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -o attachment \"%s/marketplace/messages/attachments/$ATTACHMENT_ID?tag=post_sale&site_id=$SITE_ID\"\n", s.url)
+	if s.domestic {
+		base := s.url + "/messages/packs/$PACK_ID/sellers/" + s.seller
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/messages/unread?role=seller&tag=post_sale\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s?tag=post_sale&mark_as_read=false&limit=2\"\n", base)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/messages/$MESSAGE_ID?tag=post_sale\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/orders/search?seller=%s&sort=date_desc\"\n", s.url, s.seller)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' \"%s/messages/attachments?tag=post_sale&site_id=$SITE_ID\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"from\":{\"user_id\":%s},\"to\":{\"user_id\":BUYER_ID},\"text\":\"Olá\"}' \"%s?tag=post_sale\"\n", s.seller, base)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/messages/action_guide/packs/$PACK_ID?tag=post_sale\"\n", s.url)
+	} else {
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/unread?role=seller&tag=post_sale\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/packs/$PACK_ID?limit=2&offset=1\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" \"%s/marketplace/messages/$MESSAGE_ID\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -F 'file=@photo.jpg' \"%s/marketplace/messages/attachments?site_id=$SITE_ID\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -H 'content-type: application/json' -d '{\"text\":\"Hello\",\"text_translated\":\"\"}' \"%s/marketplace/messages/packs/$PACK_ID\"\n", s.url)
+		fmt.Fprintf(w, "  curl -H \"Authorization: Bearer $ACCESS_TOKEN\" -o attachment \"%s/marketplace/messages/attachments/$ATTACHMENT_ID?tag=post_sale&site_id=$SITE_ID\"\n", s.url)
+	}
 	fmt.Fprintf(w, "\nLog in through the sandbox's OAuth (its demo app; fake credentials, safe to share):\n")
 	fmt.Fprintf(w, "  client_id %s  client_secret %s\n  redirect URIs %s (caught by postsale), %s (paste the address)\n",
 		sandbox.DemoClientID, sandbox.DemoClientSecret, sandbox.DemoRedirectLoopback, sandbox.DemoRedirectPaste)
@@ -131,7 +149,7 @@ type examples struct{ pack, message, attachment, site string }
 
 func sandboxExamples(s *served) examples {
 	ex := examples{pack: "PACK_ID", message: "MESSAGE_ID", attachment: "ATTACHMENT_ID", site: "MLM"}
-	client, err := api.New(api.StaticToken(s.token), api.WithBaseURL(s.url))
+	client, err := api.New(api.StaticToken(s.token), api.WithBaseURL(s.url), api.WithFlavor(api.FlavorAuto))
 	if err != nil {
 		return ex
 	}
