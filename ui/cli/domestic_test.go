@@ -184,4 +184,3 @@ func TestForbiddenSellerCLI(t *testing.T) {
 		t.Errorf("forbidden seller: %d %q", code, stderr)
 	}
 }
-
