@@ -337,7 +337,7 @@ func (m *Model) meLoaded(msg common.TaskFinishedMsg) tea.Cmd {
 	}
 	u := res.user
 	m.c.Seller = string(u.ID)
-	if m.c.Site == "" {
+	if m.c.Site == "" && u.SiteID != api.GlobalSellingSite { // CBT is no site for attachments
 		m.c.Site = sanitize.Line(u.SiteID)
 	}
 	if m.c.Account == "" {
@@ -426,6 +426,12 @@ func (m *Model) openCompose(msg common.ComposeMsg) tea.Cmd {
 		cm = newCompose(m.c, msg.PackID, site)
 		m.composes[msg.PackID] = cm
 		cmds = append(cmds, cm.Init())
+	}
+	// The thread's own limit (seller_max_message_length) drives the composer's counter.
+	if lim, ok := m.conv.(interface{ TextLimit() int }); ok {
+		if set, ok := cm.(interface{ SetTextLimit(int) }); ok {
+			set.SetTextLimit(lim.TextLimit())
+		}
 	}
 	m.active = viewCompose
 	m.resize()

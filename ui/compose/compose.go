@@ -40,6 +40,7 @@ const (
 
 // Model is the compose view of one pack.
 type Model struct {
+	maxText    *int // the thread's seller_max_message_length (SetTextLimit), nil: api.MaxTextLength
 	c          *common.Common
 	packID     string
 	site       string
@@ -323,11 +324,28 @@ func (m *Model) layout() {
 	m.translated.SetHeight(trH)
 }
 
-// counter is "n/350", highlighted when the text is too long or has characters the API refuses.
+// SetTextLimit sets the thread's limit for the message (seller_max_message_length); the
+// translation keeps api.MaxTextLength.
+func (m *Model) SetTextLimit(n int) { m.maxText = new(max(n, 0)) }
+
+// textLimit is the message's limit: the thread's when known, else api.MaxTextLength.
+func (m *Model) textLimit() int {
+	if m.maxText != nil {
+		return *m.maxText
+	}
+	return api.MaxTextLength
+}
+
+// counter is "n/350" (or the thread's limit), highlighted when the text is too long or has
+// characters the API refuses.
 func (m *Model) counter(s string) (string, bool) {
+	return m.counterOf(s, m.textLimit())
+}
+
+func (m *Model) counterOf(s string, limit int) (string, bool) {
 	n := api.TextLength(s)
-	c := strconv.Itoa(n) + "/" + strconv.Itoa(api.MaxTextLength)
-	bad := n > api.MaxTextLength || len(api.UnsupportedRunes(s)) > 0
+	c := strconv.Itoa(n) + "/" + strconv.Itoa(limit)
+	bad := n > limit || len(api.UnsupportedRunes(s)) > 0
 	if bad {
 		return m.c.Styles.Highlight.Render(c), true
 	}
@@ -335,8 +353,8 @@ func (m *Model) counter(s string) (string, bool) {
 }
 
 // label is a field's title with its counter at the right edge.
-func (m *Model) label(title, value string, focused bool) string {
-	counter, _ := m.counter(value)
+func (m *Model) label(title, value string, limit int, focused bool) string {
+	counter, _ := m.counterOf(value, limit)
 	style := m.c.Styles.Subtle
 	if focused {
 		style = m.c.Styles.Title
@@ -354,9 +372,12 @@ func (m *Model) Problems() []string {
 	st := m.c.Styles
 	d := m.Draft()
 	var out []string
-	for _, f := range []struct{ name, value string }{{"Message", d.Text}, {"Translation", d.TextTranslated}} {
-		if n := api.TextLength(f.value); n > api.MaxTextLength {
-			out = append(out, st.Error.Render(fmt.Sprintf("%s too long: %d/%d characters, remove %d.", f.name, n, api.MaxTextLength, n-api.MaxTextLength)))
+	for _, f := range []struct {
+		name, value string
+		limit       int
+	}{{"Message", d.Text, m.textLimit()}, {"Translation", d.TextTranslated, api.MaxTextLength}} {
+		if n := api.TextLength(f.value); n > f.limit {
+			out = append(out, st.Error.Render(fmt.Sprintf("%s too long: %d/%d characters, remove %d.", f.name, n, f.limit, n-f.limit)))
 		}
 		if bad := api.UnsupportedRunes(f.value); len(bad) > 0 {
 			parts := make([]string, 0, len(bad))
@@ -396,9 +417,9 @@ func (m *Model) View() string {
 		lines = append(lines, strings.Split(m.picker.View(), "\n")...)
 		return m.finishView(lines)
 	}
-	lines = append(lines, m.label("Message", m.Draft().Text, m.field == FieldText))
+	lines = append(lines, m.label("Message", m.Draft().Text, m.textLimit(), m.field == FieldText))
 	lines = append(lines, strings.Split(m.text.View(), "\n")...)
-	lines = append(lines, m.label("Translation for the buyer (optional, tab)", m.Draft().TextTranslated, m.field == FieldTranslation))
+	lines = append(lines, m.label("Translation for the buyer (optional, tab)", m.Draft().TextTranslated, api.MaxTextLength, m.field == FieldTranslation))
 	lines = append(lines, strings.Split(m.translated.View(), "\n")...)
 	lines = append(lines, m.files.Lines(m.c, m.width, m.filesHeight())...)
 	notes := m.Problems()

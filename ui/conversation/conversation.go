@@ -46,6 +46,7 @@ type PageMsg struct {
 
 // Model is the conversation view of one pack.
 type Model struct {
+	sellerMax *int // the thread's seller_max_message_length, nil when the API sent none
 	c      *common.Common
 	packID string
 	site   string
@@ -97,9 +98,21 @@ func (m *Model) Mode() Mode { return m.mode }
 // Blocked reports whether nothing can be sent in this conversation, and why in plain words.
 func (m *Model) Blocked() (bool, string) {
 	if !m.status.Blocked() {
+		if m.sellerMax != nil && *m.sellerMax == 0 {
+			return true, "Mercado Libre does not let you write in this conversation now (its message limit is 0)."
+		}
 		return false, ""
 	}
 	return true, common.BlockedReason(sanitize.Line(string(m.status.Substatus)))
+}
+
+// TextLimit is the most characters a reply may have here: the thread's
+// seller_max_message_length when the API sent one, else api.MaxTextLength.
+func (m *Model) TextLimit() int {
+	if m.sellerMax != nil {
+		return *m.sellerMax
+	}
+	return api.MaxTextLength
 }
 
 // Status is the footer note: the translation mode.
@@ -150,7 +163,9 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 	}
 	client, packID := m.c.Client, m.packID
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
-		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: PageSize, Offset: offset})
+		// Opening the conversation marks it read (domestic flavour), as Mercado Libre's inbox does;
+		// refreshes and older pages do not.
+		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: PageSize, Offset: offset, MarkRead: kind == loadNewest})
 		if err != nil {
 			err = fmt.Errorf("load messages of pack %s at offset %d: %w", packID, offset, err)
 		}
@@ -288,9 +303,15 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 	}
 	m.err = ""
 	conv := p.Conversation
+	if conv.SellerMaxMessageLength != nil && p.kind != loadOlder {
+		m.sellerMax = new(conv.TextLimit())
+	}
 	if conv.ConversationStatus != nil && p.kind != loadOlder {
 		m.status = conv.ConversationStatus
-		m.keys.Reply.SetEnabled(!m.status.Blocked())
+	}
+	if p.kind != loadOlder {
+		blocked, _ := m.Blocked()
+		m.keys.Reply.SetEnabled(!blocked)
 	}
 	if conv.Paging != nil {
 		m.total = conv.Paging.Total

@@ -311,6 +311,9 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 		nameStyle, textStyle = st.SellerName, st.Seller
 	} else {
 		who = "Buyer"
+		if api.IsAgent(string(e.msg.From.UserID)) {
+			who, name = api.AssistantName, "" // the messaging agent, not the buyer
+		}
 	}
 	if name != "" {
 		who += " · " + name

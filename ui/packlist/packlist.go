@@ -36,6 +36,7 @@ type row struct {
 	PackID    string
 	Unread    int
 	Buyer     string
+	Title     string // the items' titles (domestic order search), "" when unknown
 	Site      string
 	Last      string // newest message, one line
 	LastMine  bool   // the seller wrote the newest message
@@ -280,6 +281,9 @@ func (m *Model) merge(res packsLoadedMsg, ok bool) {
 		if r.Site == "" {
 			r.Site = sanitize.Line(p.SiteID)
 		}
+		if r.Title == "" {
+			r.Title = sanitize.Line(p.Title())
+		}
 		if r.LastAt.IsZero() {
 			r.LastAt = p.DateCreated.Time
 		}
@@ -335,8 +339,8 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	if r.LastMine {
 		buyer = last.To
 	}
-	if name := sanitize.Line(buyer.Name); name != "" {
-		r.Buyer = name
+	if name := sanitize.Line(buyer.Name); name != "" && !api.IsAgent(string(buyer.UserID)) {
+		r.Buyer = name // the messaging agent's name is not the buyer's
 	}
 	if site := sanitize.Line(last.SiteID); site != "" {
 		r.Site = site
@@ -388,6 +392,7 @@ func (m *Model) applyFilter(keep string) {
 
 func (r *row) matches(q string) bool {
 	return strings.Contains(strings.ToLower(r.Buyer), q) ||
+		strings.Contains(strings.ToLower(r.Title), q) ||
 		strings.Contains(r.PackID, q) ||
 		strings.Contains(strings.ToLower(r.Last), q)
 }

@@ -115,6 +115,9 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	if r.Site != "" {
 		meta += " · " + r.Site
 	}
+	if r.Title != "" {
+		meta += " · " + r.Title
+	}
 	head := gutter + badge + " " + buyerStyle.Render(buyer) + "  " + st.Subtle.Render(meta)
 	if r.Blocked {
 		head += "  " + st.Warning.Render("⊘ blocked")
