@@ -272,3 +272,19 @@ func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
 		}
 	}
 }
+
+func TestThreadLimitDrivesTheCounter(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, "2000004512345671")
+	if !strings.Contains(m.View(), "0/350") {
+		t.Fatalf("default counter:\n%s", m.View())
+	}
+	m.SetTextLimit(120)
+	typeText(m, strings.Repeat("a", 121))
+	if v := m.View(); !strings.Contains(v, "121/120") || !strings.Contains(v, "0/350") {
+		t.Errorf("the message counter does not use the thread's limit (the translation keeps 350):\n%s", v)
+	}
+	if p := strings.Join(m.Problems(), "\n"); !strings.Contains(p, "121/120") {
+		t.Errorf("problems %q", p)
+	}
+}

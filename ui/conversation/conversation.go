@@ -47,13 +47,13 @@ type PageMsg struct {
 // Model is the conversation view of one pack.
 type Model struct {
 	sellerMax *int // the thread's seller_max_message_length, nil when the API sent none
-	c      *common.Common
-	packID string
-	site   string
-	keys   KeyMap
-	links  *open.Parser // one per view: compiling its patterns is its main cost
-	width  int
-	height int
+	c         *common.Common
+	packID    string
+	site      string
+	keys      KeyMap
+	links     *open.Parser // one per view: compiling its patterns is its main cost
+	width     int
+	height    int
 
 	entries []*entry // oldest first
 	known   map[string]bool
