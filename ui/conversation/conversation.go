@@ -589,6 +589,9 @@ func (m *Model) sellerName() string {
 // buyerName is the buyer's name as the messages give it.
 func (m *Model) buyerName() string {
 	for _, e := range m.entries {
+		if api.IsAgent(string(e.msg.From.UserID)) || api.IsAgent(string(e.msg.To.UserID)) {
+			continue // the messaging agent is not the buyer
+		}
 		if !e.seller && e.msg.From.Name != "" {
 			return sanitize.Line(e.msg.From.Name)
 		}
