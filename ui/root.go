@@ -413,6 +413,14 @@ func (m *Model) openCompose(msg common.ComposeMsg) tea.Cmd {
 		return nil
 	}
 	if blocked, reason := m.conv.Blocked(); blocked {
+		// A domestic seller writing first picks a contact reason (ui/compose/reasons.go).
+		if cr, ok := m.conv.(interface{ NeedsContactReason() bool }); ok && cr.NeedsContactReason() && m.composes[msg.PackID] == nil {
+			cm := newReasons(m.c, msg.PackID)
+			m.composes[msg.PackID] = cm
+			m.active = viewCompose
+			m.resize()
+			return tea.Batch(cm.Init(), cm.Focus())
+		}
 		m.errText = "You cannot reply here: " + sanitize.Line(reason)
 		return nil
 	}

@@ -14,3 +14,8 @@ func newConversation(c *common.Common, packID, site string) conversationView {
 func newCompose(c *common.Common, packID, site string) composeView {
 	return compose.New(c, packID, site)
 }
+
+// newReasons is the composer of a conversation opened with a contact reason (domestic).
+func newReasons(c *common.Common, packID string) composeView {
+	return compose.NewReasons(c, packID)
+}

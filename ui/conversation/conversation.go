@@ -106,6 +106,10 @@ func (m *Model) Blocked() (bool, string) {
 	return true, common.BlockedReason(sanitize.Line(string(m.status.Substatus)))
 }
 
+// NeedsContactReason reports whether the seller may write here only by picking a contact
+// reason (domestic action_guide); reply then opens the reasons instead of the composer.
+func (m *Model) NeedsContactReason() bool { return api.NeedsContactReason(m.status) }
+
 // TextLimit is the most characters a reply may have here: the thread's
 // seller_max_message_length when the API sent one, else api.MaxTextLength.
 func (m *Model) TextLimit() int {
@@ -311,7 +315,7 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 	}
 	if p.kind != loadOlder {
 		blocked, _ := m.Blocked()
-		m.keys.Reply.SetEnabled(!blocked)
+		m.keys.Reply.SetEnabled(!blocked || m.NeedsContactReason())
 	}
 	if conv.Paging != nil {
 		m.total = conv.Paging.Total
@@ -626,7 +630,11 @@ func (m *Model) headerLines() []string {
 		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))
 	}
 	if blocked, reason := m.Blocked(); blocked {
-		for _, l := range wrap("⛔ Blocked: "+reason+" Replying is disabled.", m.width) {
+		tail := " Replying is disabled."
+		if m.NeedsContactReason() {
+			reason, tail = "You may write first only with a contact reason.", " Press r to choose one."
+		}
+		for _, l := range wrap("⛔ Blocked: "+reason+tail, m.width) {
 			lines = append(lines, st.Banner.Render(l))
 		}
 	}
