@@ -315,6 +315,14 @@ func TestDomesticSendChoosesTheRecipientFromTheThread(t *testing.T) {
 	if e := asAPIError(t, err, http.StatusForbidden); !strings.Contains(api.Explain(e), "one message at a time") {
 		t.Errorf("second message to the agent: %q", api.Explain(err))
 	}
+	// A translation would be dropped by the domestic API: refused before any request.
+	var ve *api.ValidationError
+	if err := f.noRequest(t, func() error {
+		_, err := f.client.SendMessage(ctx, domNoPack, api.SendRequest{Text: "Oi", TextTranslated: "Hi"})
+		return err
+	}); !errors.As(err, &ve) {
+		t.Errorf("translation on the domestic flavour: %v", err)
+	}
 	// Addressing the agent on a thread it does not handle is refused, in a sentence.
 	_, err = f.client.SendMessage(ctx, domNoPack, api.SendRequest{Text: "Oi", To: mlbAgentID})
 	if e := asAPIError(t, err, http.StatusBadRequest); !strings.Contains(api.Explain(e), "assistant does not handle") {

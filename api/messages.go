@@ -138,6 +138,10 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 	}
 	var body any = msg
 	if a.Flavor == FlavorDomestic {
+		if msg.TextTranslated != "" {
+			// Never drop what the seller wrote: the domestic API has no translated text.
+			return nil, &ValidationError{Field: "text_translated", Problem: "domestic conversations have no translation: leave the translation empty and write the message in the buyer's language"}
+		}
 		to := msg.To
 		if to == "" {
 			conv, err := c.PackMessages(ctx, packID, PageOptions{Limit: 10})
