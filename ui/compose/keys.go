@@ -35,7 +35,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.files.Focused():
 		return m.files.ShortHelp()
 	}
-	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Template, m.keys.Editor, m.keys.Back}
+	// ctrl+t and ctrl+e are in the compose hint line and the ? overlay: the footer has no room.
+	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}
 }
 
 // FullHelp is the `?` overlay's help.
