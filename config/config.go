@@ -60,11 +60,21 @@ const (
 	KeyClientSecret    = "client_secret"
 	KeyRedirectURI     = "redirect_uri"
 	KeyFlavor          = "flavor"
+	KeyTheme           = "theme"
+)
+
+// Themes (the theme setting): default adapts its colours to light and dark terminals,
+// high-contrast uses strong colours with bold and underlines, mono uses no colour at all (what
+// NO_COLOR selects too).
+const (
+	ThemeDefault      = "default"
+	ThemeHighContrast = "high-contrast"
+	ThemeMono         = "mono"
 )
 
 // Keys lists every setting in the order `postsale config` shows them.
 func Keys() []string {
-	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor}
+	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor, KeyTheme}
 }
 
 // FlagName is the command-line flag that sets key ("" for the token, which has no flag so it
@@ -83,6 +93,8 @@ func FlagName(key string) string {
 		return "downloads-dir"
 	case KeyOSC8:
 		return "osc8"
+	case KeyTheme:
+		return "theme"
 	case KeyAccount:
 		return "account"
 	case KeyFlavor:
@@ -132,6 +144,8 @@ type Settings struct {
 	// Flavor is the API flavour: auto (from /users/me: site CBT is marketplace, any other site
 	// domestic), marketplace or domestic.
 	Flavor api.Flavor
+	// Theme is ThemeDefault, ThemeHighContrast or ThemeMono.
+	Theme string
 	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
 	Sources map[string]string
 	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
@@ -170,6 +184,7 @@ func Defaults(env Env) *Settings {
 		Open:            OpenAuto,
 		Flavor:          api.FlavorAuto,
 		DownloadsDir:    defaultDownloadsDir(env),
+		Theme:           ThemeDefault,
 		Sources:         map[string]string{},
 	}
 	for _, k := range Keys() {
@@ -399,6 +414,17 @@ func (s *Settings) set(key string, v any, source string) error {
 			s.ClientID = strings.TrimSpace(str)
 		} else {
 			s.RedirectURI = strings.TrimSpace(str)
+		}
+	case KeyTheme:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		switch t := strings.ToLower(strings.TrimSpace(str)); t {
+		case ThemeDefault, ThemeHighContrast, ThemeMono:
+			s.Theme = t
+		default:
+			return fmt.Errorf("%q is not one of default, high-contrast, mono", str)
 		}
 	case KeyClientSecret:
 		str, ok := v.(string)

@@ -138,13 +138,14 @@ func TestBadValuesAreOneLine(t *testing.T) {
 		{"duration", `refresh_interval = "fast"`, `key "refresh_interval": "fast" is not a duration`},
 		{"negative", `refresh_interval = "-5s"`, `key "refresh_interval": -5s must be positive (at least 10s)`},
 		{"open", `open = "sometimes"`, `key "open": "sometimes" is not one of auto, browser, print`},
+		{"theme", `theme = "neon"`, `key "theme": "neon" is not one of default, high-contrast, mono`},
 		{"osc8", `osc8 = "yes"`, `key "osc8": "yes" is not true or false`},
 		{"site", `site_id = "XX"`, `key "site_id": "XX" is not a Mercado Libre site id (MLM, MLB, MCO, MLC, ...)`},
 		{"cbt", `site_id = "CBT"`, `key "site_id": "CBT" is the cross-border umbrella, not a site: use MLM, MLB, MCO or MLC`},
 		{"url", `api_url = "ftp://x"`, `key "api_url": "ftp://x" is not an http(s) URL`},
 		{"number as string", `account = 42`, `key "account": 42 is not a string (put it in quotes)`},
-		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor)`},
-		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor)`},
+		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme)`},
+		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme)`},
 		{"token not string", `access_token = 12345678`, `key "access_token": must be a string`},
 	}
 	for _, tc := range cases {

@@ -444,6 +444,9 @@ func (m *Model) openCompose(msg common.ComposeMsg) tea.Cmd {
 	m.active = viewCompose
 	m.resize()
 	cmds = append(cmds, cm.Focus())
+	if t, ok := cm.(interface{ OpenTemplates() tea.Cmd }); ok && msg.Template {
+		cmds = append(cmds, t.OpenTemplates())
+	}
 	return tea.Batch(cmds...)
 }
 

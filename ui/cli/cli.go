@@ -148,11 +148,13 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 	a.settingFlag(f, config.KeyOpen, "", "how links and attachments open: auto, browser or print")
 	f.Bool(config.FlagName(config.KeyOSC8), false, "make links clickable with OSC 8 (terminals that support it)")
 	a.flagKeys[config.KeyOSC8] = f.Lookup(config.FlagName(config.KeyOSC8))
+	a.settingFlag(f, config.KeyTheme, "", "colours: default (adapts to light and dark terminals), high-contrast or mono (NO_COLOR implies mono)")
 
 	root.AddCommand(
 		a.messagesCommand(),
 		a.messageCommand(),
 		a.sendCommand(),
+		a.templatesCommand(),
 		a.attachmentCommand(),
 		a.unreadCommand(),
 		a.contactCommand(),

@@ -24,7 +24,21 @@ func newInboxModel(c *common.Common, s *config.Settings) tea.Model {
 // inboxCommon builds the Common one inbox program shares with its views, from the settings.
 func (a *app) inboxCommon(cmd *cobra.Command) (*common.Common, error) {
 	env := a.io.Env
-	c := common.New(cmd.Context(), a.client, lipgloss.NewRenderer(a.io.Out))
+	// NO_COLOR: no colour, but emphasis stays so the cursor and the focus remain visible.
+	theme := a.settings.Theme
+	var r *lipgloss.Renderer
+	if v, ok := env("NO_COLOR"); ok && v != "" {
+		theme, r = config.ThemeMono, common.NoColorRenderer(a.io.Out)
+	} else {
+		r = lipgloss.NewRenderer(a.io.Out)
+	}
+	c := common.New(cmd.Context(), a.client, r)
+	c.Styles = common.StylesFor(r, theme)
+	layers, err := a.templateLayers()
+	if err != nil {
+		return nil, err
+	}
+	c.Templates = layers
 	c.Site = a.settings.SiteID
 	c.Account = a.settings.Account
 	getenv := func(k string) string { v, _ := env(k); return v }

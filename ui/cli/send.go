@@ -13,6 +13,7 @@ import (
 	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config/logging"
+	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/compose"
 	"github.com/postsale/postsale/ui/sanitize"
 )
@@ -20,17 +21,40 @@ import (
 func (a *app) sendCommand() *cobra.Command {
 	var text, translated string
 	var paths []string
+	var template string // templates.go
+	var vars []string
+	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "send PACK_ID --text TEXT",
+		Use:   "send PACK_ID (--text TEXT | --template NAME)",
 		Short: "Send a message to the buyer of a pack, with optional attachments",
 		Long: `Send a message to the buyer of a pack. Each --attach file is checked first (name, size up to
 25 MB, type detected from its content and extension), then uploaded, then the message is sent
 with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 		Example: "  postsale send 2000001234567890 --text \"Your package ships today\"\n" +
-			"  postsale send 2000001234567890 --text \"Here is the invoice\" --translated \"Aquí está la factura\" --attach invoice.pdf",
+			"  postsale send 2000001234567890 --text \"Here is the invoice\" --translated \"Aquí está la factura\" --attach invoice.pdf\n" +
+			"  postsale send 2000001234567890 --template delay --dry-run",
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			packID := list[0]
+			if template != "" {
+				if text != "" || translated != "" {
+					return &usageError{fmt.Errorf("use --template or --text/--translated, not both")}
+				}
+				var done bool
+				var err error
+				if text, translated, done, err = a.expandTemplate(cmd, packID, template, vars, dryRun); done || err != nil {
+					return err
+				}
+			} else if dryRun || len(vars) > 0 {
+				return &usageError{fmt.Errorf("--dry-run and --var go with --template")}
+			}
+			// A {{variable}} nobody filled never reaches a buyer, however the text was written.
+			if err := templates.CheckPlaceholders("text", text); err != nil {
+				return err
+			}
+			if err := templates.CheckPlaceholders("text_translated", translated); err != nil {
+				return err
+			}
 			// Check everything local before the first request: text, then every file (the same
 			// checks as the inbox's, from api/attach).
 			placeholder := make([]string, len(paths))
@@ -92,6 +116,9 @@ with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 	cmd.Flags().StringVar(&text, "text", "", "message text (at most 350 characters)")
 	cmd.Flags().StringVar(&translated, "translated", "", "the text in the buyer's language (text_translated)")
 	cmd.Flags().StringArrayVar(&paths, "attach", nil, "file to attach (repeat for several, at most 25)")
+	cmd.Flags().StringVar(&template, "template", "", "send the reply template NAME, its {{variables}} filled from the pack (see postsale templates)")
+	cmd.Flags().StringArrayVar(&vars, "var", nil, "with --template: set a variable, name=value (repeat for several)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "with --template: print the expanded text and translation, send nothing")
 	return cmd
 }
 

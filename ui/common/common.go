@@ -14,6 +14,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/config/drafts"
+	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/open"
 )
 
@@ -44,6 +45,12 @@ type Common struct {
 	DownloadsDir string
 	// Drafts keeps unsent replies on disk (nil: drafts live only in memory).
 	Drafts *drafts.Store
+	// Templates are the folders reply templates are read from, the seller's own first (and, in
+	// a served team inbox, the team's; with --demo the embedded ones). Empty: no templates.
+	Templates []templates.Layer
+	// Served is set when the session runs over SSH: nothing may start a program on the server's
+	// terminal on the seller's behalf ($EDITOR is refused with a sentence).
+	Served bool
 }
 
 // NewTask returns a task owned by owner ("packlist", "conversation:<pack>", "compose:<pack>").

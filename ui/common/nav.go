@@ -23,6 +23,8 @@ type BackMsg struct{}
 type ComposeMsg struct {
 	PackID string
 	Site   string
+	// Template opens compose with the reply-template picker showing (`T` in the pack list).
+	Template bool
 }
 
 // SendStartedMsg: compose began sending; the conversation shows the message as "sending".

@@ -20,6 +20,7 @@ import (
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/sanitize"
+	uitemplates "github.com/postsale/postsale/ui/templates"
 )
 
 // SentMsg is the result of a send, delivered inside common.TaskFinishedMsg.
@@ -60,6 +61,9 @@ type Model struct {
 	files     *attachments.List   // chosen files; kept until a send with them succeeds
 	picker    *attachments.Picker // non-nil while choosing a file
 	uploading bool                // a send is uploading its files first
+
+	tpicker *uitemplates.Model // non-nil while choosing a reply template (templates.go)
+	editing bool               // the $EDITOR round trip is under way (editor.go)
 
 	// Drafts on disk and ambiguous sends (durable.go).
 	saver     *drafts.Debouncer // nil when drafts are not kept on disk
@@ -138,13 +142,13 @@ func (m *Model) Field() Field { return m.field }
 
 // Typing reports whether keys go to a text field (so `q` types a q).
 func (m *Model) Typing() bool {
-	return m.text.Focused() || m.translated.Focused() || m.picker != nil || m.files.Focused()
+	return m.text.Focused() || m.translated.Focused() || m.picker != nil || m.files.Focused() || m.tpicker != nil
 }
 
 // Focus gives the keyboard to the current field; the root calls it when compose is shown.
 func (m *Model) Focus() tea.Cmd {
-	if m.picker != nil || m.files.Focused() {
-		return nil // the picker or the file list has the keyboard
+	if m.picker != nil || m.files.Focused() || m.tpicker != nil {
+		return nil // a picker or the file list has the keyboard
 	}
 	if m.field == FieldTranslation {
 		m.text.Blur()
@@ -167,6 +171,12 @@ func (m *Model) owner() string { return "compose:" + m.packID }
 
 // Update edits the fields, switches them, sends, and learns how the send ended.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.updateTemplates(msg); ok {
+		return m, cmd
+	}
+	if cmd, ok := m.updateEditor(msg); ok {
+		return m, cmd
+	}
 	if cmd, ok := m.updateFiles(msg); ok {
 		return m, tea.Batch(cmd, m.saveIfChanged())
 	}
@@ -177,6 +187,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, func() tea.Msg { return common.BackMsg{} }
 		case key.Matches(msg, m.keys.Attach):
 			return m, m.openPicker()
+		case key.Matches(msg, m.keys.Template):
+			return m, m.OpenTemplates()
+		case key.Matches(msg, m.keys.Editor):
+			return m, m.openEditor()
 		case key.Matches(msg, m.keys.Switch):
 			// tab: message → translation → chosen files (when there are any) → message.
 			if m.field == FieldTranslation && msg.String() == "tab" && m.files.Len() > 0 {
@@ -235,7 +249,7 @@ func (m *Model) send() tea.Cmd {
 	for range m.files.Len() {
 		check.Attachments = append(check.Attachments, "file")
 	}
-	if err := api.ValidateSend(check); err != nil {
+	if err := validate(check); err != nil {
 		text := api.Explain(err)
 		m.err = "Not sent: " + text
 		if len(m.Problems()) > 0 {
@@ -307,6 +321,9 @@ func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(0, width), max(0, height)
 	if m.picker != nil {
 		m.picker.SetSize(max(1, width), max(1, height-1))
+	}
+	if m.tpicker != nil {
+		m.tpicker.SetSize(max(1, width), max(1, height-1))
 	}
 	m.layout()
 }
@@ -387,7 +404,7 @@ func (m *Model) Problems() []string {
 			out = append(out, st.Error.Render(f.name+" has characters Mercado Libre does not accept: ")+strings.Join(parts, ", "))
 		}
 	}
-	return out
+	return append(out, m.placeholderProblems(d)...)
 }
 
 // runeLabel shows a rejected character so it can be found: itself when printable, and its code.
@@ -417,6 +434,10 @@ func (m *Model) View() string {
 		lines = append(lines, strings.Split(m.picker.View(), "\n")...)
 		return m.finishView(lines)
 	}
+	if m.tpicker != nil {
+		lines = append(lines, strings.Split(m.tpicker.View(), "\n")...)
+		return m.finishView(lines)
+	}
 	lines = append(lines, m.label("Message", m.Draft().Text, m.textLimit(), m.field == FieldText))
 	lines = append(lines, strings.Split(m.text.View(), "\n")...)
 	lines = append(lines, m.label("Translation for the buyer (optional, tab)", m.Draft().TextTranslated, api.MaxTextLength, m.field == FieldTranslation))
@@ -427,7 +448,7 @@ func (m *Model) View() string {
 		notes = append(notes, st.Error.Render(sanitize.Line(m.err)))
 	}
 	if len(notes) == 0 {
-		notes = append(notes, st.Subtle.Render("ctrl+s sends · esc goes back and keeps the draft"))
+		notes = append(notes, st.Subtle.Render("ctrl+s sends · ctrl+t template · ctrl+e editor · esc goes back and keeps the draft"))
 	}
 	for _, n := range notes {
 		lines = append(lines, wrapLine(n, m.width)...)

@@ -8,15 +8,20 @@ type KeyMap struct {
 	Switch key.Binding
 	Back   key.Binding
 	Attach key.Binding
+	// Template opens the reply-template picker; Editor the $EDITOR round trip.
+	Template key.Binding
+	Editor   key.Binding
 }
 
 // DefaultKeyMap returns the default compose keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
-		Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "message/translation")),
-		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back (keeps draft)")),
-		Attach: key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach")),
+		Send:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+		Switch:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "message/translation")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back (keeps draft)")),
+		Attach:   key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach")),
+		Template: key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "template")),
+		Editor:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 	}
 }
 
@@ -25,9 +30,12 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.picker != nil:
 		return m.picker.ShortHelp()
+	case m.tpicker != nil:
+		return m.tpicker.ShortHelp()
 	case m.files.Focused():
 		return m.files.ShortHelp()
 	}
+	// ctrl+t and ctrl+e are in the compose hint line and the ? overlay: the footer has no room.
 	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}
 }
 
@@ -36,5 +44,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.picker != nil {
 		return m.picker.FullHelp()
 	}
-	return [][]key.Binding{{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}, m.files.ShortHelp()}
+	if m.tpicker != nil {
+		return m.tpicker.FullHelp()
+	}
+	return [][]key.Binding{{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Template, m.keys.Editor, m.keys.Back}, m.files.ShortHelp()}
 }

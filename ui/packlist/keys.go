@@ -14,6 +14,7 @@ type keyMap struct {
 	Filter      key.Binding
 	ClearFilter key.Binding
 	ApplyFilter key.Binding
+	Template    key.Binding // reply to the selected pack from a template (template.go)
 }
 
 func newKeyMap() keyMap {
@@ -28,13 +29,14 @@ func newKeyMap() keyMap {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"), key.WithDisabled()),
+		Template:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "reply from template")),
 	}
 }
 
 // update enables exactly the bindings that apply now, so help never lists a dead key.
 func (k *keyMap) update(typing, filtered, empty bool) {
 	nav := !typing && !empty
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Open} {
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Open, &k.Template} {
 		b.SetEnabled(nav)
 	}
 	k.Filter.SetEnabled(!typing)
@@ -53,7 +55,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Top, k.Bottom, k.Open},
+		{k.Top, k.Bottom, k.Open, k.Template},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
 	}
 }

@@ -218,6 +218,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			open := common.OpenPackMsg{PackID: r.PackID, Site: r.Site}
 			return func() tea.Msg { return open }
 		}
+	case key.Matches(msg, k.Template):
+		return m.replyWithTemplate()
 	}
 	return nil
 }
