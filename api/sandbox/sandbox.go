@@ -130,6 +130,7 @@ type Server struct {
 	data       *store
 	oauth      *oauthServer // the OAuth endpoints' state (oauth.go)
 	extra      []string     // more embedded demo files whose packs are added (hostile.go)
+	reads      *BuyerReads  // how buyers read the seller's messages; nil: they never do (receipts.go)
 }
 
 // New returns a sandbox seeded from the embedded demo data.
@@ -262,6 +263,9 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 			writeRateLimited(w)
 			return
 		}
+		s.mu.Lock()
+		s.buyersRead() // what the buyers read since the last request, on the sandbox's clock
+		s.mu.Unlock()
 		h(w, r)
 	})
 }
