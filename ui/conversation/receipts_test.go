@@ -58,13 +58,13 @@ func TestEverySellerMessageSaysWhereItStands(t *testing.T) {
 	m := openPack(t, e, packReceipts, 100, 40)
 	m.Update(common.SendStartedMsg{PackID: packReceipts, LocalID: "l1", Request: api.SendRequest{Text: "Anything else?"}, At: clock})
 	want := map[string]string{
-		"Hi Lucía! Yes, a 1 m USB-C cable is in the box.":           "read Nov 26 05:07",
-		"Sure, here it is: https://bit.ly/nw-charger-manual":        "not delivered to the buyer: shortened link",
+		"Hi Lucía! Yes, a 1 m USB-C cable is in the box.":          "read Nov 26 05:07",
+		"Sure, here it is: https://bit.ly/nw-charger-manual":       "not delivered to the buyer: shortened link",
 		"The manual is also on the product page, under Documents.": "read 03:22",
-		"If it helps, call us at 55 1234 5678 any weekday.":         "in moderation",
-		"Your order ships tomorrow morning.":                        "delivered 05:58",
-		"Tracking number: 43210988800.":                             "sent",
-		"Anything else?":                                            "sending…",
+		"If it helps, call us at 55 1234 5678 any weekday.":        "in moderation",
+		"Your order ships tomorrow morning.":                       "delivered 05:58",
+		"Tracking number: 43210988800.":                            "sent",
+		"Anything else?":                                           "sending…",
 	}
 	for text, words := range want {
 		if got := receiptOf(t, m, text); got != words {
