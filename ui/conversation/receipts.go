@@ -5,6 +5,8 @@ package conversation
 // message_date replaces the held message (merge) and invalidates that entry only.
 
 import (
+	"time"
+
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -67,6 +69,11 @@ type newestSeller struct {
 	last  *entry // entries[n-1] when found
 	entry *entry
 	valid bool
+	// The header's words for receipt on day (now's, in the seller's zone), so a frame that
+	// changes nothing formats nothing.
+	words   string
+	wordsOf common.Receipt
+	day     int
 }
 
 func (m *Model) newestSellerEntry() *entry {
@@ -103,5 +110,15 @@ func (m *Model) headerReceipt() (string, lipgloss.Style) {
 	if r.State == common.ReceiptNone {
 		return "", m.c.Styles.Subtle
 	}
-	return "your reply: " + r.Words(m.c.Now(), m.c.Location), receiptStyle(m.c.Styles, r)
+	now, loc := m.c.Now(), m.c.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	local := now.In(loc)
+	day := local.Year()*1000 + local.YearDay()
+	ns := &m.receipts
+	if ns.words == "" || ns.wordsOf != r || ns.day != day {
+		ns.words, ns.wordsOf, ns.day = "your reply: "+r.Words(now, loc), r, day
+	}
+	return ns.words, receiptStyle(m.c.Styles, r)
 }
