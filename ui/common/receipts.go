@@ -106,13 +106,13 @@ func (r Receipt) Final() bool {
 	return r.State == ReceiptRead || r.State == ReceiptNotDelivered || r.State == ReceiptNone
 }
 
-// ReceiptLegend is what the marks mean, for help overlays: mark and meaning, in Mark's order.
+// ReceiptLegend is what the marks mean (of the seller's newest reply), for help overlays.
 func ReceiptLegend(ascii bool) [][2]string {
 	return [][2]string{
-		{Receipt{State: ReceiptDelivered}.Mark(ascii), "your reply reached the buyer, unread"},
-		{Receipt{State: ReceiptRead}.Mark(ascii), "the buyer read your reply"},
-		{Receipt{State: ReceiptModeration}.Mark(ascii), "your reply is in moderation"},
-		{Receipt{State: ReceiptNotDelivered}.Mark(ascii), "your reply was not delivered"},
+		{Receipt{State: ReceiptDelivered}.Mark(ascii), "delivered, unread"},
+		{Receipt{State: ReceiptRead}.Mark(ascii), "read by the buyer"},
+		{Receipt{State: ReceiptModeration}.Mark(ascii), "in moderation"},
+		{Receipt{State: ReceiptNotDelivered}.Mark(ascii), "not delivered"},
 	}
 }
 

@@ -337,7 +337,7 @@ func TestSendLifecycle(t *testing.T) {
 	}
 	m.Update(common.SendDoneMsg{PackID: packLinks, LocalID: "l1", Request: req, Message: sent})
 	v := m.View()
-	if strings.Contains(v, "sending…") || !strings.Contains(v, "your reply: sent") {
+	if strings.Contains(v, "sending…") || !strings.Contains(v, "last reply: sent") {
 		t.Fatalf("pending row not confirmed:\n%s", v)
 	}
 	// A refresh brings the same message back from the API: no duplicate.

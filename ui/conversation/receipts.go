@@ -104,7 +104,7 @@ func (m *Model) LastReceipt() common.Receipt {
 	return common.Receipt{}
 }
 
-// headerReceipt is the header's note on the newest seller message: "your reply: read 14:31".
+// headerReceipt is the header's note on the newest seller message: "last reply: read 14:31".
 func (m *Model) headerReceipt() (string, lipgloss.Style) {
 	r := m.LastReceipt()
 	if r.State == common.ReceiptNone {
@@ -118,7 +118,7 @@ func (m *Model) headerReceipt() (string, lipgloss.Style) {
 	day := local.Year()*1000 + local.YearDay()
 	ns := &m.receipts
 	if ns.words == "" || ns.wordsOf != r || ns.day != day {
-		ns.words, ns.wordsOf, ns.day = "your reply: "+r.Words(now, loc), r, day
+		ns.words, ns.wordsOf, ns.day = "last reply: "+r.Words(now, loc), r, day
 	}
 	return ns.words, receiptStyle(m.c.Styles, r)
 }

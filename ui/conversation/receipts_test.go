@@ -72,7 +72,7 @@ func TestEverySellerMessageSaysWhereItStands(t *testing.T) {
 		}
 	}
 	v := m.View()
-	if !strings.Contains(lines(v)[0], "your reply: sending…") {
+	if !strings.Contains(lines(v)[0], "last reply: sending…") {
 		t.Errorf("header does not show the newest reply's state:\n%s", v)
 	}
 	golden.RequireEqual(t, []byte(v))
@@ -117,7 +117,7 @@ func TestPollFlipsAReceiptToRead(t *testing.T) {
 			t.Errorf("entry %q was redrawn though nothing about it changed", en.msg.Text)
 		}
 	}
-	if !strings.Contains(lines(m.View())[0], "your reply: delivered 06:00") {
+	if !strings.Contains(lines(m.View())[0], "last reply: delivered 06:00") {
 		t.Errorf("header does not follow the poll:\n%s", m.View())
 	}
 	if n := uitest.RouteCount(e.Sandbox, sandbox.RoutePackMessages); n != 2 {

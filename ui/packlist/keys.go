@@ -55,5 +55,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Open},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
+		receiptLegend(),
 	}
 }
