@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -54,7 +55,7 @@ time with --limit and --offset, or every page with --all. Reading never marks me
 			links := open.NewParser()
 			for i := range conv.Messages {
 				fmt.Fprintln(a.io.Out)
-				printMessage(a.io.Out, links, &conv.Messages[i])
+				printMessage(a.io.Out, links, &conv.Messages[i], time.Now(), time.Local)
 			}
 			return nil
 		},
@@ -117,7 +118,7 @@ func (a *app) messageCommand() *cobra.Command {
 			if p := m.PackID(); p != "" {
 				fmt.Fprintf(a.io.Out, "Pack %s\n", sanitize.Line(p))
 			}
-			printMessage(a.io.Out, open.NewParser(), m)
+			printMessage(a.io.Out, open.NewParser(), m, time.Now(), time.Local)
 			return nil
 		},
 	}
