@@ -54,10 +54,10 @@ func TestMessagesSayWhereTheSellersRepliesStand(t *testing.T) {
 	local := func(t api.Time) string { return t.In(time.Local).Format("Jan 2") } // an older day: dated
 	cases := map[string]string{
 		"The manual is also on the product page, under Documents.": " · read " + local(dates["The manual is also on the product page, under Documents."].Read),
-		"Your order ships tomorrow morning.":                        " · delivered " + local(dates["Your order ships tomorrow morning."].Notified),
-		"Tracking number: 43210988800.":                             " · sent",
-		"If it helps, call us at 55 1234 5678 any weekday.":         " · in moderation",
-		"Sure, here it is: https://bit.ly/nw-charger-manual":        " · not delivered to the buyer: shortened link",
+		"Your order ships tomorrow morning.":                       " · delivered " + local(dates["Your order ships tomorrow morning."].Notified),
+		"Tracking number: 43210988800.":                            " · sent",
+		"If it helps, call us at 55 1234 5678 any weekday.":        " · in moderation",
+		"Sure, here it is: https://bit.ly/nw-charger-manual":       " · not delivered to the buyer: shortened link",
 	}
 	for text, want := range cases {
 		head := messageHead(t, out, text)
