@@ -5,6 +5,8 @@ package packlist
 // poll looks again at the rows whose receipt can still change.
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
@@ -33,12 +35,17 @@ func markStyle(st *common.Styles, r common.Receipt) lipgloss.Style {
 	return st.Subtle
 }
 
-// awaitReceipts marks stale the rows whose newest message is the seller's and not yet read
-// (nor stopped by moderation), so the headers fetched for the rows on screen bring news of it:
-// unread counts alone never change when the buyer reads.
+// receiptWatch is how long after a reply the interval poll keeps asking whether the buyer read
+// it; past that only a manual refresh (R) looks again, so replies a buyer ignores cost nothing.
+const receiptWatch = 7 * 24 * time.Hour
+
+// awaitReceipts marks stale the rows whose newest message is the seller's, recent and not yet
+// read (nor stopped by moderation), so the headers fetched for the rows on screen bring news of
+// it: unread counts alone never change when the buyer reads.
 func (m *Model) awaitReceipts() {
+	now := m.c.Now()
 	for _, r := range m.rows {
-		if r.header == headerDone && r.LastMine && !r.Receipt.Final() {
+		if r.header == headerDone && r.LastMine && !r.Receipt.Final() && now.Sub(r.LastAt) < receiptWatch {
 			r.stale = true
 		}
 	}

@@ -92,3 +92,30 @@ func TestHelpExplainsTheMarks(t *testing.T) {
 		}
 	}
 }
+
+// A reply the buyer has left unread for over a week is no longer polled (R still looks).
+func TestOldUnreadRepliesAreNotPolled(t *testing.T) {
+	u := uitest.New(t, uitest.At(testNow), uitest.AsSeller("", ""), uitest.WithSandbox(sandbox.WithReceiptsPack()))
+	m := New(u.Common)
+	m.SetSize(100, 200)
+	h := &harness{sb: u.Sandbox, c: u.Common, m: m}
+	h.drain(t, h.m.Init())
+	path := "/marketplace/messages/packs/" + packReceipts
+	before := h.countRequests("GET", path)
+	_, cmd := h.m.Update(common.RefreshMsg{})
+	h.drain(t, cmd)
+	if got := h.countRequests("GET", path); got != before+1 {
+		t.Fatalf("a fresh unread reply was not looked at again on a poll (%d → %d)", before, got)
+	}
+	h.m.byID[packReceipts].LastAt = testNow.Add(-8 * 24 * time.Hour)
+	_, cmd = h.m.Update(common.RefreshMsg{})
+	h.drain(t, cmd)
+	if got := h.countRequests("GET", path); got != before+1 {
+		t.Errorf("a week-old unread reply was polled (%d → %d)", before+1, got)
+	}
+	_, cmd = h.m.Update(common.RefreshMsg{Manual: true})
+	h.drain(t, cmd)
+	if got := h.countRequests("GET", path); got != before+2 {
+		t.Errorf("R did not look at it again (%d requests)", got)
+	}
+}
