@@ -74,6 +74,8 @@ type newestSeller struct {
 	words   string
 	wordsOf common.Receipt
 	day     int
+	// drawnDay is the day the seller's messages were drawn on (0: none yet).
+	drawnDay int
 }
 
 func (m *Model) newestSellerEntry() *entry {
@@ -106,10 +108,6 @@ func (m *Model) LastReceipt() common.Receipt {
 
 // headerReceipt is the header's note on the newest seller message: "last reply: read 14:31".
 func (m *Model) headerReceipt() (string, lipgloss.Style) {
-	r := m.LastReceipt()
-	if r.State == common.ReceiptNone {
-		return "", m.c.Styles.Subtle
-	}
 	now, loc := m.c.Now(), m.c.Location
 	if loc == nil {
 		loc = time.UTC
@@ -117,6 +115,22 @@ func (m *Model) headerReceipt() (string, lipgloss.Style) {
 	local := now.In(loc)
 	day := local.Year()*1000 + local.YearDay()
 	ns := &m.receipts
+	if ns.drawnDay != day {
+		// A new day: "read 14:31" drawn yesterday must now say which day. Once a day, the
+		// seller's messages are marked stale; only those on screen are drawn again.
+		if ns.drawnDay != 0 {
+			for _, e := range m.entries {
+				if e.seller {
+					e.stale = true
+				}
+			}
+		}
+		ns.drawnDay = day
+	}
+	r := m.LastReceipt()
+	if r.State == common.ReceiptNone {
+		return "", m.c.Styles.Subtle
+	}
 	if ns.words == "" || ns.wordsOf != r || ns.day != day {
 		ns.words, ns.wordsOf, ns.day = "last reply: "+r.Words(now, loc), r, day
 	}

@@ -141,3 +141,21 @@ func TestHeaderReceiptIsCached(t *testing.T) {
 		t.Fatal("a pending send did not become the newest reply")
 	}
 }
+
+// Receipts drawn today say only the time; the next day the messages on screen are drawn again
+// and say which day.
+func TestReceiptsGainTheirDateTheNextDay(t *testing.T) {
+	e, _ := receiptsEnv(t)
+	m := openPack(t, e, packReceipts, 100, 40)
+	_ = m.View()
+	const delivered = "Your order ships tomorrow morning."
+	if got := receiptOf(t, m, delivered); got != "delivered 05:58" {
+		t.Fatalf("today: %q", got)
+	}
+	tomorrow := clock.Add(24 * time.Hour)
+	e.Common.Now = func() time.Time { return tomorrow }
+	v := m.View()
+	if !strings.Contains(v, "delivered Nov 27 05:58") {
+		t.Fatalf("the next day the receipt still reads as today's:\n%s", v)
+	}
+}
