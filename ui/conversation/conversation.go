@@ -604,9 +604,9 @@ func (m *Model) headerLines() []string {
 		right = strconv.Itoa(m.serverCount()) + "/" + strconv.Itoa(m.total) + " loaded"
 	}
 	var lines []string
-	receipt, receiptSt := m.headerReceipt()
+	receipt, styledReceipt := m.headerReceipt()
 	if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(receipt+" · "+right); right != "" && receipt != "" && gap >= 2 {
-		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+receiptSt.Render(receipt)+st.Subtle.Render(" · "+right))
+		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+styledReceipt+st.Subtle.Render(" · "+right))
 	} else if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
 	} else {

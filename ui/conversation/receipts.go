@@ -72,6 +72,7 @@ type newestSeller struct {
 	// The header's words for receipt on day (now's, in the seller's zone), so a frame that
 	// changes nothing formats nothing.
 	words   string
+	styled  string
 	wordsOf common.Receipt
 	day     int
 	// drawnDay is the day the seller's messages were drawn on (0: none yet).
@@ -106,8 +107,9 @@ func (m *Model) LastReceipt() common.Receipt {
 	return common.Receipt{}
 }
 
-// headerReceipt is the header's note on the newest seller message: "last reply: read 14:31".
-func (m *Model) headerReceipt() (string, lipgloss.Style) {
+// headerReceipt is the header's note on the newest seller message, "last reply: read 14:31",
+// plain (to measure) and styled; both "" when the seller has not written.
+func (m *Model) headerReceipt() (string, string) {
 	now, loc := m.c.Now(), m.c.Location
 	if loc == nil {
 		loc = time.UTC
@@ -129,10 +131,11 @@ func (m *Model) headerReceipt() (string, lipgloss.Style) {
 	}
 	r := m.LastReceipt()
 	if r.State == common.ReceiptNone {
-		return "", m.c.Styles.Subtle
+		return "", ""
 	}
 	if ns.words == "" || ns.wordsOf != r || ns.day != day {
 		ns.words, ns.wordsOf, ns.day = "last reply: "+r.Words(now, loc), r, day
+		ns.styled = receiptStyle(m.c.Styles, r).Render(ns.words)
 	}
-	return ns.words, receiptStyle(m.c.Styles, r)
+	return ns.words, ns.styled
 }
