@@ -134,6 +134,7 @@ type Server struct {
 	shuffle    *mathrand.Rand
 	forbidden  bool // 403 on every messaging endpoint
 	locks      int  // action_guide option POSTs left to answer 409
+	reads      *BuyerReads  // how buyers read the seller's messages; nil: they never do (receipts.go)
 }
 
 // New returns a sandbox seeded from the embedded demo data.
@@ -290,6 +291,9 @@ func (s *Server) handle(pattern string, h func(http.ResponseWriter, *http.Reques
 			writeForbiddenSeller(w)
 			return
 		}
+		s.mu.Lock()
+		s.buyersRead() // what the buyers read since the last request, on the sandbox's clock
+		s.mu.Unlock()
 		h(w, r)
 	})
 }

@@ -44,6 +44,7 @@ type message struct {
 	translated  string
 	created     time.Time
 	read        time.Time // zero: the recipient has not read it
+	notified    time.Time // the buyer was told of the seller's message (zero: read time, if any)
 	status      string
 	modStatus   string
 	modReason   string

@@ -140,7 +140,7 @@ func (st *store) wire(m *message) wireMessage {
 		MessageDate: wireDates{
 			Received: stampPtr(m.created, millis), Available: stampPtr(m.created, false),
 			Created: stampPtr(m.created, millis), Read: stampPtr(m.read, millis),
-			Notified: stampPtr(m.read, true),
+			Notified: stampPtr(m.notifiedAt(), true),
 		},
 		MessageModeration: wireModeration{
 			Status: m.modStatus, Source: "online", ModerationDate: stampPtr(m.created, false),

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -58,7 +59,7 @@ under one envelope.`,
 			links := open.NewParser()
 			for i := range conv.Messages {
 				fmt.Fprintln(a.io.Out)
-				printMessage(a.io.Out, links, &conv.Messages[i])
+				printMessage(a.io.Out, links, &conv.Messages[i], time.Now(), time.Local)
 			}
 			return nil
 		},
@@ -131,7 +132,7 @@ func (a *app) messageCommand() *cobra.Command {
 			if p := m.PackID(); p != "" {
 				fmt.Fprintf(a.io.Out, "Pack %s\n", sanitize.Line(p))
 			}
-			printMessage(a.io.Out, open.NewParser(), m)
+			printMessage(a.io.Out, open.NewParser(), m, time.Now(), time.Local)
 			return nil
 		},
 	}

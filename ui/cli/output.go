@@ -81,7 +81,9 @@ func sellerOf(m *api.Message) string {
 
 // printMessage writes one message for people: every API string through the sanitiser, links as
 // "label (URL)" as in the inbox (one links parser per command: compiling it is its main cost).
-func printMessage(w io.Writer, links *open.Parser, m *api.Message) {
+// Times are shown in loc; a seller's message says where it stands in the inbox's words
+// (common.ReceiptOf), now telling today's times from older ones.
+func printMessage(w io.Writer, links *open.Parser, m *api.Message, now time.Time, loc *time.Location) {
 	who := "Buyer"
 	if s := sellerOf(m); s != "" && string(m.From.UserID) == s {
 		who = "You"
@@ -95,9 +97,13 @@ func printMessage(w io.Writer, links *open.Parser, m *api.Message) {
 	}
 	fmt.Fprintf(w, "── %s · %s", who, name)
 	if d := m.Date(); !d.IsZero() {
-		fmt.Fprintf(w, " · %s", d.In(time.Local).Format("2006-01-02 15:04 MST"))
+		fmt.Fprintf(w, " · %s", d.In(loc).Format("2006-01-02 15:04 MST"))
 	}
-	if state := messageState(m); state != "" {
+	state := messageState(m)
+	if who == "You" {
+		state = common.ReceiptOf(m, false).Words(now, loc)
+	}
+	if state != "" {
 		fmt.Fprintf(w, " · %s", state)
 	}
 	if m.Unread() && who == "Buyer" {

@@ -54,11 +54,14 @@ func startDemo(_ context.Context, opts ...sandbox.Option) (*served, error) {
 	return serveSandbox("127.0.0.1:0", opts...)
 }
 
-// sandboxOptions are the options --hostile asks for.
+// sandboxOptions are the options --hostile asks for, and buyers who read the seller's messages
+// after a while (with a pack showing every delivery state) so the demo shows read receipts.
 func (a *app) sandboxOptions() []sandbox.Option {
-	var opts []sandbox.Option
+	opts := []sandbox.Option{sandbox.WithBuyerReads(sandbox.DefaultBuyerReads())}
 	if a.domestic {
 		opts = append(opts, sandbox.Domestic())
+	} else {
+		opts = append(opts, sandbox.WithReceiptsPack())
 	}
 	if a.hostile {
 		opts = append(opts, sandbox.WithHostilePacks())

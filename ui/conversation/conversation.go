@@ -69,6 +69,7 @@ type Model struct {
 	top           int  // first visible content line
 	follow        bool // keep the newest message in view
 	files         files
+	receipts      newestSeller // the newest seller message, for the header (receipts.go)
 }
 
 // New returns the conversation of packID; site may be "" until the messages say it.
@@ -396,6 +397,7 @@ func (m *Model) replace(chron []api.Message, markNew bool) {
 		}
 	}
 	m.entries = m.entries[:0:0]
+	m.receipts.valid = false
 	m.known = map[string]bool{}
 	m.exhausted = false
 	for _, msg := range chron {
@@ -507,7 +509,13 @@ func (m *Model) adoptSent(msg api.Message) bool {
 func sameMessage(a, b *api.Message) bool {
 	return a.Status == b.Status && a.Moderation.Status == b.Moderation.Status &&
 		a.Moderation.Reason == b.Moderation.Reason && a.Text == b.Text &&
-		a.TextTranslated == b.TextTranslated && len(a.Attachments) == len(b.Attachments)
+		a.TextTranslated == b.TextTranslated && len(a.Attachments) == len(b.Attachments) &&
+		sameReceiptDates(&a.MessageDate, &b.MessageDate)
+}
+
+// sameReceiptDates: a message newly notified to or read by the buyer is a changed message.
+func sameReceiptDates(a, b *api.MessageDate) bool {
+	return a.Notified.Equal(b.Notified.Time) && a.Read.Equal(b.Read.Time) && a.Available.Equal(b.Available.Time)
 }
 
 // insertByDate puts e after the last held message not newer than it, before pending sends.
@@ -624,7 +632,10 @@ func (m *Model) headerLines() []string {
 		right = strconv.Itoa(m.serverCount()) + "/" + strconv.Itoa(m.total) + " loaded"
 	}
 	var lines []string
-	if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
+	receipt, styledReceipt := m.headerReceipt()
+	if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(receipt+" · "+right); right != "" && receipt != "" && gap >= 2 {
+		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+styledReceipt+st.Subtle.Render(" · "+right))
+	} else if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
 	} else {
 		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))

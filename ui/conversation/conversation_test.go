@@ -141,7 +141,8 @@ func TestAttachmentsAndThreatWarning(t *testing.T) {
 func TestModerationInPlainWords(t *testing.T) {
 	e := newEnv(t)
 	m := openPack(t, e, packModer, 120, 30)
-	if v := m.View(); !strings.Contains(v, "moderated, rejected: shortened link") {
+	// The seller's own message says it never reached the buyer, and why.
+	if v := m.View(); !strings.Contains(v, "not delivered to the buyer: shortened link") {
 		t.Errorf("moderation not explained:\n%s", v)
 	}
 	cases := []struct {
@@ -337,7 +338,7 @@ func TestSendLifecycle(t *testing.T) {
 	}
 	m.Update(common.SendDoneMsg{PackID: packLinks, LocalID: "l1", Request: req, Message: sent})
 	v := m.View()
-	if strings.Contains(v, "sending…") || !strings.Contains(v, "· sent") {
+	if strings.Contains(v, "sending…") || !strings.Contains(v, "last reply: sent") {
 		t.Fatalf("pending row not confirmed:\n%s", v)
 	}
 	// A refresh brings the same message back from the API: no duplicate.

@@ -88,26 +88,9 @@ func StatusWords(msg *api.Message) string {
 	return out
 }
 
-// ReasonWords explains a moderation reason the API sends in capitals.
-func ReasonWords(reason api.Word) string {
-	switch reason {
-	case "":
-		return ""
-	case "out_of_place_language":
-		return "inappropriate language"
-	case "social_network_link":
-		return "link to a social network"
-	case "link_short_url":
-		return "shortened link"
-	case "automatic_message":
-		return "automatic message"
-	case "personal_data":
-		return "personal data"
-	case "link_mercadopago":
-		return "Mercado Pago link"
-	}
-	return humanWord(string(reason))
-}
+// ReasonWords explains a moderation reason the API sends in capitals (common.ReasonWords, the
+// one vocabulary the inbox and the CLI share).
+func ReasonWords(reason api.Word) string { return common.ReasonWords(reason) }
 
 // humanWord turns an unknown enumeration word into lower-case words ("SOME_THING" → "some thing").
 func humanWord(w string) string {
@@ -236,6 +219,9 @@ func (e *entry) estimate(width int, mode Mode) int {
 	}
 	inner := max(1, width-indent)
 	n := 2 // label and blank line
+	if e.seller {
+		n++ // the receipt
+	}
 	text, translated := e.msg.Text, e.msg.TextTranslated
 	noTranslation := mode != ModeOriginal && strings.TrimSpace(translated) == ""
 	switch mode {
@@ -320,16 +306,11 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	}
 	meta := LocalTime(e.msg.Date(), c.Location)
 	var marks []string
-	switch {
-	case e.pending:
-		marks = append(marks, "sending…")
-	case e.sent:
-		marks = append(marks, "sent")
-	}
 	if e.isNew {
 		marks = append(marks, "● new")
 	}
-	if words := StatusWords(&e.msg); words != "" {
+	// A seller's message says where it stands at its end (receiptLines) instead.
+	if words := StatusWords(&e.msg); words != "" && !e.seller {
 		marks = append(marks, words)
 	}
 	info := meta
@@ -375,6 +356,9 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 		if a.PotentialSecurityThreat {
 			emit(st.Warning, "  "+ThreatWarning)
 		}
+	}
+	for _, l := range receiptLines(e, inner, c) {
+		out = append(out, pad+l)
 	}
 	out = append(out, "")
 	return out

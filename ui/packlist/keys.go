@@ -29,7 +29,7 @@ func newKeyMap() keyMap {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"), key.WithDisabled()),
-		Template:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "reply from template")),
+		Template:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "template reply")),
 	}
 }
 
@@ -57,5 +57,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Open, k.Template},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
+		receiptLegend(),
 	}
 }

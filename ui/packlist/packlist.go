@@ -38,8 +38,9 @@ type row struct {
 	Buyer     string
 	Title     string // the items' titles (domestic order search), "" when unknown
 	Site      string
-	Last      string // newest message, one line
-	LastMine  bool   // the seller wrote the newest message
+	Last      string         // newest message, one line
+	LastMine  bool           // the seller wrote the newest message
+	Receipt   common.Receipt // where the newest message stands, when it is the seller's
 	LastAt    time.Time
 	Blocked   bool
 	Substatus string
@@ -143,6 +144,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 					}
 				}
 			}
+			m.awaitReceipts() // has the buyer read the seller's last reply since?
 			// A manual refresh re-reads the orders too; the interval only polls unread counts.
 			cmds = append(cmds, m.loadCmd(msg.Manual))
 		}
@@ -332,11 +334,15 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	}
 	r.Empty = len(conv.Messages) == 0
 	if r.Empty {
-		r.Last, r.LastMine = "", false
+		r.Last, r.LastMine, r.Receipt = "", false, common.Receipt{}
 		return
 	}
 	last := conv.Messages[0]
 	r.LastMine = m.c.Seller != "" && string(last.From.UserID) == m.c.Seller
+	r.Receipt = common.Receipt{}
+	if r.LastMine {
+		r.Receipt = common.ReceiptOf(&last, false)
+	}
 	buyer := last.From
 	if r.LastMine {
 		buyer = last.To

@@ -137,7 +137,7 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	default:
 		body = r.Last
 		if r.LastMine {
-			body = st.Subtle.Render("You: ") + body
+			body = m.receiptMark(r) + st.Subtle.Render("You: ") + body
 		}
 	}
 	if r.Blocked {
