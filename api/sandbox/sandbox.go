@@ -132,9 +132,9 @@ type Server struct {
 	extra      []string     // more embedded demo files whose packs are added (hostile.go)
 	domestic   bool         // serve the domestic flavour (domestic.go)
 	shuffle    *mathrand.Rand
-	forbidden  bool // 403 on every messaging endpoint
-	locks      int  // action_guide option POSTs left to answer 409
-	reads      *BuyerReads  // how buyers read the seller's messages; nil: they never do (receipts.go)
+	forbidden  bool        // 403 on every messaging endpoint
+	locks      int         // action_guide option POSTs left to answer 409
+	reads      *BuyerReads // how buyers read the seller's messages; nil: they never do (receipts.go)
 }
 
 // New returns a sandbox seeded from the embedded demo data.
