@@ -284,7 +284,7 @@ func (tm *term) waitFrom(mark int, what string) {
 			}
 			return
 		case <-deadline.C:
-			tm.t.Fatalf("%q never showed; the session showed:\n%q", what, tail(tm.rawBytes()))
+			tm.t.Fatalf("%q never showed; the session showed:\n%s", what, tail(strings.Join(strings.Fields(tm.screen()), " ")))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,6 +35,7 @@ type Hub struct {
 	st       hubState
 	maxSent  int
 	saveErrs func(error)
+	logger   *slog.Logger
 }
 
 // hubState is the persisted part.
@@ -78,6 +80,8 @@ type HubOptions struct {
 	Now func() time.Time
 	// OnSaveError hears state-file write failures (the change stays in memory).
 	OnSaveError func(error)
+	// Logger gets debug lines about event delivery.
+	Logger *slog.Logger
 }
 
 // Errors from Join.
@@ -104,6 +108,7 @@ func NewHub(opts HubOptions) (*Hub, error) {
 		conns:    map[int64]*Conn{},
 		maxSent:  maxSentRecords,
 		saveErrs: opts.OnSaveError,
+		logger:   opts.Logger,
 		st:       hubState{Assignments: map[string]Assignment{}, Notes: map[string][]Note{}, SentBy: map[string]SentRecord{}},
 	}
 	if h.now == nil {
@@ -516,5 +521,11 @@ func (h *Hub) saveLocked() error {
 func (h *Hub) reportSave(err error) {
 	if err != nil && h.saveErrs != nil {
 		h.saveErrs(err)
+	}
+}
+
+func (h *Hub) debug(msg string, args ...any) {
+	if h.logger != nil {
+		h.logger.Debug(msg, args...)
 	}
 }

@@ -158,6 +158,7 @@ func New(cfg Config) (*Server, error) {
 		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Audit: audit,
 		TypingTTL: cfg.TypingTTL, MaxPerMember: cfg.MaxPerMember, MaxTotal: cfg.MaxSessions, Now: cfg.Now,
 		OnSaveError: func(err error) { s.log.Error("team state not saved", "err", err) },
+		Logger:      cfg.Logger,
 	})
 	if err != nil {
 		_ = audit.Close()

@@ -111,6 +111,7 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.conn.Wait() // the team bar reads the Hub when drawn
 	case TeammateSentMsg:
 		cmds := []tea.Cmd{m.conn.Wait()}
+		m.conn.hub.debug("teammate sent", "pack", msg.PackID, "open", m.pack, "member", m.conn.member)
 		if msg.PackID == m.pack && m.pack != "" {
 			// The teammate's reply shows at once, not at the next poll.
 			cmds = append(cmds, m.forward(common.RefreshMsg{}))
