@@ -340,3 +340,27 @@ func waitUntil(t testing.TB, cond func() bool, what string, terms ...*term) {
 		}
 	}
 }
+
+// forget drops what was received so far (memory benchmarks measure the server, not the log).
+func (tm *term) forget() {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	tm.raw = bytes.Buffer{}
+	tm.answered = 0
+}
+
+// waitAny waits for any byte after mark.
+func (tm *term) waitAny(mark int) {
+	tm.t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	for tm.mark() <= mark {
+		select {
+		case <-tm.changed:
+		case <-tm.ended:
+			tm.t.Fatal("session ended")
+		case <-deadline.C:
+			tm.t.Fatal("no frame after the key")
+		}
+	}
+}
