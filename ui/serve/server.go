@@ -85,6 +85,7 @@ type ctxKey int
 const (
 	rejectedKey ctxKey = iota // fingerprint of a key not in the team file
 	sessionKey                // *sessionState
+	refusedKey                // the refusal line was shown on this connection
 )
 
 // sessionState travels from the gate middleware to the program handler and back.
@@ -170,7 +171,6 @@ func New(cfg Config) (*Server, error) {
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(cfg.HostKeyPath),
 		wish.WithPublicKeyAuth(s.publicKey),
-		wish.WithPasswordAuth(s.password),
 		wish.WithKeyboardInteractiveAuth(s.keyboardInteractive),
 		wish.WithMiddleware(
 			wishrecover.MiddlewareWithLogger(printf,
@@ -250,20 +250,21 @@ func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	return false
 }
 
-// password is refused always: offered only so the refusal is recorded.
-func (s *Server) password(ctx ssh.Context, _ string) bool {
-	s.audit.Log(AuditEvent{Event: "refused", Remote: ctx.RemoteAddr().String(), Reason: "password"})
-	return false
-}
-
-// keyboardInteractive is refused, with one line saying why (OpenSSH prints it).
+// keyboardInteractive is refused, with one line saying why. OpenSSH shows a keyboard-interactive
+// text only with a prompt, so the line is the prompt (Enter closes). Passwords are not offered.
 func (s *Server) keyboardInteractive(ctx ssh.Context, challenge gossh.KeyboardInteractiveChallenge) bool {
-	line := "postsale: only SSH keys listed in the team file may connect; passwords are not accepted."
-	if fp, ok := ctx.Value(rejectedKey).(string); ok {
-		line = "postsale: key " + fp + " is not in the team file; ask whoever runs the server to add it."
+	if ctx.Value(refusedKey) != nil {
+		return false // said once; OpenSSH would ask again up to three times
 	}
-	s.audit.Log(AuditEvent{Event: "refused", Remote: ctx.RemoteAddr().String(), Reason: "key not in team file"})
-	_, _ = challenge("", line, nil, nil)
+	ctx.SetValue(refusedKey, true)
+	line := "postsale: only SSH keys listed in the team file may connect (press Enter) "
+	reason := "no key"
+	if fp, ok := ctx.Value(rejectedKey).(string); ok {
+		line = "postsale: key " + fp + " is not in the team file; ask whoever runs the server to add it (press Enter) "
+		reason = "key not in team file"
+	}
+	s.audit.Log(AuditEvent{Event: "refused", Remote: ctx.RemoteAddr().String(), Reason: reason})
+	_, _ = challenge("", "", []string{line}, []bool{false})
 	return false
 }
 

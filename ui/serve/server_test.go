@@ -40,7 +40,7 @@ func TestRefusals(t *testing.T) {
 	}
 	var instruction string
 	ki := gossh.KeyboardInteractive(func(_, ins string, q []string, _ []bool) ([]string, error) {
-		instruction = ins
+		instruction = ins + strings.Join(q, "")
 		return make([]string, len(q)), nil
 	})
 	if _, err := dial(r.addr, gossh.PublicKeys(stranger.signer), ki); err == nil {
