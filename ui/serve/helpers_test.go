@@ -205,8 +205,16 @@ func connect(t testing.TB, addr string, m member, env map[string]string) *term {
 	if err != nil {
 		t.Fatal(err)
 	}
+	errOut, err := sess.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	tm := &term{t: t, client: c, sess: sess, in: in, changed: make(chan struct{}, 1), ended: make(chan struct{})}
-	go tm.read(out)
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() { defer readers.Done(); tm.read(out) }()
+	go func() { defer readers.Done(); tm.read(errOut) }() // refusals are written to stderr
+	go func() { readers.Wait(); close(tm.ended) }()
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +223,6 @@ func connect(t testing.TB, addr string, m member, env map[string]string) *term {
 }
 
 func (tm *term) read(r io.Reader) {
-	defer close(tm.ended)
 	buf := make([]byte, 32*1024)
 	for {
 		n, err := r.Read(buf)

@@ -282,7 +282,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		conn, err := s.hub.Join(member, sess.RemoteAddr().String())
 		if err != nil {
 			s.audit.Log(AuditEvent{Event: "refused", Member: member, Remote: sess.RemoteAddr().String(), Reason: err.Error()})
-			msg := fmt.Sprintf("postsale: %s already has %d sessions open; close one first.", member, s.cfg.MaxPerMember)
+			msg := fmt.Sprintf("postsale: %s already has as many sessions open as allowed (%d); close one first.", member, s.cfg.MaxPerMember)
 			if errors.Is(err, ErrTooManySessions) {
 				msg = fmt.Sprintf("postsale: the server already serves %d sessions; try again later.", s.cfg.MaxSessions)
 			}

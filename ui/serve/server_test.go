@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -68,4 +69,23 @@ func TestRefusals(t *testing.T) {
 	if got := strings.TrimSpace(string(out)); got == "" || strings.Contains(got, "\n") || strings.Contains(got, demoBuyer) {
 		t.Errorf("no-PTY session printed %q, want one refusal line and no inbox", got)
 	}
+}
+
+func TestCapsAndIdleTimeout(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r := startRig(t, rigOptions{members: []member{ana}, tune: func(c *Config) {
+		c.MaxPerMember = 1
+		c.IdleTimeout = 200 * time.Millisecond
+	}})
+	first := connect(t, r.addr, ana, nil)
+	first.waitFor(demoBuyer)
+
+	// A second session of the same person is over the cap: one line, then the end.
+	second := connect(t, r.addr, ana, nil)
+	second.waitFor("already has as many sessions open as allowed (1)")
+	<-second.ended
+
+	// Without a key the first session closes itself and says why.
+	first.waitFor("without a key")
+	<-first.ended
 }
