@@ -164,6 +164,9 @@ func dial(addr string, auth ...gossh.AuthMethod) (*gossh.Client, error) {
 	})
 }
 
+// terminalAnswer is a dark background (OSC 11) and VT220 device attributes (DA1).
+const terminalAnswer = "\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?62;22c"
+
 // term is one ssh client with a PTY: it keeps every byte the server sent and answers the
 // renderer's terminal queries (background colour, device attributes) as a terminal would.
 type term struct {
@@ -172,11 +175,10 @@ type term struct {
 	sess   *gossh.Session
 	in     io.WriteCloser
 
-	mu       sync.Mutex
-	raw      bytes.Buffer
-	answered int
-	changed  chan struct{}
-	ended    chan struct{}
+	mu      sync.Mutex
+	raw     bytes.Buffer
+	changed chan struct{}
+	ended   chan struct{}
 }
 
 func connect(t testing.TB, addr string, m member, env map[string]string) *term {
@@ -218,6 +220,11 @@ func connect(t testing.TB, addr string, m member, env map[string]string) *term {
 	if err := sess.Shell(); err != nil {
 		t.Fatal(err)
 	}
+	// The renderer asks the terminal for its background colour and device attributes (wish's
+	// MakeRenderer, 1 s timeout). Answer at once, as a terminal would: the answer waits in the
+	// session's input until the query reads it, so a slow machine cannot turn a late answer
+	// into keystrokes.
+	_, _ = in.Write([]byte(terminalAnswer)) // a refused session may be closed already
 	t.Cleanup(tm.close)
 	return tm
 }
@@ -229,16 +236,7 @@ func (tm *term) read(r io.Reader) {
 		if n > 0 {
 			tm.mu.Lock()
 			tm.raw.Write(buf[:n])
-			all := tm.raw.Bytes()
-			// Answer "ESC [ c" (primary device attributes) like a terminal, so the renderer's
-			// background query ends at once.
-			queries := bytes.Count(all, []byte("\x1b[c"))
-			reply := queries > tm.answered
-			tm.answered = queries
 			tm.mu.Unlock()
-			if reply {
-				_, _ = tm.in.Write([]byte("\x1b]11;rgb:0000/0000/0000\x1b\\\x1b[?62;22c"))
-			}
 			select {
 			case tm.changed <- struct{}{}:
 			default:
@@ -353,7 +351,6 @@ func (tm *term) forget() {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
 	tm.raw = bytes.Buffer{}
-	tm.answered = 0
 }
 
 // waitAny waits for any byte after mark.
