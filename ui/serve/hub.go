@@ -18,6 +18,16 @@ import (
 	"github.com/postsale/postsale/config/atomicfile"
 )
 
+// How a view shows the Hub (to wire once the views take it, after the restructuring):
+//   - the list row and conversation header: Conn.OnPack(pack) → "Bruno is replying…" /
+//     "Ana has it open"; Hub.Assignee(pack) → "→ Ana"; Hub.Keep(filter, me, pack) filters
+//     mine/unassigned/all;
+//   - the conversation: Hub.Notes(pack) drawn apart from messages; Hub.SentBy(message id) →
+//     "sent by Ana" on seller messages;
+//   - compose: before opening, Conn.OnPack(pack) typing non-empty → warn first;
+//   - redraw on PresenceMsg / AssignedMsg / NoteAddedMsg; reload the pack on TeammateSentMsg
+//     (the session model already does that for the open conversation).
+//
 // Hub is what the sessions of one server share: who is connected and where (presence), who is
 // typing a reply, who a conversation is assigned to, the team's internal notes, and who sent
 // which message. Assignments, notes and sent-by records are kept in a state file (0600) so they
