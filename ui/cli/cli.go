@@ -164,6 +164,7 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 		a.logoutCommand(),
 		a.accountsCommand(),
 		a.versionCommand(),
+		a.serveCommand(),
 	)
 	return root
 }

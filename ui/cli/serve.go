@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/config/secrets"
+	"github.com/postsale/postsale/ui/serve"
+)
+
+// serveFlags are `postsale serve`'s own flags.
+type serveFlags struct {
+	addr, hostKey, team string
+	idle, keepAlive     time.Duration
+	perPerson, maxTotal int
+}
+
+func (a *app) serveCommand() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the inbox over SSH to a team sharing this machine's Mercado Libre session",
+		Long: `Serve the inbox over SSH: every person listed in the team file connects with their own SSH key
+(ssh -p 2222 this-host) and gets their own inbox on the one Mercado Libre account logged in on
+this machine (postsale login). The token never leaves this machine. Teammates see who else is
+connected and where; a reply sent by one shows at once in the others' conversation.
+
+The team file (default $XDG_CONFIG_HOME/postsale/team.toml) lists each person and their keys:
+
+  [[member]]
+  name = "Ana"
+  keys = ["ssh-ed25519 AAAAC3Nza... ana@laptop"]
+
+The host key is generated on first start. Send SIGHUP to re-read the team file.`,
+		Example: "  postsale serve --addr 0.0.0.0:2222\n  postsale serve --demo --addr 127.0.0.1:2222",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runServe(cmd, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", serve.DefaultAddr, "address to listen on")
+	fl.StringVar(&f.hostKey, "host-key", "", "host key file, generated when absent (default $XDG_STATE_HOME/postsale/serve/host_ed25519)")
+	fl.StringVar(&f.team, "team", "", "team file (default $XDG_CONFIG_HOME/postsale/team.toml)")
+	fl.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without a key (0: never)")
+	fl.DurationVar(&f.keepAlive, "keepalive", serve.DefaultKeepAlive, "interval of keep-alive requests to clients")
+	fl.IntVar(&f.perPerson, "max-per-person", serve.DefaultMaxPerMember, "most sessions one person may have open")
+	fl.IntVar(&f.maxTotal, "max-sessions", serve.DefaultMaxSessions, "most sessions in total")
+	return cmd
+}
+
+// errNoSession: serving needs the account's session on this machine.
+var errNoSession = errors.New("there is no Mercado Libre session on this machine: run `postsale login` first (or `postsale serve --demo` to try it on the sandbox)")
+
+func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
+	ctx := cmd.Context()
+	if err := a.loadSettings(); err != nil {
+		return err
+	}
+	if !a.demo && a.settings.AccessToken == "" {
+		dir, err := a.configDir()
+		if err != nil {
+			return err
+		}
+		reg, err := secrets.LoadRegistry(dir)
+		if err != nil {
+			return err
+		}
+		if len(reg.Accounts) == 0 && a.settings.Account == "" {
+			return errNoSession
+		}
+	}
+	if err := a.setup(ctx); err != nil {
+		return err
+	}
+	env := a.io.Env
+	state, err := config.StateDir(env)
+	if err != nil {
+		return err
+	}
+	cache, err := config.CacheDir(env)
+	if err != nil {
+		return err
+	}
+	dataDir := filepath.Join(state, "serve")
+	if a.demo {
+		dataDir = filepath.Join(state, "serve-demo") // demo notes and assignments stay apart
+	}
+	if f.hostKey == "" {
+		f.hostKey = filepath.Join(state, "serve", "host_ed25519")
+	}
+	if f.team == "" {
+		dir, err := a.configDir()
+		if err != nil {
+			return err
+		}
+		f.team = filepath.Join(dir, "team.toml")
+	}
+	idle := f.idle
+	if idle == 0 {
+		idle = -1 // the flag's 0 means never
+	}
+	srv, err := serve.New(serve.Config{
+		Addr: f.addr, HostKeyPath: f.hostKey, TeamFile: f.team,
+		DataDir: dataDir, CacheDir: filepath.Join(cache, "serve"),
+		Shared: &serve.Shared{
+			Client: a.client, Logger: a.log(), Site: a.settings.SiteID, Account: a.settings.Account,
+			RefreshInterval: a.settings.RefreshInterval, OSC8: a.settings.OSC8,
+		},
+		Logger: a.log(), IdleTimeout: idle, KeepAlive: f.keepAlive,
+		MaxPerMember: f.perPerson, MaxSessions: f.maxTotal,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("serve: listen on %s: %w", f.addr, err)
+	}
+	fp, _ := srv.HostKeyFingerprint()
+	fmt.Fprintf(a.io.Err, "postsale: serving the inbox on %s for %d people (host key %s); Ctrl+C stops.\n",
+		ln.Addr(), len(srv.Team().Members), fp)
+	a.log().Info("serving", "addr", ln.Addr().String(), "members", len(srv.Team().Members), "demo", a.demo)
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	for {
+		select {
+		case <-hup:
+			if err := srv.ReloadTeam(); err != nil {
+				fmt.Fprintln(a.io.Err, "postsale: team file not reloaded: "+err.Error())
+			} else {
+				fmt.Fprintln(a.io.Err, "postsale: team file reloaded.")
+			}
+		case err := <-done:
+			_ = srv.Close()
+			return err
+		case <-ctx.Done():
+			err := srv.Close()
+			<-done
+			return err
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package serve
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/config/drafts"
+	"github.com/postsale/postsale/ui"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
+)
+
+// Shared is what every served inbox shares: the one API client (and through it the one
+// transport and rate limiter of the process) and the server's settings.
+type Shared struct {
+	Client          *api.Client
+	Logger          *slog.Logger
+	Site            string
+	Account         string
+	RefreshInterval time.Duration
+	OSC8            bool
+}
+
+// Person is one served session as its inbox needs it.
+type Person struct {
+	Member string
+	// Ctx ends with the session.
+	Ctx context.Context
+	// Renderer is the session's own (bubbletea.MakeRenderer(sess)): its colour profile and
+	// background; every style of the inbox is built from it.
+	Renderer *lipgloss.Renderer
+	// Out is the session: OSC 52 (copy a link to this person's clipboard) is written there.
+	Out io.Writer
+	// Getenv reads the session's environment (with SSH_CONNECTION set, so `open` shows and
+	// copies instead of launching anything on the server).
+	Getenv func(string) string
+	// Location is the person's time zone (their TZ, else the server's).
+	Location *time.Location
+	// DraftsDir, DownloadsDir and CacheDir are this person's directories on the server.
+	DraftsDir, DownloadsDir, CacheDir string
+}
+
+// NewInbox builds one person's inbox: the same root model as the local inbox, with its own
+// Common (renderer, styles, size, clock zone, opener, drafts). This is the one place a served
+// inbox is put together; the session builder of the restructuring (issue 9) replaces its body.
+func NewInbox(sh *Shared, p Person) tea.Model {
+	c := common.New(p.Ctx, sh.Client, p.Renderer)
+	c.Site = sh.Site
+	c.Account = sh.Account
+	c.Location = p.Location
+	c.Logger = sh.Logger.With("member", p.Member)
+	c.Opener = open.New(open.Auto, p.Out, open.WithEnv(p.Getenv), open.WithHyperlinks(sh.OSC8))
+	c.DownloadsDir = p.DownloadsDir
+	c.CacheDir = p.CacheDir
+	c.Drafts = drafts.NewStore(p.DraftsDir)
+	return ui.New(c, ui.Options{RefreshInterval: sh.RefreshInterval})
+}

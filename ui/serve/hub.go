@@ -1,0 +1,541 @@
+package serve
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/config/atomicfile"
+)
+
+// How a view shows the Hub (to wire once the views take it, after the restructuring):
+//   - the list row and conversation header: Conn.OnPack(pack) → "Bruno is replying…" /
+//     "Ana has it open"; Hub.Assignee(pack) → "→ Ana"; Hub.Keep(filter, me, pack) filters
+//     mine/unassigned/all;
+//   - the conversation: Hub.Notes(pack) drawn apart from messages; Hub.SentBy(message id) →
+//     "sent by Ana" on seller messages;
+//   - compose: before opening, Conn.OnPack(pack) typing non-empty → warn first;
+//   - redraw on PresenceMsg / AssignedMsg / NoteAddedMsg; reload the pack on TeammateSentMsg
+//     (the session model already does that for the open conversation).
+//
+// Hub is what the sessions of one server share: who is connected and where (presence), who is
+// typing a reply, who a conversation is assigned to, the team's internal notes, and who sent
+// which message. Assignments, notes and sent-by records are kept in a state file (0600) so they
+// survive a restart; presence lives only in memory. Every method is safe for concurrent use.
+type Hub struct {
+	mu       sync.Mutex
+	now      func() time.Time
+	path     string
+	audit    *Audit
+	typeTTL  time.Duration
+	perMem   int
+	total    int
+	nextID   int64
+	conns    map[int64]*Conn
+	st       hubState
+	maxSent  int
+	saveErrs func(error)
+	logger   *slog.Logger
+}
+
+// hubState is the persisted part.
+type hubState struct {
+	Assignments map[string]Assignment `json:"assignments"`
+	Notes       map[string][]Note     `json:"notes"`
+	SentBy      map[string]SentRecord `json:"sent_by"`
+}
+
+// Assignment: a pack is someone's to answer.
+type Assignment struct {
+	Member string    `json:"member"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+}
+
+// Note is an internal note on a pack: seen by the team only, never sent to Mercado Libre.
+type Note struct {
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+	Text   string    `json:"text"`
+}
+
+// SentRecord says which member sent a message (by its API id).
+type SentRecord struct {
+	Member string    `json:"member"`
+	PackID string    `json:"pack_id"`
+	At     time.Time `json:"at"`
+}
+
+// HubOptions tune a Hub.
+type HubOptions struct {
+	// StateFile keeps assignments, notes and sent-by records ("" keeps them in memory only).
+	StateFile string
+	// Audit receives who connected, opened, sent and assigned (nil: no audit).
+	Audit *Audit
+	// TypingTTL is how long "is replying" lasts after the last key (default 8s).
+	TypingTTL time.Duration
+	// MaxPerMember and MaxTotal cap the sessions (0: no cap).
+	MaxPerMember, MaxTotal int
+	// Now is the clock (tests).
+	Now func() time.Time
+	// OnSaveError hears state-file write failures (the change stays in memory).
+	OnSaveError func(error)
+	// Logger gets debug lines about event delivery.
+	Logger *slog.Logger
+}
+
+// Errors from Join.
+var (
+	ErrTooManyForMember = errors.New("too many sessions for this person")
+	ErrTooManySessions  = errors.New("the server has as many sessions as it allows")
+)
+
+// maxSentRecords bounds the sent-by map kept in the state file (oldest dropped first).
+const maxSentRecords = 20000
+
+// maxNoteLen bounds one note (bytes).
+const maxNoteLen = 4000
+
+// NewHub builds a Hub, reading the state file when it exists.
+func NewHub(opts HubOptions) (*Hub, error) {
+	h := &Hub{
+		now:      opts.Now,
+		path:     opts.StateFile,
+		audit:    opts.Audit,
+		typeTTL:  opts.TypingTTL,
+		perMem:   opts.MaxPerMember,
+		total:    opts.MaxTotal,
+		conns:    map[int64]*Conn{},
+		maxSent:  maxSentRecords,
+		saveErrs: opts.OnSaveError,
+		logger:   opts.Logger,
+		st:       hubState{Assignments: map[string]Assignment{}, Notes: map[string][]Note{}, SentBy: map[string]SentRecord{}},
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.typeTTL <= 0 {
+		h.typeTTL = 8 * time.Second
+	}
+	if h.path != "" {
+		data, err := os.ReadFile(h.path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("read team state %s: %w", h.path, err)
+		default:
+			if err := json.Unmarshal(data, &h.st); err != nil {
+				return nil, fmt.Errorf("team state %s is damaged (%v): move it aside to start afresh", h.path, err)
+			}
+			if h.st.Assignments == nil {
+				h.st.Assignments = map[string]Assignment{}
+			}
+			if h.st.Notes == nil {
+				h.st.Notes = map[string][]Note{}
+			}
+			if h.st.SentBy == nil {
+				h.st.SentBy = map[string]SentRecord{}
+			}
+		}
+	}
+	return h, nil
+}
+
+// Conn is one session's handle on the Hub: what it reports (open, typing, sent, assign, note)
+// and the events it receives from the others.
+type Conn struct {
+	hub    *Hub
+	id     int64
+	member string
+	remote string
+	since  time.Time
+	events chan tea.Msg
+	done   chan struct{}
+
+	// under hub.mu:
+	pack        string
+	typingPack  string
+	typingUntil time.Time
+	typingTimer *time.Timer
+	closed      bool
+}
+
+// Member is the person this session belongs to.
+func (c *Conn) Member() string { return c.member }
+
+// Join registers a session of member, refusing it over the caps.
+func (h *Hub) Join(member, remote string) (*Conn, error) {
+	h.mu.Lock()
+	if h.total > 0 && len(h.conns) >= h.total {
+		h.mu.Unlock()
+		return nil, ErrTooManySessions
+	}
+	if h.perMem > 0 {
+		n := 0
+		for _, c := range h.conns {
+			if c.member == member {
+				n++
+			}
+		}
+		if n >= h.perMem {
+			h.mu.Unlock()
+			return nil, ErrTooManyForMember
+		}
+	}
+	h.nextID++
+	c := &Conn{hub: h, id: h.nextID, member: member, remote: remote, since: h.now(),
+		events: make(chan tea.Msg, 64), done: make(chan struct{})}
+	h.conns[c.id] = c
+	h.broadcastLocked(PresenceMsg{}, c.id)
+	h.mu.Unlock()
+	h.audit.Log(AuditEvent{Event: "connect", Member: member, Remote: remote})
+	return c, nil
+}
+
+// Leave ends the session's presence; its event channel closes.
+func (c *Conn) Leave() {
+	h := c.hub
+	h.mu.Lock()
+	if c.closed {
+		h.mu.Unlock()
+		return
+	}
+	c.closed = true
+	if c.typingTimer != nil {
+		c.typingTimer.Stop()
+	}
+	delete(h.conns, c.id)
+	close(c.done)
+	h.broadcastLocked(PresenceMsg{}, c.id)
+	h.mu.Unlock()
+	h.audit.Log(AuditEvent{Event: "disconnect", Member: c.member, Remote: c.remote})
+}
+
+// Wait is a command that yields this session's next Hub event (PresenceMsg, TeammateSentMsg,
+// AssignedMsg, NoteAddedMsg). The model re-arms it after each event (bubbletea's realtime
+// example); it yields nil once the session has left.
+func (c *Conn) Wait() tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case m := <-c.events:
+			return m
+		case <-c.done:
+			return nil
+		}
+	}
+}
+
+// Open says which pack this session shows ("" = the list).
+func (c *Conn) Open(packID string) {
+	h := c.hub
+	h.mu.Lock()
+	if c.closed || c.pack == packID {
+		h.mu.Unlock()
+		return
+	}
+	c.pack = packID
+	if c.typingPack != "" && c.typingPack != packID {
+		c.stopTypingLocked()
+	}
+	h.broadcastLocked(PresenceMsg{}, c.id)
+	h.mu.Unlock()
+	if packID != "" {
+		h.audit.Log(AuditEvent{Event: "open", Member: c.member, Pack: packID})
+	}
+}
+
+// Typing says this session is writing a reply on packID; it lapses after the Hub's TypingTTL
+// unless called again.
+func (c *Conn) Typing(packID string) {
+	h := c.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.closed {
+		return
+	}
+	changed := c.typingPack != packID || !h.now().Before(c.typingUntil)
+	c.typingPack, c.typingUntil = packID, h.now().Add(h.typeTTL)
+	if c.typingTimer == nil {
+		c.typingTimer = time.AfterFunc(h.typeTTL, c.typingLapsed)
+	} else {
+		c.typingTimer.Reset(h.typeTTL)
+	}
+	if changed {
+		h.broadcastLocked(PresenceMsg{}, c.id)
+	}
+}
+
+// StopTyping ends "is replying" at once (sent, or compose left).
+func (c *Conn) StopTyping() {
+	h := c.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.typingPack != "" {
+		c.stopTypingLocked()
+		h.broadcastLocked(PresenceMsg{}, c.id)
+	}
+}
+
+func (c *Conn) stopTypingLocked() {
+	c.typingPack, c.typingUntil = "", time.Time{}
+	if c.typingTimer != nil {
+		c.typingTimer.Stop()
+	}
+}
+
+func (c *Conn) typingLapsed() {
+	h := c.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.closed || c.typingPack == "" || h.now().Before(c.typingUntil) {
+		return
+	}
+	c.typingPack = ""
+	h.broadcastLocked(PresenceMsg{}, c.id)
+}
+
+// Sent records that this session's member sent messageID on packID and tells the sessions that
+// have the pack open (TeammateSentMsg), so they reload it at once.
+func (c *Conn) Sent(packID, messageID string) {
+	h := c.hub
+	h.mu.Lock()
+	now := h.now()
+	if messageID != "" {
+		h.st.SentBy[messageID] = SentRecord{Member: c.member, PackID: packID, At: now}
+		h.trimSentLocked()
+	}
+	if c.typingPack == packID {
+		c.stopTypingLocked()
+	}
+	h.broadcastLocked(TeammateSentMsg{PackID: packID, Member: c.member, MessageID: messageID}, c.id)
+	err := h.saveLocked()
+	h.mu.Unlock()
+	h.reportSave(err)
+	h.audit.Log(AuditEvent{Event: "send", Member: c.member, Pack: packID, Message: messageID})
+}
+
+// Assign gives packID to member ("" unassigns). The caller checks member against the team.
+func (c *Conn) Assign(packID, member string) error {
+	h := c.hub
+	h.mu.Lock()
+	if member == "" {
+		delete(h.st.Assignments, packID)
+	} else {
+		h.st.Assignments[packID] = Assignment{Member: member, By: c.member, At: h.now()}
+	}
+	h.broadcastLocked(AssignedMsg{PackID: packID, Member: member, By: c.member}, 0)
+	err := h.saveLocked()
+	h.mu.Unlock()
+	h.reportSave(err)
+	h.audit.Log(AuditEvent{Event: "assign", Member: c.member, Pack: packID, Assignee: member})
+	return err
+}
+
+// AddNote adds an internal note to packID, written by this session's member.
+func (c *Conn) AddNote(packID, text string) (Note, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return Note{}, errors.New("a note needs some text")
+	}
+	if len(text) > maxNoteLen {
+		return Note{}, fmt.Errorf("a note is at most %d bytes", maxNoteLen)
+	}
+	h := c.hub
+	h.mu.Lock()
+	n := Note{Author: c.member, At: h.now(), Text: text}
+	h.st.Notes[packID] = append(h.st.Notes[packID], n)
+	h.broadcastLocked(NoteAddedMsg{PackID: packID, Note: n}, 0)
+	err := h.saveLocked()
+	h.mu.Unlock()
+	h.reportSave(err)
+	h.audit.Log(AuditEvent{Event: "note", Member: c.member, Pack: packID})
+	return n, err
+}
+
+// Presence is one connected session, for display.
+type Presence struct {
+	Member string
+	PackID string // the pack it shows; "" = the list
+	Typing string // the pack it is writing a reply on; "" = none
+	Since  time.Time
+	Self   bool // the asking session itself
+}
+
+// Presence lists the connected sessions (the asking one flagged Self), by member then arrival.
+func (c *Conn) Presence() []Presence {
+	h := c.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := h.now()
+	out := make([]Presence, 0, len(h.conns))
+	for _, o := range h.conns {
+		p := Presence{Member: o.member, PackID: o.pack, Since: o.since, Self: o.id == c.id}
+		if o.typingPack != "" && now.Before(o.typingUntil) {
+			p.Typing = o.typingPack
+		}
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Member != out[j].Member {
+			return out[i].Member < out[j].Member
+		}
+		return out[i].Since.Before(out[j].Since)
+	})
+	return out
+}
+
+// OnPack lists the other members that have packID open and those typing a reply on it (each
+// name once; the asking session's own member is left out).
+func (c *Conn) OnPack(packID string) (viewing, typing []string) {
+	for _, p := range c.Presence() {
+		if p.Self || p.Member == c.member {
+			continue
+		}
+		if p.Typing == packID && !slices.Contains(typing, p.Member) {
+			typing = append(typing, p.Member)
+		}
+		if p.PackID == packID && !slices.Contains(viewing, p.Member) {
+			viewing = append(viewing, p.Member)
+		}
+	}
+	return viewing, typing
+}
+
+// Assignee returns who packID is assigned to ("" = nobody).
+func (h *Hub) Assignee(packID string) (Assignment, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	a, ok := h.st.Assignments[packID]
+	return a, ok
+}
+
+// Filter is the list's assignment filter.
+type Filter int
+
+// Filters: everything, the asking member's, nobody's.
+const (
+	FilterAll Filter = iota
+	FilterMine
+	FilterUnassigned
+)
+
+// Keep reports whether packID passes filter f for member.
+func (h *Hub) Keep(f Filter, member, packID string) bool {
+	if f == FilterAll {
+		return true
+	}
+	a, ok := h.Assignee(packID)
+	if f == FilterMine {
+		return ok && a.Member == member
+	}
+	return !ok
+}
+
+// Notes returns packID's notes, oldest first (a copy).
+func (h *Hub) Notes(packID string) []Note {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.st.Notes[packID])
+}
+
+// SentBy returns who sent messageID from a served session.
+func (h *Hub) SentBy(messageID string) (SentRecord, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r, ok := h.st.SentBy[messageID]
+	return r, ok
+}
+
+// Sessions counts the connected sessions.
+func (h *Hub) Sessions() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.conns)
+}
+
+// Events sent to sessions (tea.Msg values delivered by Conn.Wait).
+type (
+	// PresenceMsg: someone connected, left, opened a pack or started/stopped typing; read
+	// Conn.Presence / Conn.OnPack again.
+	PresenceMsg struct{}
+	// TeammateSentMsg: a teammate sent MessageID on PackID.
+	TeammateSentMsg struct{ PackID, Member, MessageID string }
+	// AssignedMsg: PackID was assigned to Member ("" = unassigned) by By.
+	AssignedMsg struct{ PackID, Member, By string }
+	// NoteAddedMsg: a note was added to PackID.
+	NoteAddedMsg struct {
+		PackID string
+		Note   Note
+	}
+)
+
+// broadcastLocked delivers msg to every session but skip. A session whose queue is full misses
+// it (its next Presence read is still right; a missed TeammateSentMsg waits for the poll).
+func (h *Hub) broadcastLocked(msg tea.Msg, skip int64) {
+	for id, c := range h.conns {
+		if id == skip {
+			continue
+		}
+		select {
+		case c.events <- msg:
+		default:
+		}
+	}
+}
+
+func (h *Hub) trimSentLocked() {
+	if len(h.st.SentBy) <= h.maxSent {
+		return
+	}
+	type kv struct {
+		id string
+		at time.Time
+	}
+	all := make([]kv, 0, len(h.st.SentBy))
+	for id, r := range h.st.SentBy {
+		all = append(all, kv{id, r.At})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].at.Before(all[j].at) })
+	for _, e := range all[:len(all)-h.maxSent] {
+		delete(h.st.SentBy, e.id)
+	}
+}
+
+func (h *Hub) saveLocked() error {
+	if h.path == "" {
+		return nil
+	}
+	data, err := json.MarshalIndent(h.st, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
+		return fmt.Errorf("save team state: %w", err)
+	}
+	if err := atomicfile.WriteFile(h.path, data, 0o600, nil); err != nil {
+		return fmt.Errorf("save team state: %w", err)
+	}
+	return nil
+}
+
+func (h *Hub) reportSave(err error) {
+	if err != nil && h.saveErrs != nil {
+		h.saveErrs(err)
+	}
+}
+
+func (h *Hub) debug(msg string, args ...any) {
+	if h.logger != nil {
+		h.logger.Debug(msg, args...)
+	}
+}

@@ -1,0 +1,159 @@
+package serve
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAssignmentsNotesAndSentBySurviveARestart(t *testing.T) {
+	ana, bruno := newMember(t, "Ana"), newMember(t, "Bruno")
+	dir := t.TempDir()
+	r1 := startRig(t, rigOptions{members: []member{ana, bruno}, dataDir: dir})
+	c, err := r1.srv.Hub().Join("Ana", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Assign("2000004411223300", "Bruno"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddNote("2000004411223300", "call the courier before noon"); err != nil {
+		t.Fatal(err)
+	}
+	c.Sent("2000004411223300", "msg-1")
+	c.Leave()
+	if err := r1.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	r2 := startRig(t, rigOptions{members: []member{ana, bruno}, dataDir: dir})
+	h := r2.srv.Hub()
+	if a, ok := h.Assignee("2000004411223300"); !ok || a.Member != "Bruno" || a.By != "Ana" {
+		t.Errorf("assignment after restart = %+v %v, want Bruno by Ana", a, ok)
+	}
+	if n := h.Notes("2000004411223300"); len(n) != 1 || n[0].Author != "Ana" || n[0].Text != "call the courier before noon" {
+		t.Errorf("notes after restart = %+v", n)
+	}
+	if s, ok := h.SentBy("msg-1"); !ok || s.Member != "Ana" {
+		t.Errorf("sent-by after restart = %+v %v", s, ok)
+	}
+	if !h.Keep(FilterMine, "Bruno", "2000004411223300") || h.Keep(FilterMine, "Ana", "2000004411223300") ||
+		h.Keep(FilterUnassigned, "Ana", "2000004411223300") || !h.Keep(FilterUnassigned, "Ana", "2000004522334455") {
+		t.Error("the mine/unassigned filters disagree with the assignment")
+	}
+	fi, err := os.Stat(filepath.Join(dir, "team-state.json"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file: %v %v, want mode 0600", fi, err)
+	}
+	audit, _ := os.ReadFile(filepath.Join(dir, "audit.jsonl"))
+	if strings.Contains(string(audit), "courier") {
+		t.Error("the audit log holds a note's text")
+	}
+	if !strings.Contains(string(audit), `"event":"assign"`) || !strings.Contains(string(audit), `"assignee":"Bruno"`) {
+		t.Errorf("the audit log lacks the assignment:\n%s", audit)
+	}
+}
+
+func TestHubPresenceTypingAndCaps(t *testing.T) {
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	h, err := NewHub(HubOptions{MaxPerMember: 1, MaxTotal: 2, TypingTTL: time.Hour, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := h.Join("Ana", "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Join("Ana", "y"); err != ErrTooManyForMember {
+		t.Errorf("second Ana session: %v, want ErrTooManyForMember", err)
+	}
+	b, err := h.Join("Bruno", "z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Join("Carla", "w"); err != ErrTooManySessions {
+		t.Errorf("third session: %v, want ErrTooManySessions", err)
+	}
+	if msg := (<-chanOf(a)); fmt.Sprintf("%T", msg) != "serve.PresenceMsg" {
+		t.Errorf("Ana got %T when Bruno joined, want PresenceMsg", msg)
+	}
+	b.Open("P1")
+	b.Typing("P1")
+	viewing, typing := a.OnPack("P1")
+	if len(viewing) != 1 || viewing[0] != "Bruno" || len(typing) != 1 || typing[0] != "Bruno" {
+		t.Errorf("OnPack = %v, %v; want Bruno viewing and typing", viewing, typing)
+	}
+	b.Sent("P1", "m1")
+	if _, typing := a.OnPack("P1"); len(typing) != 0 {
+		t.Errorf("still typing after the send: %v", typing)
+	}
+	// Ana's queue holds, in order, Bruno's open, typing, and the send.
+	var got []string
+	for {
+		select {
+		case m := <-chanOf(a):
+			got = append(got, fmt.Sprintf("%T", m))
+			continue
+		default:
+		}
+		break
+	}
+	sort.Strings(got)
+	if !strings.Contains(strings.Join(got, ","), "serve.TeammateSentMsg") {
+		t.Errorf("Ana's events = %v, want a TeammateSentMsg", got)
+	}
+	b.Leave()
+	if ps := a.Presence(); len(ps) != 1 || !ps[0].Self {
+		t.Errorf("presence after Bruno left = %+v", ps)
+	}
+	if msg := b.Wait()(); msg != nil {
+		t.Errorf("Wait after Leave = %T, want nil", msg)
+	}
+}
+
+// chanOf reads a Conn's queue directly (the test is in the package).
+func chanOf(c *Conn) <-chan any {
+	out := make(chan any, 1)
+	select {
+	case m := <-c.events:
+		out <- m
+	default:
+	}
+	return out
+}
+
+func TestTeamFileErrorsAreOneSentence(t *testing.T) {
+	m := newMember(t, "Ana")
+	good := teamTOML(m)
+	cases := map[string]string{
+		"[[member]]\nname = \"Ana\"\nkeys = [\"ssh-ed25519 AAAA\"": "line 3",
+		"[[member]]\nname = \"Ana\"\nkeys = [\"not a key\"]\n":     "not an authorized_keys line",
+		"[[member]]\nname = \"Ana\"\n":                             "has no keys",
+		"":                                                         "lists no [[member]]",
+		good + good:                                                "listed twice",
+		"[[member]]\nname = \"Ana\"\nkey = []\n":                   "unknown key",
+		"[[member]]\nname = \"../x\"\nkeys = []\n":                 "may not contain",
+	}
+	for in, want := range cases {
+		_, err := ParseTeam("/etc/team.toml", []byte(in))
+		if err == nil {
+			t.Errorf("%q parsed, want an error with %q", in, want)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, want) || !strings.Contains(msg, "/etc/team.toml") || strings.Contains(msg, "\n") {
+			t.Errorf("error for %q = %q, want one line naming the file and saying %q", in, msg, want)
+		}
+	}
+	team, err := ParseTeam("t", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, ok := team.Lookup(m.signer.PublicKey()); !ok || name != "Ana" {
+		t.Errorf("Lookup = %q %v", name, ok)
+	}
+}

@@ -1,0 +1,427 @@
+// Package serve is postsale's SSH front end (`postsale serve`): a small team shares one Mercado
+// Libre account from one machine. The token stays on the server; every teammate connects with
+// their own SSH key and gets their own inbox (own renderer, size, time zone, drafts, keys),
+// while a Hub shares presence, assignments, internal notes and who-sent-what between them.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // a teammate's TZ resolves even on a server without zoneinfo
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	"github.com/charmbracelet/wish/activeterm"
+	wishtea "github.com/charmbracelet/wish/bubbletea"
+	"github.com/charmbracelet/wish/logging"
+	wishrecover "github.com/charmbracelet/wish/recover"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Defaults for the server's limits.
+const (
+	DefaultAddr         = "127.0.0.1:2222"
+	DefaultIdleTimeout  = 30 * time.Minute
+	DefaultKeepAlive    = 30 * time.Second
+	DefaultKeepAliveMax = 3
+	DefaultMaxPerMember = 3
+	DefaultMaxSessions  = 64
+)
+
+// Config is a server's setup. Shared (the one client), Team or TeamFile, HostKeyPath and
+// DataDir are required.
+type Config struct {
+	Addr        string
+	HostKeyPath string
+	// TeamFile is read at start and by ReloadTeam; Team, when set, is used instead (tests).
+	TeamFile string
+	Team     *Team
+	// DataDir holds the Hub's state file, the audit log and each member's drafts and downloads;
+	// CacheDir each member's fetched attachments ("" = under DataDir).
+	DataDir  string
+	CacheDir string
+	Shared   *Shared
+	Logger   *slog.Logger
+	// IdleTimeout ends a session after this long without a key (0 = default, <0 = never).
+	IdleTimeout time.Duration
+	// KeepAlive is the interval of keep-alive requests; a session missing KeepAliveMax in a
+	// row is closed.
+	KeepAlive    time.Duration
+	KeepAliveMax int
+	// MaxPerMember and MaxSessions cap the sessions per person and in total.
+	MaxPerMember int
+	MaxSessions  int
+	// TypingTTL is how long "is replying" lasts after the last key.
+	TypingTTL time.Duration
+	Now       func() time.Time
+}
+
+// Server is a running `postsale serve`.
+type Server struct {
+	cfg   Config
+	ssh   *ssh.Server
+	hub   *Hub
+	audit *Audit
+	team  atomic.Pointer[Team]
+	log   *slog.Logger
+	wg    sync.WaitGroup
+	ln    net.Listener
+	mu    sync.Mutex
+}
+
+type ctxKey int
+
+const (
+	rejectedKey ctxKey = iota // fingerprint of a key not in the team file
+	sessionKey                // *sessionState
+	refusedKey                // the refusal line was shown on this connection
+)
+
+// sessionState travels from the gate middleware to the program handler and back.
+type sessionState struct {
+	member string
+	conn   *Conn
+	model  *sessionModel
+}
+
+// New checks the configuration, reads the team file and the Hub's state and prepares the host
+// key (generated, 0600, when absent). It does not listen yet.
+func New(cfg Config) (*Server, error) {
+	if cfg.Shared == nil || cfg.Shared.Client == nil {
+		return nil, errors.New("serve: no API client")
+	}
+	if cfg.DataDir == "" || cfg.HostKeyPath == "" {
+		return nil, errors.New("serve: a data directory and a host key path are required")
+	}
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Shared.Logger == nil {
+		cfg.Shared.Logger = cfg.Logger
+	}
+	if cfg.IdleTimeout == 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.KeepAlive == 0 {
+		cfg.KeepAlive = DefaultKeepAlive
+	}
+	if cfg.KeepAliveMax <= 0 {
+		cfg.KeepAliveMax = DefaultKeepAliveMax
+	}
+	if cfg.MaxPerMember <= 0 {
+		cfg.MaxPerMember = DefaultMaxPerMember
+	}
+	if cfg.MaxSessions <= 0 {
+		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = filepath.Join(cfg.DataDir, "cache")
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	team := cfg.Team
+	if team == nil {
+		t, err := LoadTeam(cfg.TeamFile)
+		if err != nil {
+			return nil, err
+		}
+		team = t
+	}
+	s.team.Store(team)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.HostKeyPath), 0o700); err != nil {
+		return nil, fmt.Errorf("serve: host key directory: %w", err)
+	}
+	audit, err := OpenAudit(filepath.Join(cfg.DataDir, "audit.jsonl"))
+	if err != nil {
+		return nil, err
+	}
+	s.audit = audit
+	hub, err := NewHub(HubOptions{
+		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Audit: audit,
+		TypingTTL: cfg.TypingTTL, MaxPerMember: cfg.MaxPerMember, MaxTotal: cfg.MaxSessions, Now: cfg.Now,
+		OnSaveError: func(err error) { s.log.Error("team state not saved", "err", err) },
+		Logger:      cfg.Logger,
+	})
+	if err != nil {
+		_ = audit.Close()
+		return nil, err
+	}
+	s.hub = hub
+	printf := printfLogger{s.log}
+	srv, err := wish.NewServer(
+		wish.WithAddress(cfg.Addr),
+		wish.WithHostKeyPath(cfg.HostKeyPath),
+		wish.WithPublicKeyAuth(s.publicKey),
+		wish.WithKeyboardInteractiveAuth(s.keyboardInteractive),
+		wish.WithMiddleware(
+			wishrecover.MiddlewareWithLogger(printf,
+				wishtea.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
+				s.gate,
+				activeterm.Middleware(),
+			),
+			logging.MiddlewareWithLogger(printf),
+		),
+	)
+	if err != nil {
+		_ = audit.Close()
+		return nil, fmt.Errorf("serve: host key %s: %w", cfg.HostKeyPath, err)
+	}
+	s.ssh = srv
+	return s, nil
+}
+
+// Hub is the state the sessions share.
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Team is the team file as last read.
+func (s *Server) Team() *Team { return s.team.Load() }
+
+// ReloadTeam reads the team file again; on error the old team stays.
+func (s *Server) ReloadTeam() error {
+	if s.cfg.TeamFile == "" {
+		return nil
+	}
+	t, err := LoadTeam(s.cfg.TeamFile)
+	if err != nil {
+		return err
+	}
+	s.team.Store(t)
+	s.log.Info("team file reloaded", "members", len(t.Members))
+	return nil
+}
+
+// Serve accepts connections on ln until Close.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	s.ln = ln
+	s.mu.Unlock()
+	err := s.ssh.Serve(ln)
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// ListenAndServe listens on the configured address.
+func (s *Server) ListenAndServe() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen on %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ln)
+}
+
+// Close ends every session (their drafts are flushed) and closes the audit log.
+func (s *Server) Close() error {
+	err := s.ssh.Close()
+	s.wg.Wait()
+	_ = s.audit.Close()
+	if errors.Is(err, ssh.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// publicKey admits the keys of the team file.
+func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
+	if _, ok := s.Team().Lookup(key); ok {
+		return true
+	}
+	ctx.SetValue(rejectedKey, gossh.FingerprintSHA256(key))
+	return false
+}
+
+// keyboardInteractive is refused, with one line saying why. OpenSSH shows a keyboard-interactive
+// text only with a prompt, so the line is the prompt (Enter closes). Passwords are not offered.
+func (s *Server) keyboardInteractive(ctx ssh.Context, challenge gossh.KeyboardInteractiveChallenge) bool {
+	if ctx.Value(refusedKey) != nil {
+		return false // said once; OpenSSH would ask again up to three times
+	}
+	ctx.SetValue(refusedKey, true)
+	line := "postsale: only SSH keys listed in the team file may connect (press Enter) "
+	reason := "no key"
+	if fp, ok := ctx.Value(rejectedKey).(string); ok {
+		line = "postsale: key " + fp + " is not in the team file; ask whoever runs the server to add it (press Enter) "
+		reason = "key not in team file"
+	}
+	s.audit.Log(AuditEvent{Event: "refused", Remote: ctx.RemoteAddr().String(), Reason: reason})
+	_, _ = challenge("", "", []string{line}, []bool{false})
+	return false
+}
+
+// gate finds the member, applies the caps, joins the Hub and keeps the connection alive; after
+// the program it flushes drafts and leaves.
+func (s *Server) gate(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		s.wg.Add(1)
+		defer s.wg.Done()
+		member, ok := s.Team().Lookup(sess.PublicKey())
+		if !ok {
+			wish.Fatalln(sess, "postsale: your key is no longer in the team file.")
+			return
+		}
+		conn, err := s.hub.Join(member, sess.RemoteAddr().String())
+		if err != nil {
+			s.audit.Log(AuditEvent{Event: "refused", Member: member, Remote: sess.RemoteAddr().String(), Reason: err.Error()})
+			msg := fmt.Sprintf("postsale: %s already has as many sessions open as allowed (%d); close one first.", member, s.cfg.MaxPerMember)
+			if errors.Is(err, ErrTooManySessions) {
+				msg = fmt.Sprintf("postsale: the server already serves %d sessions; try again later.", s.cfg.MaxSessions)
+			}
+			wish.Fatalln(sess, msg)
+			return
+		}
+		st := &sessionState{member: member, conn: conn}
+		sess.Context().SetValue(sessionKey, st)
+		stop := s.keepAlive(sess)
+		next(sess)
+		stop()
+		if st.model != nil {
+			if err := st.model.FlushDrafts(); err != nil {
+				s.log.Error("drafts not saved", "member", member, "err", err)
+			}
+			if st.model.idledOut {
+				wish.Println(sess, fmt.Sprintf("postsale: closed after %s without a key; connect again to carry on.", s.cfg.IdleTimeout))
+			}
+		}
+		conn.Leave()
+	}
+}
+
+// keepAlive sends keepalive@openssh.com requests; a client missing KeepAliveMax in a row is
+// disconnected.
+func (s *Server) keepAlive(sess ssh.Session) (stop func()) {
+	if s.cfg.KeepAlive <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(sess.Context())
+	go func() {
+		t := time.NewTicker(s.cfg.KeepAlive)
+		defer t.Stop()
+		missed := 0
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if _, err := sess.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+					missed++
+					if missed >= s.cfg.KeepAliveMax {
+						s.log.Info("session closed: no keep-alive answers", "remote", sess.RemoteAddr().String())
+						_ = sess.Close()
+						return
+					}
+					continue
+				}
+				missed = 0
+			}
+		}
+	}()
+	return cancel
+}
+
+// program builds the person's inbox for this session (the factory) and its tea.Program.
+func (s *Server) program(sess ssh.Session) *tea.Program {
+	st, ok := sess.Context().Value(sessionKey).(*sessionState)
+	if !ok {
+		return nil
+	}
+	env := sessionEnv(sess)
+	r := wishtea.MakeRenderer(sess)
+	home := filepath.Join(s.cfg.DataDir, "members", st.member)
+	inner := NewInbox(s.cfg.Shared, Person{
+		Member:       st.member,
+		Ctx:          sess.Context(),
+		Renderer:     r,
+		Out:          sess,
+		Getenv:       env,
+		Location:     location(env("TZ")),
+		DraftsDir:    filepath.Join(home, "drafts"),
+		DownloadsDir: filepath.Join(home, "downloads"),
+		CacheDir:     filepath.Join(s.cfg.CacheDir, st.member),
+	})
+	idle := s.cfg.IdleTimeout
+	if idle < 0 {
+		idle = 0
+	}
+	st.model = newSessionModel(inner, st.conn, r, idle, s.cfg.Now)
+	opts := append(wishtea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler())
+	return tea.NewProgram(st.model, opts...)
+}
+
+// sessionEnv reads the environment the client sent, plus what marks an SSH session.
+func sessionEnv(sess ssh.Session) func(string) string {
+	env := map[string]string{}
+	for _, kv := range sess.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			env[k] = v
+		}
+	}
+	if pty, _, ok := sess.Pty(); ok && pty.Term != "" {
+		env["TERM"] = pty.Term
+	}
+	env["SSH_CONNECTION"] = sess.RemoteAddr().String()
+	return func(k string) string { return env[k] }
+}
+
+// location is the zone TZ names, else the server's.
+func location(tz string) *time.Location {
+	tz = strings.TrimPrefix(strings.TrimSpace(tz), ":")
+	if tz == "" {
+		return time.Local
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return time.Local
+	}
+	return loc
+}
+
+// printfLogger sends wish's Printf lines to the app's slog log.
+type printfLogger struct{ l *slog.Logger }
+
+func (p printfLogger) Printf(format string, v ...any) {
+	p.l.Info("ssh: " + strings.TrimSpace(fmt.Sprintf(format, v...)))
+}
+
+// HostKeyFingerprint is the SHA256 fingerprint of the server's host key, for teammates to check
+// on their first connection.
+func (s *Server) HostKeyFingerprint() (string, error) {
+	data, err := os.ReadFile(s.cfg.HostKeyPath)
+	if err != nil {
+		return "", err
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return "", fmt.Errorf("host key %s: %w", s.cfg.HostKeyPath, err)
+	}
+	return gossh.FingerprintSHA256(signer.PublicKey()), nil
+}
+
+// Addr is where the server listens (after Serve started), else the configured address.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return s.ln.Addr().String()
+	}
+	return s.cfg.Addr
+}

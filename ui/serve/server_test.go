@@ -1,0 +1,91 @@
+package serve
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// A demo buyer the list shows on its first screen.
+const demoBuyer = "Ana Lucía Pérez"
+
+func TestKnownKeyGetsTheInbox(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r := startRig(t, rigOptions{members: []member{ana}})
+	tm := connect(t, r.addr, ana, nil)
+	tm.waitFor(demoBuyer)
+	tm.waitFor("Ana (you)")
+	fi, err := os.Stat(filepath.Join(r.dataDir, "host_ed25519"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("host key mode = %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	ana, stranger := newMember(t, "Ana"), newMember(t, "Eve")
+	r := startRig(t, rigOptions{members: []member{ana}})
+
+	if _, err := dial(r.addr, gossh.PublicKeys(stranger.signer)); err == nil {
+		t.Error("a key not in the team file was let in")
+	}
+	if _, err := dial(r.addr, gossh.Password("hunter2")); err == nil {
+		t.Error("a password was let in")
+	}
+	var instruction string
+	ki := gossh.KeyboardInteractive(func(_, ins string, q []string, _ []bool) ([]string, error) {
+		instruction = ins + strings.Join(q, "")
+		return make([]string, len(q)), nil
+	})
+	if _, err := dial(r.addr, gossh.PublicKeys(stranger.signer), ki); err == nil {
+		t.Error("keyboard-interactive was let in")
+	}
+	if !strings.Contains(instruction, "is not in the team file") || strings.Count(instruction, "\n") > 0 {
+		t.Errorf("the refusal line = %q, want one line saying the key is not in the team file", instruction)
+	}
+
+	// A known key without a PTY is told so and ends with an error status.
+	c, err := dial(r.addr, gossh.PublicKeys(ana.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := sess.CombinedOutput("")
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() == 0 {
+		t.Errorf("no-PTY session ended with %v, want a non-zero exit", err)
+	}
+	if got := strings.TrimSpace(string(out)); got == "" || strings.Contains(got, "\n") || strings.Contains(got, demoBuyer) {
+		t.Errorf("no-PTY session printed %q, want one refusal line and no inbox", got)
+	}
+}
+
+func TestCapsAndIdleTimeout(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r := startRig(t, rigOptions{members: []member{ana}, tune: func(c *Config) {
+		c.MaxPerMember = 1
+		c.IdleTimeout = 200 * time.Millisecond
+	}})
+	first := connect(t, r.addr, ana, nil)
+	first.waitFor(demoBuyer)
+
+	// A second session of the same person is over the cap: one line, then the end.
+	second := connect(t, r.addr, ana, nil)
+	second.waitFor("already has as many sessions open as allowed (1)")
+	<-second.ended
+
+	// Without a key the first session closes itself and says why.
+	first.waitFor("without a key")
+	<-first.ended
+}

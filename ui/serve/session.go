@@ -1,0 +1,175 @@
+package serve
+
+import (
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// teamLines is the height of the team bar drawn above the inbox.
+const teamLines = 1
+
+// idleCheckMsg is the idle timer's tick.
+type idleCheckMsg struct{}
+
+// sessionModel wraps one person's inbox: it reports where the person is to the Hub (open pack,
+// typing, sends), refreshes the open conversation when a teammate sends on it, draws a team bar
+// with who else is connected, and ends the session after IdleTimeout without a key.
+type sessionModel struct {
+	inner tea.Model
+	conn  *Conn
+	now   func() time.Time
+	idle  time.Duration
+	check time.Duration
+
+	bar    lipgloss.Style
+	you    lipgloss.Style
+	mate   lipgloss.Style
+	width  int
+	height int
+
+	pack      string // the pack open ("" = the list)
+	composing bool
+	lastKey   time.Time
+	idledOut  bool
+}
+
+func newSessionModel(inner tea.Model, conn *Conn, r *lipgloss.Renderer, idle time.Duration, now func() time.Time) *sessionModel {
+	st := common.DefaultStyles(r)
+	check := min(idle/4, time.Minute)
+	if check <= 0 {
+		check = time.Minute
+	}
+	return &sessionModel{
+		inner: inner, conn: conn, now: now, idle: idle, check: check,
+		bar: st.StatusBar, you: st.Title, mate: st.Header,
+		lastKey: now(),
+	}
+}
+
+func (m *sessionModel) Init() tea.Cmd {
+	return tea.Batch(m.inner.Init(), m.conn.Wait(), m.idleTick())
+}
+
+func (m *sessionModel) idleTick() tea.Cmd {
+	if m.idle <= 0 {
+		return nil
+	}
+	return tea.Tick(m.check, func(time.Time) tea.Msg { return idleCheckMsg{} })
+}
+
+func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		return m, m.forward(tea.WindowSizeMsg{Width: msg.Width, Height: max(msg.Height-teamLines, 0)})
+	case tea.KeyMsg:
+		m.lastKey = m.now()
+		if m.composing && m.pack != "" {
+			m.conn.Typing(m.pack)
+		}
+	case idleCheckMsg:
+		if m.idle > 0 && m.now().Sub(m.lastKey) >= m.idle {
+			m.idledOut = true
+			if f, ok := m.inner.(interface{ FlushDrafts() error }); ok {
+				_ = f.FlushDrafts()
+			}
+			return m, tea.Quit
+		}
+		return m, m.idleTick()
+	case common.OpenPackMsg:
+		m.pack, m.composing = msg.PackID, false
+		m.conn.Open(msg.PackID)
+	case common.ComposeMsg:
+		m.pack, m.composing = msg.PackID, true
+		m.conn.Open(msg.PackID)
+	case common.BackMsg:
+		if m.composing {
+			m.composing = false
+			m.conn.StopTyping()
+		} else {
+			m.pack = ""
+			m.conn.Open("")
+		}
+	case common.SendDoneMsg:
+		if msg.Err == nil {
+			id := ""
+			if msg.Message != nil {
+				id = msg.Message.ID
+			}
+			m.conn.Sent(msg.PackID, id)
+			if m.pack == msg.PackID {
+				m.composing = false
+			}
+		}
+	case PresenceMsg, AssignedMsg, NoteAddedMsg:
+		return m, m.conn.Wait() // the team bar reads the Hub when drawn
+	case TeammateSentMsg:
+		cmds := []tea.Cmd{m.conn.Wait()}
+		m.conn.hub.debug("teammate sent", "pack", msg.PackID, "open", m.pack, "member", m.conn.member)
+		if msg.PackID == m.pack && m.pack != "" {
+			// The teammate's reply shows at once, not at the next poll.
+			cmds = append(cmds, m.forward(common.RefreshMsg{}))
+		}
+		return m, tea.Batch(cmds...)
+	}
+	return m, m.forward(msg)
+}
+
+func (m *sessionModel) forward(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.inner, cmd = m.inner.Update(msg)
+	return cmd
+}
+
+func (m *sessionModel) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	inner := m.inner.View()
+	if m.height <= teamLines {
+		return common.Fit(m.teamBar(), m.width, "…")
+	}
+	return common.Fit(m.teamBar(), m.width, "…") + "\n" + inner
+}
+
+// teamBar: "Team · Ana (you) · Bruno on 2000009876 · Carla replying on 2000001111".
+func (m *sessionModel) teamBar() string {
+	var b strings.Builder
+	b.WriteString(m.bar.Render("Team ·"))
+	b.WriteString(" " + m.you.Render(m.conn.Member()+" (you)"))
+	seen := map[string]bool{m.conn.Member(): true}
+	others := 0
+	for _, p := range m.conn.Presence() {
+		if seen[p.Member] {
+			continue
+		}
+		seen[p.Member] = true
+		others++
+		where := ""
+		switch {
+		case p.Typing != "":
+			where = " replying on " + sanitize.Line(p.Typing)
+		case p.PackID != "":
+			where = " on " + sanitize.Line(p.PackID)
+		}
+		b.WriteString(m.bar.Render(" · ") + m.mate.Render(p.Member) + m.bar.Render(where))
+	}
+	if others == 0 {
+		b.WriteString(m.bar.Render(" · nobody else connected"))
+	}
+	return b.String()
+}
+
+// FlushDrafts writes the inner inbox's pending drafts (after the program ended).
+func (m *sessionModel) FlushDrafts() error {
+	if f, ok := m.inner.(interface{ FlushDrafts() error }); ok {
+		return f.FlushDrafts()
+	}
+	return nil
+}
