@@ -142,13 +142,13 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 	}
 	after := before
 	after.buyerID, after.buyerName = buyerID, buyerName
-	if err := putMessages(ctx, tx, p, after, now); err != nil {
-		return err
-	}
 	if after.buyerText() != before.buyerText() {
 		if err := reindexPack(ctx, tx, p.PackID, after); err != nil {
 			return err
 		}
+	}
+	if err := putMessages(ctx, tx, p, after, now); err != nil {
+		return err
 	}
 	if err := refreshLast(ctx, tx, p.PackID, buyerID, seller); err != nil {
 		return err
@@ -280,11 +280,36 @@ func packIndexFields(ctx context.Context, tx *sql.Tx, packID string) (indexField
 }
 
 // reindexPack rewrites the pack-wide columns of the pack's search rows (a buyer's name learned
-// later, item titles).
+// later, item titles), row by row: FTS5 finds a row by rowid, not by a subquery.
 func reindexPack(ctx context.Context, tx *sql.Tx, packID string, f indexFields) error {
-	_, err := tx.ExecContext(ctx, "UPDATE search SET buyer = ?, items = ? WHERE rowid IN (SELECT seq FROM messages WHERE pack_id = ?)",
-		f.buyerText(), f.items, packID)
-	return err
+	rows, err := tx.QueryContext(ctx, "SELECT seq FROM messages WHERE pack_id = ?", packID)
+	if err != nil {
+		return err
+	}
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return err
+		}
+		seqs = append(seqs, seq)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(seqs) == 0 {
+		return err
+	}
+	upd, err := tx.PrepareContext(ctx, "UPDATE search SET buyer = ?, items = ? WHERE rowid = ?")
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for _, seq := range seqs {
+		if _, err := upd.ExecContext(ctx, f.buyerText(), f.items, seq); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // refreshLast copies the pack's newest stored message into its header.

@@ -34,7 +34,7 @@ CREATE TABLE packs (
 	fetched_at        INTEGER NOT NULL DEFAULT 0, -- when the conversation was last fetched
 	raw               BLOB                        -- the order search's JSON for this pack
 );
-CREATE INDEX packs_by_activity ON packs (last_message_at DESC, date_created DESC);
+CREATE INDEX packs_by_activity ON packs (max(last_message_at, date_created) DESC, id DESC);
 
 CREATE TABLE conversation_status (
 	pack_id     TEXT PRIMARY KEY,
