@@ -196,16 +196,9 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 		return err
 	}
 	defer insAtt.Close()
-	delFTS, err := tx.PrepareContext(ctx, "DELETE FROM search WHERE rowid = ?")
-	if err != nil {
-		return err
-	}
-	defer delFTS.Close()
-	insFTS, err := tx.PrepareContext(ctx, "INSERT INTO search (rowid, text, translated, buyer, pack, items, files) VALUES (?, ?, ?, ?, ?, ?, ?)")
-	if err != nil {
-		return err
-	}
-	defer insFTS.Close()
+	// Search rows go in with one statement per page: FTS5 flushes its pending index at every
+	// statement savepoint, so a row per statement would write a segment per message.
+	var ftsRows []any
 
 	for i := range p.Messages {
 		m := &p.Messages[i]
@@ -220,11 +213,13 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 		}
 		var seq int64
 		var old []byte
+		existed := false
 		switch err := find.QueryRowContext(ctx, m.ID).Scan(&seq, &old); {
 		case err == nil:
 			if bytes.Equal(old, raw) {
 				continue // seen before, unchanged
 			}
+			existed = true
 		case errors.Is(err, sql.ErrNoRows):
 		default:
 			return err
@@ -243,10 +238,19 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 			}
 			files = append(files, a.OriginalFilename, a.Filename)
 		}
-		if _, err := delFTS.ExecContext(ctx, seq); err != nil {
-			return err
+		if existed {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM search WHERE rowid = ?", seq); err != nil {
+				return err
+			}
 		}
-		if _, err := insFTS.ExecContext(ctx, seq, noMarks(m.Text), noMarks(m.TextTranslated), idx.buyerText(), p.PackID, idx.items, noMarks(strings.Join(files, " "))); err != nil {
+		ftsRows = append(ftsRows, seq, noMarks(m.Text), noMarks(m.TextTranslated), idx.buyerText(), p.PackID, idx.items, noMarks(strings.Join(files, " ")))
+	}
+	const perRow, perStatement = 7, 100
+	for len(ftsRows) > 0 {
+		chunk := ftsRows[:min(len(ftsRows), perRow*perStatement)]
+		ftsRows = ftsRows[len(chunk):]
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(chunk)/perRow), ", ")
+		if _, err := tx.ExecContext(ctx, "INSERT INTO search (rowid, text, translated, buyer, pack, items, files) VALUES "+values, chunk...); err != nil {
 			return err
 		}
 	}
