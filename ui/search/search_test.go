@@ -80,7 +80,7 @@ func TestTypeSearchAndOpen(t *testing.T) {
 	m := New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))
 	tm := teatest.NewTestModel(t, host{m: m}, teatest.WithInitialTermSize(80, 20))
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("cam")}) // a prefix, as typed so far
-	uitest.WaitFor(t, tm, "pack 2000002222") // the second of the two results
+	uitest.WaitFor(t, tm, "pack 2000002222")                      // the second of the two results
 	tm.Send(uitest.Key("down"))
 	tm.Send(uitest.Key("enter"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
