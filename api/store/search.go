@@ -31,7 +31,10 @@ const rankFunction = "bm25(1.0, 0.8, 2.0, 2.0, 1.5, 1.0)"
 const rankWindow = 1000
 
 // Span is a byte range [Start, End) of a snippet.
-type Span struct{ Start, End int }
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
 
 // Result is one matching message.
 type Result struct {
