@@ -23,6 +23,9 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
+// maxConns bounds the connection pool (each has its own page cache).
+const maxConns = 4
+
 // busyTimeout is how long a writer waits for another process's write to finish.
 const busyTimeout = 10 * time.Second
 
@@ -80,7 +83,7 @@ func (s *Store) open(ctx context.Context) (*sql.DB, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "cache_size(-16384)") // 16 MiB of pages per connection: search walks many
+	q.Add("_pragma", "cache_size(-8192)") // 8 MiB of pages per connection: search walks many
 	q.Add("_pragma", "foreign_keys(OFF)")
 	q.Set("_txlock", "immediate")
 	dsn := "file:" + (&url.URL{Path: s.path}).EscapedPath() + "?" + q.Encode()
@@ -88,6 +91,9 @@ func (s *Store) open(ctx context.Context) (*sql.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A few connections are plenty (writers queue on SQLite's lock anyway) and bound the page
+	// caches' memory.
+	db.SetMaxOpenConns(maxConns)
 	// Reading the schema forces SQLite to read the header: a file that is not a database fails
 	// here rather than in the middle of the inbox.
 	var n int
