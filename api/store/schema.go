@@ -108,7 +108,7 @@ FROM messages m LEFT JOIN packs p ON p.id = m.pack_id;
 }
 
 // SchemaVersion is the schema this build writes.
-var SchemaVersion = len(migrations)
+func SchemaVersion() int { return len(migrations) }
 
 // migrate brings db from its user_version to SchemaVersion, one transaction per step.
 func migrate(ctx context.Context, db *sql.DB) error {

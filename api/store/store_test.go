@@ -94,8 +94,8 @@ func TestOpenCreatesAPrivateWALStore(t *testing.T) {
 	}
 	var v int
 	s.db.QueryRow("PRAGMA user_version").Scan(&v)
-	if v != SchemaVersion {
-		t.Errorf("user_version = %d, want %d", v, SchemaVersion)
+	if v != SchemaVersion() {
+		t.Errorf("user_version = %d, want %d", v, SchemaVersion())
 	}
 	if s.Notice() != "" {
 		t.Errorf("fresh store has a notice: %q", s.Notice())
@@ -268,7 +268,7 @@ func TestNewerSchemaIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion+1))
+	s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1))
 	s.Close()
 	_, err = Open(ctx, path)
 	var ne *NewerError
@@ -283,7 +283,7 @@ func TestNewerSchemaIsLeftAlone(t *testing.T) {
 // TestMigrationFromEveryVersion builds a store at each earlier schema version with data written
 // the way that version wrote it, opens it, and checks the data is there and searchable.
 func TestMigrationFromEveryVersion(t *testing.T) {
-	for from := 0; from < SchemaVersion; from++ {
+	for from := 0; from < SchemaVersion(); from++ {
 		t.Run("v"+strconv.Itoa(from), func(t *testing.T) {
 			ctx := context.Background()
 			path := filepath.Join(t.TempDir(), "store.db")
@@ -312,7 +312,7 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			defer s.Close()
 			var v int
 			s.db.QueryRow("PRAGMA user_version").Scan(&v)
-			if v != SchemaVersion {
+			if v != SchemaVersion() {
 				t.Fatalf("user_version = %d after migration", v)
 			}
 			if from == 0 {
