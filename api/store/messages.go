@@ -171,11 +171,39 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 	if len(p.Messages) == 0 {
 		return nil
 	}
-	find, err := tx.PrepareContext(ctx, "SELECT seq, raw FROM messages WHERE id = ?")
-	if err != nil {
-		return err
+	// What is stored already, in one query: most refreshes bring pages seen before.
+	type storedRow struct {
+		seq int64
+		raw []byte
 	}
-	defer find.Close()
+	stored := map[string]storedRow{}
+	ids := make([]any, 0, len(p.Messages))
+	for i := range p.Messages {
+		if p.Messages[i].ID != "" {
+			ids = append(ids, p.Messages[i].ID)
+		}
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		rows, err := tx.QueryContext(ctx, "SELECT id, seq, raw FROM messages WHERE id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", chunk...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var r storedRow
+			if err := rows.Scan(&id, &r.seq, &r.raw); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[id] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
 	upsert, err := tx.PrepareContext(ctx, `INSERT INTO messages (id, pack_id, from_id, from_name, to_id, status, text, text_translated, created, received, read_at, raw, stored_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET pack_id = excluded.pack_id, from_id = excluded.from_id, from_name = excluded.from_name,
@@ -211,25 +239,19 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 		} else if raw, err = json.Marshal(m); err != nil {
 			return err
 		}
-		var seq int64
-		var old []byte
-		existed := false
-		switch err := find.QueryRowContext(ctx, m.ID).Scan(&seq, &old); {
-		case err == nil:
-			if bytes.Equal(old, raw) {
-				continue // seen before, unchanged
-			}
-			existed = true
-		case errors.Is(err, sql.ErrNoRows):
-		default:
-			return err
+		prev, existed := stored[m.ID]
+		if existed && bytes.Equal(prev.raw, raw) {
+			continue // seen before, unchanged
 		}
+		var seq int64
 		if err := upsert.QueryRowContext(ctx, m.ID, p.PackID, string(m.From.UserID), m.From.Name, string(m.To.UserID), string(m.Status),
 			m.Text, m.TextTranslated, nanos(m.Date()), nanos(m.MessageDate.Received.Time), nanos(m.MessageDate.Read.Time), raw, nanos(now)).Scan(&seq); err != nil {
 			return fmt.Errorf("store message %s: %w", m.ID, err)
 		}
-		if _, err := delAtt.ExecContext(ctx, m.ID); err != nil {
-			return err
+		if existed {
+			if _, err := delAtt.ExecContext(ctx, m.ID); err != nil {
+				return err
+			}
 		}
 		var files []string
 		for _, a := range m.Attachments {
