@@ -110,3 +110,33 @@ func expandHome(env Env, p string) string {
 	}
 	return filepath.Join(h, strings.TrimPrefix(p[1:], "/"))
 }
+
+// DataDir holds the seller's history, which is not a throwaway cache: $XDG_DATA_HOME/postsale or
+// ~/.local/share/postsale.
+func DataDir(env Env) (string, error) {
+	d, err := xdg(env, "XDG_DATA_HOME", filepath.Join(".local", "share"))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "postsale"), nil
+}
+
+// DefaultStoreAccount names the store used without a logged-in account (a token from the
+// environment).
+const DefaultStoreAccount = "default"
+
+// StorePath is the local store of an account: DataDir/<account>/store.db. An empty account is
+// DefaultStoreAccount; a name that is not a plain file name is refused.
+func StorePath(env Env, account string) (string, error) {
+	if account == "" {
+		account = DefaultStoreAccount
+	}
+	if account == "." || account == ".." || strings.ContainsAny(account, `/\`) || strings.ContainsRune(account, 0) {
+		return "", fmt.Errorf("config: %q cannot name a local store folder", account)
+	}
+	d, err := DataDir(env)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, account, "store.db"), nil
+}

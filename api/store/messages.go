@@ -1,0 +1,640 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/postsale/postsale/api"
+)
+
+// MetaSeller is the meta key holding the seller id the store belongs to.
+const MetaSeller = "seller_id"
+
+// Pack is one stored conversation's header: what the pack list shows.
+type Pack struct {
+	ID            string
+	Site          string
+	BuyerID       string
+	BuyerNickname string
+	BuyerName     string
+	ItemTitles    []string
+	DateCreated   time.Time
+
+	LastMessageID   string
+	LastMessageAt   time.Time
+	LastMessageText string
+	LastFromSeller  bool
+
+	Unread    int       // the API's unread count at the last sync
+	Total     int       // the API's message total at the last fetch
+	FetchedAt time.Time // when the conversation was last fetched (zero: never)
+	Seen      time.Time // the local "seen up to" mark (MarkSeen)
+
+	Status *Status // nil when never fetched
+}
+
+// Buyer is the best name for the pack's buyer: the name, else the nickname, else the id.
+func (p *Pack) Buyer() string {
+	switch {
+	case p.BuyerName != "":
+		return p.BuyerName
+	case p.BuyerNickname != "":
+		return p.BuyerNickname
+	}
+	return p.BuyerID
+}
+
+// Status is a stored conversation_status.
+type Status struct {
+	Status     string
+	Substatus  string
+	StatusDate time.Time
+	Raw        json.RawMessage // the API's JSON as served
+	UpdatedAt  time.Time
+}
+
+// Decode parses the stored JSON into the API's type.
+func (s *Status) Decode() (*api.ConversationStatus, error) {
+	var cs api.ConversationStatus
+	if err := json.Unmarshal(s.Raw, &cs); err != nil {
+		return nil, err
+	}
+	return &cs, nil
+}
+
+// Message is a stored message: the API's JSON exactly as served, decoded beside it.
+type Message struct {
+	api.Message
+	PackID string
+	Raw    json.RawMessage
+}
+
+// Page is what one conversation request brought: any window of a pack's messages.
+type Page struct {
+	PackID    string
+	Status    *api.ConversationStatus // nil: unchanged
+	StatusRaw json.RawMessage         // as served; marshalled from Status when empty
+	Messages  []api.Message
+	Raw       []json.RawMessage // parallel to Messages, as served; marshalled when missing
+	Total     int               // the page's paging.total; negative when unknown
+	Fetched   bool              // the page was the newest window: mark the pack fetched now
+}
+
+// PutPage merges a page into the store in one transaction: messages are matched by id (a
+// message seen again is updated in place, never duplicated) and nothing is deleted, so a page
+// that goes missing loses nothing.
+func (s *Store) PutPage(ctx context.Context, p Page) error {
+	if p.PackID == "" {
+		return errors.New("store: a page needs its pack id")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := s.now()
+	seller, err := metaTx(ctx, tx, MetaSeller)
+	if err != nil {
+		return err
+	}
+	before, err := packIndexFields(ctx, tx, p.PackID)
+	if err != nil {
+		return err
+	}
+	buyerID, buyerName := before.buyerID, before.buyerName
+	for i := range p.Messages {
+		m := &p.Messages[i]
+		from := string(m.From.UserID)
+		isBuyer := (buyerID != "" && from == buyerID) || (buyerID == "" && seller != "" && from != seller)
+		if isBuyer {
+			buyerID = from
+			if n := strings.TrimSpace(m.From.Name); n != "" {
+				buyerName = n
+			}
+		} else if buyerID == "" && seller != "" && string(m.To.UserID) != seller && m.To.UserID != "" {
+			buyerID = string(m.To.UserID)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET buyer_id = excluded.buyer_id, buyer_name = excluded.buyer_name`,
+		p.PackID, buyerID, buyerName); err != nil {
+		return err
+	}
+	if p.Status != nil {
+		raw := p.StatusRaw
+		if len(raw) == 0 {
+			if raw, err = json.Marshal(p.Status); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_status (pack_id, status, substatus, status_date, raw, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pack_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
+			status_date = excluded.status_date, raw = excluded.raw, updated_at = excluded.updated_at`,
+			p.PackID, string(p.Status.Status), string(p.Status.Substatus), nanos(p.Status.StatusDate.Time), []byte(raw), nanos(now)); err != nil {
+			return err
+		}
+	}
+	after := before
+	after.buyerID, after.buyerName = buyerID, buyerName
+	if after.buyerText() != before.buyerText() {
+		if err := reindexPack(ctx, tx, p.PackID, after); err != nil {
+			return err
+		}
+	}
+	if err := putMessages(ctx, tx, p, after, now); err != nil {
+		return err
+	}
+	if err := refreshLast(ctx, tx, p.PackID, buyerID, seller); err != nil {
+		return err
+	}
+	if p.Fetched {
+		if _, err := tx.ExecContext(ctx, "UPDATE packs SET fetched_at = ? WHERE id = ?", nanos(now), p.PackID); err != nil {
+			return err
+		}
+	}
+	if p.Total >= 0 && p.Fetched {
+		if _, err := tx.ExecContext(ctx, "UPDATE packs SET total = ? WHERE id = ?", p.Total, p.PackID); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// putMessages upserts the page's messages, their attachments and their search rows.
+func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now time.Time) error {
+	if len(p.Messages) == 0 {
+		return nil
+	}
+	// What is stored already, in one query: most refreshes bring pages seen before.
+	type storedRow struct {
+		seq int64
+		raw []byte
+	}
+	stored := map[string]storedRow{}
+	ids := make([]any, 0, len(p.Messages))
+	for i := range p.Messages {
+		if p.Messages[i].ID != "" {
+			ids = append(ids, p.Messages[i].ID)
+		}
+	}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		rows, err := tx.QueryContext(ctx, "SELECT id, seq, raw FROM messages WHERE id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", chunk...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var r storedRow
+			if err := rows.Scan(&id, &r.seq, &r.raw); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[id] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	upsert, err := tx.PrepareContext(ctx, `INSERT INTO messages (id, pack_id, from_id, from_name, to_id, status, text, text_translated, created, received, read_at, raw, stored_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET pack_id = excluded.pack_id, from_id = excluded.from_id, from_name = excluded.from_name,
+		to_id = excluded.to_id, status = excluded.status, text = excluded.text, text_translated = excluded.text_translated,
+		created = excluded.created, received = excluded.received, read_at = excluded.read_at, raw = excluded.raw, stored_at = excluded.stored_at
+		RETURNING seq`)
+	if err != nil {
+		return err
+	}
+	defer upsert.Close()
+	delAtt, err := tx.PrepareContext(ctx, "DELETE FROM attachments WHERE message_id = ?")
+	if err != nil {
+		return err
+	}
+	defer delAtt.Close()
+	insAtt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO attachments (message_id, filename, original_filename, type, size, threat, created) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer insAtt.Close()
+	// Search rows go in with one statement per page: FTS5 flushes its pending index at every
+	// statement savepoint, so a row per statement would write a segment per message.
+	var ftsRows []any
+
+	for i := range p.Messages {
+		m := &p.Messages[i]
+		if m.ID == "" {
+			continue // nothing to merge it by
+		}
+		var raw []byte
+		if i < len(p.Raw) && len(p.Raw[i]) > 0 {
+			raw = p.Raw[i]
+		} else if raw, err = json.Marshal(m); err != nil {
+			return err
+		}
+		prev, existed := stored[m.ID]
+		if existed && bytes.Equal(prev.raw, raw) {
+			continue // seen before, unchanged
+		}
+		var seq int64
+		if err := upsert.QueryRowContext(ctx, m.ID, p.PackID, string(m.From.UserID), m.From.Name, string(m.To.UserID), string(m.Status),
+			m.Text, m.TextTranslated, nanos(m.Date()), nanos(m.MessageDate.Received.Time), nanos(m.MessageDate.Read.Time), raw, nanos(now)).Scan(&seq); err != nil {
+			return fmt.Errorf("store message %s: %w", m.ID, err)
+		}
+		if existed {
+			if _, err := delAtt.ExecContext(ctx, m.ID); err != nil {
+				return err
+			}
+		}
+		var files []string
+		for _, a := range m.Attachments {
+			if _, err := insAtt.ExecContext(ctx, m.ID, a.Filename, a.OriginalFilename, a.Type, a.Size, a.PotentialSecurityThreat, nanos(a.CreationDate.Time)); err != nil {
+				return err
+			}
+			files = append(files, a.OriginalFilename, a.Filename)
+		}
+		if existed {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM search WHERE rowid = ?", seq); err != nil {
+				return err
+			}
+		}
+		ftsRows = append(ftsRows, seq, noMarks(m.Text), noMarks(m.TextTranslated), idx.buyerText(), p.PackID, idx.items, noMarks(strings.Join(files, " ")))
+	}
+	const perRow, perStatement = 7, 100
+	for len(ftsRows) > 0 {
+		chunk := ftsRows[:min(len(ftsRows), perRow*perStatement)]
+		ftsRows = ftsRows[len(chunk):]
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(chunk)/perRow), ", ")
+		if _, err := tx.ExecContext(ctx, "INSERT INTO search (rowid, text, translated, buyer, pack, items, files) VALUES "+values, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// noMarks drops the snippet marker bytes from text copied into the search index, so a message
+// cannot forge a highlight.
+func noMarks(s string) string {
+	if !strings.ContainsAny(s, markOpen+markClose) {
+		return s
+	}
+	return strings.NewReplacer(markOpen, "", markClose, "").Replace(s)
+}
+
+// indexFields are the pack's columns copied into every one of its search rows.
+type indexFields struct {
+	buyerID, buyerName, buyerNickname, items string
+}
+
+func (f indexFields) buyerText() string { return f.buyerName + " " + f.buyerNickname }
+
+func packIndexFields(ctx context.Context, tx *sql.Tx, packID string) (indexFields, error) {
+	var f indexFields
+	err := tx.QueryRowContext(ctx, "SELECT buyer_id, buyer_name, buyer_nickname, item_titles FROM packs WHERE id = ?", packID).
+		Scan(&f.buyerID, &f.buyerName, &f.buyerNickname, &f.items)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, nil
+	}
+	return f, err
+}
+
+// reindexPack rewrites the pack-wide columns of the pack's search rows (a buyer's name learned
+// later, item titles), row by row: FTS5 finds a row by rowid, not by a subquery.
+func reindexPack(ctx context.Context, tx *sql.Tx, packID string, f indexFields) error {
+	rows, err := tx.QueryContext(ctx, "SELECT seq FROM messages WHERE pack_id = ?", packID)
+	if err != nil {
+		return err
+	}
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return err
+		}
+		seqs = append(seqs, seq)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(seqs) == 0 {
+		return err
+	}
+	upd, err := tx.PrepareContext(ctx, "UPDATE search SET buyer = ?, items = ? WHERE rowid = ?")
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for _, seq := range seqs {
+		if _, err := upd.ExecContext(ctx, f.buyerText(), f.items, seq); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshLast copies the pack's newest stored message into its header.
+func refreshLast(ctx context.Context, tx *sql.Tx, packID, buyerID, seller string) error {
+	var id, text, from string
+	var at int64
+	err := tx.QueryRowContext(ctx, `SELECT id, text, from_id, created FROM messages WHERE pack_id = ?
+		ORDER BY created DESC, received DESC, id DESC LIMIT 1`, packID).Scan(&id, &text, &from, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fromSeller := (seller != "" && from == seller) || (seller == "" && buyerID != "" && from != buyerID)
+	_, err = tx.ExecContext(ctx, "UPDATE packs SET last_message_id = ?, last_message_text = ?, last_message_at = ?, last_from_seller = ? WHERE id = ?",
+		id, text, at, fromSeller, packID)
+	return err
+}
+
+func metaTx(ctx context.Context, tx *sql.Tx, key string) (string, error) {
+	var v string
+	err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// PutOrders stores the order search's packs (buyer, site, date, the pack's JSON). Conversation
+// fields are left as they are. raw, when given, is parallel to packs and kept as served.
+func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawMessage) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i, p := range packs {
+		if p.ID == "" {
+			continue
+		}
+		var b []byte
+		if i < len(raw) && len(raw[i]) > 0 {
+			b = raw[i]
+		} else if b, err = json.Marshal(p); err != nil {
+			return err
+		}
+		before, err := packIndexFields(ctx, tx, string(p.ID))
+		if err != nil {
+			return err
+		}
+		after := before
+		if p.Buyer.ID != "" {
+			after.buyerID = string(p.Buyer.ID)
+		}
+		if p.Buyer.Nickname != "" {
+			after.buyerNickname = p.Buyer.Nickname
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, site, buyer_id, buyer_nickname, date_created, raw) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET site = excluded.site, buyer_id = excluded.buyer_id, buyer_nickname = excluded.buyer_nickname,
+			date_created = excluded.date_created, raw = excluded.raw`,
+			string(p.ID), p.SiteID, after.buyerID, after.buyerNickname, nanos(p.DateCreated.Time), b); err != nil {
+			return err
+		}
+		if after.buyerText() != before.buyerText() {
+			if err := reindexPack(ctx, tx, string(p.ID), after); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
+}
+
+// SetItemTitles records the titles of the items bought in a pack (searchable).
+func (s *Store) SetItemTitles(ctx context.Context, packID string, titles []string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	joined := strings.Join(titles, "\n")
+	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, item_titles) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET item_titles = excluded.item_titles`, packID, joined); err != nil {
+		return err
+	}
+	f, err := packIndexFields(ctx, tx, packID)
+	if err != nil {
+		return err
+	}
+	if err := reindexPack(ctx, tx, packID, f); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SetUnread records the API's unread counts: every pack listed gets its count (a pack not stored
+// yet gets a bare row), every other pack 0.
+func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "UPDATE packs SET unread = 0 WHERE unread != 0"); err != nil {
+		return err
+	}
+	for id, n := range counts {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO packs (id, unread) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET unread = excluded.unread", id, n); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.date_created,
+	p.last_message_id, p.last_message_at, p.last_message_text, p.last_from_seller, p.unread, p.total, p.fetched_at,
+	coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at`
+
+const packJoins = ` FROM packs p LEFT JOIN read_state r ON r.pack_id = p.id LEFT JOIN conversation_status s ON s.pack_id = p.id`
+
+func scanPack(sc interface{ Scan(...any) error }) (Pack, error) {
+	var p Pack
+	var items string
+	var created, lastAt, fetched, seen int64
+	var st, sub sql.NullString
+	var stDate, stUpdated sql.NullInt64
+	var stRaw []byte
+	if err := sc.Scan(&p.ID, &p.Site, &p.BuyerID, &p.BuyerNickname, &p.BuyerName, &items, &created,
+		&p.LastMessageID, &lastAt, &p.LastMessageText, &p.LastFromSeller, &p.Unread, &p.Total, &fetched,
+		&seen, &st, &sub, &stDate, &stRaw, &stUpdated); err != nil {
+		return p, err
+	}
+	if items != "" {
+		p.ItemTitles = strings.Split(items, "\n")
+	}
+	p.DateCreated, p.LastMessageAt, p.FetchedAt, p.Seen = fromNanos(created), fromNanos(lastAt), fromNanos(fetched), fromNanos(seen)
+	if st.Valid {
+		p.Status = &Status{Status: st.String, Substatus: sub.String, StatusDate: fromNanos(stDate.Int64), Raw: stRaw, UpdatedAt: fromNanos(stUpdated.Int64)}
+	}
+	return p, nil
+}
+
+// Packs lists stored packs, most recent activity first (the newest message, else the purchase).
+// limit <= 0 lists them all.
+func (s *Store) Packs(ctx context.Context, limit, offset int) ([]Pack, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
+		" ORDER BY max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ? OFFSET ?", limit, max(offset, 0))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Pack
+	for rows.Next() {
+		p, err := scanPack(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Pack returns one stored pack; ok is false when it is not stored.
+func (s *Store) Pack(ctx context.Context, id string) (p Pack, ok bool, err error) {
+	p, err = scanPack(s.db.QueryRowContext(ctx, "SELECT "+packColumns+packJoins+" WHERE p.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, false, nil
+	}
+	return p, err == nil, err
+}
+
+// Messages returns a pack's stored messages, oldest first (message_date.created, then
+// received, then id).
+func (s *Store) Messages(ctx context.Context, packID string) ([]Message, error) {
+	var out []Message
+	err := s.eachMessage(ctx, "WHERE pack_id = ?", []any{packID}, func(m Message) error {
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+// HasMessage reports whether a message is stored.
+func (s *Store) HasMessage(ctx context.Context, id string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, "SELECT 1 FROM messages WHERE id = ?", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ExportQuery selects messages for Export: one pack, messages since a date. Zero values select
+// everything.
+type ExportQuery struct {
+	PackID string
+	Since  time.Time
+}
+
+// Export calls fn with every stored message matching q, by pack then date. Each message's Raw is
+// the API's JSON as served.
+func (s *Store) Export(ctx context.Context, q ExportQuery, fn func(Message) error) error {
+	where, args := []string{}, []any{}
+	if q.PackID != "" {
+		where, args = append(where, "pack_id = ?"), append(args, q.PackID)
+	}
+	if !q.Since.IsZero() {
+		where, args = append(where, "created >= ?"), append(args, nanos(q.Since))
+	}
+	clause := ""
+	if len(where) > 0 {
+		clause = "WHERE " + strings.Join(where, " AND ")
+	}
+	return s.eachMessage(ctx, clause, args, fn)
+}
+
+func (s *Store) eachMessage(ctx context.Context, where string, args []any, fn func(Message) error) error {
+	rows, err := s.db.QueryContext(ctx, "SELECT pack_id, raw FROM messages "+where+" ORDER BY pack_id, created, received, id", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m Message
+		var raw []byte
+		if err := rows.Scan(&m.PackID, &raw); err != nil {
+			return err
+		}
+		m.Raw = raw
+		if err := json.Unmarshal(raw, &m.Message); err != nil {
+			return fmt.Errorf("stored message in pack %s: %w", m.PackID, err)
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// MarkSeen records locally that the seller has seen the pack's messages up to through.
+func (s *Store) MarkSeen(ctx context.Context, packID string, through time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO read_state (pack_id, seen_through, seen_at) VALUES (?, ?, ?)
+		ON CONFLICT (pack_id) DO UPDATE SET seen_through = max(seen_through, excluded.seen_through), seen_at = excluded.seen_at`,
+		packID, nanos(through), nanos(s.now()))
+	return err
+}
+
+// Bookmark is how far a sync of one resource got.
+type Bookmark struct {
+	Resource string
+	SyncedAt time.Time // the last completed sync
+	Cursor   string    // where a walk continues (a scroll id), "" at the start
+	Oldest   time.Time // the oldest thing reached so far
+	Done     bool      // the walk reached the end
+}
+
+// Bookmark reads a resource's bookmark (the zero Bookmark when none).
+func (s *Store) Bookmark(ctx context.Context, resource string) (Bookmark, error) {
+	b := Bookmark{Resource: resource}
+	var synced, oldest int64
+	err := s.db.QueryRowContext(ctx, "SELECT synced_at, cursor, oldest, done FROM bookmarks WHERE resource = ?", resource).
+		Scan(&synced, &b.Cursor, &oldest, &b.Done)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, nil
+	}
+	b.SyncedAt, b.Oldest = fromNanos(synced), fromNanos(oldest)
+	return b, err
+}
+
+// SetBookmark writes a resource's bookmark.
+func (s *Store) SetBookmark(ctx context.Context, b Bookmark) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO bookmarks (resource, synced_at, cursor, oldest, done) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (resource) DO UPDATE SET synced_at = excluded.synced_at, cursor = excluded.cursor, oldest = excluded.oldest, done = excluded.done`,
+		b.Resource, nanos(b.SyncedAt), b.Cursor, nanos(b.Oldest), b.Done)
+	return err
+}
+
+// Stats counts what is stored.
+type Stats struct {
+	Packs, Messages int
+	Oldest          time.Time // the oldest stored message or purchase
+}
+
+// Stats counts the stored packs and messages and finds the oldest date.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	var st Stats
+	var oldMsg, oldPack sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM packs), (SELECT count(*) FROM messages),
+		(SELECT min(created) FROM messages WHERE created > 0), (SELECT min(date_created) FROM packs WHERE date_created > 0)`).
+		Scan(&st.Packs, &st.Messages, &oldMsg, &oldPack)
+	if err != nil {
+		return st, err
+	}
+	for _, n := range []sql.NullInt64{oldMsg, oldPack} {
+		if n.Valid && (st.Oldest.IsZero() || fromNanos(n.Int64).Before(st.Oldest)) {
+			st.Oldest = fromNanos(n.Int64)
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema's versions: migrations[i] takes a store from user_version i to i+1.
+// They are never edited once released; a change is a new entry. Version 1 is the first schema
+// (history without search), version 2 adds the full-text index and fills it from what v1 stored.
+var migrations = []string{
+	// v1: the history itself.
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE packs (
+	id                TEXT PRIMARY KEY,
+	site              TEXT NOT NULL DEFAULT '',
+	buyer_id          TEXT NOT NULL DEFAULT '',
+	buyer_nickname    TEXT NOT NULL DEFAULT '',
+	buyer_name        TEXT NOT NULL DEFAULT '',
+	item_titles       TEXT NOT NULL DEFAULT '',  -- newline-separated
+	date_created      INTEGER NOT NULL DEFAULT 0, -- unix nanoseconds, 0 unknown
+	last_message_id   TEXT NOT NULL DEFAULT '',
+	last_message_at   INTEGER NOT NULL DEFAULT 0,
+	last_message_text TEXT NOT NULL DEFAULT '',
+	last_from_seller  INTEGER NOT NULL DEFAULT 0,
+	unread            INTEGER NOT NULL DEFAULT 0, -- the API's unread count at the last sync
+	total             INTEGER NOT NULL DEFAULT 0, -- the API's message total at the last fetch
+	fetched_at        INTEGER NOT NULL DEFAULT 0, -- when the conversation was last fetched
+	raw               BLOB                        -- the order search's JSON for this pack
+);
+CREATE INDEX packs_by_activity ON packs (max(last_message_at, date_created) DESC, id DESC);
+
+CREATE TABLE conversation_status (
+	pack_id     TEXT PRIMARY KEY,
+	status      TEXT NOT NULL DEFAULT '',
+	substatus   TEXT NOT NULL DEFAULT '',
+	status_date INTEGER NOT NULL DEFAULT 0,
+	raw         BLOB NOT NULL,
+	updated_at  INTEGER NOT NULL
+);
+
+CREATE TABLE messages (
+	seq             INTEGER PRIMARY KEY,
+	id              TEXT NOT NULL UNIQUE,
+	pack_id         TEXT NOT NULL,
+	from_id         TEXT NOT NULL DEFAULT '',
+	from_name       TEXT NOT NULL DEFAULT '',
+	to_id           TEXT NOT NULL DEFAULT '',
+	status          TEXT NOT NULL DEFAULT '',
+	text            TEXT NOT NULL DEFAULT '',
+	text_translated TEXT NOT NULL DEFAULT '',
+	created         INTEGER NOT NULL DEFAULT 0,
+	received        INTEGER NOT NULL DEFAULT 0,
+	read_at         INTEGER NOT NULL DEFAULT 0,
+	raw             BLOB NOT NULL,            -- the message's JSON exactly as served
+	stored_at       INTEGER NOT NULL
+);
+CREATE INDEX messages_by_pack ON messages (pack_id, created, received, id);
+CREATE INDEX messages_by_date ON messages (created);
+
+CREATE TABLE attachments (
+	message_id        TEXT NOT NULL,
+	filename          TEXT NOT NULL,
+	original_filename TEXT NOT NULL DEFAULT '',
+	type              TEXT NOT NULL DEFAULT '',
+	size              INTEGER NOT NULL DEFAULT 0,
+	threat            INTEGER NOT NULL DEFAULT 0,
+	created           INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (message_id, filename)
+) WITHOUT ROWID;
+
+CREATE TABLE read_state (
+	pack_id      TEXT PRIMARY KEY,
+	seen_through INTEGER NOT NULL DEFAULT 0, -- message date the seller has seen up to
+	seen_at      INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TABLE bookmarks (
+	resource  TEXT PRIMARY KEY,
+	synced_at INTEGER NOT NULL DEFAULT 0,
+	cursor    TEXT NOT NULL DEFAULT '',
+	oldest    INTEGER NOT NULL DEFAULT 0,
+	done      INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+`,
+	// v2: full-text search over every stored message. rowid = messages.seq. Accents and case are
+	// folded (remove_diacritics 2), and 2- and 3-character prefixes are indexed for search as
+	// you type.
+	`
+CREATE VIRTUAL TABLE search USING fts5 (
+	text, translated, buyer, pack, items, files,
+	tokenize = 'unicode61 remove_diacritics 2',
+	prefix = '2 3'
+);
+INSERT INTO search (rowid, text, translated, buyer, pack, items, files)
+SELECT m.seq, replace(replace(m.text, char(2), ''), char(3), ''), replace(replace(m.text_translated, char(2), ''), char(3), ''),
+       coalesce(p.buyer_name, '') || ' ' || coalesce(p.buyer_nickname, ''),
+       m.pack_id, coalesce(p.item_titles, ''),
+       coalesce((SELECT group_concat(a.original_filename || ' ' || a.filename, ' ') FROM attachments a WHERE a.message_id = m.id), '')
+FROM messages m LEFT JOIN packs p ON p.id = m.pack_id;
+`,
+}
+
+// SchemaVersion is the schema this build writes.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate brings db from its user_version to SchemaVersion, one transaction per step.
+func migrate(ctx context.Context, db *sql.DB) error {
+	var v int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v > len(migrations) {
+		return &NewerError{Have: v, Know: len(migrations)}
+	}
+	for ; v < len(migrations); v++ {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		// Another process may have migrated while this one waited for the write lock.
+		var now int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&now); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if now > v {
+			tx.Rollback()
+			v = now - 1
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("schema version %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NewerError is a store written by a newer postsale: it is left alone, not set aside.
+type NewerError struct{ Have, Know int }
+
+func (e *NewerError) Error() string {
+	return fmt.Sprintf("the local store has schema version %d but this postsale knows only up to %d: update postsale", e.Have, e.Know)
+}

@@ -1,0 +1,178 @@
+// Package store is postsale's local history: one SQLite file per account (modernc.org/sqlite,
+// pure Go, FTS5 built in) holding packs, conversation status, every message as the API served
+// it, attachment metadata, what the seller has seen, and the sync bookmarks. It lets the inbox
+// start on what it knew, work offline, and search every message ever exchanged.
+//
+// The file is opened in WAL mode with a busy timeout and immediate write transactions, so the
+// inbox and CLI commands (separate processes) can read and write it at once. A store that cannot
+// be read is set aside (renamed, never deleted) and a new one started; Notice says so.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// maxConns bounds the connection pool (each has its own page cache).
+const maxConns = 4
+
+// busyTimeout is how long a writer waits for another process's write to finish.
+const busyTimeout = 10 * time.Second
+
+// Store is one account's local history. Its methods are safe for concurrent use.
+type Store struct {
+	db     *sql.DB
+	path   string
+	notice string
+	now    func() time.Time
+}
+
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock replaces time.Now (tests).
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open opens (creating when missing) the store at path, with its directory 0700 and the file
+// 0600, and migrates it to the current schema. A file that is not a readable SQLite database is
+// renamed to path + ".corrupt-<UTC timestamp>" and a new store is created in its place; Notice
+// then returns one sentence saying so. A store written by a newer postsale is left alone and
+// reported as a *NewerError.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	s := &Store{path: path, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create the store's folder: %w", err)
+	}
+	db, err := s.open(ctx)
+	if err != nil && setAsideWorthy(err) {
+		aside, rerr := s.setAside()
+		if rerr != nil {
+			return nil, fmt.Errorf("the local store %s cannot be read (%v) and could not be set aside: %w", path, err, rerr)
+		}
+		s.notice = fmt.Sprintf("The local store could not be read, so it was set aside as %s and a new one is being rebuilt from Mercado Libre.", filepath.Base(aside))
+		db, err = s.open(ctx)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open the local store %s: %w", path, err)
+	}
+	s.db = db
+	return s, nil
+}
+
+// open creates the file 0600 when missing, connects and migrates.
+func (s *Store) open(ctx context.Context) (*sql.DB, error) {
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "cache_size(-8192)") // 8 MiB of pages per connection: search walks many
+	q.Add("_pragma", "foreign_keys(OFF)")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: s.path}).EscapedPath() + "?" + q.Encode()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	// A few connections are plenty (writers queue on SQLite's lock anyway) and bound the page
+	// caches' memory.
+	db.SetMaxOpenConns(maxConns)
+	// Reading the schema forces SQLite to read the header: a file that is not a database fails
+	// here rather than in the middle of the inbox.
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// setAsideWorthy tells a damaged or foreign file (set it aside) from a passing problem such as a
+// lock held too long or a full disk (report it, touch nothing).
+func setAsideWorthy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_FORMAT:
+			return true
+		}
+		return false
+	}
+	return errors.Is(err, fs.ErrPermission)
+}
+
+// setAside renames the file (and its WAL and shared-memory files) out of the way.
+func (s *Store) setAside() (string, error) {
+	aside := s.path + ".corrupt-" + s.now().UTC().Format("20060102T150405Z")
+	if err := os.Rename(s.path, aside); err != nil {
+		return "", err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(s.path + suffix); err == nil {
+			_ = os.Rename(s.path+suffix, aside+suffix)
+		}
+	}
+	return aside, nil
+}
+
+// Notice is one sentence for the seller when Open had to set a damaged store aside, else "".
+func (s *Store) Notice() string { return s.notice }
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Meta reads a value the store keeps about itself ("" when unset).
+func (s *Store) Meta(ctx context.Context, key string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+// SetMeta writes a value the store keeps about itself.
+func (s *Store) SetMeta(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, value)
+	return err
+}
+
+// nanos is t as unix nanoseconds, 0 for the zero time.
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+// fromNanos is the inverse of nanos.
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}

@@ -1,0 +1,457 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/postsale/postsale/api"
+)
+
+const (
+	testSeller = "523132944"
+	testBuyer  = "1234567"
+)
+
+var base = time.Date(2025, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// wireMessage writes a message the way the API serves it (numeric user ids, a null field, an
+// unknown field the client does not model) so raw-byte round trips are real.
+func wireMessage(id, pack string, fromBuyer bool, name, text string, at time.Time, files ...string) json.RawMessage {
+	from, to := testSeller, testBuyer
+	fromName, toName := "Tienda", name
+	if fromBuyer {
+		from, to, fromName, toName = testBuyer, testSeller, name, "Tienda"
+	}
+	atts := "null"
+	if len(files) > 0 {
+		var parts []string
+		for _, f := range files {
+			parts = append(parts, fmt.Sprintf(`{"filename":"%s_stored.pdf","original_filename":%q,"type":"application/pdf","size":10,"potential_security_threat":false,"creation_date":%q}`, id, f, at.Format(time.RFC3339)))
+		}
+		atts = "[" + strings.Join(parts, ",") + "]"
+	}
+	textJSON, _ := json.Marshal(text)
+	nameJSON, _ := json.Marshal(fromName)
+	toJSON, _ := json.Marshal(toName)
+	return json.RawMessage(fmt.Sprintf(`{"id":%q,"site_id":"MLM","client_id":123,"from":{"user_id":%s,"name":%s},"to":{"user_id":"%s","name":%s},"status":"AVAILABLE","subject":null,"text":%s,"text_translated":"","message_date":{"received":%q,"available":%q,"notified":%q,"created":%q,"read":null},"message_moderation":{"status":"clean","reason":"","source":"","moderation_date":null},"message_attachments":%s,"message_resources":[{"id":%q,"name":"packs"}],"conversation_first_message":false,"future_field":{"x":1}}`,
+		id, from, nameJSON, to, toJSON, textJSON, at.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano), atts, pack))
+}
+
+// page decodes raws into a Page for pack.
+func page(t testing.TB, pack string, raws ...json.RawMessage) Page {
+	t.Helper()
+	p := Page{PackID: pack, Total: -1, Raw: raws}
+	for _, r := range raws {
+		var m api.Message
+		if err := json.Unmarshal(r, &m); err != nil {
+			t.Fatal(err)
+		}
+		p.Messages = append(p.Messages, m)
+	}
+	return p
+}
+
+func openTest(t testing.TB) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "acct", "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.SetMeta(context.Background(), MetaSeller, testSeller); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestOpenCreatesAPrivateWALStore(t *testing.T) {
+	s := openTest(t)
+	fi, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("store mode = %v, want 0600", fi.Mode().Perm())
+	}
+	di, _ := os.Stat(filepath.Dir(s.Path()))
+	if di.Mode().Perm() != 0o700 {
+		t.Errorf("folder mode = %v, want 0700", di.Mode().Perm())
+	}
+	var mode string
+	if err := s.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	var v int
+	s.db.QueryRow("PRAGMA user_version").Scan(&v)
+	if v != SchemaVersion() {
+		t.Errorf("user_version = %d, want %d", v, SchemaVersion())
+	}
+	if s.Notice() != "" {
+		t.Errorf("fresh store has a notice: %q", s.Notice())
+	}
+	if err := s.PutPage(context.Background(), page(t, "P1", wireMessage("m1", "P1", true, "Ana", "hola", base))); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(s.Path() + "-wal"); err == nil && fi.Mode().Perm() != 0o600 {
+		t.Errorf("WAL mode = %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestMergeByIDNeverDuplicatesOrLoses(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	m1 := wireMessage("m1", "P1", true, "Ana", "primero", base)
+	m2 := wireMessage("m2", "P1", false, "Ana", "segundo", base.Add(time.Minute))
+	m3 := wireMessage("m3", "P1", true, "Ana", "tercero", base.Add(2*time.Minute))
+	// Newest first, as the API serves, then an overlapping window, then the same page again.
+	for _, p := range []Page{page(t, "P1", m3, m2), page(t, "P1", m2, m1), page(t, "P1", m3, m2)} {
+		if err := s.PutPage(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Messages(ctx, "P1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, m := range got {
+		ids = append(ids, m.ID)
+	}
+	if strings.Join(ids, ",") != "m1,m2,m3" {
+		t.Fatalf("messages = %v, want m1,m2,m3 oldest first without duplicates", ids)
+	}
+	// A later page that misses m1 (or an empty page) deletes nothing.
+	if err := s.PutPage(ctx, page(t, "P1")); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Messages(ctx, "P1")
+	if len(got) != 3 {
+		t.Fatalf("after an empty page: %d messages, want 3", len(got))
+	}
+	// A message seen again with new content (read now) is updated in place.
+	var edited map[string]any
+	json.Unmarshal(m1, &edited)
+	edited["message_date"].(map[string]any)["read"] = base.Add(time.Hour).Format(time.RFC3339)
+	m1b, _ := json.Marshal(edited)
+	if err := s.PutPage(ctx, page(t, "P1", m1b)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.Messages(ctx, "P1")
+	if len(got) != 3 || got[0].ID != "m1" || got[0].Unread() || string(got[0].Raw) != string(m1b) {
+		t.Fatalf("updated message not merged in place: %+v", got[0])
+	}
+	p, ok, err := s.Pack(ctx, "P1")
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if p.LastMessageID != "m3" || p.LastMessageText != "tercero" || p.LastFromSeller || p.BuyerName != "Ana" || p.BuyerID != testBuyer {
+		t.Errorf("pack header = %+v", p)
+	}
+}
+
+func TestOrderByCreatedThenReceived(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	same := base.Add(5 * time.Minute)
+	a := wireMessage("zz", "P1", true, "Ana", "a", same)
+	b := wireMessage("aa", "P1", true, "Ana", "b", same)
+	// Same created; "aa" received later, so it sorts after "zz" despite its id.
+	var bm map[string]any
+	json.Unmarshal(b, &bm)
+	bm["message_date"].(map[string]any)["received"] = same.Add(time.Second).Format(time.RFC3339)
+	b2, _ := json.Marshal(bm)
+	early := wireMessage("mm", "P1", false, "Ana", "c", base)
+	if err := s.PutPage(ctx, page(t, "P1", b2, a, early)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Messages(ctx, "P1")
+	var ids []string
+	for _, m := range got {
+		ids = append(ids, m.ID)
+	}
+	if strings.Join(ids, ",") != "mm,zz,aa" {
+		t.Errorf("order = %v, want mm,zz,aa", ids)
+	}
+}
+
+func TestRawJSONKeptAsServed(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	raw := wireMessage("m1", "P1", true, "Ana", "con un campo nuevo", base)
+	if err := s.PutPage(ctx, page(t, "P1", raw)); err != nil {
+		t.Fatal(err)
+	}
+	var got []Message
+	s.Export(ctx, ExportQuery{}, func(m Message) error { got = append(got, m); return nil })
+	if len(got) != 1 || string(got[0].Raw) != string(raw) {
+		t.Fatalf("raw = %s, want %s", got[0].Raw, raw)
+	}
+	if !strings.Contains(string(got[0].Raw), "future_field") {
+		t.Error("a field the client does not model was lost")
+	}
+}
+
+func TestCorruptStoreIsSetAsideAndRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "store.db")
+	garbage := []byte(strings.Repeat("this is not a database\n", 500))
+	if err := os.WriteFile(path, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	clock := func() time.Time { return time.Date(2026, 11, 29, 12, 30, 0, 0, time.UTC) }
+	s, err := Open(context.Background(), path, WithClock(clock))
+	if err != nil {
+		t.Fatalf("open over garbage: %v", err)
+	}
+	defer s.Close()
+	aside := path + ".corrupt-20261129T123000Z"
+	kept, err := os.ReadFile(aside)
+	if err != nil || string(kept) != string(garbage) {
+		t.Fatalf("the damaged file was not kept as %s: %v", aside, err)
+	}
+	n := s.Notice()
+	if !strings.Contains(n, "store.db.corrupt-20261129T123000Z") || strings.Count(n, ".") > 4 || !strings.HasSuffix(n, ".") {
+		t.Errorf("notice = %q, want one sentence naming the set-aside file", n)
+	}
+	if err := s.PutPage(context.Background(), page(t, "P1", wireMessage("m1", "P1", true, "Ana", "hola", base))); err != nil {
+		t.Fatalf("the rebuilt store does not work: %v", err)
+	}
+}
+
+func TestTruncatedDatabaseIsSetAside(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		s.PutPage(ctx, page(t, "P"+strconv.Itoa(i), wireMessage("m"+strconv.Itoa(i), "P"+strconv.Itoa(i), true, "Ana", strings.Repeat("texto ", 200), base)))
+	}
+	s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.Close()
+	b, _ := os.ReadFile(path)
+	// Keep the header, scramble the rest: the schema pages are gone.
+	for i := 100; i < len(b); i++ {
+		b[i] = byte(i * 7)
+	}
+	os.WriteFile(path, b, 0o600)
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open over a damaged database: %v", err)
+	}
+	defer s.Close()
+	if s.Notice() == "" {
+		t.Error("no notice for a damaged store")
+	}
+	matches, _ := filepath.Glob(path + ".corrupt-*")
+	if len(matches) == 0 {
+		t.Error("the damaged store was not kept")
+	}
+}
+
+func TestNewerSchemaIsLeftAlone(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1))
+	s.Close()
+	_, err = Open(ctx, path)
+	var ne *NewerError
+	if !errors.As(err, &ne) {
+		t.Fatalf("err = %v, want a NewerError", err)
+	}
+	if m, _ := filepath.Glob(path + ".corrupt-*"); len(m) != 0 {
+		t.Error("a newer store was set aside")
+	}
+}
+
+// TestMigrationFromEveryVersion builds a store at each earlier schema version with data written
+// the way that version wrote it, opens it, and checks the data is there and searchable.
+func TestMigrationFromEveryVersion(t *testing.T) {
+	for from := 0; from < SchemaVersion(); from++ {
+		t.Run("v"+strconv.Itoa(from), func(t *testing.T) {
+			ctx := context.Background()
+			path := filepath.Join(t.TempDir(), "store.db")
+			db, err := sql.Open("sqlite", "file:"+path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for v := 0; v < from; v++ {
+				if _, err := db.Exec(migrations[v]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			db.Exec(fmt.Sprintf("PRAGMA user_version = %d", from))
+			if from >= 1 {
+				// What v1 wrote: a pack and a message with an accented word and an attachment.
+				raw := wireMessage("old1", "P9", true, "João", "a câmara chegou quebrada", base)
+				must(t, db, `INSERT INTO packs (id, buyer_id, buyer_name, buyer_nickname, item_titles) VALUES ('P9', ?, 'João', 'JOAO99', 'Câmera digital')`, testBuyer)
+				must(t, db, `INSERT INTO messages (id, pack_id, from_id, from_name, text, created, raw, stored_at) VALUES ('old1', 'P9', ?, 'João', 'a câmara chegou quebrada', ?, ?, 1)`, testBuyer, base.UnixNano(), []byte(raw))
+				must(t, db, `INSERT INTO attachments (message_id, filename, original_filename) VALUES ('old1', 'x.pdf', 'nota_fiscal.pdf')`)
+			}
+			db.Close()
+			s, err := Open(ctx, path)
+			if err != nil {
+				t.Fatalf("migrate from v%d: %v", from, err)
+			}
+			defer s.Close()
+			var v int
+			s.db.QueryRow("PRAGMA user_version").Scan(&v)
+			if v != SchemaVersion() {
+				t.Fatalf("user_version = %d after migration", v)
+			}
+			if from == 0 {
+				return
+			}
+			for _, q := range []string{"camara", "joao", "nota_fiscal", "camera", "P9"} {
+				res, err := s.Search(ctx, SearchQuery{Text: q})
+				if err != nil || len(res) != 1 || res[0].MessageID != "old1" {
+					t.Errorf("search %q after migration = %+v, %v", q, res, err)
+				}
+			}
+		})
+	}
+}
+
+func must(t *testing.T, db *sql.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(q, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTwoStoresWriteAtOnce opens the same file twice (two connection pools, as two processes
+// would) and writes from both at once.
+func TestTwoStoresWriteAtOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	a, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for w, s := range []*Store{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if err := s.PutPage(ctx, page(t, "P1", wireMessage(id, "P1", true, "Ana", "hola "+id, base.Add(time.Duration(i)*time.Second)))); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	got, _ := a.Messages(ctx, "P1")
+	if len(got) != 200 {
+		t.Errorf("%d messages, want 200", len(got))
+	}
+}
+
+// TestTwoProcessesWriteAtOnce re-executes the test binary as a second writer.
+func TestTwoProcessesWriteAtOnce(t *testing.T) {
+	if path := os.Getenv("POSTSALE_STORE_WRITER"); path != "" {
+		t.Skip("helper process")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStoreWriterHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "POSTSALE_STORE_WRITER="+path)
+	out := &strings.Builder{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		id := fmt.Sprintf("parent-%d", i)
+		if err := s.PutPage(ctx, page(t, "P1", wireMessage(id, "P1", true, "Ana", "hola", base))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("helper: %v\n%s", err, out)
+	}
+	if !strings.Contains(out.String(), "wrote 100") {
+		t.Fatalf("helper did not write: %s", out)
+	}
+	got, _ := s.Messages(ctx, "P1")
+	if len(got) != 200 {
+		t.Errorf("%d messages, want 200", len(got))
+	}
+}
+
+// TestStoreWriterHelper is the second process of TestTwoProcessesWriteAtOnce.
+func TestStoreWriterHelper(t *testing.T) {
+	path := os.Getenv("POSTSALE_STORE_WRITER")
+	if path == "" {
+		t.Skip("only run as a helper process")
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range 100 {
+		id := fmt.Sprintf("child-%d", i)
+		if err := s.PutPage(context.Background(), page(t, "P1", wireMessage(id, "P1", true, "Ana", "oi", base))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fmt.Println("wrote 100")
+}
+
+func TestBookmarksAndSeen(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	b, err := s.Bookmark(ctx, "orders")
+	if err != nil || b.Cursor != "" || b.Done {
+		t.Fatalf("empty bookmark = %+v, %v", b, err)
+	}
+	want := Bookmark{Resource: "orders", SyncedAt: base, Cursor: "abc", Oldest: base.Add(-time.Hour), Done: true}
+	if err := s.SetBookmark(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Bookmark(ctx, "orders"); got != want {
+		t.Errorf("bookmark = %+v, want %+v", got, want)
+	}
+	s.PutPage(ctx, page(t, "P1", wireMessage("m1", "P1", true, "Ana", "hola", base)))
+	s.MarkSeen(ctx, "P1", base)
+	s.MarkSeen(ctx, "P1", base.Add(-time.Hour)) // never goes back
+	p, _, _ := s.Pack(ctx, "P1")
+	if !p.Seen.Equal(base) {
+		t.Errorf("seen = %v, want %v", p.Seen, base)
+	}
+}

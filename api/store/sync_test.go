@@ -1,0 +1,311 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+)
+
+type fixture struct {
+	sb     *sandbox.Server
+	srv    *httptest.Server
+	client *api.Client
+	store  *Store
+	path   string
+	clock  *clock
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	sb := sandbox.New()
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	c, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{sb: sb, srv: srv, client: c, path: filepath.Join(t.TempDir(), "store.db"), clock: &clock{t: time.Now().UTC()}}
+	f.store, err = Open(context.Background(), f.path, WithClock(f.clock.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.store.Close() })
+	return f
+}
+
+// requests counts the sandbox's logged requests, the API's own view of what was asked.
+func (f *fixture) requests() int { return len(f.sb.Requests()) }
+
+func (f *fixture) sync(t *testing.T, sy *Syncer, open ...string) SyncReport {
+	t.Helper()
+	before := f.requests()
+	rep, err := sy.Sync(context.Background(), open...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.requests() - before; got != rep.Requests {
+		t.Fatalf("the report says %d requests, the sandbox logged %d", rep.Requests, got)
+	}
+	if len(rep.Failed) > 0 {
+		t.Fatalf("failed fetches: %v", rep.Failed)
+	}
+	return rep
+}
+
+func TestDeltaSyncRequestCounts(t *testing.T) {
+	f := newFixture(t)
+	sy := NewSyncer(f.store, f.client, SyncOptions{})
+	first := f.sync(t, sy)
+	if len(first.Fetched) == 0 || first.Requests < 3+len(first.Fetched) {
+		t.Fatalf("first sync: %d requests, %d fetched", first.Requests, len(first.Fetched))
+	}
+	st, _ := f.store.Stats(context.Background())
+	if st.Packs == 0 || st.Messages == 0 {
+		t.Fatalf("first sync stored %+v", st)
+	}
+
+	t.Run("nothing changed", func(t *testing.T) {
+		rep := f.sync(t, sy)
+		if rep.Requests > 3 || len(rep.Fetched) != 0 {
+			t.Errorf("nothing changed: %d requests, fetched %v; want at most 3 and none", rep.Requests, rep.Fetched)
+		}
+	})
+
+	t.Run("nothing changed, new process", func(t *testing.T) {
+		f.store.Close()
+		s2, err := Open(context.Background(), f.path, WithClock(f.clock.now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.store = s2
+		rep := f.sync(t, NewSyncer(s2, f.client, SyncOptions{}))
+		if rep.Requests > 3 || len(rep.Fetched) != 0 {
+			t.Errorf("restart: %d requests, fetched %v", rep.Requests, rep.Fetched)
+		}
+	})
+
+	t.Run("one new message", func(t *testing.T) {
+		sy := NewSyncer(f.store, f.client, SyncOptions{})
+		packs, _ := f.store.Packs(context.Background(), 1, 5)
+		pack := packs[0].ID
+		id, err := f.sb.BuyerWrites(pack, "¿Y mi pedido? Ya pasó una semana")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := f.sync(t, sy)
+		if rep.Requests != 3 || !slices.Equal(rep.Fetched, []string{pack}) {
+			t.Errorf("one new message: %d requests, fetched %v; want 3 and [%s]", rep.Requests, rep.Fetched, pack)
+		}
+		if len(rep.NewMessages) != 1 || rep.NewMessages[0] != (NewMessage{PackID: pack, MessageID: id}) {
+			t.Errorf("new messages = %v", rep.NewMessages)
+		}
+		res, _ := f.store.Search(context.Background(), SearchQuery{Text: "semana pedido"})
+		if len(res) != 1 || res[0].MessageID != id {
+			t.Errorf("the new message is not searchable: %+v", res)
+		}
+	})
+
+	t.Run("one new order", func(t *testing.T) {
+		sy := NewSyncer(f.store, f.client, SyncOptions{})
+		pack, err := f.sb.NewOrder("NUEVO_COMPRADOR", "Lucía Zuñiga", "Hola, ¿hacen factura?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := f.sync(t, sy)
+		if rep.Requests != 3 || !slices.Equal(rep.Fetched, []string{pack}) {
+			t.Errorf("one new order: %d requests, fetched %v; want 3 and [%s]", rep.Requests, rep.Fetched, pack)
+		}
+		p, ok, _ := f.store.Pack(context.Background(), pack)
+		if !ok || p.BuyerNickname != "NUEVO_COMPRADOR" || p.LastMessageText != "Hola, ¿hacen factura?" || p.Unread != 1 {
+			t.Errorf("new pack = %+v", p)
+		}
+		res, _ := f.store.Search(context.Background(), SearchQuery{Text: "zuniga"})
+		if len(res) != 1 || res[0].PackID != pack {
+			t.Errorf("the new buyer is not searchable: %+v", res)
+		}
+	})
+
+	t.Run("open conversation is fetched again", func(t *testing.T) {
+		packs, _ := f.store.Packs(context.Background(), 1, 3)
+		rep := f.sync(t, NewSyncer(f.store, f.client, SyncOptions{}), packs[0].ID)
+		if rep.Requests != 3 || !slices.Equal(rep.Fetched, []string{packs[0].ID}) {
+			t.Errorf("open: %d requests, fetched %v", rep.Requests, rep.Fetched)
+		}
+	})
+
+	t.Run("stale copies are fetched again", func(t *testing.T) {
+		f.clock.add(DefaultStaleAfter + time.Minute)
+		rep := f.sync(t, NewSyncer(f.store, f.client, SyncOptions{}))
+		if len(rep.Fetched) == 0 {
+			t.Error("nothing refetched after the staleness bound")
+		}
+		rep = f.sync(t, NewSyncer(f.store, f.client, SyncOptions{}))
+		if rep.Requests > 3 {
+			t.Errorf("after refreshing: %d requests", rep.Requests)
+		}
+	})
+}
+
+func TestSyncStoresRawJSONAsServed(t *testing.T) {
+	f := newFixture(t)
+	sy := NewSyncer(f.store, f.client, SyncOptions{})
+	f.sync(t, sy)
+	packs, _ := f.store.Packs(context.Background(), 1, 0)
+	conv, err := f.client.PackMessagesRaw(context.Background(), packs[0].ID, api.PageOptions{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := f.store.Messages(context.Background(), packs[0].ID)
+	byID := map[string]string{}
+	for _, m := range stored {
+		byID[m.ID] = string(m.Raw)
+	}
+	for i, m := range conv.Messages {
+		if byID[m.ID] != string(conv.Raw[i]) {
+			t.Errorf("message %s stored as %s, served as %s", m.ID, byID[m.ID], conv.Raw[i])
+		}
+	}
+}
+
+func TestOfflineReadingAndSearch(t *testing.T) {
+	f := newFixture(t)
+	sy := NewSyncer(f.store, f.client, SyncOptions{})
+	f.sync(t, sy)
+	f.srv.Close() // the network is gone
+	_, err := sy.Sync(context.Background())
+	var ne *api.NetworkError
+	if !errors.As(err, &ne) {
+		t.Fatalf("offline sync error = %v, want a network error", err)
+	}
+	packs, err := f.store.Packs(context.Background(), 20, 0)
+	if err != nil || len(packs) == 0 {
+		t.Fatalf("offline packs: %d, %v", len(packs), err)
+	}
+	msgs, err := f.store.Messages(context.Background(), packs[0].ID)
+	if err != nil || len(msgs) == 0 {
+		t.Fatalf("offline messages: %d, %v", len(msgs), err)
+	}
+	word := MatchQuery(msgs[0].Text)
+	if word == "" {
+		t.Skip("first message has no words")
+	}
+	res, err := f.store.Search(context.Background(), SearchQuery{Text: msgs[0].Text})
+	if err != nil || len(res) == 0 {
+		t.Fatalf("offline search for %q: %v, %v", msgs[0].Text, res, err)
+	}
+}
+
+func TestBackfillWalksEveryOrderResumablyWithinItsShare(t *testing.T) {
+	f := newFixture(t)
+	// A high budget keeps the test fast; the pacing itself is the limiter's.
+	opts := SyncOptions{RecentOrders: 5, RateBudget: 600_000}
+	sy := NewSyncer(f.store, f.client, opts)
+	f.sync(t, sy)
+	ctx, cancel := context.WithCancel(context.Background())
+	var seen []History
+	err := sy.Backfill(ctx, func(h History) {
+		seen = append(seen, h)
+		cancel() // stop after the first page of orders, as quitting would
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted backfill: %v", err)
+	}
+	b, _ := f.store.Bookmark(context.Background(), BackfillResource)
+	if b.Cursor == "" || b.Done || len(seen) != 1 || !seen[0].Syncing {
+		t.Fatalf("after one page: bookmark %+v, progress %v", b, seen)
+	}
+
+	// Paused: a new run makes no request until resumed.
+	sy2 := NewSyncer(f.store, f.client, opts)
+	resume := sy2.Pause()
+	before := f.requests()
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sy2.Backfill(ctx2, nil) }()
+	cancel2()
+	if err := <-done; !errors.Is(err, context.Canceled) || f.requests() != before {
+		t.Fatalf("paused backfill: %v, %d requests", err, f.requests()-before)
+	}
+	resume()
+
+	var last History
+	if err := sy2.Backfill(context.Background(), func(h History) { last = h }); err != nil {
+		t.Fatal(err)
+	}
+	if !last.Done || last.Oldest.IsZero() {
+		t.Fatalf("finished backfill: %+v", last)
+	}
+	// Every order the API has is stored and fetched.
+	all := 0
+	for scroll := ""; ; {
+		res, err := f.client.SearchOrders(context.Background(), api.OrderSearchOptions{Seller: f.sb.SellerID(), Sort: api.SortDateDesc, Limit: 50, ScrollID: scroll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Results {
+			all++
+			sp, ok, _ := f.store.Pack(context.Background(), string(p.ID))
+			if !ok || sp.FetchedAt.IsZero() {
+				t.Errorf("pack %s not backfilled", p.ID)
+			}
+		}
+		if scroll = res.Paging.ScrollID; scroll == "" {
+			break
+		}
+	}
+	h, _ := sy2.History(context.Background())
+	if h.Syncing || !h.Done || h.String() != "whole history, back to "+h.Oldest.Format("2006-01-02") {
+		t.Errorf("history = %+v %q", h, h.String())
+	}
+	// A finished backfill costs nothing more.
+	before = f.requests()
+	if err := sy2.Backfill(context.Background(), nil); err != nil || f.requests() != before+0 {
+		t.Errorf("done backfill: %v, %d requests", err, f.requests()-before)
+	}
+}
+
+func TestHistoryString(t *testing.T) {
+	d := time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)
+	for h, want := range map[History]string{
+		{Oldest: d, Syncing: true}: "history back to 2025-03-02 · syncing",
+		{Oldest: d}:                "history back to 2025-03-02",
+		{Oldest: d, Done: true}:    "whole history, back to 2025-03-02",
+		{Syncing: true}:            "no history yet · syncing",
+	} {
+		if h.String() != want {
+			t.Errorf("%+v = %q, want %q", h, h.String(), want)
+		}
+	}
+}
+
+func TestBackfillPaceIsAShareOfTheBudget(t *testing.T) {
+	sy := NewSyncer(nil, nil, SyncOptions{})
+	if got := float64(sy.opts.RateBudget) * sy.opts.BackfillShare; got != 50 {
+		t.Errorf("default backfill pace = %v/min, want 50 (10%% of 500)", got)
+	}
+}

@@ -1,0 +1,231 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// historySyncTimeout bounds the catch-up a search or export does before answering from the
+// store; past it the stored history answers alone.
+const historySyncTimeout = 30 * time.Second
+
+// historyFlags are the filters search and export share.
+type historyFlags struct {
+	pack    string
+	since   string
+	offline bool
+}
+
+func (f *historyFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.pack, "pack", "", "only this pack")
+	cmd.Flags().StringVar(&f.since, "since", "", "only messages from this date on (2025-03-02 or RFC 3339)")
+	cmd.Flags().BoolVar(&f.offline, "offline", false, "do not ask Mercado Libre: use only the local store")
+}
+
+// sinceTime parses --since.
+func (f *historyFlags) sinceTime(cmd *cobra.Command) (time.Time, error) {
+	if f.since == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339} {
+		if t, err := time.Parse(layout, f.since); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, &usageError{fmt.Errorf("--since %q is not a date: write 2025-03-02 or 2025-03-02T15:04:05Z (see %s --help)", f.since, cmd.CommandPath())}
+}
+
+// openStore opens the account's local store (a temporary one with --demo, removed on exit, so
+// the demo never writes into the seller's history) and prints its notice when it had to set a
+// damaged store aside.
+func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	var path string
+	if a.demo {
+		dir, err := os.MkdirTemp("", "postsale-demo-store-")
+		if err != nil {
+			return nil, fmt.Errorf("create the demo's temporary store: %w", err)
+		}
+		a.cleanup = append(a.cleanup, func() { os.RemoveAll(dir) })
+		path = dir + string(os.PathSeparator) + "store.db"
+	} else {
+		p, err := config.StorePath(a.io.Env, a.settings.Account)
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	a.cleanup = append(a.cleanup, func() { st.Close() })
+	if n := st.Notice(); n != "" {
+		fmt.Fprintln(a.io.Err, "postsale: note: "+n)
+	}
+	return st, nil
+}
+
+// historyStore sets up, opens the store and, unless --offline, catches it up with a delta sync
+// (plus the whole of --pack). A failed sync is a note, not an error: the stored history answers.
+func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (*store.Store, error) {
+	ctx := cmd.Context()
+	if err := a.setup(ctx); err != nil {
+		return nil, err
+	}
+	st, err := a.openStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.offline {
+		return st, nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, historySyncTimeout)
+	defer cancel()
+	var open []string
+	if f.pack != "" {
+		open = append(open, f.pack)
+	}
+	rep, err := store.NewSyncer(st, a.client, store.SyncOptions{}).Sync(sctx, open...)
+	if err != nil {
+		fmt.Fprintln(a.io.Err, "postsale: note: could not reach Mercado Libre, answering from the local store: "+sanitize.Line(err.Error()))
+	}
+	for pack, ferr := range rep.Failed {
+		a.log().Info("history: a conversation could not be refreshed", "pack", pack, "err", ferr)
+	}
+	return st, nil
+}
+
+func (a *app) searchCommand() *cobra.Command {
+	var f historyFlags
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "search QUERY",
+		Short: "Search every stored message",
+		Long: `Search the words of every message, translation, buyer name, pack id, item title and
+attachment name in the local history, accent- and case-insensitively ("joao" finds "João"); the
+last word also matches as a prefix. It first catches the history up with Mercado Libre (a few
+requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<account>/store.db).`,
+		Example: "  postsale search camara quebrada\n  postsale search reembolso --since 2025-03-01 --json",
+		Args:    args(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, list []string) error {
+			since, err := f.sinceTime(cmd)
+			if err != nil {
+				return err
+			}
+			if limit <= 0 {
+				return &usageError{fmt.Errorf("--limit must be greater than 0 (see %s --help)", cmd.CommandPath())}
+			}
+			st, err := a.historyStore(cmd, &f)
+			if err != nil {
+				return err
+			}
+			res, err := st.Search(cmd.Context(), store.SearchQuery{Text: strings.Join(list, " "), PackID: f.pack, Since: since, Limit: limit})
+			if err != nil {
+				return fmt.Errorf("search the local store: %w", err)
+			}
+			if a.json {
+				return writeJSON(a.io.Out, searchJSON(res))
+			}
+			if len(res) == 0 {
+				fmt.Fprintln(a.io.Out, "No stored message matches.")
+				return nil
+			}
+			for _, r := range res {
+				fmt.Fprintf(a.io.Out, "%s  %s  pack %s  message %s\n", r.Date.Local().Format("2006-01-02 15:04"),
+					sanitize.Line(r.Buyer), sanitize.Line(r.PackID), sanitize.Line(r.MessageID))
+				var b strings.Builder
+				for _, seg := range r.Segments() {
+					if seg.Match {
+						b.WriteString("«" + sanitize.Line(seg.Text) + "»")
+					} else {
+						b.WriteString(sanitize.Line(seg.Text))
+					}
+				}
+				fmt.Fprintf(a.io.Out, "    %s\n", b.String())
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().IntVar(&limit, "limit", 50, "most results to show")
+	return cmd
+}
+
+// searchResult is a result in --json: raw strings, matches as byte offsets into snippet.
+type searchResult struct {
+	MessageID string       `json:"message_id"`
+	PackID    string       `json:"pack_id"`
+	Buyer     string       `json:"buyer"`
+	Date      time.Time    `json:"date"`
+	Snippet   string       `json:"snippet"`
+	Matches   []store.Span `json:"matches"`
+}
+
+func searchJSON(rs []store.Result) []searchResult {
+	out := make([]searchResult, 0, len(rs))
+	for _, r := range rs {
+		m := r.Marks
+		if m == nil {
+			m = []store.Span{}
+		}
+		out = append(out, searchResult{MessageID: r.MessageID, PackID: r.PackID, Buyer: r.Buyer, Date: r.Date, Snippet: r.Snippet, Matches: m})
+	}
+	return out
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	var f historyFlags
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write every stored message as JSON lines",
+		Long: `Write every message in the local history as JSON lines: one message per line, the API's own
+JSON as Mercado Libre served it, by pack then date. It first catches the history up (with --pack,
+that whole conversation), and works offline from the local store. Older history arrives as the
+inbox's background sync walks back; the export covers what is stored.`,
+		Example: "  postsale export > history.jsonl\n  postsale export --pack 2000001234567890 --since 2025-03-01",
+		Args:    args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			since, err := f.sinceTime(cmd)
+			if err != nil {
+				return err
+			}
+			st, err := a.historyStore(cmd, &f)
+			if err != nil {
+				return err
+			}
+			w := bufio.NewWriter(a.io.Out)
+			var line bytes.Buffer
+			err = st.Export(cmd.Context(), store.ExportQuery{PackID: f.pack, Since: since}, func(m store.Message) error {
+				line.Reset()
+				if bytes.ContainsAny(m.Raw, "\r\n") {
+					if err := json.Compact(&line, m.Raw); err != nil {
+						return err
+					}
+				} else {
+					line.Write(m.Raw)
+				}
+				line.WriteByte('\n')
+				_, err := w.Write(line.Bytes())
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			return w.Flush()
+		},
+	}
+	f.register(cmd)
+	return cmd
+}

@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/store"
+)
+
+func (h *harness) storePath() string {
+	return filepath.Join(h.dir, ".local", "share", "postsale", "default", "store.db")
+}
+
+func TestSearchSyncsThenAnswersOffline(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("search", "perez", "--json")
+	var res []searchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out)
+	}
+	if len(res) == 0 || res[0].PackID != packActive || len(res[0].Matches) == 0 {
+		t.Fatalf("search perez = %+v", res)
+	}
+	m := res[0].Matches[0]
+	if got := strings.ToLower(res[0].Snippet[m.Start:m.End]); got != "pérez" {
+		t.Errorf("match marks %q, want Pérez", got)
+	}
+	fi, err := os.Stat(h.storePath())
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("store at %s: %v %v", h.storePath(), fi, err)
+	}
+
+	h.ts.Close() // the network is gone
+	out, errs, code := h.run("search", "PEREZ")
+	if code != ExitOK || !strings.Contains(errs, "answering from the local store") {
+		t.Fatalf("offline search: exit %d, stderr %q", code, errs)
+	}
+	if !strings.Contains(out, "pack "+packActive) || !strings.Contains(out, "«Pérez»") {
+		t.Errorf("offline search output:\n%s", out)
+	}
+	out = h.mustRun("search", "perez", "--offline", "--pack", "0000")
+	if out != "No stored message matches.\n" {
+		t.Errorf("filtered to another pack: %q", out)
+	}
+}
+
+func TestExportRoundTrip(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("export", "--pack", packLong)
+	st, err := store.Open(context.Background(), h.storePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var stored []store.Message
+	st.Export(context.Background(), store.ExportQuery{PackID: packLong}, func(m store.Message) error { stored = append(stored, m); return nil })
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(stored) || len(stored) < 300 {
+		t.Fatalf("%d lines exported, %d stored (want the whole 300+ conversation)", len(lines), len(stored))
+	}
+	for i, line := range lines {
+		var m api.Message
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("line %d is not a message: %v", i+1, err)
+		}
+		var want bytes.Buffer
+		json.Compact(&want, stored[i].Raw)
+		if line != want.String() || m.ID != stored[i].ID {
+			t.Fatalf("line %d = %s, stored %s", i+1, line, stored[i].Raw)
+		}
+	}
+	// The stored raw is the API's JSON as served.
+	conv, err := h.client().PackMessagesRaw(context.Background(), packLong, api.PageOptions{Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m api.Message
+		json.Unmarshal(sc.Bytes(), &m)
+		exported[m.ID] = sc.Text()
+	}
+	for i, m := range conv.Messages {
+		if exported[m.ID] != string(conv.Raw[i]) {
+			t.Errorf("message %s exported as %s, served as %s", m.ID, exported[m.ID], conv.Raw[i])
+		}
+	}
+}
+
+func TestHistoryDemoUsesATemporaryStore(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("--demo", "search", "perez")
+	if !strings.Contains(out, "pack "+packActive) {
+		t.Errorf("demo search:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(h.dir, ".local", "share", "postsale")); !os.IsNotExist(err) {
+		t.Errorf("--demo wrote into the data folder: %v", err)
+	}
+}
+
+func TestHistoryBadSince(t *testing.T) {
+	h := newHarness(t)
+	_, errs, code := h.run("export", "--since", "yesterday")
+	if code != ExitUsage || !strings.Contains(oneLine(t, errs), "--since") {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+}

@@ -1,0 +1,186 @@
+// Package search is a standalone search view over the local store: a query line searched as
+// you type (the last word as a prefix) and a list of results with the buyer, the date and a
+// snippet with the match highlighted. enter asks, with OpenMsg, to open the pack at the message;
+// esc sends CloseMsg. It knows the store only through Searcher; it is not wired into the inbox.
+package search
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui/sanitize"
+)
+
+// Searcher is what the view needs from the store (*store.Store satisfies it).
+type Searcher interface {
+	Search(ctx context.Context, q store.SearchQuery) ([]store.Result, error)
+}
+
+// OpenMsg asks the root to open a pack's conversation at a message.
+type OpenMsg struct{ PackID, MessageID string }
+
+// CloseMsg asks the root to close the search.
+type CloseMsg struct{}
+
+// resultsMsg carries the answer to the query numbered seq.
+type resultsMsg struct {
+	seq     int
+	results []store.Result
+	err     error
+}
+
+// Styles are the view's looks; built per view, never shared.
+type Styles struct {
+	Match, Selected, Meta, Error lipgloss.Style
+}
+
+// DefaultStyles builds the styles with r (the session's renderer).
+func DefaultStyles(r *lipgloss.Renderer) Styles {
+	return Styles{
+		Match:    r.NewStyle().Bold(true).Reverse(true),
+		Selected: r.NewStyle().Reverse(true),
+		Meta:     r.NewStyle().Faint(true),
+		Error:    r.NewStyle().Bold(true),
+	}
+}
+
+// Model is the search view.
+type Model struct {
+	searcher Searcher
+	styles   Styles
+	input    textinput.Model
+	results  []store.Result
+	cursor   int
+	seq      int // the query last sent; older answers are dropped
+	done     int // the query last answered
+	err      error
+	width    int
+	height   int
+}
+
+// New returns a search view over s.
+func New(s Searcher, styles Styles) Model {
+	in := textinput.New()
+	in.Prompt = "search: "
+	in.Placeholder = "words, a buyer, a pack id…"
+	in.CharLimit = 200
+	in.Focus()
+	return Model{searcher: s, styles: styles, input: in, width: 80, height: 24}
+}
+
+// Init starts the cursor blinking.
+func (m Model) Init() tea.Cmd { return textinput.Blink }
+
+// Results are the results on display.
+func (m Model) Results() []store.Result { return m.results }
+
+// search runs the query off the update loop.
+func (m Model) search(seq int, text string) tea.Cmd {
+	s := m.searcher
+	return func() tea.Msg {
+		res, err := s.Search(context.Background(), store.SearchQuery{Text: text, Limit: 50})
+		return resultsMsg{seq: seq, results: res, err: err}
+	}
+}
+
+// Update handles keys, sizes and search answers.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.input.Width = max(10, m.width-len(m.input.Prompt)-1)
+		return m, nil
+	case resultsMsg:
+		if msg.seq != m.seq {
+			return m, nil // typed on since
+		}
+		m.done, m.results, m.err, m.cursor = msg.seq, msg.results, msg.err, 0
+		return m, nil
+	case tea.KeyMsg:
+		switch msg.String() {
+		case "esc":
+			return m, func() tea.Msg { return CloseMsg{} }
+		case "enter":
+			if m.cursor < len(m.results) {
+				r := m.results[m.cursor]
+				return m, func() tea.Msg { return OpenMsg{PackID: r.PackID, MessageID: r.MessageID} }
+			}
+			return m, nil
+		case "up", "ctrl+p":
+			m.cursor = max(0, m.cursor-1)
+			return m, nil
+		case "down", "ctrl+n":
+			m.cursor = max(0, min(len(m.results)-1, m.cursor+1))
+			return m, nil
+		}
+	}
+	before := m.input.Value()
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := m.input.Value(); v != before {
+		m.seq++
+		if strings.TrimSpace(v) == "" {
+			m.done, m.results, m.err = m.seq, nil, nil
+			return m, cmd
+		}
+		return m, tea.Batch(cmd, m.search(m.seq, v))
+	}
+	return m, cmd
+}
+
+// View draws the query line and as many results as fit, two lines each.
+func (m Model) View() string {
+	var b strings.Builder
+	b.WriteString(m.input.View())
+	b.WriteByte('\n')
+	query := strings.TrimSpace(m.input.Value())
+	switch {
+	case m.err != nil:
+		b.WriteString(m.styles.Error.Render(ansi.Truncate("Search failed: "+sanitize.Line(m.err.Error()), m.width, "…")))
+		return b.String()
+	case query == "":
+		b.WriteString(m.styles.Meta.Render("Type to search every stored message."))
+		return b.String()
+	case m.done != m.seq:
+		b.WriteString(m.styles.Meta.Render("Searching…"))
+		return b.String()
+	case len(m.results) == 0:
+		b.WriteString(m.styles.Meta.Render("No stored message matches."))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(fmt.Sprintf("%d results · enter opens · esc closes", len(m.results))))
+	fit := max(1, (m.height-2)/2)
+	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
+	for i := first; i < len(m.results) && i < first+fit; i++ {
+		r := m.results[i]
+		marker := "  "
+		if i == m.cursor {
+			marker = m.styles.Selected.Render(">") + " "
+		}
+		meta := fmt.Sprintf("%s · %s · pack %s", sanitize.Line(r.Buyer), r.Date.Local().Format("2006-01-02 15:04"), sanitize.Line(r.PackID))
+		b.WriteString(marker + ansi.Truncate(meta, m.width-2, "…") + "\n")
+		b.WriteString("  " + m.snippet(r) + "\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// snippet sanitises each segment on its own (so the marks stay on the matched words), styles
+// the matches and cuts the line to the width.
+func (m Model) snippet(r store.Result) string {
+	var b strings.Builder
+	for _, seg := range r.Segments() {
+		text := sanitize.Line(seg.Text)
+		if seg.Match {
+			text = m.styles.Match.Render(text)
+		}
+		b.WriteString(text)
+	}
+	return ansi.Truncate(b.String(), max(1, m.width-2), "…")
+}

@@ -1,0 +1,146 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui/uitest"
+)
+
+var base = time.Date(2025, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// message writes a buyer message as the API serves it.
+func message(id, pack, buyer, text string, at time.Time) (api.Message, json.RawMessage) {
+	raw, _ := json.Marshal(map[string]any{
+		"id": id, "site_id": "MLB", "from": map[string]any{"user_id": 42, "name": buyer}, "to": map[string]any{"user_id": 7},
+		"status": "available", "text": text, "text_translated": "",
+		"message_date":      map[string]any{"created": at.Format(time.RFC3339), "received": at.Format(time.RFC3339)},
+		"message_resources": []map[string]any{{"id": pack, "name": "packs"}},
+	})
+	var m api.Message
+	json.Unmarshal(raw, &m)
+	return m, raw
+}
+
+func fixture(t *testing.T) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	s.SetMeta(ctx, store.MetaSeller, "7")
+	for i, tc := range []struct{ pack, buyer, text string }{
+		{"2000001111", "João Pereira", "A câmara chegou quebrada"},
+		{"2000002222", "María López", "la camara no enciende, \x1b[31m rojo \x1b[0m"},
+		{"2000003333", "Pedro", "Gracias, todo bien"},
+	} {
+		m, raw := message(fmt.Sprintf("m%d", i), tc.pack, tc.buyer, tc.text, base.Add(time.Duration(i)*time.Hour))
+		if err := s.PutPage(ctx, store.Page{PackID: tc.pack, Messages: []api.Message{m}, Raw: []json.RawMessage{raw}, Total: -1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// host is a root for the view: it records what the view asks for and quits on OpenMsg.
+type host struct {
+	m      Model
+	opened *OpenMsg
+}
+
+func (h host) Init() tea.Cmd { return h.m.Init() }
+
+func (h host) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if o, ok := msg.(OpenMsg); ok {
+		h.opened = &o
+		return h, tea.Quit
+	}
+	var cmd tea.Cmd
+	h.m, cmd = h.m.Update(msg)
+	return h, cmd
+}
+
+func (h host) View() string { return h.m.View() }
+
+func TestTypeSearchAndOpen(t *testing.T) {
+	s := fixture(t)
+	m := New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))
+	tm := teatest.NewTestModel(t, host{m: m}, teatest.WithInitialTermSize(80, 20))
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("cam")}) // a prefix, as typed so far
+	uitest.WaitFor(t, tm, "pack 2000002222")                      // the second of the two results
+	tm.Send(uitest.Key("down"))
+	tm.Send(uitest.Key("enter"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(host)
+	res := final.m.Results()
+	if final.opened == nil || len(res) != 2 || *final.opened != (OpenMsg{PackID: res[1].PackID, MessageID: res[1].MessageID}) {
+		t.Fatalf("opened %+v, results %+v", final.opened, res)
+	}
+}
+
+func TestAccentsAndHighlight(t *testing.T) {
+	s := fixture(t)
+	m := New(s, DefaultStyles(uitest.Renderer(termenv.TrueColor)))
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 20})
+	m = typeAndAnswer(t, m, "joao")
+	view := m.View()
+	if !strings.Contains(view, "João Pereira") || !strings.Contains(view, "pack 2000001111") {
+		t.Fatalf("view:\n%s", view)
+	}
+	m = typeAndAnswer(t, New(s, DefaultStyles(uitest.Renderer(termenv.TrueColor))), "rojo")
+	view = m.View()
+	if strings.Contains(view, "\x1b[31m") {
+		t.Errorf("a buyer's escape sequence reached the screen: %q", view)
+	}
+	if !strings.Contains(view, "\x1b[1;7mrojo") {
+		t.Errorf("the match is not highlighted: %q", view)
+	}
+}
+
+// typeAndAnswer types text and runs the search it starts, as the runtime would.
+func typeAndAnswer(t *testing.T, m Model, text string) Model {
+	t.Helper()
+	m, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text)})
+	for _, msg := range uitest.Drain(cmd, nil) {
+		if r, ok := msg.(resultsMsg); ok {
+			m, _ = m.Update(r)
+		}
+	}
+	return m
+}
+
+func TestStaleAnswersAreDropped(t *testing.T) {
+	s := fixture(t)
+	m := New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))
+	m, first := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("pedro")})
+	m = typeAndAnswer(t, m, "x") // "pedrox": nothing
+	for _, msg := range uitest.Drain(first, nil) {
+		if r, ok := msg.(resultsMsg); ok {
+			m, _ = m.Update(r) // the answer to "pedro" arrives late
+		}
+	}
+	if len(m.Results()) != 0 || !strings.Contains(m.View(), "No stored message matches.") {
+		t.Errorf("a late answer replaced the current one: %v\n%s", m.Results(), m.View())
+	}
+}
+
+func TestEscCloses(t *testing.T) {
+	m := New(fixture(t), DefaultStyles(uitest.Renderer(termenv.Ascii)))
+	_, cmd := m.Update(uitest.Key("esc"))
+	if _, ok := cmd().(CloseMsg); !ok {
+		t.Error("esc did not ask to close")
+	}
+}
