@@ -55,9 +55,9 @@ func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // idle: nothing loading or sending anywhere. Each view sets its busy flag in the same Update that
-// starts the request, so there is no gap before the root hears TaskStartedMsg.
+// starts the request, so there is no gap before the task registers.
 func (m *Model) idle() bool {
-	if len(m.tasks) > 0 || m.list.Busy() {
+	if len(m.c.Tasks.InFlight()) > 0 || m.list.Busy() {
 		return false
 	}
 	if cv, ok := m.conv.(*conversation.Model); ok && cv.Loading() {
@@ -100,7 +100,8 @@ func startApp(t *testing.T, e *uitest.Env, root tea.Model, quit time.Duration) *
 }
 
 // settle waits until nothing is in flight and cond holds on the root's view, and returns it.
-func (a *app) settle(what string, cond func(view string) bool) string {
+// With busyText, it waits for a view showing busyText instead, in flight or not.
+func (a *app) settle(what string, cond func(view string) bool, busyText ...string) string {
 	a.t.Helper()
 	deadline := time.Now().Add(30 * time.Second) // generous: returns as soon as settled; CI machines are shared
 	var last string
@@ -110,6 +111,9 @@ func (a *app) settle(what string, cond func(view string) bool) string {
 		select {
 		case p := <-ch:
 			last = p.view
+			if len(busyText) > 0 && strings.Contains(p.view, busyText[0]) {
+				return p.view
+			}
 			if p.idle && cond(p.view) {
 				return p.view
 			}

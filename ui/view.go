@@ -107,10 +107,11 @@ func (m *Model) headerLine() string {
 func (m *Model) statusLine() string {
 	st := m.c.Styles
 	var left string
+	tasks := m.c.Tasks.InFlight()
 	switch {
-	case len(m.tasks) > 0:
-		label := sanitize.Line(m.tasks[0].Label) // labels carry ids from the API
-		if n := len(m.tasks) - 1; n > 0 {
+	case len(tasks) > 0:
+		label := sanitize.Line(tasks[0].Label) // labels carry ids from the API
+		if n := len(tasks) - 1; n > 0 {
 			label += " (+" + strconv.Itoa(n) + " more)"
 		}
 		left = m.spinner.View() + " " + st.Subtle.Render(label+"…")
@@ -124,7 +125,7 @@ func (m *Model) statusLine() string {
 		right = st.Subtle.Render(s.Status())
 	}
 	// An error is the one thing the seller must read: it keeps the line even over the spinner.
-	if len(m.tasks) > 0 && m.errText != "" {
+	if len(tasks) > 0 && m.errText != "" {
 		left = st.Error.Render(m.errText) + "  " + left
 	}
 	// Offline or rate limited stays said until an answer comes back, whatever else happens.

@@ -28,7 +28,7 @@ type FetchedMsg struct {
 // Fetch downloads attachment a as a task of owner, with progress under the key a.Filename:
 // to open it (save false) into cacheDir/attachments/<id>/, reusing an earlier complete copy, or
 // to keep it (save true) in downloadsDir, never overwriting.
-func Fetch(c *common.Common, owner, site string, a api.Attachment, cacheDir, downloadsDir string, save bool) tea.Cmd {
+func Fetch(c *common.Common, owner common.Owner, site string, a api.Attachment, cacheDir, downloadsDir string, save bool) tea.Cmd {
 	name := sanitize.Line(a.OriginalFilename)
 	if name == "" {
 		name = sanitize.Line(a.Filename)
@@ -41,7 +41,7 @@ func Fetch(c *common.Common, owner, site string, a api.Attachment, cacheDir, dow
 			dir = filepath.Join(cacheDir, "attachments", cacheKey(a.Filename))
 		}
 	}
-	meter := NewMeter(a.Filename)
+	meter := NewMeter(owner, a.Filename)
 	client := c.Client
 	task := common.RunTask(c.Ctx, c.NewTask(owner, label), func(ctx context.Context) (tea.Msg, error) {
 		defer meter.Close()

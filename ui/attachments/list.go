@@ -214,14 +214,14 @@ type UploadedMsg struct {
 
 // Upload starts uploading item i of the list as a task of owner, with progress (re-arm with
 // ProgressMsg.Next). The item is marked uploading until Finish.
-func (l *List) Upload(c *common.Common, owner, site string, i int) tea.Cmd {
+func (l *List) Upload(c *common.Common, owner common.Owner, site string, i int) tea.Cmd {
 	if i < 0 || i >= len(l.items) {
 		return nil
 	}
 	l.items[i].Uploading = true
 	l.items[i].Progress = ProgressMsg{}
 	f := l.items[i].File
-	meter := NewMeter(f.Path)
+	meter := NewMeter(owner, f.Path)
 	client := c.Client
 	task := common.RunTask(c.Ctx, c.NewTask(owner, "Uploading "+sanitize.Line(f.Name)), func(ctx context.Context) (tea.Msg, error) {
 		defer meter.Close()

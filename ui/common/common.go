@@ -34,8 +34,10 @@ type Common struct {
 	Account string
 	Width   int
 	Height  int
-	// Tasks numbers this program's tasks; only Update goroutines touch it.
-	Tasks TaskIDs
+	// Tasks numbers this program's tasks and keeps those in flight; only Update touches it.
+	Tasks Tasks
+	// Nav holds the navigation views asked for during the current Update (nav.go).
+	Nav Navigation
 	// Opener opens links and files for this session (browser, or print + OSC 52 over SSH);
 	// nil shows them only.
 	Opener *open.Opener
@@ -46,9 +48,12 @@ type Common struct {
 	Drafts *drafts.Store
 }
 
-// NewTask returns a task owned by owner ("packlist", "conversation:<pack>", "compose:<pack>").
-func (c *Common) NewTask(owner, label string) Task {
-	return Task{ID: c.Tasks.Next(), Owner: owner, Label: label, Started: c.Now()}
+// NewTask returns a task of owner and registers it as in flight (call it from Update, then run it
+// with RunTask).
+func (c *Common) NewTask(owner Owner, label string) Task {
+	t := Task{ID: c.Tasks.Next(), Owner: owner, Label: label, Started: c.Now()}
+	c.Tasks.start(t)
+	return t
 }
 
 // New builds a Common with styles from r and sane defaults.

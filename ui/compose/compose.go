@@ -162,7 +162,7 @@ func (m *Model) Blur() {
 // Init has nothing to load.
 func (m *Model) Init() tea.Cmd { return nil }
 
-func (m *Model) owner() string { return "compose:" + m.packID }
+func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 
 // Update edits the fields, switches them, sends, and learns how the send ended.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -173,7 +173,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Back):
-			return m, func() tea.Msg { return common.BackMsg{} }
+			return m, m.c.Navigate(common.BackMsg{})
 		case key.Matches(msg, m.keys.Attach):
 			return m, m.openPicker()
 		case key.Matches(msg, m.keys.Switch):
@@ -205,6 +205,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.SendStartedMsg, common.SendDoneMsg:
 		return m, nil // compose emitted these itself
+	case DraftSaveFailedMsg:
+		return m, m.saveFailed(msg)
 	}
 	var cmd tea.Cmd
 	if m.field == FieldTranslation {

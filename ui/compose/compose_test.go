@@ -140,7 +140,7 @@ func TestSendSuccess(t *testing.T) {
 	if !ok || done.Err != nil || done.Message == nil || done.Message.ID == "" || done.LocalID != started.LocalID {
 		t.Fatalf("SendDoneMsg = %+v", done)
 	}
-	if ts, ok := uitest.Find[common.TaskStartedMsg](out); !ok || ts.Task.Owner != "compose:"+packOpen {
+	if ts, ok := uitest.Find[common.TaskFinishedMsg](out); !ok || ts.Task.Owner != common.ComposeOwner(packOpen) {
 		t.Errorf("task owner = %+v", ts)
 	}
 	got := posts(e.Sandbox)
@@ -209,7 +209,8 @@ func TestEscGoesBackAndKeepsTheDraft(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "half written")
-	if _, ok := uitest.Find[common.BackMsg](uitest.Press(m, "esc")); !ok {
+	uitest.Press(m, "esc")
+	if _, ok := uitest.Find[common.BackMsg](e.Common.Nav.Take()); !ok {
 		t.Fatal("esc did not ask to go back")
 	}
 	if m.Draft().Text != "half written" {

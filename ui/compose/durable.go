@@ -104,12 +104,33 @@ func (m *Model) saveIfChanged() tea.Cmd {
 		return nil
 	}
 	m.savedAs = key
-	return m.saver.Changed(drafts.Draft{
+	save := m.saver.Changed(drafts.Draft{
 		PackID:         m.packID,
 		Text:           m.text.Value(),
 		TextTranslated: m.translated.Value(),
 		Files:          m.draftFiles(),
 	})
+	packID := m.packID
+	return common.Own(m.owner(), func() tea.Msg {
+		if err := save(); err != nil {
+			return DraftSaveFailedMsg{PackID: packID, Err: err}
+		}
+		return nil
+	})
+}
+
+// DraftSaveFailedMsg reports a draft that could not be written (a full disk, a read-only state
+// folder). The draft stays pending: the next edit and quitting write it again.
+type DraftSaveFailedMsg struct {
+	PackID string
+	Err    error
+}
+
+// saveFailed says so in the status bar.
+func (m *Model) saveFailed(msg DraftSaveFailedMsg) tea.Cmd {
+	text := "Your draft could not be saved to disk (" + sanitize.Line(msg.Err.Error()) +
+		"). It is still here; postsale saves it again on your next edit and when you quit."
+	return func() tea.Msg { return common.StatusMsg{Text: text, Err: msg.Err} }
 }
 
 // FlushDraft writes a pending draft now (the program is quitting).

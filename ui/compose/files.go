@@ -23,7 +23,7 @@ func (m *Model) openPicker() tea.Cmd {
 	m.files.Blur()
 	m.picker = attachments.NewPicker(m.c, "")
 	m.picker.SetSize(max(1, m.width), max(1, m.height-1))
-	return m.picker.Init()
+	return common.Own(m.owner(), m.picker.Init())
 }
 
 // closePicker hides the picker and gives the keyboard back to the text.
@@ -98,7 +98,7 @@ func (m *Model) updateFiles(msg tea.Msg) (tea.Cmd, bool) {
 		return msg.Next(), true
 	case tea.KeyMsg:
 		if m.picker != nil {
-			return m.picker.Update(msg), true
+			return common.Own(m.owner(), m.picker.Update(msg)), true
 		}
 		if m.files.Focused() {
 			handled, status := m.files.HandleKey(msg)
@@ -119,7 +119,7 @@ func (m *Model) updateFiles(msg tea.Msg) (tea.Cmd, bool) {
 	}
 	if m.picker != nil {
 		if _, isTask := msg.(common.TaskFinishedMsg); !isTask {
-			return m.picker.Update(msg), true // its folder reads
+			return common.Own(m.owner(), m.picker.Update(msg)), true // its folder reads
 		}
 	}
 	return nil, false

@@ -180,6 +180,9 @@ func (h composeHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
 		return h, nil
 	}
+	if o, ok := msg.(common.OwnedMsg); ok {
+		msg = o.Msg
+	}
 	_, cmd := h.m.Update(msg)
 	return h, cmd
 }

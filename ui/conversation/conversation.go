@@ -126,7 +126,7 @@ func (m *Model) SetSize(width, height int) {
 // Init loads the newest page.
 func (m *Model) Init() tea.Cmd { return m.load(loadNewest) }
 
-func (m *Model) owner() string { return "conversation:" + m.packID }
+func (m *Model) owner() common.Owner { return common.ConversationOwner(m.packID) }
 
 // load starts fetching a page; offset paging counts the messages already held.
 func (m *Model) load(kind loadKind) tea.Cmd {
@@ -212,10 +212,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	body := m.bodyHeight()
 	switch {
 	case key.Matches(msg, m.keys.Back):
-		return func() tea.Msg { return common.BackMsg{} }
+		return m.c.Navigate(common.BackMsg{})
 	case key.Matches(msg, m.keys.Reply):
 		packID, site := m.packID, m.site
-		return func() tea.Msg { return common.ComposeMsg{PackID: packID, Site: site} }
+		return m.c.Navigate(common.ComposeMsg{PackID: packID, Site: site})
 	case slices.Contains(m.keys.Reply.Keys(), msg.String()):
 		// Reply is disabled: say why instead of doing nothing.
 		_, reason := m.Blocked()

@@ -139,7 +139,7 @@ func (m *Model) actOnAttachment(save bool) tea.Cmd {
 	if m.files.busy[a.Filename] {
 		return status("Already downloading "+displayName(a)+".", nil)
 	}
-	start := func() tea.Msg { return startFetchMsg{att: a, save: save} }
+	start := common.Own(m.owner(), func() tea.Msg { return startFetchMsg{att: a, save: save} })
 	if attach.NeedsConfirmation(a) {
 		q := "Open it anyway?"
 		if save {
@@ -183,7 +183,7 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	if f.Save {
 		return status("Saved to "+sanitize.Line(f.Path)+".", nil)
 	}
-	return attachments.OpenFile(m.c.Opener, f.Path)
+	return common.Own(m.owner(), attachments.OpenFile(m.c.Opener, f.Path))
 }
 
 // showLinks offers the links of the messages on screen as a numbered menu.
@@ -307,7 +307,7 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			m.files.menu = nil
 		}
 		if chosen {
-			return attachments.OpenURL(m.c.Opener, link.URL), true
+			return common.Own(m.owner(), attachments.OpenURL(m.c.Opener, link.URL)), true
 		}
 		return nil, true
 	}

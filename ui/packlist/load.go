@@ -12,8 +12,6 @@ import (
 )
 
 const (
-	// Owner is the task owner name the root routes the list's results by.
-	Owner = "packlist"
 	// MaxPacks caps the first screen's order search: enough for a busy seller's recent sales
 	// without walking years of history through the shared rate limit.
 	MaxPacks = 200

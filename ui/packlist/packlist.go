@@ -123,7 +123,7 @@ func (m *Model) Selected() string {
 
 // run wraps an API call in the task pattern with the list as owner.
 func (m *Model) run(label string, fn func(ctx context.Context) (tea.Msg, error)) tea.Cmd {
-	return common.RunTask(m.c.Ctx, m.c.NewTask(Owner, label), fn)
+	return common.RunTask(m.c.Ctx, m.c.NewTask(common.ListOwner(), label), fn)
 }
 
 // Update handles keys, task results and refreshes.
@@ -214,8 +214,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		if m.cursor < len(m.visible) {
 			r := m.visible[m.cursor]
-			open := common.OpenPackMsg{PackID: r.PackID, Site: r.Site}
-			return func() tea.Msg { return open }
+			return m.c.Navigate(common.OpenPackMsg{PackID: r.PackID, Site: r.Site})
 		}
 	}
 	return nil
