@@ -13,9 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/packlist"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (

@@ -12,9 +12,9 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // FetchedMsg is the end of a download, delivered inside common.TaskFinishedMsg. Save is false

@@ -11,8 +11,8 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Item is a chosen file: checked, and once uploaded, its attachment id.

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // writeJSON re-encodes decoded API data, indented. encoding/json escapes control characters, so

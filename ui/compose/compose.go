@@ -16,10 +16,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // SentMsg is the result of a send, delivered inside common.TaskFinishedMsg.

@@ -13,20 +13,13 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Drafts on disk and sends that never reach a buyer twice.
-
-// verifyReadLimit is how many of the newest messages are searched for a send whose answer was lost.
-const verifyReadLimit = 20
-
-// SendSkew tolerates a clock difference between this machine and Mercado Libre when deciding
-// whether a message in the conversation is newer than the send.
-const SendSkew = 2 * time.Minute
 
 // VerifiedMsg is the result of re-reading the conversation after an ambiguous send, delivered
 // inside common.TaskFinishedMsg.
@@ -164,105 +157,30 @@ func ambiguous(err error) bool {
 	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// VerifyDelays are the waits before each re-read of the conversation after a send got no
-// answer: a lost send may land, or clear moderation, a moment after its answer was lost.
-func VerifyDelays() []time.Duration { return []time.Duration{2 * time.Second, 5 * time.Second} }
-
 // resendWindow is how long after a check that found nothing a second ctrl+s sends again.
 const resendWindow = 10 * time.Second
 
 // Sleep waits d or until ctx ends; tests replace it to run the re-reads without waiting.
-type Sleep func(ctx context.Context, d time.Duration) error
-
-// FindLostSend re-reads the newest messages of packID after each delay until it finds req sent
-// by seller at or after since (message ids in skip are earlier sends of the same text). It
-// returns the message, or nil when the last read worked and it is not there, or the last
-// read's error.
-func FindLostSend(ctx context.Context, client *api.Client, packID string, req api.SendRequest, seller string,
-	since time.Time, skip map[string]bool, delays []time.Duration, sleep Sleep) (*api.Message, error) {
-	if sleep == nil {
-		sleep = transport.Sleep
-	}
-	if len(delays) == 0 {
-		delays = []time.Duration{0}
-	}
-	var err error
-	for _, d := range delays {
-		if serr := sleep(ctx, d); serr != nil {
-			return nil, fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, serr)
-		}
-		var conv *api.Conversation
-		conv, err = client.PackMessages(ctx, packID, api.PageOptions{Limit: verifyReadLimit})
-		if err != nil {
-			err = fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, err)
-			continue
-		}
-		if found := FindSent(conv.Messages, req, seller, since, skip); found != nil {
-			return found, nil
-		}
-	}
-	return nil, err
-}
+type Sleep = api.Sleep
 
 // verify looks for the reply in the conversation: after the send's answer was lost it waits
 // and reads twice (VerifyDelays); a check the seller asked for reads once, now. Until it
 // answers, nothing is offered to send again.
 func (m *Model) verify(localID string, req api.SendRequest, sendErr error, asked bool) tea.Cmd {
 	m.verifying, m.sending = true, true
-	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-SendSkew), Sleep(m.sleep)
+	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-api.SendSkew), m.sleep
 	skip := maps.Clone(m.sentIDs)
-	delays := VerifyDelays()
+	delays := api.LostSendDelays()
 	if asked {
 		delays = []time.Duration{0}
 	}
 	label := "Checking whether the reply to pack " + packID + " went through"
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
 		res := VerifiedMsg{LocalID: localID, Request: req, SendErr: sendErr, Asked: asked}
-		found, err := FindLostSend(ctx, client, packID, req, seller, since, skip, delays, sleep)
+		found, err := api.FindLostSend(ctx, client, packID, req, seller, since, skip, delays, sleep)
 		res.Found = found
 		return res, err
 	})
-}
-
-// FindSent returns the message in msgs that is req sent by seller at or after since: the same
-// text and the same attachments, and not one of the ids in skip.
-func FindSent(msgs []api.Message, req api.SendRequest, seller string, since time.Time, skip map[string]bool) *api.Message {
-	want := strings.TrimSpace(req.Text)
-	for i := range msgs {
-		msg := &msgs[i]
-		if seller != "" && string(msg.From.UserID) != seller {
-			continue
-		}
-		if msg.ID != "" && skip[msg.ID] {
-			continue
-		}
-		if strings.TrimSpace(msg.Text) != want || !sameAttachments(msg.Attachments, req.Attachments) {
-			continue
-		}
-		if d := msg.Date(); !d.IsZero() && d.Before(since) {
-			continue
-		}
-		return msg
-	}
-	return nil
-}
-
-// sameAttachments reports whether the message carries exactly the uploaded files the send named.
-func sameAttachments(got []api.Attachment, ids []string) bool {
-	if len(got) != len(ids) {
-		return false
-	}
-	names := make(map[string]int, len(got))
-	for _, a := range got {
-		names[a.Filename]++
-	}
-	for _, id := range ids {
-		if names[id] == 0 {
-			return false
-		}
-		names[id]--
-	}
-	return true
 }
 
 // rememberSent keeps the id of a reply that went out, so a later lost send of the same text is

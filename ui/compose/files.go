@@ -9,9 +9,9 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Files returns the files chosen for this reply.

@@ -17,10 +17,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // PageSize is how many messages one request asks for.

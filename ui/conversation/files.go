@@ -9,10 +9,10 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // files is the conversation's attachment and link state: which attachment is selected, the

@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Mode is which text of a message is shown.

@@ -14,9 +14,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // countWidth leaves room after the filter input for "  n of m".

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (
