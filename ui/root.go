@@ -59,6 +59,11 @@ type composeView interface {
 	Empty() bool
 }
 
+// accountReader is what the root reads itself: who is logged in.
+type accountReader interface {
+	Me(ctx context.Context) (*api.User, error)
+}
+
 // refreshTickMsg is the interval timer; gen drops ticks from timers replaced by `R`.
 type refreshTickMsg struct{ gen int }
 
@@ -139,7 +144,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 func (m *Model) loadMe() tea.Cmd {
-	client := m.c.Client
+	var client accountReader = m.c.Client
 	return common.RunTask(m.c.Ctx, m.c.NewTask(common.RootOwner(), "Reading your account"), func(ctx context.Context) (tea.Msg, error) {
 		u, err := client.Me(ctx)
 		return meLoadedMsg{user: u}, err

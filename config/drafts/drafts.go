@@ -178,3 +178,22 @@ func (s *Store) List() ([]Draft, error) {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Saved.After(out[j].Saved) })
 	return out, nil
 }
+
+// SessionDir is the drafts folder of one person working on one account under base: base itself
+// when both are "" (one seller at one terminal, the folder earlier versions used), else
+// base/a-<account>/p-<person> with each name made safe, so people sharing an account over SSH
+// never see or overwrite each other's drafts.
+func SessionDir(base, account, person string) string {
+	if account == "" && person == "" {
+		return base
+	}
+	dir := base
+	for _, part := range []string{"a-" + account, "p-" + person} {
+		name := part
+		if !plainID.MatchString(part) {
+			name = "x" + hex.EncodeToString([]byte(part))
+		}
+		dir = filepath.Join(dir, name)
+	}
+	return dir
+}

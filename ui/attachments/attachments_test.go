@@ -94,7 +94,7 @@ func TestListUploadsWithProgressAndKeepsFilesOnFailure(t *testing.T) {
 
 	// The first upload fails on the server: files stay, no id, a sentence says what to do.
 	sb.Fail(sandbox.RouteUpload, sandbox.FailServerError, 1)
-	msgs := drain(l.Upload(c, common.ComposeOwner("p"), demoSite, l.NextToUpload()))
+	msgs := drain(l.Upload(c, c.Client, common.ComposeOwner("p"), demoSite, l.NextToUpload()))
 	fin := finished(t, msgs)
 	sentence := l.Finish(fin.Msg.(UploadedMsg), fin.Err)
 	if fin.Err == nil || !strings.Contains(sentence, "kept") || l.Len() != 2 || l.Busy() {
@@ -102,7 +102,7 @@ func TestListUploadsWithProgressAndKeepsFilesOnFailure(t *testing.T) {
 	}
 
 	for i := l.NextToUpload(); i >= 0; i = l.NextToUpload() {
-		cmd := l.Upload(c, common.ComposeOwner("p"), demoSite, i)
+		cmd := l.Upload(c, c.Client, common.ComposeOwner("p"), demoSite, i)
 		if !l.Busy() {
 			t.Fatal("an upload in flight is not shown")
 		}
@@ -196,27 +196,27 @@ func TestFetchSavesOpensAndRetries(t *testing.T) {
 
 	// Save: into downloads, never overwriting.
 	for _, want := range []string{"guia_rapida.txt", "guia_rapida (1).txt"} {
-		fin := finished(t, drain(Fetch(c, common.ConversationOwner("p"), demoSite, guide, cache, downloads, true)))
+		fin := finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, guide, cache, downloads, true)))
 		got := fin.Msg.(FetchedMsg)
 		if fin.Err != nil || got.Path != filepath.Join(downloads, want) || !got.Save {
 			t.Fatalf("save: %+v, %v; want %s", got, fin.Err, want)
 		}
 	}
 	// Open: into the cache, and a second open reuses the copy without a request.
-	fin := finished(t, drain(Fetch(c, common.ConversationOwner("p"), demoSite, guide, cache, downloads, false)))
+	fin := finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, guide, cache, downloads, false)))
 	p := fin.Msg.(FetchedMsg).Path
 	if fin.Err != nil || !strings.HasPrefix(p, cache) || filepath.Base(p) != "guia_rapida.txt" {
 		t.Fatalf("open fetch: %s, %v", p, fin.Err)
 	}
 	before := len(sb.Requests())
-	fin = finished(t, drain(Fetch(c, common.ConversationOwner("p"), demoSite, guide, cache, downloads, false)))
+	fin = finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, guide, cache, downloads, false)))
 	if fin.Msg.(FetchedMsg).Path != p || len(sb.Requests()) != before {
 		t.Fatalf("second open fetched again (%d requests) or moved: %s", len(sb.Requests())-before, fin.Msg.(FetchedMsg).Path)
 	}
 
 	// The broken demo attachment: a retryable sentence, nothing saved.
 	broken := findAttachment(t, c, demoPack, "error_pantalla.png")
-	fin = finished(t, drain(Fetch(c, common.ConversationOwner("p"), demoSite, broken, cache, downloads, true)))
+	fin = finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, broken, cache, downloads, true)))
 	if !errors.Is(fin.Err, attach.ErrRetryable) || !strings.Contains(FetchError(fin.Err), "retry") {
 		t.Fatalf("broken: %v / %q", fin.Err, FetchError(fin.Err))
 	}

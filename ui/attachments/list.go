@@ -212,9 +212,9 @@ type UploadedMsg struct {
 	ID   string
 }
 
-// Upload starts uploading item i of the list as a task of owner, with progress (re-arm with
+// Upload starts uploading item i of the list through client as a task of owner, with progress (re-arm with
 // ProgressMsg.Next). The item is marked uploading until Finish.
-func (l *List) Upload(c *common.Common, owner common.Owner, site string, i int) tea.Cmd {
+func (l *List) Upload(c *common.Common, client attach.Uploader, owner common.Owner, site string, i int) tea.Cmd {
 	if i < 0 || i >= len(l.items) {
 		return nil
 	}
@@ -222,7 +222,6 @@ func (l *List) Upload(c *common.Common, owner common.Owner, site string, i int) 
 	l.items[i].Progress = ProgressMsg{}
 	f := l.items[i].File
 	meter := NewMeter(owner, f.Path)
-	client := c.Client
 	task := common.RunTask(c.Ctx, c.NewTask(owner, "Uploading "+sanitize.Line(f.Name)), func(ctx context.Context) (tea.Msg, error) {
 		defer meter.Close()
 		id, err := attach.UploadFile(ctx, client, site, f, meter.Report)

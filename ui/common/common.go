@@ -5,22 +5,24 @@ package common
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
-	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/open"
 )
 
 // Common is handed to every component.
 type Common struct {
-	Ctx      context.Context
-	Client   *api.Client
+	Ctx context.Context
+	// Client is the session's data (data.go); views keep the narrow part they use.
+	Client   Data
 	Renderer *lipgloss.Renderer
 	Styles   *Styles
 	Logger   *slog.Logger
@@ -56,10 +58,11 @@ func (c *Common) NewTask(owner Owner, label string) Task {
 	return t
 }
 
-// New builds a Common with styles from r and sane defaults.
-func New(ctx context.Context, client *api.Client, r *lipgloss.Renderer) *Common {
+// New builds a Common with styles from r and sane defaults. A nil r is a plain renderer of its
+// own (no colour), never the process-wide default: sessions do not share a terminal.
+func New(ctx context.Context, client Data, r *lipgloss.Renderer) *Common {
 	if r == nil {
-		r = lipgloss.DefaultRenderer()
+		r = lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	}
 	return &Common{
 		Ctx:      ctx,

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/attachments"
@@ -27,6 +28,14 @@ type SentMsg struct {
 	LocalID string
 	Request api.SendRequest
 	Message *api.Message
+}
+
+// Sender is what compose uses: sending, uploading its files, and re-reading the newest messages
+// after a send whose answer was lost. *api.Client is one; a local store may decorate it.
+type Sender interface {
+	SendMessage(ctx context.Context, packID string, msg api.SendRequest) (*api.Message, error)
+	attach.Uploader
+	api.PackReader
 }
 
 // Field is which text field has the focus.
@@ -41,6 +50,7 @@ const (
 // Model is the compose view of one pack.
 type Model struct {
 	c          *common.Common
+	data       Sender // where replies go
 	packID     string
 	site       string
 	keys       KeyMap
@@ -75,7 +85,7 @@ type Model struct {
 
 // New returns an empty compose model for packID.
 func New(c *common.Common, packID, site string) *Model {
-	m := &Model{c: c, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
+	m := &Model{c: c, data: c.Client, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
 	m.SetSize(80, 20)
@@ -254,7 +264,7 @@ func (m *Model) send() tea.Cmd {
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
 	m.sendAt = m.c.Now()
-	packID, localID, client, now := m.packID, m.localID, m.c.Client, m.sendAt
+	packID, localID, client, now := m.packID, m.localID, m.data, m.sendAt
 	started := func() tea.Msg {
 		return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: req, At: now}
 	}

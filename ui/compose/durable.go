@@ -168,7 +168,7 @@ type Sleep = api.Sleep
 // answers, nothing is offered to send again.
 func (m *Model) verify(localID string, req api.SendRequest, sendErr error, asked bool) tea.Cmd {
 	m.verifying, m.sending = true, true
-	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-api.SendSkew), m.sleep
+	client, packID, seller, since, sleep := m.data, m.packID, m.c.Seller, m.sendAt.Add(-api.SendSkew), m.sleep
 	skip := maps.Clone(m.sentIDs)
 	delays := api.LostSendDelays()
 	if asked {

@@ -70,7 +70,7 @@ func (m *Model) uploadNext() (tea.Cmd, bool) {
 		site = sanitize.Line(m.c.Site)
 	}
 	m.uploading = true
-	return m.files.Upload(m.c, m.owner(), site, i), true
+	return m.files.Upload(m.c, m.data, m.owner(), site, i), true
 }
 
 // uploaded records one upload; the send goes on by itself when it was the last one.

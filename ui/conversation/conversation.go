@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
@@ -47,6 +48,7 @@ type PageMsg struct {
 // Model is the conversation view of one pack.
 type Model struct {
 	c      *common.Common
+	src    Source // the data the conversation reads
 	packID string
 	site   string
 	keys   KeyMap
@@ -70,10 +72,18 @@ type Model struct {
 	files         files
 }
 
+// Source is what a conversation reads: its pages of messages and their attachments. *api.Client
+// is one; a local store may decorate it.
+type Source interface {
+	api.PackReader
+	attach.Downloader
+}
+
 // New returns the conversation of packID; site may be "" until the messages say it.
 func New(c *common.Common, packID, site string) *Model {
 	m := &Model{
 		c:      c,
+		src:    c.Client,
 		packID: packID,
 		site:   sanitize.Line(site),
 		keys:   DefaultKeyMap(),
@@ -148,7 +158,7 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 			label = "Refreshing conversation " + m.packID
 		}
 	}
-	client, packID := m.c.Client, m.packID
+	client, packID := m.src, m.packID
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
 		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: PageSize, Offset: offset})
 		if err != nil {

@@ -167,7 +167,7 @@ func (m *Model) startFetch(f startFetchMsg) tea.Cmd {
 	if site == "" {
 		site = sanitize.Line(m.c.Site)
 	}
-	return attachments.Fetch(m.c, m.owner(), site, a, m.c.CacheDir, m.c.DownloadsDir, f.save)
+	return attachments.Fetch(m.c, m.src, m.owner(), site, a, m.c.CacheDir, m.c.DownloadsDir, f.save)
 }
 
 // fetched ends a download: saved files are reported, fetched ones opened.

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sanitize"
@@ -51,6 +52,7 @@ type row struct {
 type Model struct {
 	c      *common.Common
 	keys   keyMap
+	src    Source // the data the list reads
 	filter textinput.Model
 	links  *open.Parser // one per list: compiling its patterns is its main cost
 	// headerTimeout bounds each header request (HeaderTimeout; tests shorten it).
@@ -79,9 +81,16 @@ func New(c *common.Common) *Model {
 	ti.Prompt = "/ "
 	ti.Placeholder = "buyer, pack or text"
 	ti.CharLimit = 100
+	// The field's styles come from the session's renderer (bubbles' defaults use the process-wide
+	// one, wrong for a terminal over SSH); same looks as the defaults.
+	r := c.Renderer
+	ti.PromptStyle, ti.TextStyle = r.NewStyle(), r.NewStyle()
+	ti.PlaceholderStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
+	ti.CompletionStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
+	ti.Cursor.Style, ti.Cursor.TextStyle = r.NewStyle(), r.NewStyle()
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	m := &Model{c: c, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
+	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
 	m.keys.update(false, false, true)
 	return m
 }
@@ -394,7 +403,7 @@ func (r *row) matches(q string) bool {
 // fetchHeaders starts header requests for rows on screen and one screen ahead, at most
 // MaxHeadersInFlight at a time; finished requests call it again through Update.
 func (m *Model) fetchHeaders() tea.Cmd {
-	if m.c.Client == nil {
+	if m.src == nil {
 		return nil
 	}
 	var cmds []tea.Cmd
