@@ -84,7 +84,8 @@ type Model struct {
 	active   view
 	showHelp bool
 
-	spinning bool   // a spinner tick is scheduled (tasks are in m.c.Tasks)
+	spinning bool // a spinner tick is scheduled (tasks are in m.c.Tasks)
+	frame    frameCache
 	errText  string // last error sentence, until the next key
 	info     string // last notice, until the next key
 	tickGen  int

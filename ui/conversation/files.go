@@ -40,20 +40,8 @@ type attRef struct {
 }
 
 // attachmentRefs lists the attachments of the loaded messages, oldest first.
-func (m *Model) attachmentRefs() []attRef {
-	var out []attRef
-	for i, e := range m.entries {
-		if e.pending {
-			continue
-		}
-		for _, a := range e.msg.Attachments {
-			if a.Filename != "" {
-				out = append(out, attRef{entry: i, att: a})
-			}
-		}
-	}
-	return out
-}
+// The slice is shared until the entries change: callers only read it.
+func (m *Model) attachmentRefs() []attRef { return m.derive().refs }
 
 // selected returns the selected attachment and its place in attachmentRefs.
 func (m *Model) selected() (attRef, int, bool) {
@@ -369,6 +357,9 @@ func (m *Model) overlayLines() []string {
 
 // attachmentCount says how many attachments the loaded messages carry, for the header.
 func (m *Model) attachmentCount() string {
+	if !m.files.focus {
+		return ""
+	}
 	n := len(m.attachmentRefs())
 	if n == 0 {
 		return ""
