@@ -36,7 +36,7 @@ func newBigData(packs, msgs int) *bigData {
 		m := api.Message{ID: fmt.Sprintf("%032x", i), SiteID: "MLB", Status: api.StatusAvailable,
 			MessageDate: api.MessageDate{Created: api.Time{Time: at}, Read: api.Time{Time: at.Add(time.Minute)}},
 			From:        api.Party{UserID: "441782523", Name: "Beatriz Souza"}, To: api.Party{UserID: "1234", Name: "Demo Seller"},
-			Text:        "Olá! O pedido " + strconv.Itoa(i) + " ainda não chegou, vocês podem verificar o rastreio? Obrigada 🙏"}
+			Text: "Olá! O pedido " + strconv.Itoa(i) + " ainda não chegou, vocês podem verificar o rastreio? Obrigada 🙏"}
 		if i%2 == 1 {
 			m.From, m.To = m.To, m.From
 			m.Text = "Of course! It left our warehouse yesterday, here is the receipt."
