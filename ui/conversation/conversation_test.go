@@ -155,7 +155,7 @@ func TestModerationInPlainWords(t *testing.T) {
 		{api.Message{Status: "available", Moderation: api.Moderation{Status: "non_moderated"}}, ""},
 	}
 	for _, c := range cases {
-		if got := StatusWords(&c.msg); got != c.want {
+		if got := common.StatusWords(&c.msg); got != c.want {
 			t.Errorf("StatusWords(%s/%s/%s) = %q, want %q", c.msg.Status, c.msg.Moderation.Status, c.msg.Moderation.Reason, got, c.want)
 		}
 	}

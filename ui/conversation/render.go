@@ -36,84 +36,6 @@ func (m Mode) String() string {
 // next is the mode after m.
 func (m Mode) next() Mode { return (m + 1) % 3 }
 
-// StatusWords says a message's status and moderation in plain words, or "" when it is plainly
-// available and clean.
-func StatusWords(msg *api.Message) string {
-	var parts []string
-	add := func(s string) {
-		if s == "" {
-			return
-		}
-		for _, p := range parts {
-			if p == s {
-				return
-			}
-		}
-		parts = append(parts, s)
-	}
-	switch msg.Status {
-	case "", api.StatusAvailable:
-	case api.StatusBlocked:
-		add("blocked")
-	case api.StatusModerated:
-		add("moderated")
-	case api.StatusRejected:
-		add("rejected")
-	case api.StatusPendingTranslation:
-		add("translation pending")
-	case api.StatusInModeration:
-		add("in moderation")
-	default:
-		add(humanWord(string(msg.Status)))
-	}
-	mod := msg.Moderation
-	switch mod.Status {
-	case "", api.ModerationClean, api.ModerationNonModerated:
-	case api.ModerationPending:
-		add("in moderation")
-	case api.ModerationBlocked:
-		add("blocked")
-	case api.ModerationRejected:
-		add("rejected")
-	default:
-		add(humanWord(string(mod.Status)))
-	}
-	out := strings.Join(parts, ", ")
-	if reason := ReasonWords(mod.Reason); reason != "" {
-		if out == "" {
-			out = "moderated"
-		}
-		out += ": " + reason
-	}
-	return out
-}
-
-// ReasonWords explains a moderation reason the API sends in capitals.
-func ReasonWords(reason api.Word) string {
-	switch reason {
-	case "":
-		return ""
-	case "out_of_place_language":
-		return "inappropriate language"
-	case "social_network_link":
-		return "link to a social network"
-	case "link_short_url":
-		return "shortened link"
-	case "automatic_message":
-		return "automatic message"
-	case "personal_data":
-		return "personal data"
-	case "link_mercadopago":
-		return "Mercado Pago link"
-	}
-	return humanWord(string(reason))
-}
-
-// humanWord turns an unknown enumeration word into lower-case words ("SOME_THING" → "some thing").
-func humanWord(w string) string {
-	return strings.ToLower(strings.ReplaceAll(sanitize.Line(w), "_", " "))
-}
-
 // ThreatWarning is the line shown under an attachment flagged by Mercado Libre.
 const ThreatWarning = "⚠ flagged as a potential security threat: o and s ask before opening it"
 
@@ -326,7 +248,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	if e.isNew {
 		marks = append(marks, "● new")
 	}
-	if words := StatusWords(&e.msg); words != "" {
+	if words := common.StatusWords(&e.msg); words != "" {
 		marks = append(marks, words)
 	}
 	info := meta
