@@ -132,4 +132,3 @@ func ReasonWords(reason api.Word) string {
 func humanWord(w string) string {
 	return strings.ToLower(strings.ReplaceAll(sanitize.Line(w), "_", " "))
 }
-
