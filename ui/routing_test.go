@@ -141,3 +141,18 @@ func (a *app) busyOn(text string) string {
 	a.t.Helper()
 	return a.settle("view showing "+text, func(string) bool { return true }, text)
 }
+
+// The saved draft is read in a command; keys typed in the same read as r land after it, and
+// nothing is written over it before it is read.
+func TestKeysTypedWhileTheDraftLoadsFollowIt(t *testing.T) {
+	e := uitest.New(t, uitest.At(testNow))
+	store := drafts.NewStore(filepath.Join(t.TempDir(), "drafts"))
+	if err := store.Save(drafts.Draft{PackID: packLinks, Text: "Hola "}); err != nil {
+		t.Fatal(err)
+	}
+	e.Common.Drafts = store
+	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
+	a.openPack(packLinks)
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rmundo")})
+	a.settleOn("Reply to pack "+packLinks, "│ Hola mundo")
+}

@@ -73,10 +73,12 @@ func (d *Debouncer) Pending() bool {
 	return p != nil && !p.saved.Load()
 }
 
-// Sent deletes the pack's draft after a successful send; saves still waiting are dropped.
-func (d *Debouncer) Sent(packID string) error {
+// Sent drops the saves still waiting (at once) and returns the deletion of the pack's draft, to
+// run off the event loop after a successful send.
+func (d *Debouncer) Sent(packID string) func() error {
 	d.pending.Store(nil)
-	return d.store.Delete(packID)
+	ticket := d.store.Ticket()
+	return func() error { return d.store.DeleteTicket(packID, ticket) }
 }
 
 func (d *Debouncer) flush(p *pendingDraft) error {

@@ -134,10 +134,15 @@ func (s *Store) Load(packID string) (Draft, error) {
 
 // Delete removes pack's draft: call it only after the send succeeded. Saves still in flight
 // for the pack are dropped.
-func (s *Store) Delete(packID string) error {
-	ticket := s.Ticket()
+func (s *Store) Delete(packID string) error { return s.DeleteTicket(packID, s.Ticket()) }
+
+// DeleteTicket removes the pack's draft unless a write with a newer ticket already happened.
+func (s *Store) DeleteTicket(packID string, ticket uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if ticket < s.floor[packID] {
+		return nil
+	}
 	s.floor[packID] = ticket
 	return s.remove(packID)
 }

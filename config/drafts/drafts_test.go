@@ -221,7 +221,7 @@ func TestDebouncerSentDropsPendingSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := d.Changed(Draft{PackID: "5", Text: "the reply"})
-	if err := d.Sent("5"); err != nil {
+	if err := d.Sent("5")(); err != nil {
 		t.Fatal(err)
 	}
 	g <- struct{}{}

@@ -74,6 +74,7 @@ type Model struct {
 	saver     *drafts.Debouncer // nil when drafts are not kept on disk
 	savedAs   string            // the draft content last handed to saver
 	sendAt    time.Time         // when the send in flight started
+	restoring bool              // the saved draft is being read: nothing is saved over it yet
 	verifying bool              // re-reading the conversation after a send got no answer
 	unsure    bool              // the send is unresolved: ctrl+s checks again before sending
 	unsureReq api.SendRequest
@@ -89,7 +90,7 @@ func New(c *common.Common, packID, site string) *Model {
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
 	m.SetSize(80, 20)
-	m.restoreDraft()
+	m.startRestore()
 	return m
 }
 
@@ -169,13 +170,19 @@ func (m *Model) Blur() {
 	m.translated.Blur()
 }
 
-// Init has nothing to load.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init reads the saved draft, if drafts are kept.
+func (m *Model) Init() tea.Cmd { return m.restoreDraft() }
 
 func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 
 // Update edits the fields, switches them, sends, and learns how the send ended.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case draftRestoredMsg:
+		return m, m.restored(msg)
+	case fileCheckedMsg:
+		return m, tea.Batch(m.checked(msg), m.saveIfChanged())
+	}
 	if cmd, ok := m.updateFiles(msg); ok {
 		return m, tea.Batch(cmd, m.saveIfChanged())
 	}
@@ -217,6 +224,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil // compose emitted these itself
 	case DraftSaveFailedMsg:
 		return m, m.saveFailed(msg)
+
 	}
 	var cmd tea.Cmd
 	if m.field == FieldTranslation {

@@ -34,43 +34,84 @@ type VerifiedMsg struct {
 	Asked bool
 }
 
-// restoreDraft fills the fields from the saved draft of this pack, if any.
-func (m *Model) restoreDraft() {
+// draftRestoredMsg is the saved draft of the pack, read and its files re-checked off the event
+// loop.
+type draftRestoredMsg struct {
+	draft   drafts.Draft
+	files   []attach.File // the draft's files that can still be attached
+	missing []string      // names of those that cannot
+	err     error
+}
+
+// startRestore prepares the draft saver; the saved draft is read by restoreDraft's command.
+func (m *Model) startRestore() {
 	if m.c.Drafts == nil {
 		return
 	}
 	m.saver = drafts.NewDebouncer(m.c.Ctx, m.c.Drafts, 0)
-	d, err := m.c.Drafts.Load(m.packID)
-	if err != nil {
-		m.err = "Your saved draft could not be read (" + err.Error() + "); it is left on disk."
-		return
-	}
-	m.text.SetValue(d.Text)
-	m.translated.SetValue(d.TextTranslated)
-	m.restoreFiles(d.Files)
-	m.savedAs = m.draftKey()
+	m.restoring = true
 }
 
-// restoreFiles re-checks the files a saved draft had chosen; a file gone or changed since is
-// left out and named, the rest are attached again (uploads happen on send, as always).
-func (m *Model) restoreFiles(paths []string) {
+// restoreDraft reads the saved draft of this pack and re-checks its files (a file gone or
+// changed since is left out and named), as a command: disk is never read in Update.
+func (m *Model) restoreDraft() tea.Cmd {
+	if !m.restoring {
+		return nil
+	}
+	store, packID := m.c.Drafts, m.packID
+	return common.Own(m.owner(), func() tea.Msg {
+		d, err := store.Load(packID)
+		if err != nil {
+			return draftRestoredMsg{err: err}
+		}
+		res := draftRestoredMsg{draft: d}
+		for _, p := range d.Files {
+			f, err := attach.Check(p)
+			if err != nil {
+				res.missing = append(res.missing, sanitize.Line(filepath.Base(p)))
+				continue
+			}
+			res.files = append(res.files, f)
+		}
+		return res
+	})
+}
+
+// restored fills the fields from the saved draft. Anything typed before it arrived (keys in the
+// same read as the one that opened compose) is kept after the saved text.
+func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
+	m.restoring = false
+	typed, typedT := m.text.Value(), m.translated.Value()
+	if msg.err != nil {
+		m.err = "Your saved draft could not be read (" + msg.err.Error() + "); it is left on disk."
+		if typed == "" && typedT == "" {
+			m.savedAs = m.draftKey() // nothing is written over it until the seller types
+			return nil
+		}
+		return m.saveIfChanged()
+	}
+	d := msg.draft
+	m.text.SetValue(d.Text + typed)
+	m.translated.SetValue(d.TextTranslated + typedT)
 	var missing []string
-	for _, p := range paths {
-		if m.files.Has(p) {
+	for _, f := range msg.files {
+		if m.files.Has(f.Path) {
 			continue
 		}
-		f, err := attach.Check(p)
-		if err == nil {
-			err = m.files.Add(f)
-		}
-		if err != nil {
-			missing = append(missing, sanitize.Line(filepath.Base(p)))
+		if err := m.files.Add(f); err != nil {
+			missing = append(missing, sanitize.Line(f.Name))
 		}
 	}
+	missing = append(missing, msg.missing...)
 	if len(missing) > 0 {
 		m.err = "Restored your draft without " + strings.Join(missing, ", ") + ": the file can no longer be attached."
 	}
 	m.layout()
+	if typed == "" && typedT == "" {
+		m.savedAs = m.draftKey()
+		return nil
+	}
+	return m.saveIfChanged()
 }
 
 // draftFiles are the chosen files' paths, for the draft on disk.
@@ -89,8 +130,8 @@ func (m *Model) draftKey() string {
 
 // saveIfChanged schedules a debounced write when the draft differs from what was saved.
 func (m *Model) saveIfChanged() tea.Cmd {
-	if m.saver == nil {
-		return nil
+	if m.saver == nil || m.restoring {
+		return nil // the saved draft is not read yet: never write over it
 	}
 	key := m.draftKey()
 	if key == m.savedAs {
@@ -134,22 +175,26 @@ func (m *Model) FlushDraft() error {
 	return m.saver.Flush()
 }
 
-// draftSent deletes the saved draft after a successful send and saves what was typed meanwhile.
+// draftSent deletes the saved draft after a successful send (in a command) and saves what was
+// typed meanwhile.
 func (m *Model) draftSent() tea.Cmd {
 	if m.saver == nil {
 		return nil
 	}
-	if err := m.saver.Sent(m.packID); err != nil {
-		return func() tea.Msg {
+	remove := m.saver.Sent(m.packID)
+	del := func() tea.Msg {
+		if err := remove(); err != nil {
 			return common.StatusMsg{Text: "The sent draft could not be removed: " + err.Error(), Err: err}
 		}
+		return nil
 	}
 	m.savedAs = ""
 	if m.Empty() {
 		m.savedAs = m.draftKey()
-		return nil
+		return del
 	}
-	return m.saveIfChanged()
+	// In sequence: the newer draft is written after the sent one is deleted.
+	return tea.Sequence(del, m.saveIfChanged())
 }
 
 // ambiguous reports a send that may have reached Mercado Libre although no answer came back.

@@ -44,6 +44,7 @@ func newDurable(t *testing.T, c *common.Common, pack string) *Model {
 		t.Fatal("compose has no draft saver although Common has a store")
 	}
 	m.saver.SetSleep(instant)
+	uitest.Run(m, m.Init()) // reads the saved draft
 	m.SetSize(80, 24)
 	// A static cursor sends no blink ticks, so running a key's commands does not wait on them.
 	m.text.Cursor.SetMode(cursor.CursorStatic)
@@ -141,6 +142,7 @@ func TestDamagedDraftIsReportedAndKept(t *testing.T) {
 	os.MkdirAll(store.Dir(), 0o700)
 	os.WriteFile(store.Path(packOpen), []byte("{not json"), 0o600)
 	m := New(e.Common, packOpen, "MLM")
+	uitest.Run(m, m.Init())
 	if !strings.Contains(m.Err(), "could not be read") {
 		t.Fatalf("err = %q, want the damaged draft reported", m.Err())
 	}

@@ -32,13 +32,30 @@ func (m *Model) closePicker() tea.Cmd {
 	return m.Focus()
 }
 
-// pick checks a chosen file and adds it, or says why not; the picker stays open after a refusal
-// so another file can be chosen.
+// fileCheckedMsg is a chosen file after attach.Check, done off the event loop.
+type fileCheckedMsg struct {
+	file attach.File
+	err  error
+}
+
+// pick checks a chosen file (in a command: it reads the disk), then checked adds it.
 func (m *Model) pick(path string) tea.Cmd {
 	if m.files.Has(path) {
 		return m.fileStatus("Not attached: "+sanitize.Line(path)+" is already attached.", errAlreadyAttached)
 	}
-	f, err := attach.Check(path)
+	return common.Own(m.owner(), func() tea.Msg {
+		f, err := attach.Check(path)
+		return fileCheckedMsg{file: f, err: err}
+	})
+}
+
+// checked adds a checked file, or says why not; the picker stays open after a refusal so another
+// file can be chosen.
+func (m *Model) checked(msg fileCheckedMsg) tea.Cmd {
+	f, err := msg.file, msg.err
+	if err == nil && m.files.Has(f.Path) {
+		return m.fileStatus("Not attached: "+sanitize.Line(f.Path)+" is already attached.", errAlreadyAttached)
+	}
 	if err == nil {
 		err = m.files.Add(f)
 	}
