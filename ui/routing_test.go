@@ -22,6 +22,7 @@ import (
 // before any command's result, so navigation must happen inside Update.
 
 func TestKeysAfterReplyInTheSameReadGoToCompose(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.openPack(packLinks)
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rhola")})
@@ -32,6 +33,7 @@ func TestKeysAfterReplyInTheSameReadGoToCompose(t *testing.T) {
 }
 
 func TestKeysAfterEnterInTheSameReadGoToTheConversation(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.settleOn("Conversations  17 · 7 unread")
 	a.keys("/", packLinks, "enter")
@@ -41,6 +43,7 @@ func TestKeysAfterEnterInTheSameReadGoToTheConversation(t *testing.T) {
 }
 
 func TestKeysAfterEscInTheSameReadGoToTheConversation(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.openPack(packLinks)
 	a.keys("r")
@@ -57,6 +60,7 @@ func TestKeysAfterEscInTheSameReadGoToTheConversation(t *testing.T) {
 }
 
 func TestFailedDraftSaveIsSaid(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "not-a-folder")
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
@@ -110,6 +114,7 @@ func (g *gatedDownloads) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestDownloadProgressGoesOnAfterLeavingTheConversation(t *testing.T) {
+	t.Parallel()
 	g := &gatedDownloads{gates: [2]chan struct{}{make(chan struct{}), make(chan struct{})}}
 	e := uitest.New(t, uitest.At(testNow),
 		uitest.Behind(func(sb *sandbox.Server) http.Handler { g.next = sb; return g }))
@@ -145,6 +150,7 @@ func (a *app) busyOn(text string) string {
 // The saved draft is read in a command; keys typed in the same read as r land after it, and
 // nothing is written over it before it is read.
 func TestKeysTypedWhileTheDraftLoadsFollowIt(t *testing.T) {
+	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
 	store := drafts.NewStore(filepath.Join(t.TempDir(), "drafts"))
 	if err := store.Save(drafts.Draft{PackID: packLinks, Text: "Hola "}); err != nil {

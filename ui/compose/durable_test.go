@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
@@ -46,9 +45,7 @@ func newDurable(t *testing.T, c *common.Common, pack string) *Model {
 	m.saver.SetSleep(instant)
 	uitest.Run(m, m.Init()) // reads the saved draft
 	m.SetSize(80, 24)
-	// A static cursor sends no blink ticks, so running a key's commands does not wait on them.
-	m.text.Cursor.SetMode(cursor.CursorStatic)
-	m.translated.Cursor.SetMode(cursor.CursorStatic)
+	staticCursor(m)
 	uitest.Run(m, m.Focus())
 	return m
 }
@@ -142,6 +139,7 @@ func TestDamagedDraftIsReportedAndKept(t *testing.T) {
 	os.MkdirAll(store.Dir(), 0o700)
 	os.WriteFile(store.Path(packOpen), []byte("{not json"), 0o600)
 	m := New(e.Common, packOpen, "MLM")
+	staticCursor(m)
 	uitest.Run(m, m.Init())
 	if !strings.Contains(m.Err(), "could not be read") {
 		t.Fatalf("err = %q, want the damaged draft reported", m.Err())

@@ -192,6 +192,7 @@ func TestCtrlAPickerInTheWorkingDirectory(t *testing.T) {
 	e := newEnv(t)
 	t.Chdir(filesDir(t))
 	m := New(e.Common, packOpen, "MLM")
+	staticCursor(m)
 	m.SetSize(90, 24)
 	tm := teatest.NewTestModel(t, composeHost{m}, teatest.WithInitialTermSize(90, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})
