@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
@@ -282,4 +283,19 @@ func TestNoPanicAndNoOverflowAtAnySize(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestComposeInTrueColour is compose's own area in true colour, so its styles are checked too.
+func TestComposeInTrueColour(t *testing.T) {
+	e := newEnv(t)
+	r := uitest.Renderer(termenv.TrueColor)
+	e.Common.Renderer, e.Common.Styles = r, common.DefaultStyles(r)
+	m := newCompose(t, e, packOpen)
+	m.SetSize(100, 16)
+	typeText(m, "Hola Ana, ¿me confirmas la dirección? Привет")
+	v := m.View()
+	if !strings.Contains(v, "\x1b[38;2;") {
+		t.Fatalf("compose is not in true colour:\n%s", v)
+	}
+	golden.RequireEqual(t, []byte(v))
 }
