@@ -46,6 +46,21 @@ type row struct {
 	Empty     bool // the conversation has no messages yet
 	header    headerState
 	stale     bool // header shown but due for a reload (new messages, refresh)
+
+	drawn   []string // the row's two lines as last drawn, for drawnAs
+	drawnAs rowLook
+}
+
+// rowLook is everything a row's lines depend on: when it is unchanged the lines are reused (a
+// spinner tick redraws the list ten times a second).
+type rowLook struct {
+	selected                             bool
+	width                                int
+	age                                  string
+	unread                               int
+	buyer, packID, site, substatus, last string
+	blocked, empty, lastMine             bool
+	header                               headerState
 }
 
 // Model is the pack list.
