@@ -260,6 +260,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
 	}
+	// A terminal sends esc and a key typed right after it in one read ("\x1br"), which Bubble Tea
+	// reads as alt+r. postsale binds no alt keys, so it is esc, then the key, unless the focused
+	// text field uses that alt key (word moves and deletes).
+	if msg.Alt && !msg.Paste && (msg.Type == tea.KeyRunes || msg.Type == tea.KeyEscape) {
+		if u, ok := m.activeComponent().(common.AltKeyUser); !ok || !u.UsesAltKey(msg) {
+			plain := msg
+			plain.Alt = false
+			esc := m.handleKey(tea.KeyMsg{Type: tea.KeyEscape})
+			return tea.Batch(esc, m.handleKey(plain))
+		}
+	}
 	// Keys that arrive in one read ("jjj" from tmux or a fast typist) are still separate keys; a
 	// text field would otherwise take the chunk "right" for the → key.
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {

@@ -162,3 +162,25 @@ func TestKeysTypedWhileTheDraftLoadsFollowIt(t *testing.T) {
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rmundo")})
 	a.settleOn("Reply to pack "+packLinks, "│ Hola mundo")
 }
+
+// esc and a key in the same read reach Bubble Tea as alt+key ("\x1br"): it is esc, then the key.
+func TestEscAndAKeyInOneReadAreBoth(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, Options{})
+	a.openPack(packLinks)
+	a.keys("r")
+	a.settleOn("Reply to pack " + packLinks)
+	a.tm.Type("hola")
+	a.settleOn("│ hola")
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true}) // esc, then t: translation
+	view := a.settleOn("Conversations › Pack "+packLinks, "translation: translated")
+	if strings.Contains(view, "Reply to pack") {
+		t.Fatalf("alt+t stayed in compose:\n%s", view)
+	}
+	// In the text, alt+b still moves back a word.
+	a.keys("r")
+	a.settleOn("│ hola")
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("b"), Alt: true})
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("¡")})
+	a.settleOn("│ ¡hola")
+}

@@ -79,6 +79,12 @@ type Typer interface {
 	Typing() bool
 }
 
+// AltKeyUser is implemented by views whose focused text field gives meaning to some alt keys
+// (alt+b, alt+f: word moves); the root reads any other alt+key as esc then the key.
+type AltKeyUser interface {
+	UsesAltKey(msg tea.KeyMsg) bool
+}
+
 // Statuser is implemented by views that put a short note in the footer (e.g. the translation mode).
 type Statuser interface {
 	Status() string

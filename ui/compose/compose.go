@@ -164,6 +164,23 @@ func (m *Model) Focus() tea.Cmd {
 	return m.text.Focus()
 }
 
+// UsesAltKey reports whether msg, an alt key, moves or deletes by words in the focused field.
+func (m *Model) UsesAltKey(msg tea.KeyMsg) bool {
+	var k textarea.KeyMap
+	switch {
+	case m.picker != nil || m.files.Focused():
+		return false
+	case m.text.Focused():
+		k = m.text.KeyMap
+	case m.translated.Focused():
+		k = m.translated.KeyMap
+	default:
+		return false
+	}
+	return key.Matches(msg, k.WordBackward, k.WordForward, k.DeleteWordBackward, k.DeleteWordForward,
+		k.InputBegin, k.InputEnd, k.UppercaseWordForward, k.LowercaseWordForward, k.CapitalizeWordForward)
+}
+
 // Blur takes the keyboard away from both fields.
 func (m *Model) Blur() {
 	m.text.Blur()

@@ -110,6 +110,15 @@ func New(c *common.Common) *Model {
 	return m
 }
 
+// UsesAltKey reports whether msg, an alt key, moves or deletes by words in the filter.
+func (m *Model) UsesAltKey(msg tea.KeyMsg) bool {
+	if !m.filter.Focused() {
+		return false
+	}
+	k := m.filter.KeyMap
+	return key.Matches(msg, k.WordBackward, k.WordForward, k.DeleteWordBackward, k.DeleteWordForward)
+}
+
 // Init loads the list when the seller is known; otherwise the root calls Load after /users/me.
 func (m *Model) Init() tea.Cmd {
 	if m.c.Seller == "" {
