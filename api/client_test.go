@@ -13,6 +13,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
 // fixedNow is the sandbox clock in these tests, so demo dates and sent messages are predictable.
@@ -27,14 +28,8 @@ type fixture struct {
 func newFixture(t *testing.T, opts ...sandbox.Option) *fixture {
 	t.Helper()
 	opts = append([]sandbox.Option{sandbox.WithClock(func() time.Time { return fixedNow })}, opts...)
-	sb := sandbox.New(opts...)
-	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	c, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL), api.WithHTTPClient(ts.Client()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{sb: sb, ts: ts, client: c}
+	f := sandboxtest.New(t, sandboxtest.WithSandbox(opts...))
+	return &fixture{sb: f.Sandbox, ts: f.Server, client: f.Client}
 }
 
 // last returns the last request the sandbox received, failing when there is none.

@@ -260,7 +260,7 @@ func explainAPIError(e *Error) string {
 	has := func(s string) bool { return strings.Contains(msg, s) }
 	switch {
 	case e.StatusCode == http.StatusTooManyRequests:
-		return "Mercado Libre's rate limit (500 requests a minute) is used up; postsale will try again shortly."
+		return "Mercado Libre's rate limit (500 requests a minute) is used up: wait a minute, then try again."
 	case e.Code == "invalid_grant":
 		return "Your Mercado Libre session has ended: log in again with `postsale login`."
 	case has("access token is required"):

@@ -55,9 +55,9 @@ func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // idle: nothing loading or sending anywhere. Each view sets its busy flag in the same Update that
-// starts the request, so there is no gap before the root hears TaskStartedMsg.
+// starts the request, so there is no gap before the task registers.
 func (m *Model) idle() bool {
-	if len(m.tasks) > 0 || m.list.Busy() {
+	if len(m.c.Tasks.InFlight()) > 0 || m.list.Busy() {
 		return false
 	}
 	if cv, ok := m.conv.(*conversation.Model); ok && cv.Loading() {
@@ -100,7 +100,8 @@ func startApp(t *testing.T, e *uitest.Env, root tea.Model, quit time.Duration) *
 }
 
 // settle waits until nothing is in flight and cond holds on the root's view, and returns it.
-func (a *app) settle(what string, cond func(view string) bool) string {
+// With busyText, it waits for a view showing busyText instead, in flight or not.
+func (a *app) settle(what string, cond func(view string) bool, busyText ...string) string {
 	a.t.Helper()
 	deadline := time.Now().Add(30 * time.Second) // generous: returns as soon as settled; CI machines are shared
 	var last string
@@ -110,6 +111,9 @@ func (a *app) settle(what string, cond func(view string) bool) string {
 		select {
 		case p := <-ch:
 			last = p.view
+			if len(busyText) > 0 && strings.Contains(p.view, busyText[0]) {
+				return p.view
+			}
 			if p.idle && cond(p.view) {
 				return p.view
 			}
@@ -180,6 +184,7 @@ func (a *app) sends(packID string) []api.SendRequest {
 func (a *app) count(method, path string) int { return uitest.CountRequests(a.sb, method, path) }
 
 func TestListShowsUnreadFirst(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	view := a.settleOn("Beatriz Souza", "NORTHWIND_CBT")
 	top, read := strings.Index(view, "Beatriz Souza"), strings.Index(view, "Jorge Mendoza")
@@ -195,6 +200,7 @@ func TestListShowsUnreadFirst(t *testing.T) {
 }
 
 func TestOpenConversationAndToggleTranslation(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.settleOn("Beatriz Souza")
 	a.keys("enter")
@@ -235,6 +241,7 @@ func TestOpenConversationAndToggleTranslation(t *testing.T) {
 }
 
 func TestReplyReachesSandboxAndAppears(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.openPack(packReadOld)
 	a.keys("r")
@@ -268,6 +275,7 @@ func TestReplyReachesSandboxAndAppears(t *testing.T) {
 }
 
 func TestSendRefusedOver350Characters(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.openPack(packReadOld)
 	a.keys("r")
@@ -285,6 +293,7 @@ func TestSendRefusedOver350Characters(t *testing.T) {
 }
 
 func TestBlockedConversationRefusesCompose(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	reason := common.BlockedReason("blocked_by_buyer")
 	a.openPack(packBlocked)
@@ -300,6 +309,7 @@ func TestBlockedConversationRefusesCompose(t *testing.T) {
 }
 
 func TestServerErrorOnSendKeepsDraft(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 3)
 	a.openPack(packReadOld)
@@ -326,6 +336,7 @@ func TestServerErrorOnSendKeepsDraft(t *testing.T) {
 }
 
 func TestEscapeSequencesRenderInert(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	list := a.settleOn("Mariana Costa", "Quero trocar.")
 	a.openPack(packHostile)
@@ -343,6 +354,7 @@ func TestEscapeSequencesRenderInert(t *testing.T) {
 }
 
 func TestGlobalKeys(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.settleOn("Beatriz Souza")
 
@@ -395,6 +407,7 @@ func TestRefreshInterval(t *testing.T) {
 }
 
 func TestAnySizeWithoutPanic(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.openPack(packReadOld)
 	a.keys("r")
@@ -429,6 +442,7 @@ func TestAnySizeWithoutPanic(t *testing.T) {
 
 // Terminals deliver fast input in one read; each rune is still its own key.
 func TestChunkedKeys(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	a.settleOn("Beatriz Souza", "João Silva")
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
@@ -443,6 +457,7 @@ func TestChunkedKeys(t *testing.T) {
 }
 
 func TestAccountErrorThenRetry(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{}, func(sb *sandbox.Server) { sb.Fail(sandbox.RouteMe, sandbox.FailServerError, 1) })
 	view := a.settleOn("Could not load conversations", "R retries.")
 	if !strings.Contains(view, "Mercado Libre had a problem (500)") {
@@ -459,6 +474,7 @@ func TestAccountErrorThenRetry(t *testing.T) {
 }
 
 func TestListGoldenSmallTerminals(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {60, 20}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			a := newApp(t, Options{})

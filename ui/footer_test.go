@@ -15,6 +15,7 @@ func footerLine(view string) string {
 
 // At 100 columns the footer of every view fits whole: never cut with "…", movement keys in `?`.
 func TestFooterFitsAt100Columns(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, Options{})
 	check := func(where, view string, want ...string) {
 		t.Helper()

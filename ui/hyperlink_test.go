@@ -16,6 +16,7 @@ const packLinks = "2000004512345671" // Ana Lucía Pérez: the seller's <a href>
 // The `osc8` setting reaches the screen: links in the conversation are OSC 8 hyperlinks when it
 // is on, and not a single OSC 8 sequence is drawn when it is off; the frame keeps its size.
 func TestOSC8SettingReachesTheConversation(t *testing.T) {
+	t.Parallel()
 	for _, on := range []bool{false, true} {
 		e := uitest.New(t, uitest.At(testNow))
 		e.Common.Opener = open.New(open.Print, nil, open.WithHyperlinks(on))

@@ -61,6 +61,7 @@ func statusOf(view string) string {
 }
 
 func TestOfflineSaysSoKeepsTheScreenAndRecoversByItself(t *testing.T) {
+	t.Parallel()
 	a, netw := newNetApp(t, Options{OfflineRetry: 50 * time.Millisecond})
 	a.settleOn("Beatriz Souza", "Jorge Mendoza")
 	requestsBefore := len(a.sb.Requests())
@@ -93,6 +94,7 @@ func TestOfflineSaysSoKeepsTheScreenAndRecoversByItself(t *testing.T) {
 }
 
 func TestRateLimitedSaysSoAndRecovers(t *testing.T) {
+	t.Parallel()
 	a, netw := newNetApp(t, Options{OfflineRetry: 50 * time.Millisecond})
 	a.openPack(packTopUnread)
 	a.settleOn("Vocês emitem nota fiscal?")
@@ -112,11 +114,17 @@ func TestRateLimitedSaysSoAndRecovers(t *testing.T) {
 }
 
 func TestOfflineAtStartRecoversToAFullList(t *testing.T) {
-	var a *app
-	var netw *network
-	a, netw = newNetApp(t, Options{OfflineRetry: 50 * time.Millisecond})
-	netw.offline.Store(true) // may race the first request; either way the retry must bring it all
-	a.settle("something shown", func(v string) bool { return v != "" })
+	t.Parallel()
+	// The line is down before the program starts: the very first request fails.
+	netw := &network{}
+	netw.offline.Store(true)
+	e := uitest.New(t, uitest.At(testNow),
+		uitest.Behind(func(sb *sandbox.Server) http.Handler { netw.next = sb; return netw }))
+	a := startApp(t, e, probed{New(e.Common, Options{OfflineRetry: 50 * time.Millisecond})}, 5*time.Second)
+	a.settle("offline said at start", func(v string) bool { return strings.Contains(statusOf(v), "offline — retrying") })
+	if n := len(a.sb.Requests()); n != 0 {
+		t.Fatalf("the sandbox answered %d requests while the line was down", n)
+	}
 	netw.offline.Store(false)
 	a.settleOn("Conversations  17 · 7 unread", "Beatriz Souza")
 }

@@ -5,7 +5,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -14,9 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/packlist"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (
@@ -24,7 +23,6 @@ const (
 	DefaultRefreshInterval = 60 * time.Second
 	// MinRefreshInterval keeps polling far below the 500 GETs/minute shared by all the seller's apps.
 	MinRefreshInterval = 10 * time.Second
-	rootOwner          = "root"
 )
 
 // Options tune the root model.
@@ -61,6 +59,11 @@ type composeView interface {
 	Empty() bool
 }
 
+// accountReader is what the root reads itself: who is logged in.
+type accountReader interface {
+	Me(ctx context.Context) (*api.User, error)
+}
+
 // refreshTickMsg is the interval timer; gen drops ticks from timers replaced by `R`.
 type refreshTickMsg struct{ gen int }
 
@@ -81,14 +84,13 @@ type Model struct {
 	active   view
 	showHelp bool
 
-	tasks []common.Task // in flight, oldest first
-	// early holds tasks whose end arrived before their start (RunTask's two commands race).
-	early   map[int64]bool
-	errText string // last error sentence, until the next key
-	info    string // last notice, until the next key
-	tickGen int
-	width   int
-	height  int
+	spinning bool // a spinner tick is scheduled (tasks are in m.c.Tasks)
+	frame    frameCache
+	errText  string // last error sentence, until the next key
+	info     string // last notice, until the next key
+	tickGen  int
+	width    int
+	height   int
 	// conn is the network's state from the last answers; retries come quicker while it is bad.
 	conn         connState
 	offlineRetry time.Duration
@@ -125,7 +127,6 @@ func New(c *common.Common, opts Options) *Model {
 		spinner:      sp,
 		list:         packlist.New(c),
 		composes:     map[string]composeView{},
-		early:        map[int64]bool{},
 	}
 }
 
@@ -140,12 +141,12 @@ func (m *Model) Init() tea.Cmd {
 	} else {
 		first = m.list.Init()
 	}
-	return tea.Batch(first, m.scheduleRefresh())
+	return tea.Batch(first, m.scheduleRefresh(), m.spin())
 }
 
 func (m *Model) loadMe() tea.Cmd {
-	client := m.c.Client
-	return common.RunTask(m.c.Ctx, m.c.NewTask(rootOwner, "Reading your account"), func(ctx context.Context) (tea.Msg, error) {
+	var client accountReader = m.c.Client
+	return common.RunTask(m.c.Ctx, m.c.NewTask(common.RootOwner(), "Reading your account"), func(ctx context.Context) (tea.Msg, error) {
 		u, err := client.Me(ctx)
 		return meLoadedMsg{user: u}, err
 	})
@@ -157,56 +158,59 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 	return tea.Tick(m.interval, func(time.Time) tea.Msg { return refreshTickMsg{gen: gen} })
 }
 
-// Update routes: a focused text field gets keys first, then global keys, then the active view.
+// Update routes: a focused text field gets keys first, then global keys, then the active view;
+// async results go to their owner. A spinner tick is scheduled when a task started.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	return m, tea.Batch(cmd, m.navigate(), m.spin())
+}
+
+// spin schedules the spinner's next frame when tasks are in flight and none is scheduled.
+func (m *Model) spin() tea.Cmd {
+	if m.spinning || len(m.c.Tasks.InFlight()) == 0 {
+		return nil
+	}
+	m.spinning = true
+	return m.spinner.Tick
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.resize()
 		// Rows a larger window shows need their headers, which the list asks for in Update.
-		_, cmd := m.list.Update(msg)
-		return m, cmd
+		return m.send(m.list, msg)
 	case tea.KeyMsg:
-		return m, m.handleKey(msg)
-	case common.TaskStartedMsg:
-		if m.early[msg.Task.ID] {
-			delete(m.early, msg.Task.ID)
-			return m, nil
-		}
-		m.tasks = append(m.tasks, msg.Task)
-		if len(m.tasks) == 1 {
-			return m, m.spinner.Tick
-		}
-		return m, nil
+		return m.handleKey(msg)
 	case common.TaskFinishedMsg:
-		return m, m.taskFinished(msg)
+		return m.taskFinished(msg)
+	case common.OwnedMsg:
+		return m.route(msg.Owner, msg.Msg)
 	case spinner.TickMsg:
-		if len(m.tasks) == 0 {
-			return m, nil // let the spinner stop until the next task
+		if len(m.c.Tasks.InFlight()) == 0 {
+			m.spinning = false
+			return nil // let the spinner stop until the next task
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return m, cmd
+		return cmd
 	case refreshTickMsg:
 		if msg.gen != m.tickGen {
-			return m, nil
+			return nil
 		}
-		return m, tea.Batch(m.refresh(false), m.scheduleRefresh())
+		return tea.Batch(m.refresh(false), m.scheduleRefresh())
 	case retryTickMsg:
-		return m, m.retry(msg)
+		return m.retry(msg)
 	case common.RefreshMsg:
-		return m, m.refresh(msg.Manual)
-	case common.OpenPackMsg:
-		return m, m.openPack(msg)
-	case common.BackMsg:
-		return m, m.back()
-	case common.ComposeMsg:
-		return m, m.openCompose(msg)
+		return m.refresh(msg.Manual)
+	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg:
+		return m.followNav(msg)
 	case common.SendStartedMsg:
-		return m, m.forwardPack(msg.PackID, msg)
+		return m.forwardPack(msg.PackID, msg)
 	case common.SendDoneMsg:
-		return m, m.sendDone(msg)
+		return m.sendDone(msg)
 	case common.StatusMsg:
 		m.errText, m.info = "", ""
 		switch {
@@ -217,14 +221,55 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		default:
 			m.info = sanitize.Line(msg.Text)
 		}
-		return m, nil
+		return nil
 	}
-	return m, m.updateActive(msg)
+	return m.updateActive(msg)
+}
+
+// send hands msg to a view and then acts on the navigation it asked for, so the next message
+// (the next key of the same read) already reaches the view that navigation opened.
+func (m *Model) send(v tea.Model, msg tea.Msg) tea.Cmd {
+	_, cmd := v.Update(msg)
+	return tea.Batch(cmd, m.navigate())
+}
+
+// navigate acts on the views' navigation requests (common.Common.Navigate), in order.
+func (m *Model) navigate() tea.Cmd {
+	var cmds []tea.Cmd
+	for reqs := m.c.Nav.Take(); len(reqs) > 0; reqs = m.c.Nav.Take() {
+		for _, r := range reqs {
+			cmds = append(cmds, m.followNav(r))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) followNav(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case common.OpenPackMsg:
+		return m.openPack(msg)
+	case common.BackMsg:
+		return m.back()
+	case common.ComposeMsg:
+		return m.openCompose(msg)
+	}
+	return nil
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return m.quit()
+	}
+	// A terminal sends esc and a key typed right after it in one read ("\x1br"), which Bubble Tea
+	// reads as alt+r. postsale binds no alt keys, so it is esc, then the key, unless the focused
+	// text field uses that alt key (word moves and deletes).
+	if msg.Alt && !msg.Paste && (msg.Type == tea.KeyRunes || msg.Type == tea.KeyEscape) {
+		if u, ok := m.activeComponent().(common.AltKeyUser); !ok || !u.UsesAltKey(msg) {
+			plain := msg
+			plain.Alt = false
+			esc := m.handleKey(tea.KeyMsg{Type: tea.KeyEscape})
+			return tea.Batch(esc, m.handleKey(plain))
+		}
 	}
 	// Keys that arrive in one read ("jjj" from tmux or a fast typist) are still separate keys; a
 	// text field would otherwise take the chunk "right" for the → key.
@@ -279,50 +324,39 @@ func (m *Model) activeComponent() common.Component {
 }
 
 func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
-	_, cmd := m.activeComponent().Update(msg)
-	return cmd
+	return m.send(m.activeComponent(), msg)
 }
 
 // taskFinished ends a task, shows its error and hands the whole message to its owner.
 func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
-	started := false
-	for i, t := range m.tasks {
-		if t.ID == msg.Task.ID {
-			m.tasks = append(m.tasks[:i], m.tasks[i+1:]...)
-			started = true
-			break
-		}
-	}
-	if !started {
-		m.early[msg.Task.ID] = true
-	}
+	m.c.Tasks.Finish(msg.Task.ID)
 	if msg.Err != nil {
 		m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
 	}
 	m.logTask(msg)
-	return tea.Batch(m.noteConnection(msg.Err), m.routeFinished(msg))
+	return tea.Batch(m.noteConnection(msg.Err), m.route(msg.Task.Owner, msg))
 }
 
-func (m *Model) routeFinished(msg common.TaskFinishedMsg) tea.Cmd {
-	owner := msg.Task.Owner
-	switch {
-	case owner == rootOwner:
-		return m.meLoaded(msg)
-	case owner == packlist.Owner:
-		_, cmd := m.list.Update(msg)
-		return cmd
-	case strings.HasPrefix(owner, "conversation:"):
-		if m.conv != nil && owner == "conversation:"+m.conv.PackID() {
-			_, cmd := m.conv.Update(msg)
-			return cmd
+// route hands an async result to the view that asked for it, whichever view is on screen; a
+// result whose owner is gone (a conversation replaced by another, a sent compose) is dropped.
+func (m *Model) route(owner common.Owner, msg tea.Msg) tea.Cmd {
+	switch owner.Kind {
+	case common.KindRoot:
+		if fin, ok := msg.(common.TaskFinishedMsg); ok {
+			return m.meLoaded(fin)
 		}
-	case strings.HasPrefix(owner, "compose:"):
-		if cm := m.composes[strings.TrimPrefix(owner, "compose:")]; cm != nil {
-			_, cmd := cm.Update(msg)
-			return cmd
+	case common.KindList:
+		return m.send(m.list, msg)
+	case common.KindConversation:
+		if m.conv != nil && m.conv.PackID() == owner.Pack {
+			return m.send(m.conv, msg)
+		}
+	case common.KindCompose:
+		if cm := m.composes[owner.Pack]; cm != nil {
+			return m.send(cm, msg)
 		}
 	}
-	return nil // the owner is gone (a conversation closed mid-load)
+	return nil
 }
 
 func (m *Model) meLoaded(msg common.TaskFinishedMsg) tea.Cmd {
@@ -468,4 +502,13 @@ func (m *Model) sendDone(msg common.SendDoneMsg) tea.Cmd {
 	}
 	m.errText, m.info = "", "Message sent."
 	return tea.Batch(cmds...)
+}
+
+// Place is where the person is: the pack on screen ("" on the list) and whether they are writing
+// a reply to it. A front end that shares presence (the SSH server) reads it after each Update.
+func (m *Model) Place() (pack string, composing bool) {
+	if m.conv == nil || m.active == viewList {
+		return "", false
+	}
+	return m.conv.PackID(), m.active == viewCompose
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/postsale/postsale/config/logging"
 	"github.com/postsale/postsale/ui/common"
@@ -17,7 +16,7 @@ func (m *Model) logTask(msg common.TaskFinishedMsg) {
 	if l == nil {
 		return
 	}
-	pack := strings.TrimPrefix(msg.Task.Owner, "compose:")
+	pack := msg.Task.Owner.Pack
 	switch res := msg.Msg.(type) {
 	case compose.SentMsg:
 		attrs := []any{"pack", pack, "ok", msg.Err == nil, "attachments", len(res.Request.Attachments)}
@@ -39,5 +38,5 @@ func (m *Model) logTask(msg common.TaskFinishedMsg) {
 	if msg.Err == nil || errors.Is(msg.Err, context.Canceled) {
 		return // a task cancelled because its view or the program closed is not a failure
 	}
-	logging.LogFailure(l, "task failed", msg.Err, "task", msg.Task.Label, "owner", msg.Task.Owner)
+	logging.LogFailure(l, "task failed", msg.Err, "task", msg.Task.Label, "owner", msg.Task.Owner.String())
 }

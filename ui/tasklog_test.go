@@ -26,6 +26,7 @@ func (l *syncLog) Write(p []byte) (int, error) {
 func (l *syncLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.String() }
 
 func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
+	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
 	var log syncLog
 	e.Common.Logger = logging.New(&log, false)

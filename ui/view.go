@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (
@@ -50,15 +50,14 @@ func (m *Model) View() string {
 	}
 	status := m.statusLines(w, h)
 	if h > 0 {
-		body := strings.Split(content, "\n")
-		for len(body) < h {
-			body = append(body, "")
-		}
+		body := m.fitBody(content, w, h)
 		// A long notice (a saved file's path, a URL over SSH) covers the bottom of the view until
 		// the next key rather than being cut: the seller may need all of it.
 		lines = append(lines, body[:h-(len(status)-1)]...)
 	}
-	lines = append(lines, status...)
+	for _, l := range status {
+		lines = append(lines, common.Fit(l, w, "…"))
+	}
 	lines = append(lines, m.shortHelp())
 	// Tiny windows (status is one line there): the header and status line win over content and help.
 	if len(lines) > m.height {
@@ -67,10 +66,39 @@ func (m *Model) View() string {
 			lines = lines[:1]
 		}
 	}
-	for i, l := range lines {
-		lines[i] = common.Fit(l, w, "…")
-	}
+	lines[0] = common.Fit(lines[0], w, "…")
 	return strings.Join(lines, "\n")
+}
+
+// frameCache keeps what the last frame computed that most frames repeat: a spinner tick
+// redraws the whole screen ten times a second while the view and the help stay the same.
+type frameCache struct {
+	content string
+	width   int
+	height  int
+	body    []string // content split into h lines, each fitted to width
+
+	help      []key.Binding
+	helpWidth int
+	helpLine  string
+}
+
+// fitBody is content as h lines of exactly w cells, from the cache when the view drew the same.
+func (m *Model) fitBody(content string, w, h int) []string {
+	fc := &m.frame
+	if fc.body != nil && fc.content == content && fc.width == w && fc.height == h {
+		return fc.body
+	}
+	body := strings.Split(content, "\n")
+	for len(body) < h {
+		body = append(body, "")
+	}
+	body = body[:h]
+	for i, l := range body {
+		body[i] = common.Fit(l, w, "…")
+	}
+	fc.content, fc.width, fc.height, fc.body = content, w, h, body
+	return body
 }
 
 func (m *Model) headerLine() string {
@@ -107,10 +135,11 @@ func (m *Model) headerLine() string {
 func (m *Model) statusLine() string {
 	st := m.c.Styles
 	var left string
+	tasks := m.c.Tasks.InFlight()
 	switch {
-	case len(m.tasks) > 0:
-		label := sanitize.Line(m.tasks[0].Label) // labels carry ids from the API
-		if n := len(m.tasks) - 1; n > 0 {
+	case len(tasks) > 0:
+		label := sanitize.Line(tasks[0].Label) // labels carry ids from the API
+		if n := len(tasks) - 1; n > 0 {
 			label += " (+" + strconv.Itoa(n) + " more)"
 		}
 		left = m.spinner.View() + " " + st.Subtle.Render(label+"…")
@@ -124,7 +153,7 @@ func (m *Model) statusLine() string {
 		right = st.Subtle.Render(s.Status())
 	}
 	// An error is the one thing the seller must read: it keeps the line even over the spinner.
-	if len(m.tasks) > 0 && m.errText != "" {
+	if len(tasks) > 0 && m.errText != "" {
 		left = st.Error.Render(m.errText) + "  " + left
 	}
 	// Offline or rate limited stays said until an answer comes back, whatever else happens.
@@ -158,7 +187,26 @@ func (m *Model) shortHelp() string {
 	if m.showHelp {
 		bindings = []key.Binding{m.keys.CloseHelp, m.keys.Quit}
 	}
-	return m.help.ShortHelpView(bindings)
+	fc := &m.frame
+	if fc.helpLine != "" && fc.helpWidth == m.width && sameBindings(fc.help, bindings) {
+		return fc.helpLine
+	}
+	fc.help, fc.helpWidth = bindings, m.width
+	fc.helpLine = common.Fit(m.help.ShortHelpView(bindings), max(m.width, 0), "…")
+	return fc.helpLine
+}
+
+// sameBindings reports whether two help lines would read the same.
+func sameBindings(a, b []key.Binding) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Enabled() != b[i].Enabled() || a[i].Help() != b[i].Help() {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Model) helpOverlay() string {

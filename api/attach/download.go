@@ -70,19 +70,19 @@ type Saved struct {
 
 // Download streams attachment id into dir under a safe name derived from the id, never
 // overwriting an existing file, and returns the file's path.
-func Download(ctx context.Context, client *api.Client, site, id, dir string, progress Progress) (string, error) {
+func Download(ctx context.Context, client Downloader, site, id, dir string, progress Progress) (string, error) {
 	s, err := DownloadToDir(ctx, client, site, id, dir, progress)
 	return s.Path, err
 }
 
 // DownloadToDir is Download reporting the size and type too.
-func DownloadToDir(ctx context.Context, client *api.Client, site, id, dir string, progress Progress) (Saved, error) {
+func DownloadToDir(ctx context.Context, client Downloader, site, id, dir string, progress Progress) (Saved, error) {
 	return download(ctx, client, site, id, id, -1, dir, progress)
 }
 
 // DownloadAttachment is Download for an attachment of a message: the local name comes from the
 // buyer's original file name (made safe), and progress knows the size.
-func DownloadAttachment(ctx context.Context, client *api.Client, site string, a api.Attachment, dir string, progress Progress) (string, error) {
+func DownloadAttachment(ctx context.Context, client Downloader, site string, a api.Attachment, dir string, progress Progress) (string, error) {
 	name := a.OriginalFilename
 	if SafeName(name) == fallbackName {
 		name = a.Filename
@@ -102,7 +102,7 @@ var ErrExists = errors.New("the file already exists")
 // rewritten by SafeName). An existing file is replaced only when overwrite is set, and then
 // atomically; otherwise the error matches ErrExists. When path is an existing folder the file
 // goes inside it as DownloadToDir would.
-func DownloadToPath(ctx context.Context, client *api.Client, site, id, path string, overwrite bool, progress Progress) (Saved, error) {
+func DownloadToPath(ctx context.Context, client Downloader, site, id, path string, overwrite bool, progress Progress) (Saved, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return DownloadToDir(ctx, client, site, id, path, progress)
 	}
@@ -137,7 +137,7 @@ func DownloadToPath(ctx context.Context, client *api.Client, site, id, path stri
 
 // download writes into a hidden temporary file in dir and links it into place only when
 // complete, so a failed or cancelled download leaves nothing behind under the final name.
-func download(ctx context.Context, client *api.Client, site, id, name string, total int64, dir string, progress Progress) (Saved, error) {
+func download(ctx context.Context, client Downloader, site, id, name string, total int64, dir string, progress Progress) (Saved, error) {
 	f, tmp, w, err := startDownload(ctx, client, site, id, total, dir, progress)
 	if err != nil {
 		return Saved{}, err
@@ -159,7 +159,7 @@ type fetched struct {
 
 // startDownload opens dir and streams the attachment into a complete temporary file there. The
 // caller places it and closes the folder.
-func startDownload(ctx context.Context, client *api.Client, site, id string, total int64, dir string, progress Progress) (*folder, string, fetched, error) {
+func startDownload(ctx context.Context, client Downloader, site, id string, total int64, dir string, progress Progress) (*folder, string, fetched, error) {
 	if client == nil {
 		return nil, "", fetched{}, &DownloadError{ID: id, Err: errors.New("no API client")}
 	}
@@ -206,4 +206,10 @@ func (c *capWriter) Write(b []byte) (int, error) {
 	}
 	c.left -= int64(len(b))
 	return c.w.Write(b)
+}
+
+// Downloader streams an attachment from Mercado Libre; *api.Client is one (a store may
+// decorate it).
+type Downloader interface {
+	DownloadAttachment(ctx context.Context, siteID, attachmentID string, w io.Writer) (*api.Download, error)
 }

@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
 // Demo packs used below: an active MCO conversation with a text, a PNG and a broken attachment,
@@ -28,14 +28,8 @@ const (
 
 func newSandbox(t *testing.T) (*sandbox.Server, *api.Client) {
 	t.Helper()
-	srv := sandbox.New()
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
-	c, err := api.New(api.StaticToken(srv.Token()), api.WithBaseURL(ts.URL))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
+	f := sandboxtest.New(t)
+	return f.Sandbox, f.Client
 }
 
 // noisyPNG writes a real PNG of about size bytes (noise does not compress).

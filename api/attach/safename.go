@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 // MaxNameBytes caps a local name, leaving room under the usual 255-byte limit for a " (99)"

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/postsale/postsale/api"
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 // ThreatWarning is the sentence to show, with a yes/no question defaulting to no, before opening

@@ -12,7 +12,7 @@ import (
 // Upload checks the file at path and, when it passes, streams it to Mercado Libre for site,
 // reporting progress. It returns the attachment id to put in the message's attachments.
 // A refused file makes no request.
-func Upload(ctx context.Context, client *api.Client, site, path string, progress Progress) (string, error) {
+func Upload(ctx context.Context, client Uploader, site, path string, progress Progress) (string, error) {
 	f, err := Check(path)
 	if err != nil {
 		return "", err
@@ -22,7 +22,7 @@ func Upload(ctx context.Context, client *api.Client, site, path string, progress
 
 // UploadFile streams a file that already passed Check. If the file changed size since then it
 // is refused, so what the seller saw listed is what the buyer gets.
-func UploadFile(ctx context.Context, client *api.Client, site string, f File, progress Progress) (string, error) {
+func UploadFile(ctx context.Context, client Uploader, site string, f File, progress Progress) (string, error) {
 	if err := api.ValidateSite(site); err != nil {
 		return "", err
 	}
@@ -46,4 +46,9 @@ func UploadFile(ctx context.Context, client *api.Client, site string, f File, pr
 		return "", fmt.Errorf("upload %s: %w", f.Name, err)
 	}
 	return up.ID, nil
+}
+
+// Uploader streams a file to Mercado Libre; *api.Client is one (a store may decorate it).
+type Uploader interface {
+	UploadAttachment(ctx context.Context, siteID string, f api.UploadFile) (*api.Upload, error)
 }

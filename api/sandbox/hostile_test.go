@@ -9,7 +9,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 const (

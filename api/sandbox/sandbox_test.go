@@ -12,16 +12,15 @@ import (
 	"time"
 
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
 var fixedNow = time.Date(2026, 3, 14, 15, 9, 26, 0, time.UTC)
 
 func newServer(t *testing.T, opts ...sandbox.Option) (*sandbox.Server, *httptest.Server) {
 	t.Helper()
-	sb := sandbox.New(append([]sandbox.Option{sandbox.WithClock(func() time.Time { return fixedNow })}, opts...)...)
-	ts := httptest.NewServer(sb)
-	t.Cleanup(ts.Close)
-	return sb, ts
+	f := sandboxtest.New(t, sandboxtest.WithSandbox(append([]sandbox.Option{sandbox.WithClock(func() time.Time { return fixedNow })}, opts...)...))
+	return f.Sandbox, f.Server
 }
 
 // get performs an authenticated GET and decodes the JSON answer into out (when not nil).

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 	"github.com/postsale/postsale/api/transport"
 )
 
@@ -54,15 +54,14 @@ type fixture struct {
 
 func newFixture(t *testing.T, cfg transport.Config, opts ...sandbox.Option) *fixture {
 	t.Helper()
-	sb := sandbox.New(opts...)
-	counts := &statusCounter{next: sb, by: map[int]int{}}
-	ts := httptest.NewServer(counts)
-	t.Cleanup(ts.Close)
-	c, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(ts.URL), api.WithHTTPClient(transport.NewClient(cfg)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &fixture{sb: sb, client: c, counts: counts}
+	var counts *statusCounter
+	f := sandboxtest.New(t, sandboxtest.WithSandbox(opts...),
+		sandboxtest.Behind(func(sb *sandbox.Server) http.Handler {
+			counts = &statusCounter{next: sb, by: map[int]int{}}
+			return counts
+		}),
+		sandboxtest.WithClient(api.WithHTTPClient(transport.NewClient(cfg))))
+	return &fixture{sb: f.Sandbox, client: f.Client, counts: counts}
 }
 
 func noWait() transport.Config {

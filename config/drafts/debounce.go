@@ -4,21 +4,14 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
-
-	tea "github.com/charmbracelet/bubbletea"
 )
 
 // DefaultDelay is how long typing must pause before the draft is written.
 const DefaultDelay = 400 * time.Millisecond
 
-// SaveFailedMsg reports a draft that could not be written; the root shows it in the status bar.
-type SaveFailedMsg struct {
-	PackID string
-	Err    error
-}
-
 // Debouncer saves one pack's draft a moment after the seller stops typing. It belongs to one
-// compose model: call Changed from Update on every edit and return its command.
+// compose model: call Changed from Update on every edit and run what it returns off the event
+// loop (in a command).
 type Debouncer struct {
 	store   *Store
 	delay   time.Duration
@@ -48,13 +41,13 @@ func NewDebouncer(ctx context.Context, store *Store, delay time.Duration) *Debou
 // SetSleep replaces the wait (tests make it instant or controlled).
 func (d *Debouncer) SetSleep(sleep func(ctx context.Context, d time.Duration) error) { d.sleep = sleep }
 
-// Changed records the draft as it is now and returns a command that writes it after the delay
-// unless another change came in meanwhile. The command yields nothing on success and a
-// SaveFailedMsg on failure.
-func (d *Debouncer) Changed(dr Draft) tea.Cmd {
+// Changed records the draft as it is now and returns the save: it waits for the delay and writes
+// the draft unless another change came in meanwhile. It returns the write's error; a draft that
+// failed stays pending, for the next change or Flush.
+func (d *Debouncer) Changed(dr Draft) func() error {
 	p := &pendingDraft{draft: cloneDraft(dr), ticket: d.store.Ticket()}
 	d.pending.Store(p)
-	return func() tea.Msg {
+	return func() error {
 		if err := d.sleep(d.ctx, d.delay); err != nil {
 			return d.flush(p) // quitting: write it now rather than lose it
 		}
@@ -71,10 +64,7 @@ func (d *Debouncer) Flush() error {
 	if p == nil {
 		return nil
 	}
-	if msg, ok := d.flush(p).(SaveFailedMsg); ok {
-		return msg.Err
-	}
-	return nil
+	return d.flush(p)
 }
 
 // Pending reports a change not written yet.
@@ -83,18 +73,20 @@ func (d *Debouncer) Pending() bool {
 	return p != nil && !p.saved.Load()
 }
 
-// Sent deletes the pack's draft after a successful send; saves still waiting are dropped.
-func (d *Debouncer) Sent(packID string) error {
+// Sent drops the saves still waiting (at once) and returns the deletion of the pack's draft, to
+// run off the event loop after a successful send.
+func (d *Debouncer) Sent(packID string) func() error {
 	d.pending.Store(nil)
-	return d.store.Delete(packID)
+	ticket := d.store.Ticket()
+	return func() error { return d.store.DeleteTicket(packID, ticket) }
 }
 
-func (d *Debouncer) flush(p *pendingDraft) tea.Msg {
+func (d *Debouncer) flush(p *pendingDraft) error {
 	if p.saved.Load() {
 		return nil
 	}
 	if err := d.store.SaveTicket(p.draft, p.ticket); err != nil {
-		return SaveFailedMsg{PackID: p.draft.PackID, Err: err}
+		return err
 	}
 	p.saved.Store(true)
 	return nil

@@ -134,10 +134,15 @@ func (s *Store) Load(packID string) (Draft, error) {
 
 // Delete removes pack's draft: call it only after the send succeeded. Saves still in flight
 // for the pack are dropped.
-func (s *Store) Delete(packID string) error {
-	ticket := s.Ticket()
+func (s *Store) Delete(packID string) error { return s.DeleteTicket(packID, s.Ticket()) }
+
+// DeleteTicket removes the pack's draft unless a write with a newer ticket already happened.
+func (s *Store) DeleteTicket(packID string, ticket uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if ticket < s.floor[packID] {
+		return nil
+	}
 	s.floor[packID] = ticket
 	return s.remove(packID)
 }
@@ -177,4 +182,23 @@ func (s *Store) List() ([]Draft, error) {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Saved.After(out[j].Saved) })
 	return out, nil
+}
+
+// SessionDir is the drafts folder of one person working on one account under base: base itself
+// when both are "" (one seller at one terminal, the folder earlier versions used), else
+// base/a-<account>/p-<person> with each name made safe, so people sharing an account over SSH
+// never see or overwrite each other's drafts.
+func SessionDir(base, account, person string) string {
+	if account == "" && person == "" {
+		return base
+	}
+	dir := base
+	for _, part := range []string{"a-" + account, "p-" + person} {
+		name := part
+		if !plainID.MatchString(part) {
+			name = "x" + hex.EncodeToString([]byte(part))
+		}
+		dir = filepath.Join(dir, name)
+	}
+	return dir
 }

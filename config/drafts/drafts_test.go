@@ -221,7 +221,7 @@ func TestDebouncerSentDropsPendingSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := d.Changed(Draft{PackID: "5", Text: "the reply"})
-	if err := d.Sent("5"); err != nil {
+	if err := d.Sent("5")(); err != nil {
 		t.Fatal(err)
 	}
 	g <- struct{}{}
@@ -251,9 +251,11 @@ func TestDebouncerReportsWriteFailure(t *testing.T) {
 	os.WriteFile(file, nil, 0o600)
 	d := NewDebouncer(t.Context(), NewStore(filepath.Join(file, "drafts")), time.Second)
 	d.SetSleep(func(context.Context, time.Duration) error { return nil })
-	msg, ok := d.Changed(Draft{PackID: "1", Text: "x"})().(SaveFailedMsg)
-	if !ok || msg.Err == nil || msg.PackID != "1" {
-		t.Fatalf("msg = %#v, want SaveFailedMsg", msg)
+	if err := d.Changed(Draft{PackID: "1", Text: "x"})(); err == nil {
+		t.Fatal("the save hid the failure")
+	}
+	if !d.Pending() {
+		t.Fatal("a draft that failed to save is no longer pending")
 	}
 	if d.Flush() == nil {
 		t.Fatal("Flush hid the failure")

@@ -13,18 +13,20 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
 func TestMeterKeepsLatestAndNeverBlocks(t *testing.T) {
-	m := NewMeter("k")
+	m := NewMeter(common.ListOwner(), "k")
 	for i := int64(1); i <= 1000; i++ {
 		m.Report(i, 1000) // nobody reads: must not block
 	}
 	m.Close()
-	msg, ok := m.Wait()().(ProgressMsg)
-	if !ok || msg.Done != 1000 || msg.Percent() != 100 || msg.Key != "k" {
+	owned, _ := m.Wait()().(common.OwnedMsg)
+	msg, ok := owned.Msg.(ProgressMsg)
+	if owned.Owner != common.ListOwner() || !ok || msg.Done != 1000 || msg.Percent() != 100 || msg.Key != "k" {
 		t.Fatalf("after 1000 reports the update is %+v", msg)
 	}
 	if next := msg.Next()(); next != nil {
@@ -92,7 +94,7 @@ func TestListUploadsWithProgressAndKeepsFilesOnFailure(t *testing.T) {
 
 	// The first upload fails on the server: files stay, no id, a sentence says what to do.
 	sb.Fail(sandbox.RouteUpload, sandbox.FailServerError, 1)
-	msgs := drain(l.Upload(c, "compose:p", demoSite, l.NextToUpload()))
+	msgs := drain(l.Upload(c, c.Client, common.ComposeOwner("p"), demoSite, l.NextToUpload()))
 	fin := finished(t, msgs)
 	sentence := l.Finish(fin.Msg.(UploadedMsg), fin.Err)
 	if fin.Err == nil || !strings.Contains(sentence, "kept") || l.Len() != 2 || l.Busy() {
@@ -100,7 +102,7 @@ func TestListUploadsWithProgressAndKeepsFilesOnFailure(t *testing.T) {
 	}
 
 	for i := l.NextToUpload(); i >= 0; i = l.NextToUpload() {
-		cmd := l.Upload(c, "compose:p", demoSite, i)
+		cmd := l.Upload(c, c.Client, common.ComposeOwner("p"), demoSite, i)
 		if !l.Busy() {
 			t.Fatal("an upload in flight is not shown")
 		}
@@ -194,27 +196,27 @@ func TestFetchSavesOpensAndRetries(t *testing.T) {
 
 	// Save: into downloads, never overwriting.
 	for _, want := range []string{"guia_rapida.txt", "guia_rapida (1).txt"} {
-		fin := finished(t, drain(Fetch(c, "conversation:p", demoSite, guide, cache, downloads, true)))
+		fin := finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, guide, cache, downloads, true)))
 		got := fin.Msg.(FetchedMsg)
 		if fin.Err != nil || got.Path != filepath.Join(downloads, want) || !got.Save {
 			t.Fatalf("save: %+v, %v; want %s", got, fin.Err, want)
 		}
 	}
 	// Open: into the cache, and a second open reuses the copy without a request.
-	fin := finished(t, drain(Fetch(c, "conversation:p", demoSite, guide, cache, downloads, false)))
+	fin := finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, guide, cache, downloads, false)))
 	p := fin.Msg.(FetchedMsg).Path
 	if fin.Err != nil || !strings.HasPrefix(p, cache) || filepath.Base(p) != "guia_rapida.txt" {
 		t.Fatalf("open fetch: %s, %v", p, fin.Err)
 	}
 	before := len(sb.Requests())
-	fin = finished(t, drain(Fetch(c, "conversation:p", demoSite, guide, cache, downloads, false)))
+	fin = finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, guide, cache, downloads, false)))
 	if fin.Msg.(FetchedMsg).Path != p || len(sb.Requests()) != before {
 		t.Fatalf("second open fetched again (%d requests) or moved: %s", len(sb.Requests())-before, fin.Msg.(FetchedMsg).Path)
 	}
 
 	// The broken demo attachment: a retryable sentence, nothing saved.
 	broken := findAttachment(t, c, demoPack, "error_pantalla.png")
-	fin = finished(t, drain(Fetch(c, "conversation:p", demoSite, broken, cache, downloads, true)))
+	fin = finished(t, drain(Fetch(c, c.Client, common.ConversationOwner("p"), demoSite, broken, cache, downloads, true)))
 	if !errors.Is(fin.Err, attach.ErrRetryable) || !strings.Contains(FetchError(fin.Err), "retry") {
 		t.Fatalf("broken: %v / %q", fin.Err, FetchError(fin.Err))
 	}

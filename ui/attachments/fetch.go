@@ -12,9 +12,9 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // FetchedMsg is the end of a download, delivered inside common.TaskFinishedMsg. Save is false
@@ -25,10 +25,10 @@ type FetchedMsg struct {
 	Save bool
 }
 
-// Fetch downloads attachment a as a task of owner, with progress under the key a.Filename:
+// Fetch downloads attachment a through client as a task of owner, with progress under the key a.Filename:
 // to open it (save false) into cacheDir/attachments/<id>/, reusing an earlier complete copy, or
 // to keep it (save true) in downloadsDir, never overwriting.
-func Fetch(c *common.Common, owner, site string, a api.Attachment, cacheDir, downloadsDir string, save bool) tea.Cmd {
+func Fetch(c *common.Common, client attach.Downloader, owner common.Owner, site string, a api.Attachment, cacheDir, downloadsDir string, save bool) tea.Cmd {
 	name := sanitize.Line(a.OriginalFilename)
 	if name == "" {
 		name = sanitize.Line(a.Filename)
@@ -41,8 +41,7 @@ func Fetch(c *common.Common, owner, site string, a api.Attachment, cacheDir, dow
 			dir = filepath.Join(cacheDir, "attachments", cacheKey(a.Filename))
 		}
 	}
-	meter := NewMeter(a.Filename)
-	client := c.Client
+	meter := NewMeter(owner, a.Filename)
 	task := common.RunTask(c.Ctx, c.NewTask(owner, label), func(ctx context.Context) (tea.Msg, error) {
 		defer meter.Close()
 		if dir == "" {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Item is a chosen file: checked, and once uploaded, its attachment id.
@@ -212,17 +212,16 @@ type UploadedMsg struct {
 	ID   string
 }
 
-// Upload starts uploading item i of the list as a task of owner, with progress (re-arm with
+// Upload starts uploading item i of the list through client as a task of owner, with progress (re-arm with
 // ProgressMsg.Next). The item is marked uploading until Finish.
-func (l *List) Upload(c *common.Common, owner, site string, i int) tea.Cmd {
+func (l *List) Upload(c *common.Common, client attach.Uploader, owner common.Owner, site string, i int) tea.Cmd {
 	if i < 0 || i >= len(l.items) {
 		return nil
 	}
 	l.items[i].Uploading = true
 	l.items[i].Progress = ProgressMsg{}
 	f := l.items[i].File
-	meter := NewMeter(f.Path)
-	client := c.Client
+	meter := NewMeter(owner, f.Path)
 	task := common.RunTask(c.Ctx, c.NewTask(owner, "Uploading "+sanitize.Line(f.Name)), func(ctx context.Context) (tea.Msg, error) {
 		defer meter.Close()
 		id, err := attach.UploadFile(ctx, client, site, f, meter.Report)

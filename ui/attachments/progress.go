@@ -11,20 +11,24 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/ui/common"
 )
 
 // Meter carries one transfer's progress from the goroutine doing the I/O to the program: the
 // latest numbers only, so a fast transfer never floods the event loop.
 type Meter struct {
+	owner  common.Owner
 	key    string
 	ch     chan ProgressMsg
 	mu     sync.Mutex // Report and Close may come from different goroutines
 	closed bool
 }
 
-// NewMeter returns a meter for the transfer named key (owners match ProgressMsg.Key).
-func NewMeter(key string) *Meter {
-	return &Meter{key: key, ch: make(chan ProgressMsg, 1)}
+// NewMeter returns a meter for the transfer named key of owner (owners match ProgressMsg.Key).
+// Its updates reach owner wherever the seller is, so a transfer's progress never stops because
+// the seller went to another view.
+func NewMeter(owner common.Owner, key string) *Meter {
+	return &Meter{owner: owner, key: key, ch: make(chan ProgressMsg, 1)}
 }
 
 // Report is an attach.Progress: it replaces any update the program has not read yet. After
@@ -59,15 +63,16 @@ func (m *Meter) Close() {
 	}
 }
 
-// Wait is the command that delivers the next update; owners call it again on each ProgressMsg
-// (ProgressMsg.Next) until the stream closes.
+// Wait is the command that delivers the next update, addressed to the meter's owner
+// (common.OwnedMsg); owners call it again on each ProgressMsg (ProgressMsg.Next) until the stream
+// closes.
 func (m *Meter) Wait() tea.Cmd {
 	return func() tea.Msg {
 		msg, ok := <-m.ch
 		if !ok {
 			return nil
 		}
-		return msg
+		return common.OwnedMsg{Owner: m.owner, Msg: msg}
 	}
 }
 

@@ -19,10 +19,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/logging"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // IO is where a run reads and writes, and how it sees the environment.

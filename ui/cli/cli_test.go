@@ -19,6 +19,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
 // Demo packs the tests rely on (assets/demo/demo.json).
@@ -48,9 +49,8 @@ func newHarness(t *testing.T) *harness {
 // against it: a home of its own and the sandbox's URL and token.
 func cliSandbox(tb testing.TB) (*httptest.Server, *sandbox.Server, string, map[string]string) {
 	tb.Helper()
-	sb := sandbox.New()
-	ts := httptest.NewServer(sb)
-	tb.Cleanup(ts.Close)
+	f := sandboxtest.New(tb)
+	ts, sb := f.Server, f.Sandbox
 	dir := tb.TempDir()
 	return ts, sb, dir, map[string]string{
 		"HOME":              dir,

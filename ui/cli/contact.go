@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/api"
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 // contactCommand is seller-initiated contact on the domestic flavour: list the reasons a seller

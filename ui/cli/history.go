@@ -12,9 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // historySyncTimeout bounds the catch-up a search or export does before answering from the

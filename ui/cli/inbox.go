@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -16,14 +17,11 @@ import (
 	"github.com/postsale/postsale/ui/open"
 )
 
-// newInboxModel is the inbox's root model for one program with these settings.
-func newInboxModel(c *common.Common, s *config.Settings) tea.Model {
-	return ui.New(c, ui.Options{RefreshInterval: s.RefreshInterval})
-}
-
-// inboxCommon builds the Common one inbox program shares with its views, from the settings.
-func (a *app) inboxCommon(cmd *cobra.Command) (*common.Common, error) {
+// inboxSession is the session options of the local terminal, from the settings: this front end's
+// output, renderer, time zone and opener; the SSH server builds its own per connection.
+func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 	env := a.io.Env
+	getenv := func(k string) string { v, _ := env(k); return v }
 	// NO_COLOR: no colour, but emphasis stays so the cursor and the focus remain visible.
 	theme := a.settings.Theme
 	var r *lipgloss.Renderer
@@ -32,30 +30,36 @@ func (a *app) inboxCommon(cmd *cobra.Command) (*common.Common, error) {
 	} else {
 		r = lipgloss.NewRenderer(a.io.Out)
 	}
-	c := common.New(cmd.Context(), a.client, r)
-	c.Styles = common.StylesFor(r, theme)
 	layers, err := a.templateLayers()
 	if err != nil {
-		return nil, err
+		return ui.SessionOptions{}, err
 	}
-	c.Templates = layers
-	c.Site = a.settings.SiteID
-	c.Account = a.settings.Account
-	getenv := func(k string) string { v, _ := env(k); return v }
-	c.Opener = open.New(open.Mode(a.settings.Open), a.io.Out, open.WithEnv(getenv), open.WithHyperlinks(a.settings.OSC8))
-	c.DownloadsDir = a.settings.ExpandedDownloadsDir(env)
+	o := ui.SessionOptions{
+		Ctx:             cmd.Context(),
+		Data:            a.client,
+		Renderer:        r,
+		Theme:           theme,
+		Templates:       layers,
+		Location:        time.Local,
+		Opener:          open.New(open.Mode(a.settings.Open), a.io.Out, open.WithEnv(getenv), open.WithHyperlinks(a.settings.OSC8)),
+		Site:            a.settings.SiteID,
+		Account:         a.settings.Account,
+		DownloadsDir:    a.settings.ExpandedDownloadsDir(env),
+		Logger:          a.log(),
+		RefreshInterval: a.settings.RefreshInterval,
+	}
 	cache, err := config.CacheDir(env)
 	if err != nil {
-		return nil, err
+		return o, err
 	}
-	c.CacheDir = cache
-	c.Logger = a.log()
+	o.CacheDir = cache
 	store, err := drafts.Open(env)
 	if err != nil {
-		return nil, err
+		return o, err
 	}
-	c.Drafts = store
-	return c, nil
+	// One seller at this terminal: the drafts folder itself, as earlier versions kept it.
+	o.Drafts = store
+	return o, nil
 }
 
 // runInbox starts the Bubble Tea inbox on the configured API (or the --demo sandbox).
@@ -64,7 +68,11 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	if err := a.setup(ctx); err != nil {
 		return err
 	}
-	c, err := a.inboxCommon(cmd)
+	so, err := a.inboxSession(cmd)
+	if err != nil {
+		return err
+	}
+	model, err := ui.NewSession(so)
 	if err != nil {
 		return err
 	}
@@ -72,13 +80,10 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	if f, ok := a.io.Out.(*os.File); ok && f == os.Stdout {
 		opts = append(opts, tea.WithAltScreen())
 	}
-	model := newInboxModel(c, a.settings)
 	_, err = tea.NewProgram(model, opts...).Run()
 	// A signal ends the program without the quit key: write what typing left pending.
-	if f, ok := model.(interface{ FlushDrafts() error }); ok {
-		if ferr := f.FlushDrafts(); ferr != nil {
-			a.log().Error("drafts not saved", "err", ferr)
-		}
+	if ferr := model.FlushDrafts(); ferr != nil {
+		a.log().Error("drafts not saved", "err", ferr)
 	}
 	if err != nil && errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // Ctrl+C through the context is a normal way out

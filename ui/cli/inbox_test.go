@@ -33,16 +33,19 @@ func TestInboxWiredFromSettings(t *testing.T) {
 	if err := a.setup(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	c, err := a.inboxCommon(cmd)
+	c, err := a.inboxSession(cmd)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Renderer = uitest.Renderer(termenv.Ascii)
-	if c.Site != "MLB" || c.Opener == nil || string(c.Opener.Mode()) != "print" || c.DownloadsDir != filepath.Join(h.dir, "Downloads") || c.CacheDir != filepath.Join(h.env["XDG_CACHE_HOME"], "postsale") {
-		t.Fatalf("common from settings: site %q opener %v downloads %q cache %q", c.Site, c.Opener, c.DownloadsDir, c.CacheDir)
+	if c.Site != "MLB" || c.Opener == nil || string(c.Opener.Mode()) != "print" || c.DownloadsDir != filepath.Join(h.dir, "Downloads") || c.CacheDir != filepath.Join(h.env["XDG_CACHE_HOME"], "postsale") || c.Location != time.Local {
+		t.Fatalf("session from settings: site %q opener %v downloads %q cache %q", c.Site, c.Opener, c.DownloadsDir, c.CacheDir)
 	}
-	m := newInboxModel(c, a.settings)
-	if got := m.(*ui.Model).RefreshInterval(); got != 45*time.Second {
+	m, err := ui.NewSession(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.RefreshInterval(); got != 45*time.Second {
 		t.Fatalf("refresh interval = %s, want the setting's 45s", got)
 	}
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))

@@ -69,7 +69,7 @@ func TestOneTransportPerProcessAndDraftsInTheStateDir(t *testing.T) {
 	}
 	cmd := &cobra.Command{}
 	cmd.SetContext(context.Background())
-	c, err := a.inboxCommon(cmd)
+	c, err := a.inboxSession(cmd)
 	if err != nil {
 		t.Fatal(err)
 	}

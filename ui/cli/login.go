@@ -12,10 +12,10 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/oauth"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/secrets"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // EnvKeyring set to "off" keeps tokens out of the system keyring (files only): for tests,

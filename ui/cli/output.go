@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // writeJSON re-encodes decoded API data, indented. encoding/json escapes control characters, so
@@ -134,23 +134,9 @@ func printMessage(w io.Writer, links *open.Parser, m *api.Message, now time.Time
 	}
 }
 
-// messageState says in words what is unusual about a message's status or moderation.
-func messageState(m *api.Message) string {
-	var parts []string
-	if m.Status != "" && m.Status != api.StatusAvailable {
-		parts = append(parts, strings.ReplaceAll(sanitize.Line(string(m.Status)), "_", " "))
-	}
-	switch m.Moderation.Status {
-	case "", api.ModerationClean, api.ModerationNonModerated:
-	default:
-		s := strings.ReplaceAll(sanitize.Line(string(m.Moderation.Status)), "_", " ")
-		if m.Moderation.Reason != "" {
-			s += ": " + strings.ReplaceAll(sanitize.Line(string(m.Moderation.Reason)), "_", " ")
-		}
-		parts = append(parts, "moderation "+s)
-	}
-	return strings.Join(parts, ", ")
-}
+// messageState says in words what is unusual about a message's status or moderation, in the
+// inbox's words.
+func messageState(m *api.Message) string { return common.StatusWords(m) }
 
 func writeIndented(w io.Writer, indent, text string) {
 	if text == "" {

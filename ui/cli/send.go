@@ -11,11 +11,10 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config/logging"
 	"github.com/postsale/postsale/config/templates"
-	"github.com/postsale/postsale/ui/compose"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 func (a *app) sendCommand() *cobra.Command {
@@ -136,8 +135,8 @@ func (a *app) findLostSend(ctx context.Context, packID string, req api.SendReque
 		a.log().Info("lost send not checked", "pack", packID, "err", err)
 		return nil, unsure("the answer to the send was lost and postsale could not check the conversation (" + api.Explain(err) + ")")
 	}
-	found, err := compose.FindLostSend(ctx, a.client, packID, req, string(me.ID), started.Add(-compose.SendSkew),
-		nil, compose.VerifyDelays(), compose.Sleep(a.io.Sleep))
+	found, err := api.FindLostSend(ctx, a.client, packID, req, string(me.ID), started.Add(-api.SendSkew),
+		nil, api.LostSendDelays(), a.io.Sleep)
 	if err != nil {
 		a.log().Info("lost send not checked", "pack", packID, "err", err)
 		return nil, unsure("the answer to the send was lost and postsale could not check the conversation (" + api.Explain(err) + ")")

@@ -15,7 +15,6 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/api/transport"
-	"github.com/postsale/postsale/ui/compose"
 )
 
 // answerLoser stores a send in the sandbox and then drops the connection, once, when armed: the
@@ -117,7 +116,7 @@ func TestSendWhoseAnswerWasLostIsConfirmedFromTheConversation(t *testing.T) {
 	if n := l.inConversation(packActive, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times, want 1", n)
 	}
-	if !slices.Equal(l.waits, compose.VerifyDelays()[:1]) {
+	if !slices.Equal(l.waits, api.LostSendDelays()[:1]) {
 		t.Fatalf("waits %v, want one wait before the read that found it", l.waits)
 	}
 }
@@ -153,8 +152,8 @@ func TestSendWhoseAnswerWasLostAndIsNotThereSaysHowToCheck(t *testing.T) {
 			if n := reads(); n != 2 {
 				t.Fatalf("%d reads of the conversation, want 2", n)
 			}
-			if !slices.Equal(l.waits, compose.VerifyDelays()) {
-				t.Fatalf("waits %v, want %v", l.waits, compose.VerifyDelays())
+			if !slices.Equal(l.waits, api.LostSendDelays()) {
+				t.Fatalf("waits %v, want %v", l.waits, api.LostSendDelays())
 			}
 			if n := l.inConversation(packActive, text); n != 0 {
 				t.Fatalf("the reply is in the conversation %d times, want 0", n)

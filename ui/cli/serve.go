@@ -105,6 +105,11 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		}
 		f.team = filepath.Join(dir, "team.toml")
 	}
+	// The server's own templates folder is the team's: every session reads it.
+	layers, err := a.templateLayers()
+	if err != nil {
+		return err
+	}
 	idle := f.idle
 	if idle == 0 {
 		idle = -1 // the flag's 0 means never
@@ -115,6 +120,7 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		Shared: &serve.Shared{
 			Client: a.client, Logger: a.log(), Site: a.settings.SiteID, Account: a.settings.Account,
 			RefreshInterval: a.settings.RefreshInterval, OSC8: a.settings.OSC8,
+			Templates: layers,
 		},
 		Logger: a.log(), IdleTimeout: idle, KeepAlive: f.keepAlive,
 		MaxPerMember: f.perPerson, MaxSessions: f.maxTotal,

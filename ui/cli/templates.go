@@ -8,9 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/assets"
 	tpl "github.com/postsale/postsale/config/templates"
-	"github.com/postsale/postsale/ui/sanitize"
 	uitemplates "github.com/postsale/postsale/ui/templates"
 )
 

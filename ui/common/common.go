@@ -5,14 +5,15 @@ package common
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
-	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/open"
@@ -20,8 +21,9 @@ import (
 
 // Common is handed to every component.
 type Common struct {
-	Ctx      context.Context
-	Client   *api.Client
+	Ctx context.Context
+	// Client is the session's data (data.go); views keep the narrow part they use.
+	Client   Data
 	Renderer *lipgloss.Renderer
 	Styles   *Styles
 	Logger   *slog.Logger
@@ -35,8 +37,10 @@ type Common struct {
 	Account string
 	Width   int
 	Height  int
-	// Tasks numbers this program's tasks; only Update goroutines touch it.
-	Tasks TaskIDs
+	// Tasks numbers this program's tasks and keeps those in flight; only Update touches it.
+	Tasks Tasks
+	// Nav holds the navigation views asked for during the current Update (nav.go).
+	Nav Navigation
 	// Opener opens links and files for this session (browser, or print + OSC 52 over SSH);
 	// nil shows them only.
 	Opener *open.Opener
@@ -53,15 +57,19 @@ type Common struct {
 	Served bool
 }
 
-// NewTask returns a task owned by owner ("packlist", "conversation:<pack>", "compose:<pack>").
-func (c *Common) NewTask(owner, label string) Task {
-	return Task{ID: c.Tasks.Next(), Owner: owner, Label: label, Started: c.Now()}
+// NewTask returns a task of owner and registers it as in flight (call it from Update, then run it
+// with RunTask).
+func (c *Common) NewTask(owner Owner, label string) Task {
+	t := Task{ID: c.Tasks.Next(), Owner: owner, Label: label, Started: c.Now()}
+	c.Tasks.start(t)
+	return t
 }
 
-// New builds a Common with styles from r and sane defaults.
-func New(ctx context.Context, client *api.Client, r *lipgloss.Renderer) *Common {
+// New builds a Common with styles from r and sane defaults. A nil r is a plain renderer of its
+// own (no colour), never the process-wide default: sessions do not share a terminal.
+func New(ctx context.Context, client Data, r *lipgloss.Renderer) *Common {
 	if r == nil {
-		r = lipgloss.DefaultRenderer()
+		r = lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
 	}
 	return &Common{
 		Ctx:      ctx,

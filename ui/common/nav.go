@@ -3,11 +3,32 @@ package common
 import (
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/postsale/postsale/api"
 )
 
-// Navigation and cross-view messages. Children never switch views themselves: they return a
-// command that yields one of these, and the root acts on it.
+// Navigation and cross-view messages. Children never switch views themselves: they ask with
+// Common.Navigate, and the root acts on the request before the next message (the next key of the
+// same read) reaches any view. A command would arrive after those keys, which would go to the
+// view being left.
+
+// Navigation is the queue of requests (OpenPackMsg, BackMsg, ComposeMsg) made during one Update.
+type Navigation struct{ pending []tea.Msg }
+
+// Take returns the requests made since the last Take and empties the queue.
+func (n *Navigation) Take() []tea.Msg {
+	out := n.pending
+	n.pending = nil
+	return out
+}
+
+// Navigate asks the root to switch views (OpenPackMsg, BackMsg, ComposeMsg) as soon as the
+// current Update returns. It returns nil so a view can write `return m.c.Navigate(...)`.
+func (c *Common) Navigate(msg tea.Msg) tea.Cmd {
+	c.Nav.pending = append(c.Nav.pending, msg)
+	return nil
+}
 
 // OpenPackMsg asks the root to open the conversation of a pack (from the pack list).
 type OpenPackMsg struct {
@@ -58,6 +79,12 @@ type StatusMsg struct {
 // before its global bindings ("q" types a q).
 type Typer interface {
 	Typing() bool
+}
+
+// AltKeyUser is implemented by views whose focused text field gives meaning to some alt keys
+// (alt+b, alt+f: word moves); the root reads any other alt+key as esc then the key.
+type AltKeyUser interface {
+	UsesAltKey(msg tea.KeyMsg) bool
 }
 
 // Statuser is implemented by views that put a short note in the footer (e.g. the translation mode).

@@ -1,11 +1,9 @@
 package common
 
 import (
-	"strings"
 	"time"
 
 	"github.com/postsale/postsale/api"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // ReceiptState is where a seller's message stands on its way to the buyer.
@@ -133,25 +131,4 @@ func ShortTime(t, now time.Time, loc *time.Location) string {
 		return lt.Format("Jan 2 15:04")
 	}
 	return lt.Format("Jan 2 2006 15:04")
-}
-
-// ReasonWords explains a moderation reason the API sends in capitals; "" when there is none.
-func ReasonWords(reason api.Word) string {
-	switch reason {
-	case "":
-		return ""
-	case "out_of_place_language":
-		return "inappropriate language"
-	case "social_network_link":
-		return "link to a social network"
-	case "link_short_url":
-		return "shortened link"
-	case "automatic_message":
-		return "automatic message"
-	case "personal_data":
-		return "personal data"
-	case "link_mercadopago":
-		return "Mercado Pago link"
-	}
-	return strings.ToLower(strings.ReplaceAll(sanitize.Line(string(reason)), "_", " "))
 }

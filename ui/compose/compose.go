@@ -16,10 +16,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 	uitemplates "github.com/postsale/postsale/ui/templates"
 )
 
@@ -28,6 +29,14 @@ type SentMsg struct {
 	LocalID string
 	Request api.SendRequest
 	Message *api.Message
+}
+
+// Sender is what compose uses: sending, uploading its files, and re-reading the newest messages
+// after a send whose answer was lost. *api.Client is one; a local store may decorate it.
+type Sender interface {
+	SendMessage(ctx context.Context, packID string, msg api.SendRequest) (*api.Message, error)
+	attach.Uploader
+	api.PackReader
 }
 
 // Field is which text field has the focus.
@@ -43,6 +52,7 @@ const (
 type Model struct {
 	maxText    *int // the thread's seller_max_message_length (SetTextLimit), nil: api.MaxTextLength
 	c          *common.Common
+	data       Sender // where replies go
 	packID     string
 	site       string
 	keys       KeyMap
@@ -69,6 +79,7 @@ type Model struct {
 	saver     *drafts.Debouncer // nil when drafts are not kept on disk
 	savedAs   string            // the draft content last handed to saver
 	sendAt    time.Time         // when the send in flight started
+	restoring bool              // the saved draft is being read: nothing is saved over it yet
 	verifying bool              // re-reading the conversation after a send got no answer
 	unsure    bool              // the send is unresolved: ctrl+s checks again before sending
 	unsureReq api.SendRequest
@@ -80,11 +91,11 @@ type Model struct {
 
 // New returns an empty compose model for packID.
 func New(c *common.Common, packID, site string) *Model {
-	m := &Model{c: c, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
+	m := &Model{c: c, data: c.Client, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
 	m.SetSize(80, 20)
-	m.restoreDraft()
+	m.startRestore()
 	return m
 }
 
@@ -158,16 +169,33 @@ func (m *Model) Focus() tea.Cmd {
 	return m.text.Focus()
 }
 
+// UsesAltKey reports whether msg, an alt key, moves or deletes by words in the focused field.
+func (m *Model) UsesAltKey(msg tea.KeyMsg) bool {
+	var k textarea.KeyMap
+	switch {
+	case m.picker != nil || m.files.Focused():
+		return false
+	case m.text.Focused():
+		k = m.text.KeyMap
+	case m.translated.Focused():
+		k = m.translated.KeyMap
+	default:
+		return false
+	}
+	return key.Matches(msg, k.WordBackward, k.WordForward, k.DeleteWordBackward, k.DeleteWordForward,
+		k.InputBegin, k.InputEnd, k.UppercaseWordForward, k.LowercaseWordForward, k.CapitalizeWordForward)
+}
+
 // Blur takes the keyboard away from both fields.
 func (m *Model) Blur() {
 	m.text.Blur()
 	m.translated.Blur()
 }
 
-// Init has nothing to load.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init reads the saved draft, if drafts are kept.
+func (m *Model) Init() tea.Cmd { return m.restoreDraft() }
 
-func (m *Model) owner() string { return "compose:" + m.packID }
+func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 
 // Update edits the fields, switches them, sends, and learns how the send ended.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -177,6 +205,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := m.updateEditor(msg); ok {
 		return m, cmd
 	}
+	switch msg := msg.(type) {
+	case draftRestoredMsg:
+		return m, m.restored(msg)
+	case fileCheckedMsg:
+		return m, tea.Batch(m.checked(msg), m.saveIfChanged())
+	}
 	if cmd, ok := m.updateFiles(msg); ok {
 		return m, tea.Batch(cmd, m.saveIfChanged())
 	}
@@ -184,7 +218,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Back):
-			return m, func() tea.Msg { return common.BackMsg{} }
+			return m, m.c.Navigate(common.BackMsg{})
 		case key.Matches(msg, m.keys.Attach):
 			return m, m.openPicker()
 		case key.Matches(msg, m.keys.Template):
@@ -220,6 +254,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case common.SendStartedMsg, common.SendDoneMsg:
 		return m, nil // compose emitted these itself
+	case DraftSaveFailedMsg:
+		return m, m.saveFailed(msg)
+
 	}
 	var cmd tea.Cmd
 	if m.field == FieldTranslation {
@@ -267,7 +304,7 @@ func (m *Model) send() tea.Cmd {
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
 	m.sendAt = m.c.Now()
-	packID, localID, client, now := m.packID, m.localID, m.c.Client, m.sendAt
+	packID, localID, client, now := m.packID, m.localID, m.data, m.sendAt
 	started := func() tea.Msg {
 		return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: req, At: now}
 	}

@@ -13,20 +13,13 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Drafts on disk and sends that never reach a buyer twice.
-
-// verifyReadLimit is how many of the newest messages are searched for a send whose answer was lost.
-const verifyReadLimit = 20
-
-// SendSkew tolerates a clock difference between this machine and Mercado Libre when deciding
-// whether a message in the conversation is newer than the send.
-const SendSkew = 2 * time.Minute
 
 // VerifiedMsg is the result of re-reading the conversation after an ambiguous send, delivered
 // inside common.TaskFinishedMsg.
@@ -41,43 +34,84 @@ type VerifiedMsg struct {
 	Asked bool
 }
 
-// restoreDraft fills the fields from the saved draft of this pack, if any.
-func (m *Model) restoreDraft() {
+// draftRestoredMsg is the saved draft of the pack, read and its files re-checked off the event
+// loop.
+type draftRestoredMsg struct {
+	draft   drafts.Draft
+	files   []attach.File // the draft's files that can still be attached
+	missing []string      // names of those that cannot
+	err     error
+}
+
+// startRestore prepares the draft saver; the saved draft is read by restoreDraft's command.
+func (m *Model) startRestore() {
 	if m.c.Drafts == nil {
 		return
 	}
 	m.saver = drafts.NewDebouncer(m.c.Ctx, m.c.Drafts, 0)
-	d, err := m.c.Drafts.Load(m.packID)
-	if err != nil {
-		m.err = "Your saved draft could not be read (" + err.Error() + "); it is left on disk."
-		return
-	}
-	m.text.SetValue(d.Text)
-	m.translated.SetValue(d.TextTranslated)
-	m.restoreFiles(d.Files)
-	m.savedAs = m.draftKey()
+	m.restoring = true
 }
 
-// restoreFiles re-checks the files a saved draft had chosen; a file gone or changed since is
-// left out and named, the rest are attached again (uploads happen on send, as always).
-func (m *Model) restoreFiles(paths []string) {
+// restoreDraft reads the saved draft of this pack and re-checks its files (a file gone or
+// changed since is left out and named), as a command: disk is never read in Update.
+func (m *Model) restoreDraft() tea.Cmd {
+	if !m.restoring {
+		return nil
+	}
+	store, packID := m.c.Drafts, m.packID
+	return common.Own(m.owner(), func() tea.Msg {
+		d, err := store.Load(packID)
+		if err != nil {
+			return draftRestoredMsg{err: err}
+		}
+		res := draftRestoredMsg{draft: d}
+		for _, p := range d.Files {
+			f, err := attach.Check(p)
+			if err != nil {
+				res.missing = append(res.missing, sanitize.Line(filepath.Base(p)))
+				continue
+			}
+			res.files = append(res.files, f)
+		}
+		return res
+	})
+}
+
+// restored fills the fields from the saved draft. Anything typed before it arrived (keys in the
+// same read as the one that opened compose) is kept after the saved text.
+func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
+	m.restoring = false
+	typed, typedT := m.text.Value(), m.translated.Value()
+	if msg.err != nil {
+		m.err = "Your saved draft could not be read (" + msg.err.Error() + "); it is left on disk."
+		if typed == "" && typedT == "" {
+			m.savedAs = m.draftKey() // nothing is written over it until the seller types
+			return nil
+		}
+		return m.saveIfChanged()
+	}
+	d := msg.draft
+	m.text.SetValue(d.Text + typed)
+	m.translated.SetValue(d.TextTranslated + typedT)
 	var missing []string
-	for _, p := range paths {
-		if m.files.Has(p) {
+	for _, f := range msg.files {
+		if m.files.Has(f.Path) {
 			continue
 		}
-		f, err := attach.Check(p)
-		if err == nil {
-			err = m.files.Add(f)
-		}
-		if err != nil {
-			missing = append(missing, sanitize.Line(filepath.Base(p)))
+		if err := m.files.Add(f); err != nil {
+			missing = append(missing, sanitize.Line(f.Name))
 		}
 	}
+	missing = append(missing, msg.missing...)
 	if len(missing) > 0 {
 		m.err = "Restored your draft without " + strings.Join(missing, ", ") + ": the file can no longer be attached."
 	}
 	m.layout()
+	if typed == "" && typedT == "" {
+		m.savedAs = m.draftKey()
+		return nil
+	}
+	return m.saveIfChanged()
 }
 
 // draftFiles are the chosen files' paths, for the draft on disk.
@@ -96,20 +130,41 @@ func (m *Model) draftKey() string {
 
 // saveIfChanged schedules a debounced write when the draft differs from what was saved.
 func (m *Model) saveIfChanged() tea.Cmd {
-	if m.saver == nil {
-		return nil
+	if m.saver == nil || m.restoring {
+		return nil // the saved draft is not read yet: never write over it
 	}
 	key := m.draftKey()
 	if key == m.savedAs {
 		return nil
 	}
 	m.savedAs = key
-	return m.saver.Changed(drafts.Draft{
+	save := m.saver.Changed(drafts.Draft{
 		PackID:         m.packID,
 		Text:           m.text.Value(),
 		TextTranslated: m.translated.Value(),
 		Files:          m.draftFiles(),
 	})
+	packID := m.packID
+	return common.Own(m.owner(), func() tea.Msg {
+		if err := save(); err != nil {
+			return DraftSaveFailedMsg{PackID: packID, Err: err}
+		}
+		return nil
+	})
+}
+
+// DraftSaveFailedMsg reports a draft that could not be written (a full disk, a read-only state
+// folder). The draft stays pending: the next edit and quitting write it again.
+type DraftSaveFailedMsg struct {
+	PackID string
+	Err    error
+}
+
+// saveFailed says so in the status bar.
+func (m *Model) saveFailed(msg DraftSaveFailedMsg) tea.Cmd {
+	text := "Your draft could not be saved to disk (" + sanitize.Line(msg.Err.Error()) +
+		"). It is still here; postsale saves it again on your next edit and when you quit."
+	return func() tea.Msg { return common.StatusMsg{Text: text, Err: msg.Err} }
 }
 
 // FlushDraft writes a pending draft now (the program is quitting).
@@ -120,22 +175,26 @@ func (m *Model) FlushDraft() error {
 	return m.saver.Flush()
 }
 
-// draftSent deletes the saved draft after a successful send and saves what was typed meanwhile.
+// draftSent deletes the saved draft after a successful send (in a command) and saves what was
+// typed meanwhile.
 func (m *Model) draftSent() tea.Cmd {
 	if m.saver == nil {
 		return nil
 	}
-	if err := m.saver.Sent(m.packID); err != nil {
-		return func() tea.Msg {
+	remove := m.saver.Sent(m.packID)
+	del := func() tea.Msg {
+		if err := remove(); err != nil {
 			return common.StatusMsg{Text: "The sent draft could not be removed: " + err.Error(), Err: err}
 		}
+		return nil
 	}
 	m.savedAs = ""
 	if m.Empty() {
 		m.savedAs = m.draftKey()
-		return nil
+		return del
 	}
-	return m.saveIfChanged()
+	// In sequence: the newer draft is written after the sent one is deleted.
+	return tea.Sequence(del, m.saveIfChanged())
 }
 
 // ambiguous reports a send that may have reached Mercado Libre although no answer came back.
@@ -143,105 +202,30 @@ func ambiguous(err error) bool {
 	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded)
 }
 
-// VerifyDelays are the waits before each re-read of the conversation after a send got no
-// answer: a lost send may land, or clear moderation, a moment after its answer was lost.
-func VerifyDelays() []time.Duration { return []time.Duration{2 * time.Second, 5 * time.Second} }
-
 // resendWindow is how long after a check that found nothing a second ctrl+s sends again.
 const resendWindow = 10 * time.Second
 
 // Sleep waits d or until ctx ends; tests replace it to run the re-reads without waiting.
-type Sleep func(ctx context.Context, d time.Duration) error
-
-// FindLostSend re-reads the newest messages of packID after each delay until it finds req sent
-// by seller at or after since (message ids in skip are earlier sends of the same text). It
-// returns the message, or nil when the last read worked and it is not there, or the last
-// read's error.
-func FindLostSend(ctx context.Context, client *api.Client, packID string, req api.SendRequest, seller string,
-	since time.Time, skip map[string]bool, delays []time.Duration, sleep Sleep) (*api.Message, error) {
-	if sleep == nil {
-		sleep = transport.Sleep
-	}
-	if len(delays) == 0 {
-		delays = []time.Duration{0}
-	}
-	var err error
-	for _, d := range delays {
-		if serr := sleep(ctx, d); serr != nil {
-			return nil, fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, serr)
-		}
-		var conv *api.Conversation
-		conv, err = client.PackMessages(ctx, packID, api.PageOptions{Limit: verifyReadLimit})
-		if err != nil {
-			err = fmt.Errorf("check whether the reply to pack %s was sent: %w", packID, err)
-			continue
-		}
-		if found := FindSent(conv.Messages, req, seller, since, skip); found != nil {
-			return found, nil
-		}
-	}
-	return nil, err
-}
+type Sleep = api.Sleep
 
 // verify looks for the reply in the conversation: after the send's answer was lost it waits
 // and reads twice (VerifyDelays); a check the seller asked for reads once, now. Until it
 // answers, nothing is offered to send again.
 func (m *Model) verify(localID string, req api.SendRequest, sendErr error, asked bool) tea.Cmd {
 	m.verifying, m.sending = true, true
-	client, packID, seller, since, sleep := m.c.Client, m.packID, m.c.Seller, m.sendAt.Add(-SendSkew), Sleep(m.sleep)
+	client, packID, seller, since, sleep := m.data, m.packID, m.c.Seller, m.sendAt.Add(-api.SendSkew), m.sleep
 	skip := maps.Clone(m.sentIDs)
-	delays := VerifyDelays()
+	delays := api.LostSendDelays()
 	if asked {
 		delays = []time.Duration{0}
 	}
 	label := "Checking whether the reply to pack " + packID + " went through"
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
 		res := VerifiedMsg{LocalID: localID, Request: req, SendErr: sendErr, Asked: asked}
-		found, err := FindLostSend(ctx, client, packID, req, seller, since, skip, delays, sleep)
+		found, err := api.FindLostSend(ctx, client, packID, req, seller, since, skip, delays, sleep)
 		res.Found = found
 		return res, err
 	})
-}
-
-// FindSent returns the message in msgs that is req sent by seller at or after since: the same
-// text and the same attachments, and not one of the ids in skip.
-func FindSent(msgs []api.Message, req api.SendRequest, seller string, since time.Time, skip map[string]bool) *api.Message {
-	want := strings.TrimSpace(req.Text)
-	for i := range msgs {
-		msg := &msgs[i]
-		if seller != "" && string(msg.From.UserID) != seller {
-			continue
-		}
-		if msg.ID != "" && skip[msg.ID] {
-			continue
-		}
-		if strings.TrimSpace(msg.Text) != want || !sameAttachments(msg.Attachments, req.Attachments) {
-			continue
-		}
-		if d := msg.Date(); !d.IsZero() && d.Before(since) {
-			continue
-		}
-		return msg
-	}
-	return nil
-}
-
-// sameAttachments reports whether the message carries exactly the uploaded files the send named.
-func sameAttachments(got []api.Attachment, ids []string) bool {
-	if len(got) != len(ids) {
-		return false
-	}
-	names := make(map[string]int, len(got))
-	for _, a := range got {
-		names[a.Filename]++
-	}
-	for _, id := range ids {
-		if names[id] == 0 {
-			return false
-		}
-		names[id]--
-	}
-	return true
 }
 
 // rememberSent keeps the id of a reply that went out, so a later lost send of the same text is

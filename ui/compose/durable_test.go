@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
@@ -44,10 +43,9 @@ func newDurable(t *testing.T, c *common.Common, pack string) *Model {
 		t.Fatal("compose has no draft saver although Common has a store")
 	}
 	m.saver.SetSleep(instant)
+	uitest.Run(m, m.Init()) // reads the saved draft
 	m.SetSize(80, 24)
-	// A static cursor sends no blink ticks, so running a key's commands does not wait on them.
-	m.text.Cursor.SetMode(cursor.CursorStatic)
-	m.translated.Cursor.SetMode(cursor.CursorStatic)
+	staticCursor(m)
 	uitest.Run(m, m.Focus())
 	return m
 }
@@ -141,6 +139,8 @@ func TestDamagedDraftIsReportedAndKept(t *testing.T) {
 	os.MkdirAll(store.Dir(), 0o700)
 	os.WriteFile(store.Path(packOpen), []byte("{not json"), 0o600)
 	m := New(e.Common, packOpen, "MLM")
+	staticCursor(m)
+	uitest.Run(m, m.Init())
 	if !strings.Contains(m.Err(), "could not be read") {
 		t.Fatalf("err = %q, want the damaged draft reported", m.Err())
 	}
@@ -316,8 +316,8 @@ func TestLostAnswerToAStoredSendCountsAsSent(t *testing.T) {
 			netw.mode.Store(tc.mode)
 			out := uitest.Press(m, "ctrl+s")
 			confirmedSent(t, m, store, out, text)
-			if got := w.all(); !slices.Equal(got, VerifyDelays()[:1]) {
-				t.Fatalf("waits %v, want one wait of %v before the re-read that found it", got, VerifyDelays()[0])
+			if got := w.all(); !slices.Equal(got, api.LostSendDelays()[:1]) {
+				t.Fatalf("waits %v, want one wait of %v before the re-read that found it", got, api.LostSendDelays()[0])
 			}
 			// The seller presses ctrl+s again out of habit: nothing is left to send.
 			uitest.Press(m, "ctrl+s")
@@ -349,8 +349,8 @@ func TestLostSendThatLandsAfterTheFirstReadCountsAsSent(t *testing.T) {
 	if n := reads(e.Sandbox) - before; n != 2 {
 		t.Fatalf("%d re-reads, want 2", n)
 	}
-	if got := w.all(); !slices.Equal(got, VerifyDelays()) {
-		t.Fatalf("waits %v, want %v", got, VerifyDelays())
+	if got := w.all(); !slices.Equal(got, api.LostSendDelays()) {
+		t.Fatalf("waits %v, want %v", got, api.LostSendDelays())
 	}
 	if p := netw.posts.Load(); p != 1 {
 		t.Fatalf("postsale wrote %d sends, want 1", p)
@@ -382,8 +382,8 @@ func TestLostSendNotFoundIsCheckedBeforeItIsSentAgain(t *testing.T) {
 			if n := reads(e.Sandbox) - before; n != 2 {
 				t.Fatalf("%d re-reads, want 2", n)
 			}
-			if got := w.all(); !slices.Equal(got, VerifyDelays()) {
-				t.Fatalf("waits %v, want %v", got, VerifyDelays())
+			if got := w.all(); !slices.Equal(got, api.LostSendDelays()) {
+				t.Fatalf("waits %v, want %v", got, api.LostSendDelays())
 			}
 			if d, _ := store.Load(packOpen); d.Text != text || m.Draft().Text != text {
 				t.Fatalf("draft lost: disk %+v, compose %+v", d, m.Draft())
@@ -502,45 +502,6 @@ func TestUncheckableSendIsCheckedAgainNotResent(t *testing.T) {
 	}
 	if n := countText(t, e.Common, packOpen, text); n != 1 {
 		t.Fatalf("the buyer sees the reply %d times, want 1", n)
-	}
-}
-
-func TestFindSent(t *testing.T) {
-	at := func(min int) api.MessageDate {
-		return api.MessageDate{Created: api.Time{Time: clock.Add(time.Duration(min) * time.Minute)}}
-	}
-	files := func(names ...string) []api.Attachment {
-		var out []api.Attachment
-		for _, n := range names {
-			out = append(out, api.Attachment{Filename: n})
-		}
-		return out
-	}
-	req := api.SendRequest{Text: "Hello there"}
-	msgs := []api.Message{
-		{ID: "buyer", From: api.Party{UserID: "9"}, Text: "Hello there", MessageDate: at(1)},
-		{ID: "old", From: api.Party{UserID: "1"}, Text: "Hello there", MessageDate: at(-10)},
-		{ID: "other", From: api.Party{UserID: "1"}, Text: "Hello", MessageDate: at(1)},
-		{ID: "files", From: api.Party{UserID: "1"}, Text: "Hello there", MessageDate: at(1), Attachments: files("a.pdf")},
-		{ID: "it", From: api.Party{UserID: "1"}, Text: " Hello there ", MessageDate: at(0)},
-	}
-	since := clock.Add(-SendSkew)
-	if got := FindSent(msgs, req, "1", since, nil); got == nil || got.ID != "it" {
-		t.Fatalf("FindSent = %+v, want the seller's new copy", got)
-	}
-	if got := FindSent(msgs[:4], req, "1", since, nil); got != nil {
-		t.Fatalf("FindSent = %+v, want nothing (buyer's, too old, different text, other files)", got)
-	}
-	if got := FindSent(msgs, req, "1", since, map[string]bool{"it": true}); got != nil {
-		t.Fatalf("FindSent = %+v, want nothing: that copy is an earlier send", got)
-	}
-	withFiles := api.SendRequest{Text: "Hello there", Attachments: []string{"a.pdf"}}
-	if got := FindSent(msgs, withFiles, "1", since, nil); got == nil || got.ID != "files" {
-		t.Fatalf("FindSent = %+v, want the copy with the same file", got)
-	}
-	withFiles.Attachments = []string{"b.pdf"}
-	if got := FindSent(msgs, withFiles, "1", since, nil); got != nil {
-		t.Fatalf("FindSent = %+v, want nothing for another file", got)
 	}
 }
 

@@ -9,9 +9,9 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Files returns the files chosen for this reply.
@@ -23,7 +23,7 @@ func (m *Model) openPicker() tea.Cmd {
 	m.files.Blur()
 	m.picker = attachments.NewPicker(m.c, "")
 	m.picker.SetSize(max(1, m.width), max(1, m.height-1))
-	return m.picker.Init()
+	return common.Own(m.owner(), m.picker.Init())
 }
 
 // closePicker hides the picker and gives the keyboard back to the text.
@@ -32,13 +32,30 @@ func (m *Model) closePicker() tea.Cmd {
 	return m.Focus()
 }
 
-// pick checks a chosen file and adds it, or says why not; the picker stays open after a refusal
-// so another file can be chosen.
+// fileCheckedMsg is a chosen file after attach.Check, done off the event loop.
+type fileCheckedMsg struct {
+	file attach.File
+	err  error
+}
+
+// pick checks a chosen file (in a command: it reads the disk), then checked adds it.
 func (m *Model) pick(path string) tea.Cmd {
 	if m.files.Has(path) {
 		return m.fileStatus("Not attached: "+sanitize.Line(path)+" is already attached.", errAlreadyAttached)
 	}
-	f, err := attach.Check(path)
+	return common.Own(m.owner(), func() tea.Msg {
+		f, err := attach.Check(path)
+		return fileCheckedMsg{file: f, err: err}
+	})
+}
+
+// checked adds a checked file, or says why not; the picker stays open after a refusal so another
+// file can be chosen.
+func (m *Model) checked(msg fileCheckedMsg) tea.Cmd {
+	f, err := msg.file, msg.err
+	if err == nil && m.files.Has(f.Path) {
+		return m.fileStatus("Not attached: "+sanitize.Line(f.Path)+" is already attached.", errAlreadyAttached)
+	}
 	if err == nil {
 		err = m.files.Add(f)
 	}
@@ -70,7 +87,7 @@ func (m *Model) uploadNext() (tea.Cmd, bool) {
 		site = sanitize.Line(m.c.Site)
 	}
 	m.uploading = true
-	return m.files.Upload(m.c, m.owner(), site, i), true
+	return m.files.Upload(m.c, m.data, m.owner(), site, i), true
 }
 
 // uploaded records one upload; the send goes on by itself when it was the last one.
@@ -98,7 +115,7 @@ func (m *Model) updateFiles(msg tea.Msg) (tea.Cmd, bool) {
 		return msg.Next(), true
 	case tea.KeyMsg:
 		if m.picker != nil {
-			return m.picker.Update(msg), true
+			return common.Own(m.owner(), m.picker.Update(msg)), true
 		}
 		if m.files.Focused() {
 			handled, status := m.files.HandleKey(msg)
@@ -119,7 +136,7 @@ func (m *Model) updateFiles(msg tea.Msg) (tea.Cmd, bool) {
 	}
 	if m.picker != nil {
 		if _, isTask := msg.(common.TaskFinishedMsg); !isTask {
-			return m.picker.Update(msg), true // its folder reads
+			return common.Own(m.owner(), m.picker.Update(msg)), true // its folder reads
 		}
 	}
 	return nil, false

@@ -180,6 +180,9 @@ func (h composeHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
 		return h, nil
 	}
+	if o, ok := msg.(common.OwnedMsg); ok {
+		msg = o.Msg
+	}
 	_, cmd := h.m.Update(msg)
 	return h, cmd
 }
@@ -189,6 +192,7 @@ func TestCtrlAPickerInTheWorkingDirectory(t *testing.T) {
 	e := newEnv(t)
 	t.Chdir(filesDir(t))
 	m := New(e.Common, packOpen, "MLM")
+	staticCursor(m)
 	m.SetSize(90, 24)
 	tm := teatest.NewTestModel(t, composeHost{m}, teatest.WithInitialTermSize(90, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlA})

@@ -2,6 +2,7 @@ package compose
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,8 +12,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Reasons is the composer of a conversation a domestic seller may only open with a contact
@@ -68,14 +69,26 @@ func NewReasons(c *common.Common, packID string) *Reasons {
 	}
 }
 
-func (m *Reasons) owner() string { return "compose:" + m.packID }
+func (m *Reasons) owner() common.Owner { return common.ComposeOwner(m.packID) }
+
+// errNoContactReasons is said when the session's data cannot speak action_guide.
+var errNoContactReasons = errors.New("contact reasons are not available in this session")
+
+// contact is the session's action_guide, nil when its data does not offer it.
+func (m *Reasons) contact() common.ContactReasons {
+	cr, _ := m.c.Client.(common.ContactReasons)
+	return cr
+}
 
 // Init loads the action guide.
 func (m *Reasons) Init() tea.Cmd {
 	m.loading = true
-	client, packID := m.c.Client, m.packID
+	client, packID := m.contact(), m.packID
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), "Loading contact reasons of pack "+packID),
 		func(ctx context.Context) (tea.Msg, error) {
+			if client == nil {
+				return guideLoadedMsg{}, errNoContactReasons
+			}
 			g, err := client.ActionGuide(ctx, packID)
 			return guideLoadedMsg{guide: g}, err
 		})
@@ -227,12 +240,15 @@ func (m *Reasons) send(text string) tea.Cmd {
 	m.sending, m.err = true, ""
 	m.sent++
 	localID := m.packID + "-reason-" + strconv.Itoa(m.sent)
-	packID, client, now := m.packID, m.c.Client, m.c.Now()
+	packID, client, now := m.packID, m.contact(), m.c.Now()
 	started := func() tea.Msg {
 		return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: shown, At: now}
 	}
 	task := common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), "Sending contact reason to pack "+packID),
 		func(ctx context.Context) (tea.Msg, error) {
+			if client == nil {
+				return optionSentMsg{localID: localID, req: shown}, errNoContactReasons
+			}
 			msg, err := client.SendOption(ctx, packID, req)
 			return optionSentMsg{localID: localID, req: shown, msg: msg}, err
 		})

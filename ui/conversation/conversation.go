@@ -17,10 +17,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // PageSize is how many messages one request asks for.
@@ -48,6 +49,7 @@ type PageMsg struct {
 type Model struct {
 	sellerMax *int // the thread's seller_max_message_length, nil when the API sent none
 	c         *common.Common
+	src       Source // the data the conversation reads
 	packID    string
 	site      string
 	keys      KeyMap
@@ -55,7 +57,8 @@ type Model struct {
 	width     int
 	height    int
 
-	entries []*entry // oldest first
+	entries []*entry // oldest first; every change calls entriesChanged
+	derived derived  // what frames read from all the entries, kept between frames
 	known   map[string]bool
 	status  *api.ConversationStatus
 	total   int  // the API's paging.total
@@ -72,10 +75,18 @@ type Model struct {
 	receipts      newestSeller // the newest seller message, for the header (receipts.go)
 }
 
+// Source is what a conversation reads: its pages of messages and their attachments. *api.Client
+// is one; a local store may decorate it.
+type Source interface {
+	api.PackReader
+	attach.Downloader
+}
+
 // New returns the conversation of packID; site may be "" until the messages say it.
 func New(c *common.Common, packID, site string) *Model {
 	m := &Model{
 		c:      c,
+		src:    c.Client,
 		packID: packID,
 		site:   sanitize.Line(site),
 		keys:   DefaultKeyMap(),
@@ -144,7 +155,7 @@ func (m *Model) SetSize(width, height int) {
 // Init loads the newest page.
 func (m *Model) Init() tea.Cmd { return m.load(loadNewest) }
 
-func (m *Model) owner() string { return "conversation:" + m.packID }
+func (m *Model) owner() common.Owner { return common.ConversationOwner(m.packID) }
 
 // load starts fetching a page; offset paging counts the messages already held.
 func (m *Model) load(kind loadKind) tea.Cmd {
@@ -166,7 +177,7 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 			label = "Refreshing conversation " + m.packID
 		}
 	}
-	client, packID := m.c.Client, m.packID
+	client, packID := m.src, m.packID
 	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(ctx context.Context) (tea.Msg, error) {
 		// Opening the conversation marks it read (domestic flavour), as Mercado Libre's inbox does;
 		// refreshes and older pages do not.
@@ -232,10 +243,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	body := m.bodyHeight()
 	switch {
 	case key.Matches(msg, m.keys.Back):
-		return func() tea.Msg { return common.BackMsg{} }
+		return m.c.Navigate(common.BackMsg{})
 	case key.Matches(msg, m.keys.Reply):
 		packID, site := m.packID, m.site
-		return func() tea.Msg { return common.ComposeMsg{PackID: packID, Site: site} }
+		return m.c.Navigate(common.ComposeMsg{PackID: packID, Site: site})
 	case slices.Contains(m.keys.Reply.Keys(), msg.String()):
 		// Reply is disabled: say why instead of doing nothing.
 		_, reason := m.Blocked()
@@ -376,19 +387,44 @@ func (m *Model) newEntry(msg api.Message) *entry {
 }
 
 // serverCount is the number of messages held that the API has (pending sends excluded).
-func (m *Model) serverCount() int {
-	n := 0
-	for _, e := range m.entries {
-		if !e.pending {
-			n++
+func (m *Model) serverCount() int { return m.derive().server }
+
+// derived is what is counted or collected over every entry. Frames (the spinner redraws ten
+// times a second) read it; walking 10,000 entries for it cost 130 KB a frame.
+type derived struct {
+	ok     bool
+	server int      // entries the API has (not pending)
+	refs   []attRef // attachments of the loaded messages, oldest first
+}
+
+// entriesChanged drops what was derived from the entries; the next read rebuilds it.
+func (m *Model) entriesChanged() { m.derived.ok = false }
+
+func (m *Model) derive() *derived {
+	d := &m.derived
+	if d.ok {
+		return d
+	}
+	d.server, d.refs = 0, nil
+	for i, e := range m.entries {
+		if e.pending {
+			continue
+		}
+		d.server++
+		for _, a := range e.msg.Attachments {
+			if a.Filename != "" {
+				d.refs = append(d.refs, attRef{entry: i, att: a})
+			}
 		}
 	}
-	return n
+	d.ok = true
+	return d
 }
 
 // replace shows exactly chron (plus pending sends); markNew also marks buyer messages newer than
 // those held as new (unread ones are marked whatever markNew says).
 func (m *Model) replace(chron []api.Message, markNew bool) {
+	defer m.entriesChanged()
 	var pending []*entry
 	var newest = m.newestDate()
 	for _, e := range m.entries {
@@ -425,6 +461,7 @@ func (m *Model) newestDate() (t time.Time) {
 
 // prepend adds an older page above what is shown, keeping the visible lines where they were.
 func (m *Model) prepend(chron []api.Message) {
+	defer m.entriesChanged()
 	if len(chron) == 0 {
 		m.exhausted = true
 		return
@@ -455,6 +492,7 @@ func (m *Model) prepend(chron []api.Message) {
 // merge adds a refreshed newest page: unknown messages are inserted in date order (buyer ones
 // marked new), known ones updated in place (moderation may have changed).
 func (m *Model) merge(chron []api.Message) {
+	defer m.entriesChanged()
 	overlap := false
 	for _, msg := range chron {
 		if m.known[msg.ID] {
@@ -492,6 +530,7 @@ func (m *Model) merge(chron []api.Message) {
 
 // adoptSent gives the id to a message this session sent whose answer had none.
 func (m *Model) adoptSent(msg api.Message) bool {
+	defer m.entriesChanged()
 	if !m.isSeller(&msg) {
 		return false
 	}
@@ -520,6 +559,7 @@ func sameReceiptDates(a, b *api.MessageDate) bool {
 
 // insertByDate puts e after the last held message not newer than it, before pending sends.
 func (m *Model) insertByDate(e *entry) {
+	defer m.entriesChanged()
 	at := len(m.entries)
 	for at > 0 {
 		prev := m.entries[at-1]
@@ -533,6 +573,7 @@ func (m *Model) insertByDate(e *entry) {
 
 // addPending shows a message compose is sending, marked "sending…".
 func (m *Model) addPending(s common.SendStartedMsg) {
+	defer m.entriesChanged()
 	msg := api.Message{
 		Text:           s.Request.Text,
 		TextTranslated: s.Request.TextTranslated,
@@ -548,6 +589,7 @@ func (m *Model) addPending(s common.SendStartedMsg) {
 
 // finishPending turns the pending row into the sent message, or removes it on failure.
 func (m *Model) finishPending(d common.SendDoneMsg) {
+	defer m.entriesChanged()
 	idx := slices.IndexFunc(m.entries, func(e *entry) bool { return e.pending && e.localID == d.LocalID })
 	if idx < 0 {
 		return

@@ -156,7 +156,7 @@ func TestModerationInPlainWords(t *testing.T) {
 		{api.Message{Status: "available", Moderation: api.Moderation{Status: "non_moderated"}}, ""},
 	}
 	for _, c := range cases {
-		if got := StatusWords(&c.msg); got != c.want {
+		if got := common.StatusWords(&c.msg); got != c.want {
 			t.Errorf("StatusWords(%s/%s/%s) = %q, want %q", c.msg.Status, c.msg.Moderation.Status, c.msg.Moderation.Reason, got, c.want)
 		}
 	}
@@ -192,11 +192,13 @@ func TestBlockedBannerRefusesReply(t *testing.T) {
 func TestReplyAndBackAskTheRoot(t *testing.T) {
 	e := newEnv(t)
 	m := openPack(t, e, packLinks, 100, 30)
-	cm, ok := uitest.Find[common.ComposeMsg](uitest.Press(m, "r"))
+	uitest.Press(m, "r")
+	cm, ok := uitest.Find[common.ComposeMsg](e.Common.Nav.Take())
 	if !ok || cm.PackID != packLinks || cm.Site != "MLM" {
 		t.Fatalf("r: got %+v", cm)
 	}
-	if _, ok := uitest.Find[common.BackMsg](uitest.Press(m, "esc")); !ok {
+	uitest.Press(m, "esc")
+	if _, ok := uitest.Find[common.BackMsg](e.Common.Nav.Take()); !ok {
 		t.Fatal("esc did not ask to go back")
 	}
 }
@@ -306,7 +308,7 @@ func TestRefreshMergesAndMarksNewBuyerMessages(t *testing.T) {
 	buyer.Text = "¿Ya lo enviaron?"
 	buyer.MessageDate.Created = api.Time{Time: clock.Add(time.Minute)}
 	conv.Messages = append([]api.Message{buyer}, conv.Messages...)
-	m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: "conversation:" + packLinks}, Msg: PageMsg{kind: loadRefresh, Conversation: conv}})
+	m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: common.ConversationOwner(packLinks)}, Msg: PageMsg{kind: loadRefresh, Conversation: conv}})
 	if m.Len() != n+2 {
 		t.Fatalf("after buyer message: %d messages, want %d", m.Len(), n+2)
 	}

@@ -9,10 +9,10 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // files is the conversation's attachment and link state: which attachment is selected, the
@@ -40,20 +40,8 @@ type attRef struct {
 }
 
 // attachmentRefs lists the attachments of the loaded messages, oldest first.
-func (m *Model) attachmentRefs() []attRef {
-	var out []attRef
-	for i, e := range m.entries {
-		if e.pending {
-			continue
-		}
-		for _, a := range e.msg.Attachments {
-			if a.Filename != "" {
-				out = append(out, attRef{entry: i, att: a})
-			}
-		}
-	}
-	return out
-}
+// The slice is shared until the entries change: callers only read it.
+func (m *Model) attachmentRefs() []attRef { return m.derive().refs }
 
 // selected returns the selected attachment and its place in attachmentRefs.
 func (m *Model) selected() (attRef, int, bool) {
@@ -139,7 +127,7 @@ func (m *Model) actOnAttachment(save bool) tea.Cmd {
 	if m.files.busy[a.Filename] {
 		return status("Already downloading "+displayName(a)+".", nil)
 	}
-	start := func() tea.Msg { return startFetchMsg{att: a, save: save} }
+	start := common.Own(m.owner(), func() tea.Msg { return startFetchMsg{att: a, save: save} })
 	if attach.NeedsConfirmation(a) {
 		q := "Open it anyway?"
 		if save {
@@ -167,7 +155,7 @@ func (m *Model) startFetch(f startFetchMsg) tea.Cmd {
 	if site == "" {
 		site = sanitize.Line(m.c.Site)
 	}
-	return attachments.Fetch(m.c, m.owner(), site, a, m.c.CacheDir, m.c.DownloadsDir, f.save)
+	return attachments.Fetch(m.c, m.src, m.owner(), site, a, m.c.CacheDir, m.c.DownloadsDir, f.save)
 }
 
 // fetched ends a download: saved files are reported, fetched ones opened.
@@ -183,7 +171,7 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	if f.Save {
 		return status("Saved to "+sanitize.Line(f.Path)+".", nil)
 	}
-	return attachments.OpenFile(m.c.Opener, f.Path)
+	return common.Own(m.owner(), attachments.OpenFile(m.c.Opener, f.Path))
 }
 
 // showLinks offers the links of the messages on screen as a numbered menu.
@@ -307,7 +295,7 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			m.files.menu = nil
 		}
 		if chosen {
-			return attachments.OpenURL(m.c.Opener, link.URL), true
+			return common.Own(m.owner(), attachments.OpenURL(m.c.Opener, link.URL)), true
 		}
 		return nil, true
 	}
@@ -369,6 +357,9 @@ func (m *Model) overlayLines() []string {
 
 // attachmentCount says how many attachments the loaded messages carry, for the header.
 func (m *Model) attachmentCount() string {
+	if !m.files.focus {
+		return ""
+	}
 	n := len(m.attachmentRefs())
 	if n == 0 {
 		return ""

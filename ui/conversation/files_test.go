@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api/sandbox"
-	"github.com/postsale/postsale/ui/attachments"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
 	"github.com/postsale/postsale/ui/uitest"
@@ -42,7 +41,7 @@ func newFileEnv(t *testing.T, vars map[string]string) *fileEnv {
 func pump(m *Model, cmd tea.Cmd) []tea.Msg {
 	return uitest.Play(m, cmd, func(msg tea.Msg) bool {
 		switch msg.(type) {
-		case common.TaskFinishedMsg, startFetchMsg, attachments.ProgressMsg, attachments.OpenedMsg:
+		case common.TaskFinishedMsg, common.OwnedMsg:
 			return true
 		}
 		return false
@@ -154,7 +153,8 @@ func TestSaveNeverOverwritesAndBrokenIsRetryable(t *testing.T) {
 	if msgs := hit(m, "esc"); m.AttachmentsFocused() || len(msgs) != 0 {
 		t.Fatalf("esc in attachments: focused %v, %#v", m.AttachmentsFocused(), msgs)
 	}
-	if _, ok := uitest.Find[common.BackMsg](hit(m, "esc")); !ok {
+	hit(m, "esc")
+	if _, ok := uitest.Find[common.BackMsg](fe.Common.Nav.Take()); !ok {
 		t.Fatal("esc outside attachments did not go back")
 	}
 }

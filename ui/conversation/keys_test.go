@@ -108,7 +108,7 @@ func TestKeysEnabledWhenLoadedMessagesBringAttachmentsOrLinks(t *testing.T) {
 	photo.MessageDate.Created = api.Time{Time: clock.Add(time.Minute)}
 	photo.Attachments = []api.Attachment{{Filename: "stored-photo.png", OriginalFilename: "caja.png", Type: "image/png", Size: 2048}}
 	conv.Messages = append([]api.Message{photo}, conv.Messages...)
-	m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: "conversation:" + packPlain}, Msg: PageMsg{kind: loadRefresh, Conversation: conv}})
+	m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: common.ConversationOwner(packPlain)}, Msg: PageMsg{kind: loadRefresh, Conversation: conv}})
 	if !m.keys.Attachments.Enabled() || !m.keys.NextAttachment.Enabled() {
 		t.Fatal("a/tab still disabled after a message with an attachment arrived")
 	}

@@ -8,9 +8,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Mode is which text of a message is shown.
@@ -35,67 +35,6 @@ func (m Mode) String() string {
 
 // next is the mode after m.
 func (m Mode) next() Mode { return (m + 1) % 3 }
-
-// StatusWords says a message's status and moderation in plain words, or "" when it is plainly
-// available and clean.
-func StatusWords(msg *api.Message) string {
-	var parts []string
-	add := func(s string) {
-		if s == "" {
-			return
-		}
-		for _, p := range parts {
-			if p == s {
-				return
-			}
-		}
-		parts = append(parts, s)
-	}
-	switch msg.Status {
-	case "", api.StatusAvailable:
-	case api.StatusBlocked:
-		add("blocked")
-	case api.StatusModerated:
-		add("moderated")
-	case api.StatusRejected:
-		add("rejected")
-	case api.StatusPendingTranslation:
-		add("translation pending")
-	case api.StatusInModeration:
-		add("in moderation")
-	default:
-		add(humanWord(string(msg.Status)))
-	}
-	mod := msg.Moderation
-	switch mod.Status {
-	case "", api.ModerationClean, api.ModerationNonModerated:
-	case api.ModerationPending:
-		add("in moderation")
-	case api.ModerationBlocked:
-		add("blocked")
-	case api.ModerationRejected:
-		add("rejected")
-	default:
-		add(humanWord(string(mod.Status)))
-	}
-	out := strings.Join(parts, ", ")
-	if reason := ReasonWords(mod.Reason); reason != "" {
-		if out == "" {
-			out = "moderated"
-		}
-		out += ": " + reason
-	}
-	return out
-}
-
-// ReasonWords explains a moderation reason the API sends in capitals (common.ReasonWords, the
-// one vocabulary the inbox and the CLI share).
-func ReasonWords(reason api.Word) string { return common.ReasonWords(reason) }
-
-// humanWord turns an unknown enumeration word into lower-case words ("SOME_THING" → "some thing").
-func humanWord(w string) string {
-	return strings.ToLower(strings.ReplaceAll(sanitize.Line(w), "_", " "))
-}
 
 // ThreatWarning is the line shown under an attachment flagged by Mercado Libre.
 const ThreatWarning = "⚠ flagged as a potential security threat: o and s ask before opening it"
@@ -310,7 +249,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 		marks = append(marks, "● new")
 	}
 	// A seller's message says where it stands at its end (receiptLines) instead.
-	if words := StatusWords(&e.msg); words != "" && !e.seller {
+	if words := common.StatusWords(&e.msg); words != "" && !e.seller {
 		marks = append(marks, words)
 	}
 	info := meta

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 // Link is a link found in a message: an <a href> anchor or a bare http(s) URL. Label and URL are

@@ -16,7 +16,7 @@ import (
 
 	"github.com/pkg/browser"
 
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 // Mode is the `open` setting.

@@ -12,8 +12,6 @@ import (
 )
 
 const (
-	// Owner is the task owner name the root routes the list's results by.
-	Owner = "packlist"
 	// MaxPacks caps the first screen's order search: enough for a busy seller's recent sales
 	// without walking years of history through the shared rate limit.
 	MaxPacks = 200
@@ -36,9 +34,17 @@ type headerLoadedMsg struct {
 	Conv   *api.Conversation
 }
 
+// Source is what the list reads: unread counts, the seller's orders and each conversation's
+// newest message. *api.Client is one; a local store may decorate it.
+type Source interface {
+	UnreadPacks(ctx context.Context) (*api.Unread, error)
+	SearchOrders(ctx context.Context, opts api.OrderSearchOptions) (*api.OrderSearch, error)
+	api.PackReader
+}
+
 // loadCmd fetches the unread counts and (when full) the seller's recent packs.
 func (m *Model) loadCmd(full bool) tea.Cmd {
-	client, seller := m.c.Client, m.c.Seller
+	client, seller := m.src, m.c.Seller
 	label := "Checking for new messages"
 	if full {
 		label = "Loading conversations"
@@ -64,7 +70,7 @@ func (m *Model) loadCmd(full bool) tea.Cmd {
 }
 
 // searchPacks follows the order search's scroll_id, newest first, up to MaxPacks.
-func searchPacks(ctx context.Context, client *api.Client, seller string) ([]api.Pack, error) {
+func searchPacks(ctx context.Context, client Source, seller string) ([]api.Pack, error) {
 	var packs []api.Pack
 	opts := api.OrderSearchOptions{Seller: seller, Sort: api.SortDateDesc, Limit: orderPageSize}
 	for len(packs) < MaxPacks {
@@ -94,7 +100,7 @@ const HeaderTimeout = 20 * time.Second
 
 // headerCmd fetches the newest message of one conversation (limit=1, never marks it read).
 func (m *Model) headerCmd(packID string) tea.Cmd {
-	client, timeout := m.c.Client, m.headerTimeout
+	client, timeout := m.src, m.headerTimeout
 	return m.run("Loading conversation "+packID, func(ctx context.Context) (tea.Msg, error) {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()

@@ -12,11 +12,12 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // countWidth leaves room after the filter input for "  n of m".
@@ -47,12 +48,30 @@ type row struct {
 	Empty     bool // the conversation has no messages yet
 	header    headerState
 	stale     bool // header shown but due for a reload (new messages, refresh)
+
+	drawn   []string // the row's two lines as last drawn, for drawnAs
+	drawnAs rowLook
+}
+
+// rowLook is everything a row's lines depend on: when it is unchanged the lines are reused (a
+// spinner tick redraws the list ten times a second).
+type rowLook struct {
+	selected                             bool
+	width                                int
+	age                                  string
+	unread                               int
+	buyer, packID, site, substatus, last string
+	title                                string
+	blocked, empty, lastMine             bool
+	header                               headerState
+	receipt                              common.ReceiptState // the mark; its time is not drawn in the row
 }
 
 // Model is the pack list.
 type Model struct {
 	c      *common.Common
 	keys   keyMap
+	src    Source // the data the list reads
 	filter textinput.Model
 	links  *open.Parser // one per list: compiling its patterns is its main cost
 	// headerTimeout bounds each header request (HeaderTimeout; tests shorten it).
@@ -81,11 +100,27 @@ func New(c *common.Common) *Model {
 	ti.Prompt = "/ "
 	ti.Placeholder = "buyer, pack or text"
 	ti.CharLimit = 100
+	// The field's styles come from the session's renderer (bubbles' defaults use the process-wide
+	// one, wrong for a terminal over SSH); same looks as the defaults.
+	r := c.Renderer
+	ti.PromptStyle, ti.TextStyle = r.NewStyle(), r.NewStyle()
+	ti.PlaceholderStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
+	ti.CompletionStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
+	ti.Cursor.Style, ti.Cursor.TextStyle = r.NewStyle(), r.NewStyle()
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	m := &Model{c: c, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
+	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
 	m.keys.update(false, false, true)
 	return m
+}
+
+// UsesAltKey reports whether msg, an alt key, moves or deletes by words in the filter.
+func (m *Model) UsesAltKey(msg tea.KeyMsg) bool {
+	if !m.filter.Focused() {
+		return false
+	}
+	k := m.filter.KeyMap
+	return key.Matches(msg, k.WordBackward, k.WordForward, k.DeleteWordBackward, k.DeleteWordForward)
 }
 
 // Init loads the list when the seller is known; otherwise the root calls Load after /users/me.
@@ -125,7 +160,7 @@ func (m *Model) Selected() string {
 
 // run wraps an API call in the task pattern with the list as owner.
 func (m *Model) run(label string, fn func(ctx context.Context) (tea.Msg, error)) tea.Cmd {
-	return common.RunTask(m.c.Ctx, m.c.NewTask(Owner, label), fn)
+	return common.RunTask(m.c.Ctx, m.c.NewTask(common.ListOwner(), label), fn)
 }
 
 // Update handles keys, task results and refreshes.
@@ -217,8 +252,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		if m.cursor < len(m.visible) {
 			r := m.visible[m.cursor]
-			open := common.OpenPackMsg{PackID: r.PackID, Site: r.Site}
-			return func() tea.Msg { return open }
+			return m.c.Navigate(common.OpenPackMsg{PackID: r.PackID, Site: r.Site})
 		}
 	case key.Matches(msg, k.Template):
 		return m.replyWithTemplate()
@@ -408,7 +442,7 @@ func (r *row) matches(q string) bool {
 // fetchHeaders starts header requests for rows on screen and one screen ahead, at most
 // MaxHeadersInFlight at a time; finished requests call it again through Update.
 func (m *Model) fetchHeaders() tea.Cmd {
-	if m.c.Client == nil {
+	if m.src == nil {
 		return nil
 	}
 	var cmds []tea.Cmd

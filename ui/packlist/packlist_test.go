@@ -23,7 +23,6 @@ type harness struct {
 	m  *Model
 	// maxHeaders is the most header requests seen in flight at once.
 	maxHeaders int
-	open       int
 }
 
 func newHarness(t *testing.T, width, height int) *harness {
@@ -40,6 +39,7 @@ func (h *harness) drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 	t.Helper()
 	var out []tea.Msg
 	queue := []tea.Cmd{cmd}
+	h.countHeaders()
 	for steps := 0; len(queue) > 0; steps++ {
 		if steps > 10000 {
 			t.Fatal("commands never settle")
@@ -53,16 +53,10 @@ func (h *harness) drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case common.TaskStartedMsg:
-			if strings.HasPrefix(msg.Task.Label, "Loading conversation ") {
-				h.open++
-				h.maxHeaders = max(h.maxHeaders, h.open)
-			}
 		case common.TaskFinishedMsg:
-			if _, ok := msg.Msg.(headerLoadedMsg); ok {
-				h.open--
-			}
+			h.c.Tasks.Finish(msg.Task.ID) // what the root does
 			_, c := h.m.Update(msg)
+			h.countHeaders()
 			queue = append(queue, c)
 		default:
 			out = append(out, msg)
@@ -71,10 +65,21 @@ func (h *harness) drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 	return out
 }
 
+// countHeaders notes how many header requests are in flight now (tasks register when made).
+func (h *harness) countHeaders() {
+	n := 0
+	for _, t := range h.c.Tasks.InFlight() {
+		if strings.HasPrefix(t.Label, "Loading conversation ") {
+			n++
+		}
+	}
+	h.maxHeaders = max(h.maxHeaders, n)
+}
+
 func (h *harness) key(t *testing.T, k string) []tea.Msg {
 	t.Helper()
 	_, cmd := h.m.Update(uitest.Key(k))
-	return h.drain(t, cmd)
+	return append(h.drain(t, cmd), h.c.Nav.Take()...)
 }
 
 // typeKeys presses each character of s in turn, as typing does.
@@ -209,7 +214,7 @@ func TestFilterAndEmptyStates(t *testing.T) {
 
 func TestEmptyListSaysWhatToDo(t *testing.T) {
 	h := newHarness(t, 100, 10)
-	h.m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: Owner}, Msg: packsLoadedMsg{Full: true, Unread: []api.UnreadPack{}}})
+	h.m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: common.ListOwner()}, Msg: packsLoadedMsg{Full: true, Unread: []api.UnreadPack{}}})
 	if v := h.m.View(); !strings.Contains(v, "No conversations yet — buyers' messages appear here") {
 		t.Fatalf("empty state missing:\n%s", v)
 	}
@@ -311,7 +316,7 @@ func TestCursorFollowsTheChosenRowWhenRowsResort(t *testing.T) {
 		From:        api.Party{UserID: "1", Name: "Someone"},
 		MessageDate: api.MessageDate{Created: api.Time{Time: testNow}},
 	}}}
-	h.m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: Owner}, Msg: headerLoadedMsg{PackID: last.PackID, Conv: conv}})
+	h.m.Update(common.TaskFinishedMsg{Task: common.Task{Owner: common.ListOwner()}, Msg: headerLoadedMsg{PackID: last.PackID, Conv: conv}})
 	if h.m.Selected() != chosen {
 		t.Fatalf("cursor moved from %s to %s when rows re-sorted", chosen, h.m.Selected())
 	}

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 const (
@@ -41,16 +41,17 @@ func (m *Model) View() string {
 	lines = append(lines, m.titleLine())
 	switch {
 	case len(m.visible) > 0:
+		lines[0] = common.Fit(lines[0], m.width, "…")
 		for i := m.offset; i < len(m.visible) && len(lines)+rowLines <= m.height; i++ {
-			lines = append(lines, m.rowLines(m.visible[i], i == m.cursor)...)
+			lines = append(lines, m.rowLines(m.visible[i], i == m.cursor)...) // fitted
 		}
 	default:
 		for _, l := range strings.Split(m.emptyText(), "\n") {
 			lines = append(lines, "", "  "+l)
 		}
-	}
-	for i, l := range lines {
-		lines[i] = common.Fit(l, m.width, "…")
+		for i, l := range lines {
+			lines[i] = common.Fit(l, m.width, "…")
+		}
 	}
 	for len(lines) < m.height {
 		lines = append(lines, strings.Repeat(" ", m.width))
@@ -94,6 +95,19 @@ func (m *Model) titleLine() string {
 
 // rowLines renders one conversation as two lines.
 func (m *Model) rowLines(r *row, selected bool) []string {
+	look := rowLook{selected: selected, width: m.width, age: common.Age(m.c.Now(), r.LastAt), unread: r.Unread,
+		buyer: r.Buyer, packID: r.PackID, site: r.Site, substatus: r.Substatus, last: r.Last,
+		blocked: r.Blocked, empty: r.Empty, lastMine: r.LastMine, header: r.header,
+		title: r.Title, receipt: r.Receipt.State}
+	if r.drawn != nil && r.drawnAs == look {
+		return r.drawn
+	}
+	r.drawn, r.drawnAs = m.drawRow(r, selected, look.age), look
+	return r.drawn
+}
+
+// drawRow renders a row's two lines, each exactly the list's width.
+func (m *Model) drawRow(r *row, selected bool, ageText string) []string {
 	st := m.c.Styles
 	gutter, buyerStyle := "  ", st.BuyerName
 	if selected {
@@ -122,7 +136,7 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	if r.Blocked {
 		head += "  " + st.Warning.Render("⊘ blocked")
 	}
-	age := fmt.Sprintf("%*s", ageWidth, common.Age(m.c.Now(), r.LastAt))
+	age := fmt.Sprintf("%*s", ageWidth, ageText)
 	headW := max(m.width-ageWidth-1, 0)
 	line1 := common.Fit(head, headW, "…") + " " + st.Subtle.Render(age)
 
@@ -143,5 +157,5 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	if r.Blocked {
 		body = st.Warning.Render(common.BlockedReason(r.Substatus)) + st.Subtle.Render(" · ") + body
 	}
-	return []string{line1, indent + body}
+	return []string{common.Fit(line1, m.width, "…"), common.Fit(indent+body, m.width, "…")}
 }

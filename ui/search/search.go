@@ -14,8 +14,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/store"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // Searcher is what the view needs from the store (*store.Store satisfies it).

@@ -11,8 +11,8 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/config/drafts"
+	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui"
-	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
 )
 
@@ -25,6 +25,8 @@ type Shared struct {
 	Account         string
 	RefreshInterval time.Duration
 	OSC8            bool
+	// Templates are the team's reply-template folders, shared by every session.
+	Templates []templates.Layer
 }
 
 // Person is one served session as its inbox needs it.
@@ -50,14 +52,32 @@ type Person struct {
 // Common (renderer, styles, size, clock zone, opener, drafts). This is the one place a served
 // inbox is put together; the session builder of the restructuring (issue 9) replaces its body.
 func NewInbox(sh *Shared, p Person) tea.Model {
-	c := common.New(p.Ctx, sh.Client, p.Renderer)
-	c.Site = sh.Site
-	c.Account = sh.Account
-	c.Location = p.Location
-	c.Logger = sh.Logger.With("member", p.Member)
-	c.Opener = open.New(open.Auto, p.Out, open.WithEnv(p.Getenv), open.WithHyperlinks(sh.OSC8))
-	c.DownloadsDir = p.DownloadsDir
-	c.CacheDir = p.CacheDir
-	c.Drafts = drafts.NewStore(p.DraftsDir)
-	return ui.New(c, ui.Options{RefreshInterval: sh.RefreshInterval})
+	m, err := ui.NewSession(ui.SessionOptions{
+		Ctx:             p.Ctx,
+		Data:            sh.Client,
+		Renderer:        p.Renderer,
+		Location:        p.Location,
+		Opener:          open.New(open.Auto, p.Out, open.WithEnv(p.Getenv), open.WithHyperlinks(sh.OSC8)),
+		Drafts:          drafts.NewStore(p.DraftsDir),
+		Account:         sh.Account,
+		Person:          p.Member,
+		Site:            sh.Site,
+		CacheDir:        p.CacheDir,
+		DownloadsDir:    p.DownloadsDir,
+		Logger:          sh.Logger.With("member", p.Member),
+		RefreshInterval: sh.RefreshInterval,
+		Templates:       sh.Templates,
+		Served:          true,
+	})
+	if err != nil {
+		return errorModel{err: err}
+	}
+	return m
 }
+
+// errorModel is a session whose inbox could not be built: it says why and ends.
+type errorModel struct{ err error }
+
+func (e errorModel) Init() tea.Cmd                       { return tea.Quit }
+func (e errorModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return e, tea.Quit }
+func (e errorModel) View() string                        { return "postsale: " + e.err.Error() + "\n" }

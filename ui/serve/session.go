@@ -7,8 +7,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
-	"github.com/postsale/postsale/ui/sanitize"
 )
 
 // teamLines is the height of the team bar drawn above the inbox.
@@ -82,20 +82,6 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Quit
 		}
 		return m, m.idleTick()
-	case common.OpenPackMsg:
-		m.pack, m.composing = msg.PackID, false
-		m.conn.Open(msg.PackID)
-	case common.ComposeMsg:
-		m.pack, m.composing = msg.PackID, true
-		m.conn.Open(msg.PackID)
-	case common.BackMsg:
-		if m.composing {
-			m.composing = false
-			m.conn.StopTyping()
-		} else {
-			m.pack = ""
-			m.conn.Open("")
-		}
 	case common.SendDoneMsg:
 		if msg.Err == nil {
 			id := ""
@@ -103,9 +89,6 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				id = msg.Message.ID
 			}
 			m.conn.Sent(msg.PackID, id)
-			if m.pack == msg.PackID {
-				m.composing = false
-			}
 		}
 	case PresenceMsg, AssignedMsg, NoteAddedMsg:
 		return m, m.conn.Wait() // the team bar reads the Hub when drawn
@@ -124,7 +107,32 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *sessionModel) forward(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.inner, cmd = m.inner.Update(msg)
+	m.followPlace()
 	return cmd
+}
+
+// placer is the inbox's report of where its person is (ui.Model.Place).
+type placer interface{ Place() (pack string, composing bool) }
+
+// followPlace tells the Hub when the person opened, left or started replying to a pack: views
+// switch inside the inbox's Update (keys typed in one read reach the view they opened), so the
+// wrapper asks where the person is after each message instead of watching navigation go past.
+func (m *sessionModel) followPlace() {
+	p, ok := m.inner.(placer)
+	if !ok {
+		return
+	}
+	pack, composing := p.Place()
+	if pack == m.pack && composing == m.composing {
+		return
+	}
+	if m.composing && (!composing || pack != m.pack) {
+		m.conn.StopTyping()
+	}
+	if pack != m.pack {
+		m.conn.Open(pack)
+	}
+	m.pack, m.composing = pack, composing
 }
 
 func (m *sessionModel) View() string {

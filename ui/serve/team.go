@@ -9,7 +9,7 @@ import (
 	"github.com/BurntSushi/toml"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/postsale/postsale/ui/sanitize"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 // Team is the team file: who may connect, and with which keys.

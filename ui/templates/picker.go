@@ -59,7 +59,7 @@ func DefaultKeyMap() KeyMap {
 // Model is the template picker for one pack.
 type Model struct {
 	c       *common.Common
-	owner   string // the task owner its load reports to (compose's)
+	owner   common.Owner // the task owner its load reports to (compose's)
 	packID  string
 	site    string
 	flavour tpl.Flavour
@@ -79,7 +79,7 @@ type Model struct {
 }
 
 // New returns a picker for packID on site; owner is the task owner its load reports to.
-func New(c *common.Common, owner, packID, site string) *Model {
+func New(c *common.Common, owner common.Owner, packID, site string) *Model {
 	ti := textinput.New()
 	ti.Prompt = "Template: "
 	ti.Placeholder = "type to filter"

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	tpl "github.com/postsale/postsale/config/templates"
+	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
@@ -54,7 +55,7 @@ func TestPickerFiltersPreviewsAndInserts(t *testing.T) {
 		"item-review.txt": "Do you like your {{item_title}}? {{tpyo}}",
 		"thanks.txt":      "Thanks!",
 	})}}
-	m := New(e.Common, "compose:"+pack, pack, "MLM")
+	m := New(e.Common, common.ComposeOwner(pack), pack, "MLM")
 	var mu sync.Mutex
 	var chosen []ChosenMsg
 	root := &uitest.Root{Child: sized{m}, Handle: func(msg tea.Msg) (tea.Cmd, bool) {
@@ -96,7 +97,7 @@ func TestPickerShowsLimitsAfterExpansion(t *testing.T) {
 	e.Common.Templates = []tpl.Layer{{Source: "personal", FS: mapFS(map[string]string{
 		"long.txt": "{{buyer_name}} " + strings.Repeat("x", 340),
 	})}}
-	m := New(e.Common, "compose:"+pack, pack, "MLM")
+	m := New(e.Common, common.ComposeOwner(pack), pack, "MLM")
 	m.SetSize(100, 24)
 	uitest.Run(sized{m}, m.Init())
 	if !m.Loaded() {

@@ -19,12 +19,20 @@ type PackInfo struct {
 // orderSearchPages bounds how far back the order id is looked for (50 packs a page).
 const orderSearchPages = 2
 
+// PackInfoSource is what filling a template's variables reads: the account, the conversation and
+// the orders. *api.Client is one.
+type PackInfoSource interface {
+	Me(ctx context.Context) (*api.User, error)
+	api.PackReader
+	SearchOrders(ctx context.Context, opts api.OrderSearchOptions) (*api.OrderSearch, error)
+}
+
 // LoadPackInfo reads the variables of a pack: the buyer's name and the site from its
 // conversation, the seller's name from the account (me, read when nil), and the order ids from
 // the seller's recent orders. What the API does not say stays empty, and a template using it is
 // reported as missing a value rather than guessed. Item titles and tracking links are not in the
 // cross-border API: they come only from --var (or the seller's editing).
-func LoadPackInfo(ctx context.Context, client *api.Client, packID string, me *api.User) (PackInfo, error) {
+func LoadPackInfo(ctx context.Context, client PackInfoSource, packID string, me *api.User) (PackInfo, error) {
 	info := PackInfo{Vars: tpl.Vars{tpl.VarPackID: packID}}
 	if me == nil {
 		u, err := client.Me(ctx)

@@ -28,7 +28,11 @@ func Drain(cmd tea.Cmd, then func(tea.Msg) tea.Cmd) []tea.Msg {
 		if msg == nil {
 			continue
 		}
-		out = append(out, msg)
+		if o, ok := msg.(common.OwnedMsg); ok {
+			out = append(out, o.Msg) // what its owner gets
+		} else {
+			out = append(out, msg)
+		}
 		if then != nil {
 			queue = append(queue, then(msg))
 		}
@@ -42,6 +46,9 @@ func Play(m tea.Model, cmd tea.Cmd, back func(tea.Msg) bool) []tea.Msg {
 		if !back(msg) {
 			return nil
 		}
+		if o, ok := msg.(common.OwnedMsg); ok {
+			msg = o.Msg // the root unwraps what it hands to the owner
+		}
 		_, next := m.Update(msg)
 		return next
 	})
@@ -54,10 +61,10 @@ func Update(m tea.Model, msg tea.Msg, back func(tea.Msg) bool) []tea.Msg {
 }
 
 // Returned reports the messages every root hands back to the view that started the work: task
-// results and the two halves of a send.
+// results, owned messages and the two halves of a send.
 func Returned(msg tea.Msg) bool {
 	switch msg.(type) {
-	case common.TaskFinishedMsg, common.SendStartedMsg, common.SendDoneMsg:
+	case common.TaskFinishedMsg, common.OwnedMsg, common.SendStartedMsg, common.SendDoneMsg:
 		return true
 	}
 	return false

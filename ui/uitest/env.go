@@ -7,7 +7,6 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 	"github.com/postsale/postsale/ui/common"
 )
 
@@ -75,17 +75,15 @@ func New(tb testing.TB, opts ...Option) *Env {
 		o(&cfg)
 	}
 	now := func() time.Time { return cfg.now }
-	sb := sandbox.New(append([]sandbox.Option{sandbox.WithClock(now)}, cfg.sandbox...)...)
-	var h http.Handler = sb
+	fopts := []sandboxtest.Option{
+		sandboxtest.WithSandbox(append([]sandbox.Option{sandbox.WithClock(now)}, cfg.sandbox...)...),
+		sandboxtest.WithClient(cfg.client...),
+	}
 	if cfg.wrap != nil {
-		h = cfg.wrap(sb)
+		fopts = append(fopts, sandboxtest.Behind(cfg.wrap))
 	}
-	ts := httptest.NewServer(h)
-	tb.Cleanup(ts.Close)
-	client, err := api.New(api.StaticToken(sb.Token()), append([]api.Option{api.WithBaseURL(ts.URL)}, cfg.client...)...)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	f := sandboxtest.New(tb, fopts...)
+	sb, client := f.Sandbox, f.Client
 	ctx, cancel := context.WithCancel(context.Background())
 	tb.Cleanup(cancel)
 	c := common.New(ctx, client, Renderer(termenv.Ascii))

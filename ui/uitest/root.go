@@ -18,10 +18,13 @@ type Sized interface {
 	SetSize(w, h int)
 }
 
-// Root is a tiny root for teatest: it sizes the child, gives task results back to it and
-// records what the child asks of the root.
+// Root is a tiny root for teatest: it sizes the child, gives task results and owned messages
+// back to it and records what the child asks of the root (navigation, when C is set, included).
+// Each view's tests also go through the real root (package ui) at least once.
 type Root struct {
 	Child Sized
+	// C is the child's Common; its navigation requests are recorded after each Update.
+	C *common.Common
 	// Handle, when set, sees each message first; handled means the child never gets it.
 	Handle func(msg tea.Msg) (cmd tea.Cmd, handled bool)
 
@@ -41,14 +44,28 @@ func (r *Root) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		r.Child.SetSize(msg.Width, msg.Height)
 		return r, nil
-	case common.TaskStartedMsg, common.BackMsg, common.ComposeMsg, common.StatusMsg:
+	case common.BackMsg, common.ComposeMsg, common.OpenPackMsg, common.StatusMsg:
 		r.record(msg)
 		return r, nil
 	case common.SendStartedMsg, common.SendDoneMsg, common.TaskFinishedMsg:
 		r.record(msg)
+	case common.OwnedMsg:
+		_, cmd := r.Child.Update(msg.Msg)
+		return r, tea.Batch(cmd, r.nav())
 	}
 	_, cmd := r.Child.Update(msg)
-	return r, cmd
+	return r, tea.Batch(cmd, r.nav())
+}
+
+// nav records the navigation the child asked for.
+func (r *Root) nav() tea.Cmd {
+	if r.C == nil {
+		return nil
+	}
+	for _, n := range r.C.Nav.Take() {
+		r.record(n)
+	}
+	return nil
 }
 
 func (r *Root) View() string { return r.Child.View() }

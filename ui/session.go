@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/postsale/postsale/config/drafts"
+	"github.com/postsale/postsale/config/templates"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
+)
+
+// SessionOptions is everything one inbox needs from its front end: the local CLI gives its own
+// terminal, an SSH server gives each session's. Nothing in a session is shared with another
+// except what is passed in (the API client, the drafts folder, the logger).
+type SessionOptions struct {
+	// Ctx ends the session's work (requests, debounced saves) when it is cancelled.
+	Ctx context.Context
+	// Data is the API (or a store decorating it); *api.Client satisfies it. Required.
+	Data common.Data
+	// Renderer is the session's terminal: colour profile and background. Nil means a plain
+	// renderer of its own (no colour), never the process-wide default.
+	Renderer *lipgloss.Renderer
+	// Width and Height are the terminal's size when known (a WindowSizeMsg follows anyway).
+	Width, Height int
+	// Location is where the session's person reads times; nil means UTC.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Opener opens links and files; nil only shows them (a server never launches anything).
+	Opener *open.Opener
+	// DraftsDir is the folder unsent replies are kept in, per Account and Person below it
+	// (drafts.SessionDir); "" keeps drafts only in memory. Drafts, when set, is used instead.
+	DraftsDir string
+	Drafts    *drafts.Store
+	// Account is the seller account's name (header, drafts folder); Person is who is at this
+	// terminal (one of a team over SSH; "" for the local CLI).
+	Account, Person string
+	// Seller and Site are the seller's id and site when already known ("" reads /users/me).
+	Seller, Site string
+	// CacheDir holds attachments fetched to be opened; DownloadsDir is where saved ones go.
+	CacheDir, DownloadsDir string
+	// Logger is the session's log; nil discards.
+	Logger *slog.Logger
+	// RefreshInterval and OfflineRetry tune polling (zero: the defaults).
+	RefreshInterval, OfflineRetry time.Duration
+	// Theme is the colour theme (config.ThemeDefault, ThemeHighContrast, ThemeMono; "" default).
+	Theme string
+	// Templates are the reply-template folders, the person's own first, then the team's.
+	Templates []templates.Layer
+	// Served is set for a session over SSH: nothing may start a program on the server.
+	Served bool
+}
+
+// NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
+// drafts, opener, clock and time zone. The front end runs the returned model with its own
+// input and output (tea.NewProgram(m, tea.WithInput(...), tea.WithOutput(...))).
+func NewSession(o SessionOptions) (*Model, error) {
+	if o.Data == nil {
+		return nil, errors.New("an inbox needs an API client")
+	}
+	ctx := o.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	r := o.Renderer
+	if r == nil {
+		r = lipgloss.NewRenderer(io.Discard, termenv.WithProfile(termenv.Ascii))
+	}
+	c := common.New(ctx, o.Data, r)
+	if o.Theme != "" {
+		c.Styles = common.StylesFor(r, o.Theme)
+	}
+	c.Templates, c.Served = o.Templates, o.Served
+	c.Location = o.Location
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if o.Now != nil {
+		c.Now = o.Now
+	}
+	if o.Logger != nil {
+		c.Logger = o.Logger
+	}
+	c.Opener = o.Opener
+	c.Account, c.Seller, c.Site = o.Account, o.Seller, o.Site
+	c.CacheDir, c.DownloadsDir = o.CacheDir, o.DownloadsDir
+	switch {
+	case o.Drafts != nil:
+		c.Drafts = o.Drafts
+	case o.DraftsDir != "":
+		c.Drafts = drafts.NewStore(drafts.SessionDir(o.DraftsDir, o.Account, o.Person))
+	}
+	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
+	if o.Width > 0 && o.Height > 0 {
+		m.width, m.height = o.Width, o.Height
+		c.Width, c.Height = o.Width, o.Height
+		m.resize()
+	}
+	return m, nil
+}
