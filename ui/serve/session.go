@@ -112,7 +112,9 @@ func (m *sessionModel) forward(msg tea.Msg) tea.Cmd {
 }
 
 // placer is the inbox's report of where its person is (ui.Model.Place).
-type placer interface{ Place() (pack string, composing bool) }
+type placer interface {
+	Place() (pack string, composing bool)
+}
 
 // followPlace tells the Hub when the person opened, left or started replying to a pack: views
 // switch inside the inbox's Update (keys typed in one read reach the view they opened), so the
