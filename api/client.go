@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/postsale/postsale/api/transport"
 )
 
 // Version is postsale's version, sent in the User-Agent: set by -ldflags, or by main from the
@@ -98,6 +100,9 @@ func New(tokens TokenSource, opts ...Option) (*Client, error) {
 	if c.tokens == nil {
 		c.tokens = StaticToken("")
 	}
+	// Whatever client was given, redirects follow postsale's policy: none for a send or an
+	// upload, none to another scheme, host or port for anything (see transport.CheckRedirect).
+	c.httpClient = transport.WithRedirectPolicy(c.httpClient)
 	return c, nil
 }
 
@@ -158,6 +163,9 @@ func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			return nil, ctxErr
+		}
+		if re := (*transport.RedirectError)(nil); errors.As(err, &re) {
+			return nil, re
 		}
 		return nil, &NetworkError{Method: req.Method, Path: req.URL.Path, Err: unwrapURLError(err)}
 	}

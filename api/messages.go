@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // PageOptions selects a window of a conversation. Zero Limit lets the API choose.
@@ -66,16 +67,31 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 	if len(msg.Attachments) == 0 {
 		msg.Attachments = nil
 	}
-	// The answer's shape is not documented: accept a message or the conversation envelope.
+	// The answer's shape is not documented: accept a message or the conversation envelope, but
+	// only the message just created counts as the answer, never any message of the conversation.
 	var raw struct {
 		Message
 		Messages []Message `json:"messages"`
 	}
-	if err := c.postJSON(ctx, "/marketplace/messages/packs/"+pathEscape(packID), nil, msg, &raw); err != nil {
+	path := "/marketplace/messages/packs/" + pathEscape(packID)
+	if err := c.postJSON(ctx, path, nil, msg, &raw); err != nil {
 		return nil, err
 	}
-	if raw.ID == "" && len(raw.Messages) > 0 {
-		return &raw.Messages[0], nil
+	candidates := []*Message{&raw.Message}
+	if raw.ID == "" {
+		candidates = candidates[:0]
+		for i := range raw.Messages {
+			candidates = append(candidates, &raw.Messages[i])
+		}
 	}
-	return &raw.Message, nil
+	var why error = &UnconfirmedSendError{Reason: "it names no message"}
+	for _, m := range candidates {
+		if why = CheckSendAnswer(m, msg, "", time.Time{}); why == nil {
+			return m, nil
+		}
+	}
+	if ue, ok := why.(*UnconfirmedSendError); ok {
+		ue.Method, ue.Path = http.MethodPost, "/marketplace/messages/packs/"+packID
+	}
+	return nil, why
 }
