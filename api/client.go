@@ -207,9 +207,16 @@ func (c *Client) doJSON(req *http.Request, out any) error {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
 	if err != nil {
 		return &NetworkError{Method: req.Method, Path: req.URL.Path, Err: err}
+	}
+	if len(body) > MaxAnswerBytes {
+		return &DecodeError{Method: req.Method, Path: req.URL.Path, Err: &tooLarge{fmt.Sprintf("more than %d MB", MaxAnswerBytes>>20)}}
+	}
+	// Bound what decoding may allocate before decoding: a page holds at most a few hundred items.
+	if err := checkAnswerShape(body); err != nil {
+		return &DecodeError{Method: req.Method, Path: req.URL.Path, Err: err}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return &DecodeError{Method: req.Method, Path: req.URL.Path, Err: err, Body: snippet(body)}

@@ -255,6 +255,10 @@ func Explain(err error) string {
 	if errors.As(err, &ne) {
 		return "Cannot reach Mercado Libre (" + ne.Err.Error() + "); check your connection or MELI_API_URL and try again."
 	}
+	var tl *tooLarge
+	if errors.As(err, &tl) {
+		return "Mercado Libre sent an answer larger than postsale accepts (" + tl.why + "), so it was not read: try again later, and report it if it persists."
+	}
 	var de *DecodeError
 	if errors.As(err, &de) {
 		return "Mercado Libre sent an answer postsale does not understand; try again, and report it if it persists."
