@@ -199,6 +199,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if res, ok := msg.Msg.(VerifiedMsg); ok {
 			return m, m.verified(res, msg.Err)
 		}
+		if c, ok := msg.Msg.(checkedMsg); ok {
+			return m, m.picked(c)
+		}
 		if u, ok := msg.Msg.(attachments.UploadedMsg); ok {
 			return m, m.uploaded(u, msg.Err)
 		}

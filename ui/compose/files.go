@@ -1,8 +1,10 @@
 package compose
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"path/filepath"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -32,13 +34,33 @@ func (m *Model) closePicker() tea.Cmd {
 	return m.Focus()
 }
 
-// pick checks a chosen file and adds it, or says why not; the picker stays open after a refusal
-// so another file can be chosen.
+// checkedMsg is a chosen file after its check, which ran off the event loop.
+type checkedMsg struct {
+	Path string
+	File attach.File
+	Err  error
+}
+
+// pick checks a chosen file in a task (a file can be slow, or a pipe that never answers: the
+// event loop never waits on one) and adds it when the check answers.
 func (m *Model) pick(path string) tea.Cmd {
 	if m.files.Has(path) {
 		return m.fileStatus("Not attached: "+sanitize.Line(path)+" is already attached.", errAlreadyAttached)
 	}
-	f, err := attach.Check(path)
+	label := "Checking " + sanitize.Line(filepath.Base(path))
+	return common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), label), func(context.Context) (tea.Msg, error) {
+		f, err := attach.Check(path)
+		return checkedMsg{Path: path, File: f, Err: err}, nil
+	})
+}
+
+// picked adds a checked file, or says why not; the picker stays open after a refusal so
+// another file can be chosen.
+func (m *Model) picked(res checkedMsg) tea.Cmd {
+	if m.files.Has(res.Path) {
+		return m.fileStatus("Not attached: "+sanitize.Line(res.Path)+" is already attached.", errAlreadyAttached)
+	}
+	f, err := res.File, res.Err
 	if err == nil {
 		err = m.files.Add(f)
 	}
@@ -47,7 +69,10 @@ func (m *Model) pick(path string) tea.Cmd {
 	}
 	m.err = ""
 	m.layout()
-	cmd := m.closePicker()
+	var cmd tea.Cmd
+	if m.picker != nil {
+		cmd = m.closePicker()
+	}
 	text := "Attached " + sanitize.Line(f.Name) + " (" + api.HumanSize(f.Size) + ", " + f.MIME + ")."
 	return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: text} })
 }
