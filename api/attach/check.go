@@ -132,13 +132,13 @@ func notRegular(path string, mode os.FileMode) error {
 	kind := "not a regular file"
 	switch {
 	case mode.IsDir():
-		kind = "a folder"
+		kind += " but a folder"
 	case mode&os.ModeNamedPipe != 0:
-		kind = "a named pipe (FIFO)"
+		kind += " but a named pipe (FIFO)"
 	case mode&os.ModeSocket != 0:
-		kind = "a socket"
+		kind += " but a socket"
 	case mode&os.ModeDevice != 0:
-		kind = "a device"
+		kind += " but a device"
 	}
 	return &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The path %s is %s: choose a regular file, not a folder, pipe or device", path, kind)}
 }
