@@ -6,7 +6,6 @@ import (
 	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/config"
@@ -24,10 +23,10 @@ func newInboxModel(c *common.Common, s *config.Settings) tea.Model {
 // inboxCommon builds the Common one inbox program shares with its views, from the settings.
 func (a *app) inboxCommon(cmd *cobra.Command) (*common.Common, error) {
 	env := a.io.Env
-	c := common.New(cmd.Context(), a.client, lipgloss.NewRenderer(a.io.Out))
+	getenv := func(k string) string { v, _ := env(k); return v }
+	c := common.New(cmd.Context(), a.client, inboxRenderer(a.io.Out, getenv))
 	c.Site = a.settings.SiteID
 	c.Account = a.settings.Account
-	getenv := func(k string) string { v, _ := env(k); return v }
 	c.Opener = open.New(open.Mode(a.settings.Open), a.io.Out, open.WithEnv(getenv), open.WithHyperlinks(a.settings.OSC8))
 	c.DownloadsDir = a.settings.ExpandedDownloadsDir(env)
 	cache, err := config.CacheDir(env)
