@@ -112,7 +112,14 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 // newRequest builds an authenticated request for path (relative to the base URL) and query.
 func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body io.Reader) (*http.Request, error) {
 	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + path
+	// path holds segments escaped once (pathEscape): keep them as sent, so "a b" goes out as
+	// a%20b and not a%2520b.
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("build %s %s: %w", method, path, err)
+	}
+	u.RawPath = strings.TrimRight(c.baseURL.EscapedPath(), "/") + path
+	u.Path = strings.TrimRight(u.Path, "/") + unescaped
 	if len(query) > 0 {
 		u.RawQuery = query.Encode()
 	}
@@ -264,3 +271,12 @@ func snippet(b []byte) string {
 
 // pathEscape escapes one path segment (pack ids, message ids, attachment ids).
 func pathEscape(s string) string { return url.PathEscape(s) }
+
+// checkSegment refuses an id that would be a dot segment ("." or ".."): a normalising proxy
+// would resolve it to the parent path and the request would reach another resource.
+func checkSegment(field, id string) error {
+	if id == "." || id == ".." {
+		return &ValidationError{Field: field, Problem: fmt.Sprintf("%q is not a valid %s id", id, field)}
+	}
+	return nil
+}

@@ -21,6 +21,9 @@ func (c *Client) PackMessages(ctx context.Context, packID string, opts PageOptio
 	if packID == "" {
 		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
 	}
+	if err := checkSegment("pack", packID); err != nil {
+		return nil, err
+	}
 	if opts.Limit < 0 || opts.Offset < 0 {
 		return nil, &ValidationError{Field: "paging", Problem: "limit and offset must not be negative"}
 	}
@@ -45,6 +48,9 @@ func (c *Client) Message(ctx context.Context, messageID string) (*Message, error
 	if messageID == "" {
 		return nil, &ValidationError{Field: "message", Problem: "a message id is required"}
 	}
+	if err := checkSegment("message", messageID); err != nil {
+		return nil, err
+	}
 	var conv Conversation
 	if err := c.getJSON(ctx, "/marketplace/messages/"+pathEscape(messageID), nil, &conv); err != nil {
 		return nil, err
@@ -60,6 +66,9 @@ func (c *Client) Message(ctx context.Context, messageID string) (*Message, error
 func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest) (*Message, error) {
 	if packID == "" {
 		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
+	}
+	if err := checkSegment("pack", packID); err != nil {
+		return nil, err
 	}
 	if err := ValidateSend(msg); err != nil {
 		return nil, err
