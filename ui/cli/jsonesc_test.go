@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// --json writes no rune a terminal could act on or that cannot be seen: C1 (CSI, OSC), DEL,
+// bidi overrides, zero-width and other invisible characters come out as \uXXXX, and the JSON
+// still decodes to the same text.
+func TestJSONEscapesC1BidiAndInvisibleCharacters(t *testing.T) {
+	text := "pay\u009b2Jnow\u007f \u009d0;owned\u009c \u202eevil\u202c \u2066x\u2069 a\u200bb \u034f\u17b4\u206a\U000e0100 \U000e0041 ok ñ 😀"
+	var out bytes.Buffer
+	if err := writeJSON(&out, map[string]string{"text": text}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.String() {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || hiddenRune(r) {
+			t.Fatalf("--json wrote U+%04X raw: %q", r, out.String())
+		}
+	}
+	for _, want := range []string{`\u009b`, `\u007f`, `\u202e`, `\u2066`, `\u200b`, `\u034f`, `\udb40\udd00`, "ñ", "😀"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %s: %s", want, out.String())
+		}
+	}
+	var back map[string]string
+	if err := json.Unmarshal(out.Bytes(), &back); err != nil || back["text"] != text || !utf8.ValidString(out.String()) {
+		t.Fatalf("round trip: %v %q", err, back["text"])
+	}
+}
