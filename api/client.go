@@ -56,11 +56,17 @@ type Option func(*Client) error
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
 		u, err := url.Parse(strings.TrimRight(raw, "/"))
+		shown := raw // never quote a password embedded in the URL
+		if err == nil && u.User != nil {
+			shown = u.Redacted()
+		} else if i := strings.LastIndex(raw, "@"); i >= 0 {
+			shown = "xxxxx" + raw[i:]
+		}
 		if err != nil || u.Scheme == "" || u.Host == "" {
-			return fmt.Errorf("API URL %q is not an absolute http(s) URL", raw)
+			return fmt.Errorf("API URL %q is not an absolute http(s) URL", shown)
 		}
 		if u.Scheme != "http" && u.Scheme != "https" {
-			return fmt.Errorf("API URL %q must start with http:// or https://", raw)
+			return fmt.Errorf("API URL %q must start with http:// or https://", shown)
 		}
 		c.baseURL = u
 		return nil

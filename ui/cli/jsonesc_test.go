@@ -32,3 +32,21 @@ func TestJSONEscapesC1BidiAndInvisibleCharacters(t *testing.T) {
 		t.Fatalf("round trip: %v %q", err, back["text"])
 	}
 }
+
+// postsale config never shows a password embedded in MELI_API_URL, as text or --json, nor
+// does an error about the URL quote it.
+func TestConfigRedactsUserinfoInTheAPIURL(t *testing.T) {
+	h := newHarness(t)
+	h.env["MELI_API_URL"] = "https://seller:hunter2@proxy.example:8443/api"
+	for _, args := range [][]string{{"config"}, {"config", "--json"}} {
+		out := h.mustRun(args...)
+		if strings.Contains(out, "hunter2") || !strings.Contains(out, "proxy.example:8443") {
+			t.Errorf("postsale %s:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	h.env["MELI_API_URL"] = "ftp://seller:hunter2@proxy.example/api"
+	_, errs, code := h.run("messages", packActive)
+	if code == ExitOK || strings.Contains(errs, "hunter2") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}
