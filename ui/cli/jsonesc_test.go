@@ -50,3 +50,22 @@ func TestConfigRedactsUserinfoInTheAPIURL(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// postsale sandbox refuses to listen where other machines can reach it unless told so.
+func TestSandboxRefusesNonLoopbackAddresses(t *testing.T) {
+	h := newHarness(t)
+	for _, addr := range []string{":0", "0.0.0.0:0", "[::]:0", "192.0.2.1:0"} {
+		_, errs, code := h.run("sandbox", "--addr", addr)
+		if code != ExitUsage || !strings.Contains(oneLine(t, errs), "--allow-remote") {
+			t.Errorf("--addr %s: exit %d, stderr %q", addr, code, errs)
+		}
+	}
+	if err := loopbackOnly("0.0.0.0:0", true); err != nil {
+		t.Errorf("--allow-remote: %v", err)
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0"} {
+		if err := loopbackOnly(addr, false); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+}
