@@ -138,9 +138,16 @@ func (m *Model) draftSent() tea.Cmd {
 	return m.saveIfChanged()
 }
 
-// ambiguous reports a send that may have reached Mercado Libre although no answer came back.
+// ambiguous reports a send that may have reached Mercado Libre although no answer came back,
+// or although the answer was a 5xx (the server may have stored it before failing).
 func ambiguous(err error) bool {
-	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded) || serverFailed(err)
+}
+
+// serverFailed reports a 5xx answer.
+func serverFailed(err error) bool {
+	var e *api.Error
+	return errors.As(err, &e) && e.StatusCode >= 500
 }
 
 // VerifyDelays are the waits before each re-read of the conversation after a send got no

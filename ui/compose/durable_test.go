@@ -88,7 +88,7 @@ func TestDraftRemovedOnlyAfterASuccessfulSend(t *testing.T) {
 	store := withDrafts(t, e)
 	m := newDurable(t, e.Common, packOpen)
 	typeDraft(m, "Your parcel left today.")
-	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailRateLimit, 1)
 	out := uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want a failed send, got %#v", out)

@@ -71,3 +71,24 @@ func TestSendAnsweredFalselyKeepsTheDraft(t *testing.T) {
 		}
 	}
 }
+
+// A 5xx answer to a send may hide a stored message: compose reads the conversation back before
+// saying anything, keeps the draft, and does not invite a blind resend.
+func TestSend5xxIsReadBackBeforeAnythingIsSaid(t *testing.T) {
+	e, _ := newLossyEnv(t)
+	m, store, w := newLossyCompose(t, e)
+	const text = "Your refund is on its way."
+	typeDraft(m, text)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	before := reads(e.Sandbox)
+	uitest.Press(m, "ctrl+s")
+	if n := reads(e.Sandbox) - before; n == 0 || len(w.all()) == 0 {
+		t.Fatalf("the conversation was not read back after the 500 (%d reads)", n)
+	}
+	if m.Err() != lostNotice {
+		t.Fatalf("compose says %q", m.Err())
+	}
+	if d, _ := store.Load(packOpen); d.Text != text {
+		t.Fatalf("the draft was removed: %+v", d)
+	}
+}
