@@ -42,8 +42,12 @@ func printConversationHeader(w io.Writer, packID string, conv *api.Conversation)
 	}
 	fmt.Fprintln(w)
 	if p := conv.Paging; p != nil {
+		n := len(conv.Messages)
 		switch {
-		case len(conv.Messages) == 0:
+		case p.Offset < 0 || p.Total < 0 || p.Total > maxAllMessages || p.Offset+n > p.Total:
+			// Paging that cannot be true (a negative offset, an absurd total): say only what came.
+			fmt.Fprintf(w, "%d message(s), newest first (the paging Mercado Libre sent does not add up).\n", n)
+		case n == 0:
 			fmt.Fprintf(w, "No messages at offset %d (%d in total).\n", p.Offset, p.Total)
 		default:
 			fmt.Fprintf(w, "Messages %d–%d of %d, newest first.\n", p.Offset+1, p.Offset+len(conv.Messages), p.Total)
