@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -59,5 +60,17 @@ func TestPathSegmentsAreEscapedOnceAndDotsRefused(t *testing.T) {
 	}
 	if len(got) != 0 {
 		t.Fatalf("dot segments went out: %v", got)
+	}
+}
+
+// A file of 25 MB and one byte is refused with a size that does not read as 25 MB.
+func TestOverLimitSizeDoesNotContradictTheLimit(t *testing.T) {
+	err := api.ValidateUpload("big.pdf", api.MaxAttachmentSize+1, "application/pdf")
+	s := api.Explain(err)
+	if err == nil || strings.Contains(s, "is 25.0 MB") || !strings.Contains(s, "26214401 bytes") {
+		t.Fatalf("%q", s)
+	}
+	if s := api.Explain(api.ValidateUpload("big.pdf", 30<<20, "application/pdf")); !strings.Contains(s, "is 30.0 MB") {
+		t.Fatalf("%q", s)
 	}
 }

@@ -60,7 +60,7 @@ func Check(path string) (File, error) {
 		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s is empty: choose a file with content", name)}
 	}
 	if f.Size > api.MaxAttachmentSize {
-		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s is %s; Mercado Libre accepts files up to 25 MB", name, api.HumanSize(f.Size))}
+		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s is %s; Mercado Libre accepts files up to 25 MB", name, api.OverLimitSize(f.Size))}
 	}
 	mime, err := DetectMIME(name, head[:n])
 	if err != nil {
