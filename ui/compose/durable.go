@@ -49,7 +49,7 @@ func (m *Model) restoreDraft() {
 	m.saver = drafts.NewDebouncer(m.c.Ctx, m.c.Drafts, 0)
 	d, err := m.c.Drafts.Load(m.packID)
 	if err != nil {
-		m.err = "Your saved draft could not be read (" + err.Error() + "); it is left on disk."
+		m.err = "Your saved draft could not be read: " + err.Error() + "."
 		return
 	}
 	m.text.SetValue(d.Text)
