@@ -249,6 +249,9 @@ func Explain(err error) string {
 	}
 	var ue *UnconfirmedSendError
 	if errors.As(err, &ue) {
+		if se := (*Error)(nil); errors.As(ue.Err, &se) {
+			return fmt.Sprintf("Mercado Libre had a problem (%d) while taking the send and may have stored it: check the conversation before sending again.", se.StatusCode)
+		}
 		return "Mercado Libre's answer to the send is not the message just sent, so it is not confirmed: check the conversation before sending again."
 	}
 	var ne *NetworkError

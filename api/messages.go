@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -84,6 +85,13 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 	}
 	path := "/marketplace/messages/packs/" + pathEscape(packID)
 	if err := c.postJSON(ctx, path, nil, msg, &raw); err != nil {
+		// A 5xx may come after the message was stored: not a failure to retry, but a send to
+		// check by reading the conversation back (it matches transport.ErrAmbiguous).
+		var e *Error
+		if errors.As(err, &e) && e.StatusCode >= 500 {
+			return nil, &UnconfirmedSendError{Method: http.MethodPost, Path: "/marketplace/messages/packs/" + packID,
+				Reason: fmt.Sprintf("Mercado Libre answered %d", e.StatusCode), Err: err}
+		}
 		return nil, err
 	}
 	candidates := []*Message{&raw.Message}

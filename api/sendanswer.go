@@ -17,7 +17,11 @@ const answerSkew = 2 * time.Minute
 type UnconfirmedSendError struct {
 	Method, Path string
 	Reason       string
+	Err          error // the 5xx answer, when that is why
 }
+
+// Unwrap exposes the 5xx answer, if any.
+func (e *UnconfirmedSendError) Unwrap() error { return e.Err }
 
 func (e *UnconfirmedSendError) Error() string {
 	return e.Method + " " + e.Path + ": the answer is not the message just sent (" + e.Reason + ")"
