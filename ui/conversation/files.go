@@ -56,7 +56,7 @@ func (m *Model) selected() (attRef, int, bool) {
 
 // Typing is true while a question or the link menu waits for an answer, so q, R and ? answer it
 // rather than quit, refresh or open help.
-func (m *Model) Typing() bool { return m.files.confirm != nil || m.files.menu != nil }
+func (m *Model) Typing() bool { return m.files.confirm != nil || m.files.menu != nil || m.teamTyping() }
 
 // AttachmentsFocused reports whether the keys act on attachments.
 func (m *Model) AttachmentsFocused() bool { return m.files.focus }
@@ -346,6 +346,9 @@ func (m *Model) updateFiles(msg tea.Msg) (tea.Cmd, bool) {
 
 // overlayLines is the question or menu drawn over the bottom of the conversation.
 func (m *Model) overlayLines() []string {
+	if ov := m.teamOverlay(); ov != nil {
+		return ov
+	}
 	switch {
 	case m.files.confirm != nil:
 		return m.files.confirm.Lines(m.c, m.width)

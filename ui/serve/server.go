@@ -357,6 +357,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		DraftsDir:    filepath.Join(home, "drafts"),
 		DownloadsDir: filepath.Join(home, "downloads"),
 		CacheDir:     filepath.Join(s.cfg.CacheDir, st.member),
+		Team:         NewTeam(st.conn, s.Team),
 	})
 	idle := s.cfg.IdleTimeout
 	if idle < 0 {
