@@ -1,6 +1,8 @@
 package packlist
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -106,5 +108,8 @@ func (m *Model) teamTitle() string {
 	if m.c.Team == nil {
 		return ""
 	}
-	return " · showing " + m.team.filter.String()
+	if m.team.filter == common.FilterAll {
+		return " · showing all (m: mine, unassigned)"
+	}
+	return fmt.Sprintf(" · showing %s (%d of %d)", m.team.filter, len(m.visible), len(m.rows))
 }
