@@ -59,6 +59,8 @@ type SessionOptions struct {
 	// Team is the team sharing a served inbox (presence, assignment, notes, sent-by); nil for
 	// the local inbox, whose team keys then say they need `postsale serve`.
 	Team common.Team
+	// SavedHint is the sentence after saving an attachment (a server says how to fetch it).
+	SavedHint func(path string) string
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -81,7 +83,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 		c.Styles = common.StylesFor(r, o.Theme)
 	}
 	c.Templates, c.Served = o.Templates, o.Served
-	c.Team = o.Team
+	c.Team, c.SavedHint = o.Team, o.SavedHint
 	c.Location = o.Location
 	if c.Location == nil {
 		c.Location = time.UTC

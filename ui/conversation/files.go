@@ -169,6 +169,9 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	}
 	m.decorate()
 	if f.Save {
+		if m.c.SavedHint != nil {
+			return status(sanitize.Line(m.c.SavedHint(f.Path)), nil)
+		}
 		return status("Saved to "+sanitize.Line(f.Path)+".", nil)
 	}
 	return common.Own(m.owner(), attachments.OpenFile(m.c.Opener, f.Path))

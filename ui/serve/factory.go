@@ -49,6 +49,8 @@ type Person struct {
 	DraftsDir, DownloadsDir, CacheDir string
 	// Team is this session's view of the team (NewTeam); nil shows no team.
 	Team common.Team
+	// SavedHint says how to fetch a saved attachment (scp through this server).
+	SavedHint func(path string) string
 }
 
 // NewInbox builds one person's inbox: the same root model as the local inbox, with its own
@@ -72,6 +74,7 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		Templates:       sh.Templates,
 		Served:          true,
 		Team:            p.Team,
+		SavedHint:       p.SavedHint,
 	})
 	if err != nil {
 		return errorModel{err: err}
