@@ -93,7 +93,25 @@ func TestTeamNotesSitAmongMessagesInTimeOrder(t *testing.T) {
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
 	a.settleOn("Beatriz Souza", "showing all")
 
-	v := a.openPack(packReadOld)
+	// Carla is replying to the top row's buyer: the row says so, and `T` warns before writing.
+	team.mu.Lock()
+	team.typing[packTopUnread] = []string{"Carla"}
+	team.mu.Unlock()
+	a.tm.Send(common.TeamChangedMsg{})
+	a.settleOn("Carla is replying… · ")
+	a.keys("T")
+	v := a.settleOn("Carla is replying to this buyer — T again to write anyway")
+	if strings.Contains(v, "› Reply") {
+		t.Fatalf("T opened compose before warning:\n%s", v)
+	}
+	a.keys("T")
+	a.settleOn("› Reply")
+	for i := 0; i < 5 && !strings.Contains(a.settleOn("postsale"), "Conversations  17"); i++ {
+		a.keys("esc") // the template picker (if any), compose, the conversation
+	}
+	a.settleOn("Conversations  17")
+
+	a.openPack(packReadOld)
 	v = a.settleOn("invoice resent by mail")
 	sent, note, thanks := strings.Index(v, "The invoice is attached"), strings.Index(v, "invoice resent by mail"), strings.Index(v, "muchas gracias")
 	if sent < 0 || note < sent || thanks < note {

@@ -200,6 +200,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd, _ := m.handleTeamKey(msg)
 			return m, cmd
 		}
+		if !key.Matches(msg, m.keys.Reply) {
+			m.team.warn = "" // any other key takes the collision warning down
+		}
 		if cmd, ok := m.handleFilesKey(msg); ok {
 			return m, cmd
 		}

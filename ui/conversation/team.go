@@ -188,7 +188,7 @@ func (m *Model) teamOverlay() []string {
 		return m.team.picker.Lines(m.c, m.width)
 	case m.team.note != nil:
 		return []string{m.team.note.View()}
-	case m.team.warn != "":
+	case m.team.warn != "" && m.files.confirm == nil && m.files.menu == nil:
 		return wrapStyled(st.Warning, "⚠ "+m.team.warn, m.width)
 	}
 	return nil
