@@ -24,7 +24,8 @@ type MemberPicker struct {
 	Cancel  key.Binding
 }
 
-// NewMemberPicker lists t's members for pack, me first, the current assignee selected.
+// NewMemberPicker lists t's members for pack, me first; the current assignee is selected, or
+// me when nobody has it.
 func NewMemberPicker(t Team, pack string) *MemberPicker {
 	me, cur := t.Me(), t.Assignee(pack)
 	names := []string{me}
@@ -42,8 +43,8 @@ func NewMemberPicker(t Team, pack string) *MemberPicker {
 		Cancel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "cancel")),
 	}
 	for i, n := range names {
-		if n == cur {
-			p.sel = i
+		if n == cur && cur != "" {
+			p.sel = i // else me: taking a pack is the usual choice
 		}
 	}
 	return p
@@ -85,7 +86,7 @@ func (p *MemberPicker) Lines(c *Common, width int) []string {
 		case n == p.me:
 			label += " (you)"
 		}
-		if n == p.current {
+		if n == p.current && n != "" {
 			label += " · assigned now"
 		}
 		num := "  "
