@@ -103,8 +103,8 @@ func TestScpFetchesOnlyOnesOwnSavedFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, _ := sess.StdinPipe()
-	var out strings.Builder
-	sess.Stdout, sess.Stderr = &out, &out
+	out := &syncBuffer{} // stdout and stderr are copied by two goroutines
+	sess.Stdout, sess.Stderr = out, out
 	if err := sess.Start("scp -t evil.sh"); err != nil {
 		t.Fatal(err)
 	}
