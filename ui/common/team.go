@@ -43,8 +43,12 @@ type TeamNote struct {
 
 // TeamChangedMsg tells the views that presence, an assignment, a note or a sent-by record
 // changed (Pack when known, "" for anything). The root hands it to the list and the open
-// conversation, which read the Team again.
-type TeamChangedMsg struct{ Pack string }
+// conversation, which read the Team again. Presence says only who is where changed (someone
+// connected, left, opened a pack, started or stopped replying): no note or message to redraw.
+type TeamChangedMsg struct {
+	Pack     string
+	Presence bool
+}
 
 // TeamFilter is the list's assignment filter, cycled by a key.
 type TeamFilter int

@@ -229,7 +229,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.fetched(f, msg.Err)
 		}
 	case common.TeamChangedMsg:
-		m.teamChanged()
+		m.teamChanged(msg)
 	case common.RefreshMsg:
 		if !m.loaded {
 			return m, m.load(loadNewest)

@@ -50,13 +50,18 @@ func (m *Model) teamLine() string {
 	return strings.Join(parts, " · ")
 }
 
-// teamChanged re-reads the team: header line, notes, "sent by" marks.
-func (m *Model) teamChanged() {
+// teamChanged re-reads the team: header line, and unless only presence changed (the typing
+// indicator comes and goes often) notes and "sent by" marks.
+func (m *Model) teamChanged(msg common.TeamChangedMsg) {
 	if m.c.Team == nil {
 		return
 	}
 	anchor, off := m.anchor()
 	m.team.line = m.teamLine()
+	if msg.Presence || (msg.Pack != "" && msg.Pack != m.packID) {
+		m.restore(anchor, off) // the header may have gained or lost its team line
+		return
+	}
 	for _, e := range m.entries {
 		if e.seller && !e.pending {
 			e.invalidate() // a "sent by" may have arrived

@@ -100,7 +100,7 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case PresenceMsg:
 		// The team bar reads the Hub when drawn; the views re-read who is on which pack.
-		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{}))
+		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{Presence: true}))
 	case AssignedMsg:
 		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{Pack: msg.PackID}))
 	case NoteAddedMsg:
