@@ -56,6 +56,11 @@ type SessionOptions struct {
 	Templates []templates.Layer
 	// Served is set for a session over SSH: nothing may start a program on the server.
 	Served bool
+	// Team is the team sharing a served inbox (presence, assignment, notes, sent-by); nil for
+	// the local inbox, whose team keys then say they need `postsale serve`.
+	Team common.Team
+	// SavedHint is the sentence after saving an attachment (a server says how to fetch it).
+	SavedHint func(path string) string
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -78,6 +83,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 		c.Styles = common.StylesFor(r, o.Theme)
 	}
 	c.Templates, c.Served = o.Templates, o.Served
+	c.Team, c.SavedHint = o.Team, o.SavedHint
 	c.Location = o.Location
 	if c.Location == nil {
 		c.Location = time.UTC

@@ -55,6 +55,11 @@ type Common struct {
 	// Served is set when the session runs over SSH: nothing may start a program on the server's
 	// terminal on the seller's behalf ($EDITOR is refused with a sentence).
 	Served bool
+	// Team is the people sharing this inbox (team.go); nil in the local inbox.
+	Team Team
+	// SavedHint, when set, is the sentence after saving an attachment to path (a served inbox
+	// says how to fetch it from the server); nil says "Saved to PATH.".
+	SavedHint func(path string) string
 }
 
 // NewTask returns a task of owner and registers it as in flight (call it from Update, then run it

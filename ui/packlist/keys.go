@@ -46,6 +46,9 @@ func (k *keyMap) update(typing, filtered, empty bool) {
 
 // ShortHelp is the footer's one-line help.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.team.picker != nil {
+		return m.team.picker.ShortHelp()
+	}
 	k := m.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter}
 }
@@ -53,10 +56,13 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the `?` overlay's help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Open, k.Template},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
-		receiptLegend(),
 	}
+	if m.c.Team != nil {
+		groups = append(groups, []key.Binding{m.team.keys.Assign, m.team.keys.Filter})
+	}
+	return append(groups, receiptLegend())
 }
