@@ -30,7 +30,7 @@ func TestLocalInboxTeamKeysSayTheyNeedATeam(t *testing.T) {
 	}
 	a.keys("?")
 	a.openPack(packReadOld)
-	for _, k := range []string{"n", "A"} {
+	for _, k := range []string{"#", "A"} {
 		a.keys(k)
 		v := a.settleOn("work in a team inbox (postsale serve)")
 		if strings.Contains(v, "Team note") || strings.Contains(v, "to whom?") {
@@ -120,7 +120,7 @@ func TestTeamNotesSitAmongMessagesInTimeOrder(t *testing.T) {
 	if !strings.Contains(v, "# Team note · Carla · ") || !strings.Contains(v, "| invoice resent by mail") {
 		t.Errorf("the note is not labelled apart from messages:\n%s", v)
 	}
-	a.keys("n")
+	a.keys("#")
 	a.settleOn("Team note (only the team sees it")
 	a.tm.Type("ring at \x1b[31m9")
 	a.keys("enter")

@@ -181,7 +181,7 @@ func NewTeamKeys(team bool) TeamKeys {
 	k := TeamKeys{
 		Assign: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "assign")),
 		Filter: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mine/unassigned/all")),
-		Note:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "team note")),
+		Note:   key.NewBinding(key.WithKeys("#"), key.WithHelp("#", "team note")),
 	}
 	for _, b := range []*key.Binding{&k.Assign, &k.Filter, &k.Note} {
 		b.SetEnabled(team)

@@ -93,7 +93,7 @@ func TestTeamAssignmentFilterNotesAndSentBy(t *testing.T) {
 	const noteText = "call the buyer tomorrow 9931"
 	cm = c.mark()
 	m = b.mark()
-	b.send("n")
+	b.send("#")
 	b.waitFrom(m, "Team note (only the team sees it")
 	b.send(noteText + "\r")
 	c.waitFrom(cm, "Team note · Bruno")
