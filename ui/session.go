@@ -56,6 +56,9 @@ type SessionOptions struct {
 	Templates []templates.Layer
 	// Served is set for a session over SSH: nothing may start a program on the server.
 	Served bool
+	// Translation is the translation mode conversations and list previews start in (the
+	// `translation` setting); `t` changes it for the rest of the session.
+	Translation common.TranslationMode
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -77,7 +80,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 	if o.Theme != "" {
 		c.Styles = common.StylesFor(r, o.Theme)
 	}
-	c.Templates, c.Served = o.Templates, o.Served
+	c.Templates, c.Served, c.Translation = o.Templates, o.Served, o.Translation
 	c.Location = o.Location
 	if c.Location == nil {
 		c.Location = time.UTC

@@ -59,6 +59,7 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyClientSecret:    s.ClientSecret.Mask(),
 				config.KeyRedirectURI:     s.RedirectURI,
 				config.KeyTheme:           s.Theme,
+				config.KeyTranslation:     s.Translation,
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {

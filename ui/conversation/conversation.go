@@ -93,6 +93,7 @@ func New(c *common.Common, packID, site string) *Model {
 		links:  open.NewParser(),
 		known:  map[string]bool{},
 		follow: true,
+		mode:   c.Translation,
 	}
 	m.syncFileKeys()
 	return m
@@ -254,7 +255,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return func() tea.Msg { return common.StatusMsg{Text: text, Err: fmt.Errorf("%w: %s", ErrBlocked, reason)} }
 	case key.Matches(msg, m.keys.Translate):
 		anchor, off := m.anchor()
-		m.mode = m.mode.next()
+		m.mode = m.mode.Next()
+		m.c.Translation = m.mode // the next conversation and the list's previews follow
 		m.restore(anchor, off)
 	case key.Matches(msg, m.keys.Up):
 		return m.scroll(-1)

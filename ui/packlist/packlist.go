@@ -40,6 +40,7 @@ type row struct {
 	Title     string // the items' titles (domestic order search), "" when unknown
 	Site      string
 	Last      string         // newest message, one line
+	LastT     string         // its translation (text_translated), one line; "" when none
 	LastMine  bool           // the seller wrote the newest message
 	Receipt   common.Receipt // where the newest message stands, when it is the seller's
 	LastAt    time.Time
@@ -61,7 +62,9 @@ type rowLook struct {
 	age                                  string
 	unread                               int
 	buyer, packID, site, substatus, last string
-	title                                string
+	title, lastT, reason                 string
+	mode                                 common.TranslationMode
+	draft                                bool
 	blocked, empty, lastMine             bool
 	header                               headerState
 	receipt                              common.ReceiptState // the mark; its time is not drawn in the row
@@ -307,6 +310,9 @@ func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
 // merge folds a load into the rows. Unread counts are authoritative only when the unread call
 // succeeded (ok), so a failed poll never wipes the badges.
 func (m *Model) merge(res packsLoadedMsg, ok bool) {
+	for _, id := range res.Drafts {
+		m.c.DraftMarks.Set(id, true)
+	}
 	for _, p := range res.Packs {
 		id := string(p.ID)
 		if id == "" {
@@ -368,7 +374,7 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	}
 	r.Empty = len(conv.Messages) == 0
 	if r.Empty {
-		r.Last, r.LastMine, r.Receipt = "", false, common.Receipt{}
+		r.Last, r.LastT, r.LastMine, r.Receipt = "", "", false, common.Receipt{}
 		return
 	}
 	last := conv.Messages[0]
@@ -392,6 +398,7 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	}
 	// Links read as in the conversation, "label (URL)"; Render sanitises, Fields makes one line.
 	r.Last = strings.Join(strings.Fields(m.links.Render(last.Text)), " ")
+	r.LastT = strings.Join(strings.Fields(m.links.Render(last.TextTranslated)), " ")
 }
 
 // applyFilter rebuilds the visible rows (filter + sort) and keeps the cursor on keep if shown.
@@ -436,7 +443,8 @@ func (r *row) matches(q string) bool {
 	return strings.Contains(strings.ToLower(r.Buyer), q) ||
 		strings.Contains(strings.ToLower(r.Title), q) ||
 		strings.Contains(r.PackID, q) ||
-		strings.Contains(strings.ToLower(r.Last), q)
+		strings.Contains(strings.ToLower(r.Last), q) ||
+		strings.Contains(strings.ToLower(r.LastT), q)
 }
 
 // fetchHeaders starts header requests for rows on screen and one screen ahead, at most
