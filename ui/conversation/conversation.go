@@ -72,7 +72,8 @@ type Model struct {
 	top           int  // first visible content line
 	follow        bool // keep the newest message in view
 	files         files
-	receipts      newestSeller // the newest seller message, for the header (receipts.go)
+	receipts      newestSeller    // the newest seller message, for the header (receipts.go)
+	info          common.PackInfo // what the order search knows of the sale (context.go)
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client
@@ -253,6 +254,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		_, reason := m.Blocked()
 		text := "You cannot reply in this conversation: " + reason
 		return func() tea.Msg { return common.StatusMsg{Text: text, Err: fmt.Errorf("%w: %s", ErrBlocked, reason)} }
+	case key.Matches(msg, m.keys.OpenSale):
+		return m.openSale()
 	case key.Matches(msg, m.keys.Translate):
 		anchor, off := m.anchor()
 		m.mode = m.mode.Next()
@@ -683,6 +686,10 @@ func (m *Model) headerLines() []string {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
 	} else {
 		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))
+	}
+	// The sale in one line, when there is room for it above a useful body.
+	if line := m.orderLine(); line != "" && m.height >= orderLineMinHeight {
+		lines = append(lines, st.Subtle.Render(common.Truncate(line, m.width)))
 	}
 	if blocked, reason := m.Blocked(); blocked {
 		tail := " Replying is disabled."

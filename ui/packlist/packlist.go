@@ -38,6 +38,9 @@ type row struct {
 	Unread    int
 	Buyer     string
 	Title     string // the items' titles (domestic order search), "" when unknown
+	Titles    []string
+	Orders    []string // the pack's order ids (order search)
+	Shipping  string   // its shipment id (order search)
 	Site      string
 	Last      string         // newest message, one line
 	LastT     string         // its translation (text_translated), one line; "" when none
@@ -327,6 +330,19 @@ func (m *Model) merge(res packsLoadedMsg, ok bool) {
 		}
 		if r.Title == "" {
 			r.Title = sanitize.Line(p.Title())
+			for _, t := range p.Titles {
+				r.Titles = append(r.Titles, sanitize.Line(t))
+			}
+		}
+		if len(r.Orders) == 0 {
+			for _, o := range p.Orders {
+				if id := sanitize.Line(string(o.ID)); id != "" {
+					r.Orders = append(r.Orders, id)
+				}
+			}
+		}
+		if r.Shipping == "" {
+			r.Shipping = sanitize.Line(string(p.Shipment.ID))
 		}
 		if r.LastAt.IsZero() {
 			r.LastAt = p.DateCreated.Time
@@ -468,6 +484,15 @@ func (m *Model) fetchHeaders() tea.Cmd {
 		cmds = append(cmds, m.headerCmd(r.PackID))
 	}
 	return tea.Batch(cmds...)
+}
+
+// PackInfo is what the order search told about pack (orders, items, shipment).
+func (m *Model) PackInfo(pack string) common.PackInfo {
+	r := m.byID[pack]
+	if r == nil {
+		return common.PackInfo{PackID: pack}
+	}
+	return common.PackInfo{PackID: pack, Orders: r.Orders, Titles: r.Titles, Shipping: r.Shipping}
 }
 
 // Fail shows why the list could not load at all (e.g. the account could not be read).
