@@ -30,6 +30,7 @@ type RecentMessage struct {
 // and from the conversation's status (claims, shipping, status words).
 type PackInfo struct {
 	PackID   string
+	Buyer    string // the buyer's name or nickname as the list shows it
 	Orders   []string
 	Titles   []string
 	Shipping string
@@ -41,6 +42,9 @@ type PackInfo struct {
 func (p PackInfo) Merge(o PackInfo) PackInfo {
 	if p.PackID == "" {
 		p.PackID = o.PackID
+	}
+	if p.Buyer == "" {
+		p.Buyer = o.Buyer
 	}
 	if len(p.Orders) == 0 {
 		p.Orders = o.Orders

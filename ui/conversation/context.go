@@ -45,6 +45,9 @@ func (m *Model) PackInfo() common.PackInfo {
 // ReplyContext is who a reply goes to and what they said last, for the composer.
 func (m *Model) ReplyContext() common.ReplyContext {
 	rc := common.ReplyContext{Buyer: m.buyerName(), Site: m.site, Order: m.PackInfo()}
+	if rc.Buyer == "" {
+		rc.Buyer = rc.Order.Buyer // an agent's thread names only the agent: the list knows the buyer
+	}
 	for i := len(m.entries) - 1; i >= 0 && len(rc.Recent) < recentBuyerMessages; i-- {
 		e := m.entries[i]
 		if e.seller || e.pending {

@@ -492,7 +492,7 @@ func (m *Model) PackInfo(pack string) common.PackInfo {
 	if r == nil {
 		return common.PackInfo{PackID: pack}
 	}
-	return common.PackInfo{PackID: pack, Orders: r.Orders, Titles: r.Titles, Shipping: r.Shipping}
+	return common.PackInfo{PackID: pack, Buyer: r.Buyer, Orders: r.Orders, Titles: r.Titles, Shipping: r.Shipping}
 }
 
 // Fail shows why the list could not load at all (e.g. the account could not be read).
