@@ -41,6 +41,9 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.files.ShortHelp()
 	}
 	// ctrl+t and ctrl+e are in the compose hint line and the ? overlay: the footer has no room.
+	if m.domestic {
+		return []key.Binding{m.keys.Send, m.keys.Attach, m.keys.Discard, m.keys.Back} // no translation to switch to
+	}
 	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}
 }
 
