@@ -242,6 +242,17 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	if words := common.StatusWords(&e.msg); words != "" && !e.seller {
 		marks = append(marks, words)
 	}
+	// A reply moderation stopped or holds is drawn apart: marked on its label, and the text the
+	// buyer never got faint.
+	if e.seller {
+		switch e.receipt().State {
+		case common.ReceiptNotDelivered:
+			marks = append(marks, "✗ not delivered")
+			textStyle = st.Faint
+		case common.ReceiptModeration:
+			marks = append(marks, "… held for moderation")
+		}
+	}
 	info := meta
 	if len(marks) > 0 {
 		info += " · " + strings.Join(marks, " · ")

@@ -48,3 +48,29 @@ func TestBuyerTranslatedModeAndItIsKeptForTheNextConversation(t *testing.T) {
 		t.Errorf("the next conversation opened in %v:\n%s", next.Mode(), next.View())
 	}
 }
+
+// A reply moderation stopped is drawn apart: its label says so and its text is faint (the
+// buyer never got it), besides the receipt's words in the warning colour.
+func TestStoppedReplyIsDrawnApart(t *testing.T) {
+	e, _ := receiptsEnv(t)
+	m := openPack(t, e, packReceipts, 100, 40)
+	var stopped, held *entry
+	for _, en := range m.entries {
+		switch en.msg.Text {
+		case "Sure, here it is: https://bit.ly/nw-charger-manual":
+			stopped = en
+		case "If it helps, call us at 55 1234 5678 any weekday.":
+			held = en
+		}
+	}
+	if stopped == nil || held == nil {
+		t.Fatal("demo messages missing")
+	}
+	st := strings.Join(renderEntry(stopped, 100, ModeOriginal, e.Common, m.links), "\n")
+	if !strings.Contains(st, "· ✗ not delivered") || !strings.Contains(st, "not delivered to the buyer: shortened link") {
+		t.Errorf("stopped reply:\n%s", st)
+	}
+	if hd := strings.Join(renderEntry(held, 100, ModeOriginal, e.Common, m.links), "\n"); !strings.Contains(hd, "· … held for moderation") {
+		t.Errorf("held reply:\n%s", hd)
+	}
+}
