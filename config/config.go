@@ -61,6 +61,15 @@ const (
 	KeyRedirectURI     = "redirect_uri"
 	KeyFlavor          = "flavor"
 	KeyTheme           = "theme"
+	KeyTranslation     = "translation"
+)
+
+// Translation modes (the translation setting): which text of a message conversations open in.
+const (
+	TranslationOriginal   = "original"
+	TranslationBuyer      = "buyer-translated"
+	TranslationTranslated = "translated"
+	TranslationBoth       = "both"
 )
 
 // Themes (the theme setting): default adapts its colours to light and dark terminals,
@@ -74,7 +83,7 @@ const (
 
 // Keys lists every setting in the order `postsale config` shows them.
 func Keys() []string {
-	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor, KeyTheme}
+	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor, KeyTheme, KeyTranslation}
 }
 
 // FlagName is the command-line flag that sets key ("" for the token, which has no flag so it
@@ -146,6 +155,10 @@ type Settings struct {
 	Flavor api.Flavor
 	// Theme is ThemeDefault, ThemeHighContrast or ThemeMono.
 	Theme string
+	// Translation is the translation mode conversations open in: TranslationOriginal,
+	// TranslationBuyer (the buyer's messages translated, the seller's as written),
+	// TranslationTranslated or TranslationBoth. `t` changes it for the session.
+	Translation string
 	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
 	Sources map[string]string
 	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
@@ -185,6 +198,7 @@ func Defaults(env Env) *Settings {
 		Flavor:          api.FlavorAuto,
 		DownloadsDir:    defaultDownloadsDir(env),
 		Theme:           ThemeDefault,
+		Translation:     TranslationOriginal,
 		Sources:         map[string]string{},
 	}
 	for _, k := range Keys() {
@@ -431,6 +445,17 @@ func (s *Settings) set(key string, v any, source string) error {
 			s.Theme = t
 		default:
 			return fmt.Errorf("%q is not one of default, high-contrast, mono", str)
+		}
+	case KeyTranslation:
+		str, err := asString(v)
+		if err != nil {
+			return err
+		}
+		switch t := strings.ToLower(strings.TrimSpace(str)); t {
+		case TranslationOriginal, TranslationBuyer, TranslationTranslated, TranslationBoth:
+			s.Translation = t
+		default:
+			return fmt.Errorf("%q is not one of original, buyer-translated, translated, both", str)
 		}
 	case KeyClientSecret:
 		str, ok := v.(string)

@@ -139,13 +139,14 @@ func TestBadValuesAreOneLine(t *testing.T) {
 		{"negative", `refresh_interval = "-5s"`, `key "refresh_interval": -5s must be positive (at least 10s)`},
 		{"open", `open = "sometimes"`, `key "open": "sometimes" is not one of auto, browser, print`},
 		{"theme", `theme = "neon"`, `key "theme": "neon" is not one of default, high-contrast, mono`},
+		{"translation", `translation = "spanish"`, `key "translation": "spanish" is not one of original, buyer-translated, translated, both`},
 		{"osc8", `osc8 = "yes"`, `key "osc8": "yes" is not true or false`},
 		{"site", `site_id = "XX"`, `key "site_id": "XX" is not a Mercado Libre site id (MLM, MLB, MCO, MLC, ...)`},
 		{"cbt", `site_id = "CBT"`, `key "site_id": "CBT" is the cross-border umbrella, not a site: use MLM, MLB, MCO or MLC`},
 		{"url", `api_url = "ftp://x"`, `key "api_url": "ftp://x" is not an http(s) URL`},
 		{"number as string", `account = 42`, `key "account": 42 is not a string (put it in quotes)`},
-		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme)`},
-		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme)`},
+		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation)`},
+		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation)`},
 		{"token not string", `access_token = 12345678`, `key "access_token": must be a string`},
 	}
 	for _, tc := range cases {
@@ -282,5 +283,17 @@ func TestFlavorSetting(t *testing.T) {
 	}
 	if _, err := Load(Options{Env: mapEnv(t.TempDir()), Flags: map[string]string{KeyFlavor: "sideways"}}); err == nil || !strings.Contains(err.Error(), "auto, marketplace or domestic") {
 		t.Errorf("bad flavor flag: %v", err)
+	}
+}
+
+func TestTranslationSetting(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Load(Options{Env: mapEnv(dir)})
+	if err != nil || s.Translation != TranslationOriginal {
+		t.Fatalf("default translation = %q, %v", s.Translation, err)
+	}
+	writeConfig(t, dir, `translation = "Buyer-Translated"`)
+	if s, err = Load(Options{Env: mapEnv(dir)}); err != nil || s.Translation != TranslationBuyer || s.Sources[KeyTranslation] == "default" {
+		t.Fatalf("translation = %q (%s), %v", s.Translation, s.Sources[KeyTranslation], err)
 	}
 }

@@ -245,7 +245,7 @@ func TestReplyReachesSandboxAndAppears(t *testing.T) {
 	a := newApp(t, Options{})
 	a.openPack(packReadOld)
 	a.keys("r")
-	view := a.settleOn("Reply to pack " + packReadOld)
+	view := a.settleOn("· pack " + packReadOld)
 	golden.RequireEqual(t, []byte(view))
 
 	a.keys("q") // in a text field q is a letter, not quit
@@ -253,7 +253,7 @@ func TestReplyReachesSandboxAndAppears(t *testing.T) {
 	a.settleOn("qThanks Carlos, anything else?")
 	a.keys("ctrl+s")
 	view = a.settle("sent", func(v string) bool {
-		return strings.Contains(v, "Message sent.") && !strings.Contains(v, "Reply to pack")
+		return strings.Contains(v, "Message sent.") && !strings.Contains(v, "· pack ")
 	})
 	if !strings.Contains(view, "qThanks Carlos, anything else?") {
 		t.Errorf("the sent message is not in the conversation:\n%s", view)
@@ -268,7 +268,7 @@ func TestReplyReachesSandboxAndAppears(t *testing.T) {
 	}
 	// The draft went with the send: compose opens empty.
 	a.keys("r")
-	view = a.settleOn("Reply to pack " + packReadOld)
+	view = a.settleOn("· pack " + packReadOld)
 	if strings.Contains(view, "qThanks") || !strings.Contains(view, "0/350") {
 		t.Errorf("compose kept a sent draft:\n%s", view)
 	}
@@ -279,12 +279,12 @@ func TestSendRefusedOver350Characters(t *testing.T) {
 	a := newApp(t, Options{})
 	a.openPack(packReadOld)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packReadOld)
+	a.settleOn("· pack " + packReadOld)
 	a.keys(strings.Repeat("a", 351))
 	a.settleOn("351/350")
 	a.keys("ctrl+s")
 	view := a.settleOn("351/350", "too long")
-	if !strings.Contains(view, "Reply to pack "+packReadOld) {
+	if !strings.Contains(view, "· pack "+packReadOld) {
 		t.Errorf("left compose after a refused send:\n%s", view)
 	}
 	if n := len(a.sends(packReadOld)); n != 0 {
@@ -300,7 +300,7 @@ func TestBlockedConversationRefusesCompose(t *testing.T) {
 	a.settleOn(reason)
 	a.keys("r")
 	view := a.settleOn("You cannot reply")
-	if !strings.Contains(view, reason) || strings.Contains(view, "Reply to pack") {
+	if !strings.Contains(view, reason) || strings.Contains(view, "· pack ") {
 		t.Fatalf("blocked conversation should refuse compose with %q:\n%s", reason, view)
 	}
 	if n := len(a.sends(packBlocked)); n != 0 {
@@ -316,14 +316,14 @@ func TestServerErrorOnSendIsCheckedAndKeepsDraft(t *testing.T) {
 	a.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 3)
 	a.openPack(packReadOld)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packReadOld)
+	a.settleOn("· pack " + packReadOld)
 	a.keys("Your invoice is on its way")
 	a.keys("ctrl+s")
 	view := a.settleOn("The answer to your send was lost", "may have stored it")
 	if strings.Contains(view, "try again in a moment") {
 		t.Fatalf("a 500 to a send is not 'try again':\n%s", view)
 	}
-	if !strings.Contains(view, "Reply to pack "+packReadOld) || !strings.Contains(view, "Your invoice is on its way") {
+	if !strings.Contains(view, "· pack "+packReadOld) || !strings.Contains(view, "Your invoice is on its way") {
 		t.Fatalf("after a failed send compose and the draft must stay:\n%s", view)
 	}
 	if n := len(a.sends(packReadOld)); n != 1 {
@@ -335,9 +335,9 @@ func TestServerErrorOnSendIsCheckedAndKeepsDraft(t *testing.T) {
 	}
 	// esc and back: the draft survives until it is sent.
 	a.keys("esc")
-	a.settle("back in the conversation", func(v string) bool { return !strings.Contains(v, "Reply to pack") })
+	a.settle("back in the conversation", func(v string) bool { return !strings.Contains(v, "· pack ") })
 	a.keys("r")
-	a.settleOn("Reply to pack "+packReadOld, "Your invoice is on its way")
+	a.settleOn("· pack "+packReadOld, "Your invoice is on its way")
 }
 
 func TestEscapeSequencesRenderInert(t *testing.T) {
@@ -416,7 +416,7 @@ func TestAnySizeWithoutPanic(t *testing.T) {
 	a := newApp(t, Options{})
 	a.openPack(packReadOld)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packReadOld)
+	a.settleOn("· pack " + packReadOld)
 	a.keys("Hola")
 	for _, step := range []string{"compose", "esc", "esc", "?"} {
 		if step != "compose" {
@@ -454,7 +454,7 @@ func TestChunkedKeys(t *testing.T) {
 	a.keys("enter")
 	a.settleOn("Pack 2000004587654321") // the fourth row
 	a.keys("r")
-	a.settleOn("Reply to pack 2000004587654321")
+	a.settleOn("· pack 2000004587654321")
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("the ")})
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("right")})
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" one")})

@@ -40,11 +40,11 @@ func TestFooterFitsAt100Columns(t *testing.T) {
 	check("attachments", view, "o open attachment", "s save", "tab next", "esc leave attachments", "? help")
 
 	a.keys("esc", "r")
-	view = a.settleOn("Reply to pack " + packFiles)
+	view = a.settleOn("· pack " + packFiles)
 	check("compose", view, "ctrl+s send", "esc back", "ctrl+c quit")
 
 	a.keys("esc")
-	a.settle("back in the conversation", func(v string) bool { return !strings.Contains(v, "Reply to pack") })
+	a.settle("back in the conversation", func(v string) bool { return !strings.Contains(v, "· pack ") })
 	a.keys("?")
 	view = a.settleOn("Keys")
 	if !strings.Contains(view, "↑/k") || !strings.Contains(view, "page up") {

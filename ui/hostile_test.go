@@ -134,7 +134,7 @@ func hostileViews(a *hostileApp, check func(where string)) {
 	for _, pack := range []string{packHostileCorpus, packHostileNames} {
 		a.open(pack)
 		a.settle("conversation loaded", func(v string) bool { return !strings.Contains(v, "Loading conversation") })
-		for _, mode := range []string{"original", "translated", "both"} {
+		for _, mode := range []string{"original", "translated", "both", "buyer-translated"} {
 			a.settleOn("translation: " + mode)
 			check("conversation " + pack + " " + mode)
 			a.keys("g") // the oldest messages: escapes, titles, clears
@@ -156,7 +156,7 @@ func hostileViews(a *hostileApp, check func(where string)) {
 			a.settle("links closed", inConversation)
 		}
 		a.keys("r")
-		a.settleOn("Reply to pack " + pack)
+		a.settleOn("· pack " + pack)
 		check("compose " + pack)
 		a.keys("esc", "esc")
 		a.settle("back to the list", func(v string) bool { return !strings.Contains(v, "Pack "+pack) })
@@ -201,11 +201,11 @@ func TestEverySizeInEveryView(t *testing.T) {
 	a.settleOn("translation: both")
 	grid("conversation both")
 	a.keys("r")
-	a.settleOn("Reply to pack " + packHostileCorpus)
+	a.settleOn("· pack " + packHostileCorpus)
 	a.keys("Olá, obrigado pela paciência! 😊")
 	grid("compose")
 	a.keys("esc")
-	a.settle("compose closed", func(v string) bool { return !strings.Contains(v, "Reply to pack") })
+	a.settle("compose closed", func(v string) bool { return !strings.Contains(v, "· pack ") })
 	a.keys("?")
 	a.settleOn("Keys")
 	grid("help")
@@ -300,7 +300,7 @@ func TestDraftWrittenWhenTheProgramIsKilled(t *testing.T) {
 	a.settleOn("Conversations  19 · 7 unread")
 	a.open(packTopUnread)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packTopUnread)
+	a.settleOn("· pack " + packTopUnread)
 	a.keys("Sim, emitimos nota fiscal.")
 	a.settleOn("Sim, emitimos nota fiscal.")
 	var root *Model

@@ -351,7 +351,9 @@ func (m *Model) route(owner common.Owner, msg tea.Msg) tea.Cmd {
 		return m.send(m.list, msg)
 	case common.KindConversation:
 		if m.conv != nil && m.conv.PackID() == owner.Pack {
-			return m.send(m.conv, msg)
+			cmd := m.send(m.conv, msg)
+			m.giveReplyContext(owner.Pack) // what the buyer said since reaches the composer
+			return cmd
 		}
 	case common.KindCompose:
 		if cm := m.composes[owner.Pack]; cm != nil {
@@ -430,6 +432,7 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 		site = m.c.Site
 	}
 	m.conv = newConversation(m.c, msg.PackID, site)
+	m.givePackInfo()
 	m.resize()
 	return m.conv.Init()
 }
@@ -471,6 +474,7 @@ func (m *Model) openCompose(msg common.ComposeMsg) tea.Cmd {
 		m.composes[msg.PackID] = cm
 		cmds = append(cmds, cm.Init())
 	}
+	m.giveReplyContext(msg.PackID)
 	// The thread's own limit (seller_max_message_length) drives the composer's counter.
 	if lim, ok := m.conv.(interface{ TextLimit() int }); ok {
 		if set, ok := cm.(interface{ SetTextLimit(int) }); ok {

@@ -26,7 +26,7 @@ func TestKeysAfterReplyInTheSameReadGoToCompose(t *testing.T) {
 	a := newApp(t, Options{})
 	a.openPack(packLinks)
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rhola")})
-	view := a.settleOn("Reply to pack "+packLinks, "│ hola")
+	view := a.settleOn("· pack "+packLinks, "│ hola")
 	if strings.Contains(view, "no links") || strings.Contains(view, "There are no") {
 		t.Fatalf("o or a ran in the conversation:\n%s", view)
 	}
@@ -39,7 +39,7 @@ func TestKeysAfterEnterInTheSameReadGoToTheConversation(t *testing.T) {
 	a.keys("/", packLinks, "enter")
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rhi")})
-	a.settleOn("Reply to pack "+packLinks, "│ hi")
+	a.settleOn("· pack "+packLinks, "│ hi")
 }
 
 func TestKeysAfterEscInTheSameReadGoToTheConversation(t *testing.T) {
@@ -47,13 +47,13 @@ func TestKeysAfterEscInTheSameReadGoToTheConversation(t *testing.T) {
 	a := newApp(t, Options{})
 	a.openPack(packLinks)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packLinks)
+	a.settleOn("· pack " + packLinks)
 	a.tm.Type("hola")
 	a.settleOn("│ hola")
 	// esc leaves compose; the r in the same read is the conversation's reply key, not a letter.
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyEscape})
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
-	view := a.settleOn("Reply to pack "+packLinks, "│ hola")
+	view := a.settleOn("· pack "+packLinks, "│ hola")
 	if strings.Contains(view, "holar") {
 		t.Fatalf("the key after esc was typed into the draft:\n%s", view)
 	}
@@ -70,7 +70,7 @@ func TestFailedDraftSaveIsSaid(t *testing.T) {
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
 	a.openPack(packLinks)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packLinks)
+	a.settleOn("· pack " + packLinks)
 	a.tm.Type("hola")
 	a.settle("a failed save said", func(v string) bool {
 		flat := strings.Join(strings.Fields(v), " ")
@@ -160,7 +160,7 @@ func TestKeysTypedWhileTheDraftLoadsFollowIt(t *testing.T) {
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
 	a.openPack(packLinks)
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rmundo")})
-	a.settleOn("Reply to pack "+packLinks, "│ Hola mundo")
+	a.settleOn("· pack "+packLinks, "│ Hola mundo")
 }
 
 // esc and a key in the same read reach Bubble Tea as alt+key ("\x1br"): it is esc, then the key.
@@ -169,12 +169,12 @@ func TestEscAndAKeyInOneReadAreBoth(t *testing.T) {
 	a := newApp(t, Options{})
 	a.openPack(packLinks)
 	a.keys("r")
-	a.settleOn("Reply to pack " + packLinks)
+	a.settleOn("· pack " + packLinks)
 	a.tm.Type("hola")
 	a.settleOn("│ hola")
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t"), Alt: true}) // esc, then t: translation
 	view := a.settleOn("Conversations › Pack "+packLinks, "translation: translated")
-	if strings.Contains(view, "Reply to pack") {
+	if strings.Contains(view, "· pack ") {
 		t.Fatalf("alt+t stayed in compose:\n%s", view)
 	}
 	// In the text, alt+b still moves back a word.

@@ -61,6 +61,9 @@ type SessionOptions struct {
 	Team common.Team
 	// SavedHint is the sentence after saving an attachment (a server says how to fetch it).
 	SavedHint func(path string) string
+	// Translation is the translation mode conversations and list previews start in (the
+	// `translation` setting); `t` changes it for the rest of the session.
+	Translation common.TranslationMode
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -84,6 +87,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 	}
 	c.Templates, c.Served = o.Templates, o.Served
 	c.Team, c.SavedHint = o.Team, o.SavedHint
+	c.Translation = o.Translation
 	c.Location = o.Location
 	if c.Location == nil {
 		c.Location = time.UTC

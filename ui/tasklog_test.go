@@ -40,7 +40,7 @@ func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	a.settle("the failed load logged", func(string) bool { return strings.Contains(log.String(), "task failed") })
 	const text = "Call me at 555 0199"
 	a.keys("r")
-	a.settleOn("Reply to pack " + packReadOld)
+	a.settleOn("· pack " + packReadOld)
 	a.keys(text)
 	a.settleOn(text)
 	a.keys("ctrl+s")

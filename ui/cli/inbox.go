@@ -49,6 +49,8 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		Logger:          a.log(),
 		RefreshInterval: a.settings.RefreshInterval,
 	}
+	// Validated by config; an unknown word (impossible there) opens in original.
+	o.Translation, _ = common.ParseTranslation(a.settings.Translation)
 	cache, err := config.CacheDir(env)
 	if err != nil {
 		return o, err

@@ -62,6 +62,7 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyRedirectURI:     redactedURL(s.RedirectURI),
 				config.KeyTheme:           s.Theme,
 				config.KeyFlavor:          string(s.Flavor),
+				config.KeyTranslation:     s.Translation,
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {

@@ -52,6 +52,11 @@ type Common struct {
 	// Templates are the folders reply templates are read from, the seller's own first (and, in
 	// a served team inbox, the team's; with --demo the embedded ones). Empty: no templates.
 	Templates []templates.Layer
+	// DraftMarks are the packs with an unsent reply, for the list's marks (draftmarks.go).
+	DraftMarks DraftMarks
+	// Translation is the translation mode the session's views start in: the `translation`
+	// setting, then the seller's last choice with `t` (kept for the session).
+	Translation TranslationMode
 	// Served is set when the session runs over SSH: nothing may start a program on the server's
 	// terminal on the seller's behalf ($EDITOR is refused with a sentence).
 	Served bool

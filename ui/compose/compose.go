@@ -68,6 +68,7 @@ type Model struct {
 	err     string           // why the last send was refused or failed
 	refused *api.SendRequest // the draft a validation refusal was about; editing it clears err
 
+	ctxLines  int                 // context lines above the message (layout)
 	files     *attachments.List   // chosen files; kept until a send with them succeeds
 	picker    *attachments.Picker // non-nil while choosing a file
 	uploading bool                // a send is uploading its files first
@@ -87,13 +88,21 @@ type Model struct {
 	resendBy  time.Time       // a check found nothing: ctrl+s until then sends again
 	sentIDs   map[string]bool // messages this compose sent, never mistaken for a lost send
 	sleep     Sleep           // waits between re-reads (nil: real time)
+
+	// Context while replying (context.go) and visible drafts (draftnotes.go).
+	rctx           common.ReplyContext
+	hasRctx        bool
+	domestic       bool   // the domestic flavour: no translation field
+	note           string // "Draft restored from …", until the next key
+	confirmDiscard bool   // ctrl+x asked; a second ctrl+x discards
 }
 
 // New returns an empty compose model for packID.
 func New(c *common.Common, packID, site string) *Model {
 	m := &Model{c: c, data: c.Client, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
 	m.text = newTextarea(c, "Write your reply to the buyer…")
-	m.translated = newTextarea(c, "Optional: the same reply in the buyer's language")
+	m.translated = newTextarea(c, "")
+	m.translated.Placeholder = m.translationPlaceholder()
 	m.SetSize(80, 20)
 	m.startRestore()
 	return m
@@ -130,10 +139,14 @@ func (m *Model) PackID() string { return m.packID }
 
 // Draft is what would be sent now.
 func (m *Model) Draft() api.SendRequest {
-	return api.SendRequest{
+	d := api.SendRequest{
 		Text:           strings.TrimSpace(m.text.Value()),
 		TextTranslated: strings.TrimSpace(m.translated.Value()),
 	}
+	if m.domestic {
+		d.TextTranslated = "" // the domestic flavour has no translation
+	}
+	return d
 }
 
 // Empty reports whether nothing has been typed or attached.
@@ -161,7 +174,7 @@ func (m *Model) Focus() tea.Cmd {
 	if m.picker != nil || m.files.Focused() || m.tpicker != nil {
 		return nil // a picker or the file list has the keyboard
 	}
-	if m.field == FieldTranslation {
+	if m.field == FieldTranslation && !m.domestic {
 		m.text.Blur()
 		return m.translated.Focus()
 	}
@@ -193,12 +206,35 @@ func (m *Model) Blur() {
 }
 
 // Init reads the saved draft, if drafts are kept.
-func (m *Model) Init() tea.Cmd { return m.restoreDraft() }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.restoreDraft(), m.readFlavor()) }
 
 func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 
-// Update edits the fields, switches them, sends, and learns how the send ended.
+// Update edits the fields, switches them, sends, and learns how the send ended; the list's
+// draft mark follows.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	_, cmd := m.update(msg)
+	m.markDraft()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case flavorMsg:
+		m.SetDomestic(msg.flavor == api.FlavorDomestic)
+		return m, nil
+	case attachments.OpenedMsg:
+		return m, func() tea.Msg { return common.StatusMsg{Text: msg.Sentence(), Err: msg.Err} }
+	case tea.KeyMsg:
+		m.note = ""
+		if m.confirmDiscard {
+			if key.Matches(msg, m.keys.Discard) {
+				return m, m.discard()
+			}
+			m.confirmDiscard = false
+			return m, func() tea.Msg { return common.StatusMsg{Text: "Draft kept."} }
+		}
+	}
 	if cmd, ok := m.updateTemplates(msg); ok {
 		return m, cmd
 	}
@@ -218,7 +254,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, m.keys.Back):
-			return m, m.c.Navigate(common.BackMsg{})
+			return m, m.back()
+		case key.Matches(msg, m.keys.Discard):
+			return m, m.askDiscard()
+		case key.Matches(msg, m.keys.OpenSale):
+			return m, m.openSale()
 		case key.Matches(msg, m.keys.Attach):
 			return m, m.openPicker()
 		case key.Matches(msg, m.keys.Template):
@@ -226,7 +266,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Editor):
 			return m, m.openEditor()
 		case key.Matches(msg, m.keys.Switch):
-			// tab: message → translation → chosen files (when there are any) → message.
+			// tab: message → translation → chosen files (when there are any) → message; without
+			// a translation field (domestic), message → files.
+			if m.domestic {
+				if m.files.Len() > 0 {
+					m.Blur()
+					m.files.Focus()
+				}
+				return m, nil
+			}
 			if m.field == FieldTranslation && msg.String() == "tab" && m.files.Len() > 0 {
 				m.Blur()
 				m.files.Focus()
@@ -279,6 +327,10 @@ func (m *Model) send() tea.Cmd {
 	}
 	if cmd, ok := m.checkBeforeResend(); ok {
 		return cmd // the last send may have gone through: look again rather than risk a second copy
+	}
+	if why := m.agentBlocked(); why != "" {
+		m.err = why
+		return func() tea.Msg { return common.StatusMsg{Text: why, Err: errAgentBusy} }
 	}
 	req := m.Draft()
 	// Files count as content and against the limit before anything is uploaded.
@@ -344,6 +396,9 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 		return func() tea.Msg { return done }
 	}
 	m.err = ""
+	if m.rctx.AgentHandled {
+		m.rctx.AgentWaiting = true // the agent answers before the next message may go
+	}
 	m.rememberSent(res.Message)
 	if ids, ok := m.files.IDs(); ok && slices.Equal(ids, res.Request.Attachments) {
 		m.files.Clear()
@@ -374,9 +429,24 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) layout() {
 	width, height := m.width, m.height
 	w := max(1, width)
-	avail := max(2, height-5-m.filesHeight())
+	fixed := 5 // title, two labels, the hint, a problem
+	if m.domestic {
+		fixed = 4
+	}
+	base := height - fixed - m.filesHeight()
+	// The context takes what the fields can spare above two lines of message and one of
+	// translation.
+	spare := base - 3
+	if m.domestic {
+		spare = base - 2
+	}
+	m.ctxLines = max(0, min(m.wantContext(), spare))
+	avail := max(2, base-m.ctxLines)
 	textH := max(1, min(12, avail*2/3))
 	trH := max(1, min(6, avail-textH))
+	if m.domestic {
+		textH, trH = max(1, min(12, avail)), 0
+	}
 	m.text.SetWidth(w)
 	m.text.SetHeight(textH)
 	m.translated.SetWidth(w)
@@ -464,10 +534,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	st := m.c.Styles
-	title := "Reply to pack " + sanitize.Line(m.packID)
-	if s := sanitize.Line(m.site); s != "" {
-		title += " · " + s
-	}
+	title := m.title()
 	if m.sending {
 		title += " · sending…"
 	}
@@ -480,14 +547,26 @@ func (m *Model) View() string {
 		lines = append(lines, strings.Split(m.tpicker.View(), "\n")...)
 		return m.finishView(lines)
 	}
+	lines = append(lines, m.contextLines(m.ctxLines)...)
 	lines = append(lines, m.label("Message", m.Draft().Text, m.textLimit(), m.field == FieldText))
 	lines = append(lines, strings.Split(m.text.View(), "\n")...)
-	lines = append(lines, m.label("Translation for the buyer (optional, tab)", m.Draft().TextTranslated, api.MaxTextLength, m.field == FieldTranslation))
-	lines = append(lines, strings.Split(m.translated.View(), "\n")...)
+	if !m.domestic {
+		lines = append(lines, m.label(m.translationTitle(), m.Draft().TextTranslated, api.MaxTextLength, m.field == FieldTranslation))
+		lines = append(lines, strings.Split(m.translated.View(), "\n")...)
+	}
 	lines = append(lines, m.files.Lines(m.c, m.width, m.filesHeight())...)
 	notes := m.Problems()
 	if m.err != "" {
 		notes = append(notes, st.Error.Render(sanitize.Line(m.err)))
+	}
+	if m.confirmDiscard {
+		notes = append([]string{st.Warning.Render("Discard this draft? ctrl+x again discards it; any other key keeps it.")}, notes...)
+	}
+	if w := m.moderationWarning(); w != "" {
+		notes = append(notes, w)
+	}
+	if m.note != "" {
+		notes = append(notes, st.Subtle.Render(m.note))
 	}
 	if len(notes) == 0 {
 		notes = append(notes, st.Subtle.Render("ctrl+s sends · ctrl+t template · ctrl+e editor · esc goes back and keeps the draft"))

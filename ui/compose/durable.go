@@ -93,6 +93,9 @@ func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
 		return m.saveIfChanged()
 	}
 	d := msg.draft
+	if !d.Empty() {
+		m.note = "Draft restored from " + common.ShortTime(d.Saved, m.c.Now(), m.c.Location) + "; ctrl+x discards it."
+	}
 	m.text.SetValue(d.Text + typed)
 	m.translated.SetValue(d.TextTranslated + typedT)
 	var missing []string

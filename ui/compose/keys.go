@@ -11,6 +11,9 @@ type KeyMap struct {
 	// Template opens the reply-template picker; Editor the $EDITOR round trip.
 	Template key.Binding
 	Editor   key.Binding
+	// OpenSale opens the sale's page on Mercado Libre; Discard empties the draft (asks first).
+	OpenSale key.Binding
+	Discard  key.Binding
 }
 
 // DefaultKeyMap returns the default compose keys.
@@ -22,6 +25,8 @@ func DefaultKeyMap() KeyMap {
 		Attach:   key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach")),
 		Template: key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "template")),
 		Editor:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
+		OpenSale: saleKey(),
+		Discard:  discardKey(),
 	}
 }
 
@@ -36,6 +41,9 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.files.ShortHelp()
 	}
 	// ctrl+t and ctrl+e are in the compose hint line and the ? overlay: the footer has no room.
+	if m.domestic {
+		return []key.Binding{m.keys.Send, m.keys.Attach, m.keys.Discard, m.keys.Back} // no translation to switch to
+	}
 	return []key.Binding{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Back}
 }
 
@@ -47,5 +55,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.tpicker != nil {
 		return m.tpicker.FullHelp()
 	}
-	return [][]key.Binding{{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Template, m.keys.Editor, m.keys.Back}, m.files.ShortHelp()}
+	return [][]key.Binding{{m.keys.Send, m.keys.Switch, m.keys.Attach, m.keys.Template, m.keys.Editor, m.keys.OpenSale, m.keys.Discard, m.keys.Back}, m.files.ShortHelp()}
 }

@@ -72,8 +72,9 @@ type Model struct {
 	top           int  // first visible content line
 	follow        bool // keep the newest message in view
 	files         files
-	receipts      newestSeller // the newest seller message, for the header (receipts.go)
-	team          teamView     // a served team inbox's line, notes, picker (team.go)
+	receipts      newestSeller    // the newest seller message, for the header (receipts.go)
+	team          teamView        // a served team inbox's line, notes, picker (team.go)
+	info          common.PackInfo // what the order search knows of the sale (context.go)
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client
@@ -94,6 +95,7 @@ func New(c *common.Common, packID, site string) *Model {
 		links:  open.NewParser(),
 		known:  map[string]bool{},
 		follow: true,
+		mode:   c.Translation,
 	}
 	m.syncFileKeys()
 	m.team.keys = common.NewTeamKeys(c.Team != nil)
@@ -270,9 +272,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		_, reason := m.Blocked()
 		text := "You cannot reply in this conversation: " + reason
 		return func() tea.Msg { return common.StatusMsg{Text: text, Err: fmt.Errorf("%w: %s", ErrBlocked, reason)} }
+	case key.Matches(msg, m.keys.OpenSale):
+		return m.openSale()
 	case key.Matches(msg, m.keys.Translate):
 		anchor, off := m.anchor()
-		m.mode = m.mode.next()
+		m.mode = m.mode.Next()
+		m.c.Translation = m.mode // the next conversation and the list's previews follow
 		m.restore(anchor, off)
 	case key.Matches(msg, m.keys.Up):
 		return m.scroll(-1)
@@ -703,6 +708,10 @@ func (m *Model) headerLines() []string {
 	}
 	if m.team.line != "" {
 		lines = append(lines, st.Warning.Render(common.Truncate(m.team.line, m.width)))
+	}
+	// The sale in one line, when there is room for it above a useful body.
+	if line := m.orderLine(); line != "" && m.height >= orderLineMinHeight {
+		lines = append(lines, st.Subtle.Render(common.Truncate(line, m.width)))
 	}
 	if blocked, reason := m.Blocked(); blocked {
 		tail := " Replying is disabled."

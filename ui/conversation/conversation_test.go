@@ -222,16 +222,17 @@ func TestPagingLoadsOlderAndKeepsPosition(t *testing.T) {
 		t.Fatalf("reaching the top did not ask for older messages (top %d)", m.top)
 	}
 	before := lines(m.View())
-	if !strings.Contains(before[1], "loading older messages") {
-		t.Errorf("no loading note at the top: %q", before[1])
+	hl := len(m.headerLines()) // the title and the sale's line
+	if !strings.Contains(before[hl], "loading older messages") {
+		t.Errorf("no loading note at the top: %q", before[hl])
 	}
 	uitest.Run(m, pending)
 	if m.Len() != 2*PageSize {
 		t.Fatalf("after paging: %d messages, want %d", m.Len(), 2*PageSize)
 	}
 	after := lines(m.View())
-	// Row 0 is the header, row 1 was the loading note; every row below must not move.
-	for i := 2; i < len(before); i++ {
+	// Rows above hl are the header, row hl was the loading note; every row below must not move.
+	for i := hl + 1; i < len(before); i++ {
 		if before[i] != after[i] {
 			t.Fatalf("row %d moved after loading older messages:\nbefore %q\nafter  %q", i, before[i], after[i])
 		}

@@ -19,6 +19,8 @@ type KeyMap struct {
 	PrevAttachment key.Binding
 	Open           key.Binding
 	Save           key.Binding
+	// OpenSale opens the sale's page on Mercado Libre's site (context.go).
+	OpenSale key.Binding
 }
 
 // DefaultKeyMap returns the default conversation keys.
@@ -39,6 +41,7 @@ func DefaultKeyMap() KeyMap {
 		PrevAttachment: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous attachment")),
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "links")),
 		Save:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save attachment")),
+		OpenSale:       saleKey(),
 	}
 }
 
@@ -67,7 +70,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
-		{m.keys.Reply, m.keys.Translate, m.keys.Back},
+		{m.keys.Reply, m.keys.Translate, m.keys.OpenSale, m.keys.Back},
 		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
 	if m.c.Team != nil {

@@ -13,28 +13,16 @@ import (
 	"github.com/postsale/postsale/ui/open"
 )
 
-// Mode is which text of a message is shown.
-type Mode int
+// Mode is which text of a message is shown (common.TranslationMode: the list follows it too).
+type Mode = common.TranslationMode
 
-// Translation modes, in the order `t` cycles them.
+// Translation modes; `t` cycles original → translated → both → buyer-translated.
 const (
-	ModeOriginal Mode = iota
-	ModeTranslated
-	ModeBoth
+	ModeOriginal        = common.TranslationOriginal
+	ModeTranslated      = common.TranslationTranslated
+	ModeBoth            = common.TranslationBoth
+	ModeBuyerTranslated = common.TranslationBuyer
 )
-
-func (m Mode) String() string {
-	switch m {
-	case ModeTranslated:
-		return "translated"
-	case ModeBoth:
-		return "both"
-	}
-	return "original"
-}
-
-// next is the mode after m.
-func (m Mode) next() Mode { return (m + 1) % 3 }
 
 // ThreatWarning is the line shown under an attachment flagged by Mercado Libre.
 const ThreatWarning = "⚠ flagged as a potential security threat: o and s ask before opening it"
@@ -162,6 +150,8 @@ func (e *entry) estimate(width int, mode Mode) int {
 	if e.seller {
 		n++ // the receipt
 	}
+	asked := mode
+	mode = mode.For(e.seller)
 	text, translated := e.msg.Text, e.msg.TextTranslated
 	noTranslation := mode != ModeOriginal && strings.TrimSpace(translated) == ""
 	switch mode {
@@ -187,7 +177,7 @@ func (e *entry) estimate(width int, mode Mode) int {
 			n += textLines(ThreatWarning, 2, inner)
 		}
 	}
-	e.est, e.estWidth, e.estMode = n, width, mode
+	e.est, e.estWidth, e.estMode = n, width, asked
 	return n
 }
 
@@ -259,6 +249,17 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	if by := sentBy(e, c); by != "" {
 		marks = append(marks, by)
 	}
+	// A reply moderation stopped or holds is drawn apart: marked on its label, and the text the
+	// buyer never got faint.
+	if e.seller {
+		switch e.receipt().State {
+		case common.ReceiptNotDelivered:
+			marks = append(marks, "✗ not delivered")
+			textStyle = st.Faint
+		case common.ReceiptModeration:
+			marks = append(marks, "… held for moderation")
+		}
+	}
 	info := meta
 	if len(marks) > 0 {
 		info += " · " + strings.Join(marks, " · ")
@@ -272,7 +273,7 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 
 	// The link parser sanitises too, after decoding entities that could hide control characters.
 	original, translated := e.linkedTexts(c.Opener, links)
-	switch mode {
+	switch mode.For(e.seller) {
 	case ModeOriginal:
 		emit(textStyle, original)
 	case ModeTranslated:

@@ -38,8 +38,12 @@ type row struct {
 	Unread    int
 	Buyer     string
 	Title     string // the items' titles (domestic order search), "" when unknown
+	Titles    []string
+	Orders    []string // the pack's order ids (order search)
+	Shipping  string   // its shipment id (order search)
 	Site      string
 	Last      string         // newest message, one line
+	LastT     string         // its translation (text_translated), one line; "" when none
 	LastMine  bool           // the seller wrote the newest message
 	Receipt   common.Receipt // where the newest message stands, when it is the seller's
 	LastAt    time.Time
@@ -64,7 +68,9 @@ type rowLook struct {
 	age                                  string
 	unread                               int
 	buyer, packID, site, substatus, last string
-	title                                string
+	title, lastT, reason                 string
+	mode                                 common.TranslationMode
+	draft                                bool
 	blocked, empty, lastMine             bool
 	header                               headerState
 	receipt                              common.ReceiptState // the mark; its time is not drawn in the row
@@ -318,6 +324,9 @@ func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
 // merge folds a load into the rows. Unread counts are authoritative only when the unread call
 // succeeded (ok), so a failed poll never wipes the badges.
 func (m *Model) merge(res packsLoadedMsg, ok bool) {
+	for _, id := range res.Drafts {
+		m.c.DraftMarks.Set(id, true)
+	}
 	for _, p := range res.Packs {
 		id := string(p.ID)
 		if id == "" {
@@ -332,6 +341,19 @@ func (m *Model) merge(res packsLoadedMsg, ok bool) {
 		}
 		if r.Title == "" {
 			r.Title = sanitize.Line(p.Title())
+			for _, t := range p.Titles {
+				r.Titles = append(r.Titles, sanitize.Line(t))
+			}
+		}
+		if len(r.Orders) == 0 {
+			for _, o := range p.Orders {
+				if id := sanitize.Line(string(o.ID)); id != "" {
+					r.Orders = append(r.Orders, id)
+				}
+			}
+		}
+		if r.Shipping == "" {
+			r.Shipping = sanitize.Line(string(p.Shipment.ID))
 		}
 		if r.LastAt.IsZero() {
 			r.LastAt = p.DateCreated.Time
@@ -379,7 +401,7 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	}
 	r.Empty = len(conv.Messages) == 0
 	if r.Empty {
-		r.Last, r.LastMine, r.Receipt = "", false, common.Receipt{}
+		r.Last, r.LastT, r.LastMine, r.Receipt = "", "", false, common.Receipt{}
 		return
 	}
 	last := conv.Messages[0]
@@ -403,6 +425,7 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 	}
 	// Links read as in the conversation, "label (URL)"; Render sanitises, Fields makes one line.
 	r.Last = strings.Join(strings.Fields(m.links.Render(last.Text)), " ")
+	r.LastT = strings.Join(strings.Fields(m.links.Render(last.TextTranslated)), " ")
 }
 
 // applyFilter rebuilds the visible rows (filter + sort) and keeps the cursor on keep if shown.
@@ -450,7 +473,8 @@ func (r *row) matches(q string) bool {
 	return strings.Contains(strings.ToLower(r.Buyer), q) ||
 		strings.Contains(strings.ToLower(r.Title), q) ||
 		strings.Contains(r.PackID, q) ||
-		strings.Contains(strings.ToLower(r.Last), q)
+		strings.Contains(strings.ToLower(r.Last), q) ||
+		strings.Contains(strings.ToLower(r.LastT), q)
 }
 
 // fetchHeaders starts header requests for rows on screen and one screen ahead, at most
@@ -474,6 +498,15 @@ func (m *Model) fetchHeaders() tea.Cmd {
 		cmds = append(cmds, m.headerCmd(r.PackID))
 	}
 	return tea.Batch(cmds...)
+}
+
+// PackInfo is what the order search told about pack (orders, items, shipment).
+func (m *Model) PackInfo(pack string) common.PackInfo {
+	r := m.byID[pack]
+	if r == nil {
+		return common.PackInfo{PackID: pack}
+	}
+	return common.PackInfo{PackID: pack, Buyer: r.Buyer, Orders: r.Orders, Titles: r.Titles, Shipping: r.Shipping}
 }
 
 // Fail shows why the list could not load at all (e.g. the account could not be read).

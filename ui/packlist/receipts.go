@@ -25,6 +25,17 @@ func (m *Model) receiptMark(r *row) string {
 	return markStyle(m.c.Styles, r.Receipt).Render(mark) + " "
 }
 
+// receiptWords says, before "You:", that moderation held or stopped the seller's reply ("not
+// delivered to the buyer: shortened link · "), in the mark's colour; "" otherwise.
+func (m *Model) receiptWords(r *row) string {
+	switch r.Receipt.State {
+	case common.ReceiptNotDelivered, common.ReceiptModeration:
+		words := r.Receipt.Words(m.c.Now(), m.c.Location)
+		return markStyle(m.c.Styles, r.Receipt).Render(words) + m.c.Styles.Subtle.Render(" · ")
+	}
+	return ""
+}
+
 func markStyle(st *common.Styles, r common.Receipt) lipgloss.Style {
 	switch r.State {
 	case common.ReceiptRead:
@@ -60,3 +71,9 @@ func receiptLegend() []key.Binding {
 	}
 	return out
 }
+
+// draftMark starts the preview of a row with an unsent reply.
+const draftMark = "✎ draft"
+
+// hasDraft reports whether the seller left an unsent reply in pack (this session or on disk).
+func (m *Model) hasDraft(pack string) bool { return m.c.DraftMarks.Has(pack) }

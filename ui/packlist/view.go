@@ -105,7 +105,7 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	look := rowLook{selected: selected, width: m.width, age: common.Age(m.c.Now(), r.LastAt), unread: r.Unread,
 		buyer: r.Buyer, packID: r.PackID, site: r.Site, substatus: r.Substatus, last: r.Last,
 		blocked: r.Blocked, empty: r.Empty, lastMine: r.LastMine, header: r.header,
-		title: r.Title, receipt: r.Receipt.State}
+		title: r.Title, receipt: r.Receipt.State, lastT: r.LastT, reason: r.Receipt.Reason, mode: m.c.Translation, draft: m.hasDraft(r.PackID)}
 	if tm := m.teamOf(r); m.c.Team != nil {
 		look.assignee, look.presence = tm.assignee, tm.presence
 	}
@@ -163,10 +163,15 @@ func (m *Model) drawRow(r *row, selected bool, ageText, assignee, presence strin
 	case r.Empty:
 		body = st.Faint.Render("no messages yet")
 	default:
-		body = r.Last
+		// The preview follows the session's translation mode (buyer-translated: the buyer's
+		// translated, the seller's own as written).
+		body = m.c.Translation.Preview(r.Last, r.LastT, r.LastMine)
 		if r.LastMine {
-			body = m.receiptMark(r) + st.Subtle.Render("You: ") + body
+			body = m.receiptMark(r) + m.receiptWords(r) + st.Subtle.Render("You: ") + body
 		}
+	}
+	if m.hasDraft(r.PackID) {
+		body = st.Warning.Render(draftMark) + " " + body
 	}
 	if r.Blocked {
 		body = st.Warning.Render(common.BlockedReason(r.Substatus)) + st.Subtle.Render(" · ") + body

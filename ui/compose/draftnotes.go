@@ -1,0 +1,64 @@
+package compose
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/ui/common"
+)
+
+// Drafts are visible: leaving says the draft is kept, a draft read back from disk says from
+// when, the list marks packs with a draft (common.DraftMarks), and ctrl+x discards one after a
+// second ctrl+x.
+
+// back leaves compose; a draft left behind is kept, and the status bar says so.
+func (m *Model) back() tea.Cmd {
+	m.confirmDiscard = false
+	m.c.Navigate(common.BackMsg{})
+	if m.Empty() {
+		return nil
+	}
+	return func() tea.Msg {
+		return common.StatusMsg{Text: "Draft kept: r opens it again; it is also saved if you quit."}
+	}
+}
+
+// askDiscard is the first ctrl+x: a question, answered by a second ctrl+x (any other key keeps
+// the draft).
+func (m *Model) askDiscard() tea.Cmd {
+	if m.Empty() {
+		return func() tea.Msg { return common.StatusMsg{Text: "There is no draft to discard."} }
+	}
+	if m.Sending() {
+		return func() tea.Msg {
+			return common.StatusMsg{Text: "A send is in flight: its answer decides what happens to the draft."}
+		}
+	}
+	m.confirmDiscard = true
+	return nil
+}
+
+// discard empties the draft, here and on disk.
+func (m *Model) discard() tea.Cmd {
+	m.confirmDiscard = false
+	m.text.Reset()
+	m.translated.Reset()
+	m.files.Clear()
+	m.err, m.refused, m.note = "", nil, ""
+	m.field = FieldText
+	m.layout()
+	done := func() tea.Msg { return common.StatusMsg{Text: "Draft discarded."} }
+	if m.saver == nil {
+		return tea.Batch(m.Focus(), done)
+	}
+	remove := m.saver.Sent(m.packID) // the same ordered delete as after a send
+	m.savedAs = m.draftKey()
+	return tea.Batch(m.Focus(), func() tea.Msg {
+		if err := remove(); err != nil {
+			return common.StatusMsg{Text: "The discarded draft could not be removed from disk: " + err.Error(), Err: err}
+		}
+		return done()
+	})
+}
+
+// markDraft keeps the list's mark in step with the draft.
+func (m *Model) markDraft() { m.c.DraftMarks.Set(m.packID, !m.Empty()) }
