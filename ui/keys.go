@@ -30,7 +30,7 @@ func (k keyMap) shortHelp() []key.Binding {
 // quits there, said briefly so compose's footer fits in 100 columns (`?` says "anywhere").
 func (k keyMap) typingHelp() []key.Binding {
 	quit := k.ForceQuit
-	quit.SetHelp("ctrl+c", "quit")
+	quit.SetHelp(quit.Help().Key, "quit")
 	return []key.Binding{quit}
 }
 

@@ -121,7 +121,7 @@ messaging endpoints for scripts (add --json for machine-readable output).
 The access token comes from MELI_ACCESS_TOKEN (or access_token in the config file); it is never
 accepted as a flag, so it stays out of shell history and process lists.`,
 		Version:       api.Version,
-		Args:          cobra.NoArgs,
+		Args:          rootArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE:          a.runInbox,

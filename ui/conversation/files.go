@@ -97,17 +97,21 @@ func (m *Model) syncFileKeys() {
 	hasAtt := len(m.attachmentRefs()) > 0
 	m.keys.Attachments.SetEnabled(hasAtt)
 	m.keys.NextAttachment.SetEnabled(hasAtt)
-	m.keys.Open.SetEnabled(m.files.focus || m.hasLinks())
-	m.keys.Save.SetEnabled(m.files.focus)
+	m.keys.Open.SetEnabled(m.files.focus || hasAtt || m.hasLinks())
+	m.keys.Save.SetEnabled(hasAtt)
 	m.keys.PrevAttachment.SetEnabled(m.files.focus)
 	if m.files.focus {
-		m.keys.Open.SetHelp("o", "open attachment")
-		m.keys.NextAttachment.SetHelp("tab", "next attachment")
-		m.keys.Back.SetHelp("esc", "leave attachments")
+		common.Relabel(&m.keys.Open, "open attachment")
+		common.Relabel(&m.keys.NextAttachment, "next attachment")
+		common.Relabel(&m.keys.Back, "leave attachments")
 	} else {
-		m.keys.Open.SetHelp("o", "links")
-		m.keys.NextAttachment.SetHelp("tab", "attachments")
-		m.keys.Back.SetHelp("esc", "back")
+		if m.hasLinks() {
+			common.Relabel(&m.keys.Open, "links")
+		} else {
+			common.Relabel(&m.keys.Open, "open attachment")
+		}
+		common.Relabel(&m.keys.NextAttachment, "attachments")
+		common.Relabel(&m.keys.Back, "back")
 	}
 }
 
@@ -117,11 +121,18 @@ func (m *Model) hasLinks() bool {
 }
 
 // actOnAttachment opens (save false) or saves the selected attachment, asking first when
-// Mercado Libre flagged it.
+// Mercado Libre flagged it. With none selected it acts on the newest one, selecting it so the
+// seller sees which file it was.
 func (m *Model) actOnAttachment(save bool) tea.Cmd {
 	ref, _, ok := m.selected()
-	if !ok {
-		return m.focusAttachments(0)
+	if !ok || !m.files.focus {
+		m.files.sel = "" // the newest, not one chosen earlier and left
+		if cmd := m.focusAttachments(0); !m.files.focus {
+			return cmd // there are none
+		}
+		if ref, _, ok = m.selected(); !ok {
+			return nil
+		}
 	}
 	a := ref.att
 	if m.files.busy[a.Filename] {
@@ -174,8 +185,24 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	return common.Own(m.owner(), attachments.OpenFile(m.c.Opener, f.Path))
 }
 
+// linksOnScreen reports whether o has links to offer; without any it opens the newest
+// attachment instead (a photo beside no link is what the seller means).
+func (m *Model) linksOnScreen() bool {
+	return len(m.screenLinks()) > 0 || len(m.attachmentRefs()) == 0
+}
+
 // showLinks offers the links of the messages on screen as a numbered menu.
 func (m *Model) showLinks() tea.Cmd {
+	links := m.screenLinks()
+	if len(links) == 0 {
+		return status("There are no links in the messages on screen.", nil)
+	}
+	m.files.menu = attachments.NewLinkMenu(links)
+	return nil
+}
+
+// screenLinks are the distinct links of the messages on screen, in the mode shown.
+func (m *Model) screenLinks() []open.Link {
 	var links []open.Link
 	seen := map[string]bool{}
 	for _, i := range m.visibleEntries() {
@@ -196,11 +223,7 @@ func (m *Model) showLinks() tea.Cmd {
 			}
 		}
 	}
-	if len(links) == 0 {
-		return status("There are no links in the messages on screen.", nil)
-	}
-	m.files.menu = attachments.NewLinkMenu(links)
-	return nil
+	return links
 }
 
 // visibleEntries are the indexes of the entries with at least one line on screen.
@@ -307,7 +330,7 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, m.keys.PrevAttachment):
 		return m.focusAttachments(-1), true
 	case key.Matches(msg, m.keys.Open):
-		if m.files.focus {
+		if m.files.focus || !m.linksOnScreen() {
 			return m.actOnAttachment(false), true
 		}
 		return m.showLinks(), true

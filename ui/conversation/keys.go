@@ -1,6 +1,10 @@
 package conversation
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/postsale/postsale/ui/common"
+)
 
 // KeyMap is the conversation's keys; each model builds its own.
 type KeyMap struct {
@@ -52,8 +56,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.files.focus:
 		// Terse copies: the footer must fit in 100 columns; `?` keeps the longer words.
 		save, next := m.keys.Save, m.keys.NextAttachment
-		save.SetHelp("s", "save")
-		next.SetHelp("tab", "next")
+		common.Relabel(&save, "save")
+		common.Relabel(&next, "next")
 		return []key.Binding{m.keys.Open, save, next, m.keys.Back}
 	}
 	// Movement keys are in the `?` help only: with them the footer was cut at 100 columns.
