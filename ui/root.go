@@ -96,6 +96,8 @@ type Model struct {
 	offlineRetry time.Duration
 	retryDelay   time.Duration
 	retryGen     int
+	// lastAnswer is when Mercado Libre last answered: offline, the data on screen is from then.
+	lastAnswer time.Time
 }
 
 // New builds the root model for one program (one terminal, one SSH session).

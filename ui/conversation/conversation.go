@@ -159,7 +159,7 @@ func (m *Model) owner() common.Owner { return common.ConversationOwner(m.packID)
 
 // load starts fetching a page; offset paging counts the messages already held.
 func (m *Model) load(kind loadKind) tea.Cmd {
-	offset, label := 0, "Loading conversation "+m.packID
+	offset, label := 0, "Loading "+m.whose()
 	switch kind {
 	case loadOlder:
 		if m.loadingOlder {
@@ -167,14 +167,14 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 		}
 		m.loadingOlder = true
 		offset = m.serverCount()
-		label = "Loading older messages of " + m.packID
+		label = "Loading older messages of " + m.whose()
 	default:
 		if m.loadingNewest {
 			return nil
 		}
 		m.loadingNewest = true
 		if kind == loadRefresh {
-			label = "Refreshing conversation " + m.packID
+			label = "Refreshing " + m.whose()
 		}
 	}
 	client, packID := m.src, m.packID
