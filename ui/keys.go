@@ -1,6 +1,13 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/compose"
+	"github.com/postsale/postsale/ui/conversation"
+	"github.com/postsale/postsale/ui/packlist"
+)
 
 // keyMap holds the global keys; every root model builds its own.
 type keyMap struct {
@@ -38,3 +45,19 @@ func (k keyMap) typingHelp() []key.Binding {
 func (k keyMap) fullHelp() []key.Binding {
 	return []key.Binding{k.Help, k.Refresh, k.Quit, k.ForceQuit}
 }
+
+// sessionKeyMap is the global keys with the session's [keys] applied.
+func sessionKeyMap(c *common.Common) keyMap {
+	k := newKeyMap()
+	common.ApplyKeys("global", &k, c.Keys)
+	return k
+}
+
+// defaultKeyMaps are every view's default keymap by [keys] view name, to check a remapping.
+func defaultKeyMaps() map[string]any {
+	g, conv, comp := newKeyMap(), conversation.DefaultKeyMap(), compose.DefaultKeyMap()
+	return map[string]any{"global": &g, "list": packlist.DefaultKeyMap(), "conversation": &conv, "compose": &comp}
+}
+
+// CheckKeys refuses a [keys] table that gives one key to two actions of a view.
+func CheckKeys(keys map[string][]string) error { return common.CheckKeys(keys, defaultKeyMaps()) }

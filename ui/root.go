@@ -124,7 +124,7 @@ func New(c *common.Common, opts Options) *Model {
 		c:            c,
 		interval:     interval,
 		offlineRetry: offlineRetry,
-		keys:         newKeyMap(),
+		keys:         sessionKeyMap(c),
 		help:         h,
 		spinner:      sp,
 		list:         packlist.New(c),

@@ -47,6 +47,7 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		DownloadsDir:    a.settings.ExpandedDownloadsDir(env),
 		Logger:          a.log(),
 		RefreshInterval: a.settings.RefreshInterval,
+		Keys:            a.settings.Keys,
 	}
 	cache, err := config.CacheDir(env)
 	if err != nil {

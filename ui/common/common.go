@@ -55,6 +55,9 @@ type Common struct {
 	// Served is set when the session runs over SSH: nothing may start a program on the server's
 	// terminal on the seller's behalf ($EDITOR is refused with a sentence).
 	Served bool
+	// Keys remaps keys: config's [keys] table, action → key names (remap.go). Each view applies
+	// it when it builds its keymap.
+	Keys map[string][]string
 }
 
 // NewTask returns a task of owner and registers it as in flight (call it from Update, then run it

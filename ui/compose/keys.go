@@ -16,10 +16,12 @@ type KeyMap struct {
 // DefaultKeyMap returns the default compose keys.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Send:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
-		Switch:   key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "message/translation")),
-		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back (keeps draft)")),
-		Attach:   key.NewBinding(key.WithKeys("ctrl+a"), key.WithHelp("ctrl+a", "attach")),
+		Send:   key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+		Switch: key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "message/translation")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back (keeps draft)")),
+		// ctrl+o too: ctrl+a is the prefix key of screen and of many tmux setups, which never
+		// pass it on. Help names ctrl+o, the one that always arrives.
+		Attach:   key.NewBinding(key.WithKeys("ctrl+o", "ctrl+a"), key.WithHelp("ctrl+o", "attach")),
 		Template: key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "template")),
 		Editor:   key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "$EDITOR")),
 	}

@@ -94,6 +94,7 @@ func New(c *common.Common, packID, site string) *Model {
 		known:  map[string]bool{},
 		follow: true,
 	}
+	common.ApplyKeys("conversation", &m.keys, c.Keys)
 	m.syncFileKeys()
 	return m
 }

@@ -25,6 +25,7 @@ type files struct {
 	failed   map[string]bool
 	confirm  *attachments.Confirm
 	menu     *attachments.LinkMenu
+	copy     *attachments.CopyMenu // y's menu (copy.go)
 }
 
 // startFetchMsg starts a download once the seller confirmed (or nothing needed confirming).
@@ -56,7 +57,9 @@ func (m *Model) selected() (attRef, int, bool) {
 
 // Typing is true while a question or the link menu waits for an answer, so q, R and ? answer it
 // rather than quit, refresh or open help.
-func (m *Model) Typing() bool { return m.files.confirm != nil || m.files.menu != nil }
+func (m *Model) Typing() bool {
+	return m.files.confirm != nil || m.files.menu != nil || m.files.copy != nil
+}
 
 // AttachmentsFocused reports whether the keys act on attachments.
 func (m *Model) AttachmentsFocused() bool { return m.files.focus }
@@ -322,6 +325,9 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if cmd, ok := m.handleCopyKey(msg); ok {
+		return cmd, true
+	}
 	switch {
 	case key.Matches(msg, m.keys.Attachments):
 		return m.focusAttachments(0), true
@@ -374,6 +380,8 @@ func (m *Model) overlayLines() []string {
 		return m.files.confirm.Lines(m.c, m.width)
 	case m.files.menu != nil:
 		return m.files.menu.Lines(m.c, m.width)
+	case m.files.copy != nil:
+		return m.files.copy.Lines(m.c, m.width)
 	}
 	return nil
 }

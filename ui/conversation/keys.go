@@ -23,6 +23,8 @@ type KeyMap struct {
 	PrevAttachment key.Binding
 	Open           key.Binding
 	Save           key.Binding
+	// Copy opens the copy menu: pack id, buyer's name or message, through OSC 52 (copy.go).
+	Copy key.Binding
 }
 
 // DefaultKeyMap returns the default conversation keys.
@@ -43,6 +45,7 @@ func DefaultKeyMap() KeyMap {
 		PrevAttachment: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous attachment")),
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "links")),
 		Save:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save attachment")),
+		Copy:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id/buyer/message")),
 	}
 }
 
@@ -53,6 +56,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.files.confirm.ShortHelp()
 	case m.files.menu != nil:
 		return m.files.menu.ShortHelp()
+	case m.files.copy != nil:
+		return m.files.copy.ShortHelp()
 	case m.files.focus:
 		// Terse copies: the footer must fit in 100 columns; `?` keeps the longer words.
 		save, next := m.keys.Save, m.keys.NextAttachment
@@ -68,7 +73,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
-		{m.keys.Reply, m.keys.Translate, m.keys.Back},
+		{m.keys.Reply, m.keys.Translate, m.keys.Copy, m.keys.Back},
 		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
 }

@@ -90,6 +90,8 @@ type Model struct {
 	// moved is set once the seller moves the cursor: from then on it follows their row as rows
 	// re-sort; before, it stays on the top row.
 	moved bool
+	// copying is y's menu (copy.go).
+	copying copyState
 }
 
 var _ common.Component = (*Model)(nil)
@@ -110,6 +112,7 @@ func New(c *common.Common) *Model {
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
+	common.ApplyKeys("list", &m.keys, c.Keys)
 	m.keys.update(false, false, true)
 	return m
 }
@@ -141,7 +144,7 @@ func (m *Model) Load() tea.Cmd {
 }
 
 // Typing reports whether the filter input has the keys.
-func (m *Model) Typing() bool { return m.filter.Focused() }
+func (m *Model) Typing() bool { return m.filter.Focused() || m.copying.menu != nil }
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
@@ -224,6 +227,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.filter.Value() != before {
 			m.applyFilter("")
 		}
+		return cmd
+	}
+	if cmd, ok := m.handleCopyKey(msg); ok {
 		return cmd
 	}
 	switch {

@@ -56,7 +56,7 @@ func (m *Model) View() string {
 	for len(lines) < m.height {
 		lines = append(lines, strings.Repeat(" ", m.width))
 	}
-	return strings.Join(lines[:m.height], "\n")
+	return strings.Join(m.overlayCopy(lines[:m.height]), "\n")
 }
 
 func (m *Model) emptyText() string {
