@@ -35,6 +35,8 @@ func KeyActions() []KeyAction {
 		{"global.quit", "quit (outside text fields)"},
 		{"global.force-quit", "quit from anywhere"},
 		{"global.refresh", "refresh now"},
+		{"global.help-down", "scroll the help down"},
+		{"global.help-up", "scroll the help up"},
 
 		{"list.up", "move up"},
 		{"list.down", "move down"},

@@ -16,6 +16,9 @@ type keyMap struct {
 	ForceQuit key.Binding
 	Refresh   key.Binding
 	CloseHelp key.Binding
+	// HelpDown and HelpUp scroll the `?` overlay when it does not fit (helpview.go).
+	HelpDown key.Binding
+	HelpUp   key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -25,6 +28,8 @@ func newKeyMap() keyMap {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit (anywhere)")),
 		Refresh:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "refresh now")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc"), key.WithHelp("?/esc", "close help")),
+		HelpDown:  key.NewBinding(key.WithKeys("j", "down", "pgdown", " "), key.WithHelp("↓/j/pgdn/space", "scroll help")),
+		HelpUp:    key.NewBinding(key.WithKeys("k", "up", "pgup"), key.WithHelp("↑/k/pgup", "scroll help up")),
 	}
 }
 
@@ -43,7 +48,7 @@ func (k keyMap) typingHelp() []key.Binding {
 
 // fullHelp is the global column of the `?` overlay.
 func (k keyMap) fullHelp() []key.Binding {
-	return []key.Binding{k.Help, k.Refresh, k.Quit, k.ForceQuit}
+	return []key.Binding{k.Help, k.Refresh, k.Quit, k.ForceQuit, k.CloseHelp, k.HelpDown, k.HelpUp}
 }
 
 // sessionKeyMap is the global keys with the session's [keys] applied.

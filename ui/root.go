@@ -83,6 +83,7 @@ type Model struct {
 	composes map[string]composeView
 	active   view
 	showHelp bool
+	helpTop  int // the first line of the help overlay shown (helpview.go)
 
 	spinning bool // a spinner tick is scheduled (tasks are in m.c.Tasks)
 	frame    frameCache
@@ -290,6 +291,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.showHelp = false
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
+		case key.Matches(msg, m.keys.HelpDown):
+			m.scrollHelp(m.helpStep(msg))
+		case key.Matches(msg, m.keys.HelpUp):
+			m.scrollHelp(-m.helpStep(msg))
 		}
 		return nil
 	}
@@ -300,7 +305,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()
 	case key.Matches(msg, m.keys.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 		return nil
 	case key.Matches(msg, m.keys.Refresh):
 		// A manual refresh restarts the interval so the next poll is a full period away.

@@ -77,16 +77,32 @@ func ApplyKeys(view string, km any, keys map[string][]string) {
 	}
 }
 
-// KeyLabel is how help writes a list of keys: "ctrl+o/alt+a", space as "space".
+// KeyLabel is how help writes a list of keys: "ctrl+o/alt+a", "↑/k", "pgdn/space".
 func KeyLabel(keys []string) string {
 	out := make([]string, len(keys))
 	for i, k := range keys {
-		if k == " " {
-			k = "space"
-		}
-		out[i] = k
+		out[i] = KeyWord(k)
 	}
 	return strings.Join(out, "/")
+}
+
+// KeyWord is how help writes one key.
+func KeyWord(k string) string {
+	switch k {
+	case " ":
+		return "space"
+	case "up":
+		return "↑"
+	case "down":
+		return "↓"
+	case "left":
+		return "←"
+	case "right":
+		return "→"
+	case "pgdown":
+		return "pgdn"
+	}
+	return k
 }
 
 // CheckKeys refuses a remapping that gives a key to two actions at once: a remapped action's
@@ -107,7 +123,8 @@ func CheckKeys(keys map[string][]string, keymaps map[string]any) error {
 		names, bs := bindings(view, keymaps[view])
 		final[view] = map[string][]string{}
 		for _, n := range names {
-			if n == "global.close-help" {
+			switch n {
+			case "global.close-help", "global.help-down", "global.help-up":
 				continue // active only over the help, where nothing else is
 			}
 			ks := bs[n].Keys()
