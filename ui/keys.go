@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/compose"
@@ -66,3 +67,17 @@ func defaultKeyMaps() map[string]any {
 
 // CheckKeys refuses a [keys] table that gives one key to two actions of a view.
 func CheckKeys(keys map[string][]string) error { return common.CheckKeys(keys, defaultKeyMaps()) }
+
+// remapsAltKey reports whether the seller's [keys] table binds this alt key: then it is that
+// key, not esc followed by a letter.
+func (m *Model) remapsAltKey(msg tea.KeyMsg) bool {
+	k := msg.String()
+	for _, keys := range m.c.Keys {
+		for _, v := range keys {
+			if v == k {
+				return true
+			}
+		}
+	}
+	return false
+}

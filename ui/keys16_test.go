@@ -159,3 +159,17 @@ func TestCopyFromTheList(t *testing.T) {
 		t.Fatalf("copied %q, want the pack id", got)
 	}
 }
+
+// An alt key the seller bound in [keys] is that key, not esc then a letter (which would leave
+// compose).
+func TestRemappedAltKeyIsNotSplitIntoEsc(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	e.Common.Keys = map[string][]string{"compose.attach": {"alt+a"}}
+	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
+	a.openPack(packTopUnread)
+	a.keys("r")
+	a.settleOn("alt+a attach")
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'a'}, Alt: true})
+	a.settleOn("Attach a file")
+}

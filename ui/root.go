@@ -267,7 +267,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// reads as alt+r. postsale binds no alt keys, so it is esc, then the key, unless the focused
 	// text field uses that alt key (word moves and deletes).
 	if msg.Alt && !msg.Paste && (msg.Type == tea.KeyRunes || msg.Type == tea.KeyEscape) {
-		if u, ok := m.activeComponent().(common.AltKeyUser); !ok || !u.UsesAltKey(msg) {
+		if u, ok := m.activeComponent().(common.AltKeyUser); (!ok || !u.UsesAltKey(msg)) && !m.remapsAltKey(msg) {
 			plain := msg
 			plain.Alt = false
 			esc := m.handleKey(tea.KeyMsg{Type: tea.KeyEscape})
