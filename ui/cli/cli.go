@@ -127,6 +127,10 @@ accepted as a flag, so it stays out of shell history and process lists.`,
 		RunE:          a.runInbox,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		// "postsale sned --text hi": the flag is unknown because the command is mistyped.
+		if !cmd.HasParent() && len(cmd.Flags().Args()) > 0 {
+			return rootArgs(cmd, cmd.Flags().Args())
+		}
 		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
 	root.SetVersionTemplate("postsale {{.Version}}\n")

@@ -117,6 +117,10 @@ func TestMistypedCommandSuggests(t *testing.T) {
 	if line := oneLine(t, errs); code != ExitUsage || !strings.Contains(line, `unknown command "sned": did you mean "send"?`) {
 		t.Fatalf("exit %d, %q", code, line)
 	}
+	_, errs, code = h.run("sned", packActive, "--text", "hi") // the flag is not the mistake
+	if line := oneLine(t, errs); code != ExitUsage || !strings.Contains(line, `did you mean "send"?`) {
+		t.Fatalf("exit %d, %q", code, line)
+	}
 	_, errs, code = h.run("unred")
 	if line := oneLine(t, errs); code != ExitUsage || !strings.Contains(line, `did you mean "unread"?`) {
 		t.Fatalf("exit %d, %q", code, line)
