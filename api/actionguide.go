@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -134,9 +135,15 @@ func (c *Client) SendOption(ctx context.Context, packID string, req OptionReques
 	if err := c.needsDomestic(ctx); err != nil {
 		return nil, err
 	}
-	var raw json.RawMessage
-	if err := c.postJSON(ctx, guidePath(packID)+"/option", url.Values{"tag": {DefaultTag}}, req, &raw); err != nil {
+	path := guidePath(packID) + "/option"
+	var m Message
+	if err := c.postJSON(ctx, path, url.Values{"tag": {DefaultTag}}, req, &m); err != nil {
 		return nil, err
 	}
-	return decodeSent(raw)
+	// The answer is the message just created (its text is the template's, not req's): it must
+	// at least name itself, or nothing says the option was sent.
+	if m.ID == "" {
+		return nil, &UnconfirmedSendError{Method: http.MethodPost, Path: path, Reason: "it names no message"}
+	}
+	return &m, nil
 }

@@ -155,6 +155,9 @@ func (c *Client) DownloadAttachment(ctx context.Context, siteID, attachmentID st
 	if attachmentID == "" {
 		return nil, &ValidationError{Field: "attachment", Problem: "an attachment id is required"}
 	}
+	if err := checkSegment("attachment", attachmentID); err != nil {
+		return nil, err
+	}
 	if err := ValidateSite(siteID); err != nil {
 		return nil, err
 	}

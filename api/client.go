@@ -13,6 +13,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/postsale/postsale/api/transport"
 )
 
 // Version is postsale's version, sent in the User-Agent: set by -ldflags, or by main from the
@@ -57,11 +59,17 @@ type Option func(*Client) error
 func WithBaseURL(raw string) Option {
 	return func(c *Client) error {
 		u, err := url.Parse(strings.TrimRight(raw, "/"))
+		shown := raw // never quote a password embedded in the URL
+		if err == nil && u.User != nil {
+			shown = u.Redacted()
+		} else if i := strings.LastIndex(raw, "@"); i >= 0 {
+			shown = "xxxxx" + raw[i:]
+		}
 		if err != nil || u.Scheme == "" || u.Host == "" {
-			return fmt.Errorf("API URL %q is not an absolute http(s) URL", raw)
+			return fmt.Errorf("API URL %q is not an absolute http(s) URL", shown)
 		}
 		if u.Scheme != "http" && u.Scheme != "https" {
-			return fmt.Errorf("API URL %q must start with http:// or https://", raw)
+			return fmt.Errorf("API URL %q must start with http:// or https://", shown)
 		}
 		c.baseURL = u
 		return nil
@@ -101,6 +109,9 @@ func New(tokens TokenSource, opts ...Option) (*Client, error) {
 	if c.tokens == nil {
 		c.tokens = StaticToken("")
 	}
+	// Whatever client was given, redirects follow postsale's policy: none for a send or an
+	// upload, none to another scheme, host or port for anything (see transport.CheckRedirect).
+	c.httpClient = transport.WithRedirectPolicy(c.httpClient)
 	return c, nil
 }
 
@@ -110,7 +121,14 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 // newRequest builds an authenticated request for path (relative to the base URL) and query.
 func (c *Client) newRequest(ctx context.Context, method, path string, query url.Values, body io.Reader) (*http.Request, error) {
 	u := *c.baseURL
-	u.Path = strings.TrimRight(u.Path, "/") + path
+	// path holds segments escaped once (pathEscape): keep them as sent, so "a b" goes out as
+	// a%20b and not a%2520b.
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("build %s %s: %w", method, path, err)
+	}
+	u.RawPath = strings.TrimRight(c.baseURL.EscapedPath(), "/") + path
+	u.Path = strings.TrimRight(u.Path, "/") + unescaped
 	if len(query) > 0 {
 		u.RawQuery = query.Encode()
 	}
@@ -162,6 +180,9 @@ func (c *Client) roundTrip(req *http.Request) (*http.Response, error) {
 		if ctxErr := req.Context().Err(); ctxErr != nil {
 			return nil, ctxErr
 		}
+		if re := (*transport.RedirectError)(nil); errors.As(err, &re) {
+			return nil, re
+		}
 		return nil, &NetworkError{Method: req.Method, Path: req.URL.Path, Err: unwrapURLError(err)}
 	}
 	return resp, nil
@@ -208,9 +229,16 @@ func (c *Client) doJSONRaw(req *http.Request, out any) (json.RawMessage, error) 
 		_, _ = io.Copy(io.Discard, resp.Body)
 		return nil, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswerBytes+1))
 	if err != nil {
 		return nil, &NetworkError{Method: req.Method, Path: req.URL.Path, Err: err}
+	}
+	if len(body) > MaxAnswerBytes {
+		return nil, &DecodeError{Method: req.Method, Path: req.URL.Path, Err: &tooLarge{fmt.Sprintf("more than %d MB", MaxAnswerBytes>>20)}}
+	}
+	// Bound what decoding may allocate before decoding: a page holds at most a few hundred items.
+	if err := checkAnswerShape(body); err != nil {
+		return nil, &DecodeError{Method: req.Method, Path: req.URL.Path, Err: err}
 	}
 	if err := json.Unmarshal(body, out); err != nil {
 		return nil, &DecodeError{Method: req.Method, Path: req.URL.Path, Err: err, Body: snippet(body)}
@@ -266,3 +294,12 @@ func snippet(b []byte) string {
 
 // pathEscape escapes one path segment (pack ids, message ids, attachment ids).
 func pathEscape(s string) string { return url.PathEscape(s) }
+
+// checkSegment refuses an id that would be a dot segment ("." or ".."): a normalising proxy
+// would resolve it to the parent path and the request would reach another resource.
+func checkSegment(field, id string) error {
+	if id == "." || id == ".." {
+		return &ValidationError{Field: field, Problem: fmt.Sprintf("%q is not a valid %s id", id, field)}
+	}
+	return nil
+}

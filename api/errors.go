@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/postsale/postsale/api/transport"
 )
 
 // Sentinels that *Error matches with errors.Is, by HTTP status.
@@ -238,9 +240,27 @@ func Explain(err error) string {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return "Mercado Libre did not answer in time; check your connection and try again."
 	}
+	var re *transport.RedirectError
+	if errors.As(err, &re) {
+		if re.Method != http.MethodGet && re.Method != http.MethodHead {
+			return fmt.Sprintf("The server answered %s with a redirect, which postsale never follows for a send or an upload: nothing was confirmed; check the conversation before trying again, and check MELI_API_URL.", re.Path)
+		}
+		return "The server redirected a request to another address (" + re.To + "), which postsale does not follow: check MELI_API_URL."
+	}
+	var ue *UnconfirmedSendError
+	if errors.As(err, &ue) {
+		if se := (*Error)(nil); errors.As(ue.Err, &se) {
+			return fmt.Sprintf("Mercado Libre had a problem (%d) while taking the send and may have stored it: check the conversation before sending again.", se.StatusCode)
+		}
+		return "Mercado Libre's answer to the send is not the message just sent, so it is not confirmed: check the conversation before sending again."
+	}
 	var ne *NetworkError
 	if errors.As(err, &ne) {
 		return "Cannot reach Mercado Libre (" + ne.Err.Error() + "); check your connection or MELI_API_URL and try again."
+	}
+	var tl *tooLarge
+	if errors.As(err, &tl) {
+		return "Mercado Libre sent an answer larger than postsale accepts (" + tl.why + "), so it was not read: try again later, and report it if it persists."
 	}
 	var de *DecodeError
 	if errors.As(err, &de) {

@@ -27,6 +27,9 @@ func addSeeds(f *testing.F, add func(body []byte)) {
 	for _, b := range quirkyBodies {
 		add([]byte(b))
 	}
+	// Huge lists of tiny objects: what a page may not hold (bounds.go).
+	add(nObjects(api.MaxListItems))
+	add(nObjects(api.MaxListItems + 1))
 	// The seed document's example bodies, verbatim.
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, name := range files {

@@ -3,10 +3,12 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 )
 
 // PageOptions selects a window of a conversation. Zero Limit lets the API choose.
@@ -55,6 +57,9 @@ func (c *Client) PackMessages(ctx context.Context, packID string, opts PageOptio
 	if packID == "" {
 		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
 	}
+	if err := checkSegment("pack", packID); err != nil {
+		return nil, err
+	}
 	if opts.Limit < 0 || opts.Offset < 0 {
 		return nil, &ValidationError{Field: "paging", Problem: "limit and offset must not be negative"}
 	}
@@ -84,6 +89,9 @@ func (c *Client) PackMessages(ctx context.Context, packID string, opts PageOptio
 func (c *Client) Message(ctx context.Context, messageID string) (*Message, error) {
 	if messageID == "" {
 		return nil, &ValidationError{Field: "message", Problem: "a message id is required"}
+	}
+	if err := checkSegment("message", messageID); err != nil {
+		return nil, err
 	}
 	a, err := c.Account(ctx)
 	if err != nil {
@@ -126,6 +134,9 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 	if packID == "" {
 		return nil, &ValidationError{Field: "pack", Problem: "a pack id is required"}
 	}
+	if err := checkSegment("pack", packID); err != nil {
+		return nil, err
+	}
 	if err := ValidateSend(msg); err != nil {
 		return nil, err
 	}
@@ -154,29 +165,54 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 		}
 		body = domesticSend{From: userRef{jsonID(a.SellerID)}, To: userRef{jsonID(to)}, Text: msg.Text, Attachments: msg.Attachments}
 	}
+	path := packPath(a, packID)
 	var raw json.RawMessage
-	if err := c.postJSON(ctx, packPath(a, packID), tagged(a, nil), body, &raw); err != nil {
+	if err := c.postJSON(ctx, path, tagged(a, nil), body, &raw); err != nil {
+		// A 5xx may come after the message was stored: not a failure to retry, but a send to
+		// check by reading the conversation back (it matches transport.ErrAmbiguous).
+		var e *Error
+		if errors.As(err, &e) && e.StatusCode >= 500 {
+			return nil, &UnconfirmedSendError{Method: http.MethodPost, Path: path,
+				Reason: fmt.Sprintf("Mercado Libre answered %d", e.StatusCode), Err: err}
+		}
 		return nil, err
 	}
-	return decodeSent(raw)
+	return decodeSent(raw, msg, path)
 }
 
 // decodeSent reads a send's answer, whose shape is not documented: a message or the
-// conversation envelope.
-func decodeSent(raw json.RawMessage) (*Message, error) {
+// conversation envelope. Only the message just created counts as the answer, never any message
+// of the conversation.
+func decodeSent(body json.RawMessage, msg SendRequest, path string) (*Message, error) {
+	// Two steps: Message decodes itself (it keeps its raw JSON), so embedding it in an envelope
+	// would hide the envelope's "messages".
 	var env struct {
 		ID       ID        `json:"id"`
 		Messages []Message `json:"messages"`
 	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		return nil, &DecodeError{Method: http.MethodPost, Path: "send", Err: err, Body: snippet(raw)}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, &DecodeError{Method: http.MethodPost, Path: path, Err: err, Body: snippet(body)}
 	}
-	if env.ID == "" && len(env.Messages) > 0 {
-		return &env.Messages[0], nil
+	var candidates []*Message
+	if env.ID != "" {
+		var m Message
+		if err := json.Unmarshal(body, &m); err != nil {
+			return nil, &DecodeError{Method: http.MethodPost, Path: path, Err: err, Body: snippet(body)}
+		}
+		candidates = append(candidates, &m)
+	} else {
+		for i := range env.Messages {
+			candidates = append(candidates, &env.Messages[i])
+		}
 	}
-	var m Message
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, &DecodeError{Method: http.MethodPost, Path: "send", Err: err, Body: snippet(raw)}
+	var why error = &UnconfirmedSendError{Reason: "it names no message"}
+	for _, m := range candidates {
+		if why = CheckSendAnswer(m, msg, "", time.Time{}); why == nil {
+			return m, nil
+		}
 	}
-	return &m, nil
+	if ue, ok := why.(*UnconfirmedSendError); ok {
+		ue.Method, ue.Path = http.MethodPost, path
+	}
+	return nil, why
 }

@@ -181,12 +181,21 @@ func ValidateUpload(name string, size int64, mimeType string) error {
 		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is empty: choose a file with content", name)}
 	}
 	if size > MaxAttachmentSize {
-		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is %s; Mercado Libre accepts files up to 25 MB", name, HumanSize(size))}
+		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is %s; Mercado Libre accepts files up to 25 MB", name, OverLimitSize(size))}
 	}
 	if !MIMEAllowed(mimeType) {
 		return &ValidationError{Field: "file", Problem: fmt.Sprintf("the file %s is %s, a type Mercado Libre does not accept (JPG, PNG, HEIC, PDF, TXT, XML, DOC, XLS)", name, orUnknown(mimeType))}
 	}
 	return nil
+}
+
+// OverLimitSize is the size of a file over MaxAttachmentSize as a refusal shows it: HumanSize,
+// unless that rounds to the limit itself ("25.0 MB" for 25 MB and one byte), then in bytes.
+func OverLimitSize(n int64) string {
+	if s := HumanSize(n); s != HumanSize(MaxAttachmentSize) {
+		return s
+	}
+	return fmt.Sprintf("%d bytes, just over 25 MB (%d bytes)", n, MaxAttachmentSize)
 }
 
 // HumanSize formats a byte count for people: 512 B, 1.2 KB, 3.4 MB.

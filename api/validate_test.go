@@ -106,7 +106,7 @@ func TestValidateUpload(t *testing.T) {
 		{"", 10, "application/pdf", "no name"},
 		{strings.Repeat("n", 201) + ".pdf", 10, "application/pdf", "longer than 200"},
 		{"tab\t.pdf", 10, "application/pdf", "control characters"},
-		{"big.pdf", api.MaxAttachmentSize + 1, "application/pdf", "25.0 MB; Mercado Libre accepts files up to 25 MB"},
+		{"big.pdf", api.MaxAttachmentSize + 1, "application/pdf", "26214401 bytes, just over 25 MB (26214400 bytes); Mercado Libre accepts files up to 25 MB"},
 		{"empty.pdf", 0, "application/pdf", "is empty"},
 		{"anim.gif", 10, "image/gif", "image/gif, a type"},
 		{"noext", 10, "", "of unknown type"},

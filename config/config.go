@@ -347,7 +347,13 @@ func (s *Settings) set(key string, v any, source string) error {
 		}
 		u, perr := url.Parse(str)
 		if perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%q is not an http(s) URL", str)
+			shown := str // never quote a password embedded in the URL
+			if perr == nil && u.User != nil {
+				shown = u.Redacted()
+			} else if i := strings.LastIndex(str, "@"); i >= 0 {
+				shown = "xxxxx" + str[i:]
+			}
+			return fmt.Errorf("%q is not an http(s) URL", shown)
 		}
 		s.APIURL = strings.TrimRight(str, "/")
 	case KeySiteID:

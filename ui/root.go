@@ -214,6 +214,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.forwardPack(msg.PackID, msg)
 	case common.SendDoneMsg:
 		return m.sendDone(msg)
+	case common.TeamChangedMsg:
+		return m.teamChanged(msg)
 	case common.StatusMsg:
 		m.errText, m.info = "", ""
 		switch {

@@ -59,6 +59,11 @@ type SessionOptions struct {
 	// Keys remaps keys (config's [keys]: action → key names); NewSession refuses a table that
 	// gives one key to two actions.
 	Keys map[string][]string
+	// Team is the team sharing a served inbox (presence, assignment, notes, sent-by); nil for
+	// the local inbox, whose team keys then say they need `postsale serve`.
+	Team common.Team
+	// SavedHint is the sentence after saving an attachment (a server says how to fetch it).
+	SavedHint func(path string) string
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -85,6 +90,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 	}
 	c.Keys = o.Keys
 	c.Templates, c.Served = o.Templates, o.Served
+	c.Team, c.SavedHint = o.Team, o.SavedHint
 	c.Location = o.Location
 	if c.Location == nil {
 		c.Location = time.UTC

@@ -19,7 +19,9 @@ func TestReplyFromTemplateInTheList(t *testing.T) {
 	a.keys("/", packReadOld, "enter", "T")
 	a.settleOn("Template:", "> delay", "Hi Carlos, we are sorry: order 4600112233")
 	a.keys("thanks", "enter")
-	a.settleOn("Thank you for your purchase, Carlos!", "¡Gracias por tu compra, Carlos!")
+	// The picker's preview shows the same texts: the field labels say the picker has closed and
+	// the text is in the draft (ctrl+s sent to the still-open picker would be lost).
+	a.settleOn("Translation for the buyer", "Thank you for your purchase, Carlos!", "¡Gracias por tu compra, Carlos!")
 	a.keys("ctrl+s")
 	a.settleOn("Message sent.")
 	sends := a.sends(packReadOld)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/postsale/postsale/api"
 )
@@ -44,18 +45,11 @@ func Check(path string) (File, error) {
 	if err := api.ValidateFileName(name); err != nil {
 		return f, err
 	}
-	fh, err := os.Open(path)
+	fh, st, err := openRegular(path)
 	if err != nil {
-		return f, &api.ValidationError{Field: "file", Problem: openProblem(path, err)}
+		return f, err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return f, &api.ValidationError{Field: "file", Problem: openProblem(path, err)}
-	}
-	if !st.Mode().IsRegular() {
-		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The path %s is not a regular file: choose a file, not a folder or device", path)}
-	}
 	f.Size = st.Size()
 	head := make([]byte, SniffLen)
 	n, err := io.ReadFull(fh, head)
@@ -66,7 +60,7 @@ func Check(path string) (File, error) {
 		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s is empty: choose a file with content", name)}
 	}
 	if f.Size > api.MaxAttachmentSize {
-		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s is %s; Mercado Libre accepts files up to 25 MB", name, api.HumanSize(f.Size))}
+		return f, &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s is %s; Mercado Libre accepts files up to 25 MB", name, api.OverLimitSize(f.Size))}
 	}
 	mime, err := DetectMIME(name, head[:n])
 	if err != nil {
@@ -104,6 +98,49 @@ func CheckCount(n int) error {
 		return &api.ValidationError{Field: "attachments", Problem: fmt.Sprintf("a message can carry at most %d attachments; this one has %d", api.MaxAttachmentsPerMsg, n)}
 	}
 	return nil
+}
+
+// openRegular opens path for reading only when it is a regular file: its type is checked with
+// Stat before any open (open(2) of a FIFO blocks until a writer comes, deaf to signals), the
+// open itself never waits (O_NONBLOCK), and the file opened must be the one checked.
+func openRegular(path string) (*os.File, os.FileInfo, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return nil, nil, &api.ValidationError{Field: "file", Problem: openProblem(path, err)}
+	}
+	if !before.Mode().IsRegular() {
+		return nil, nil, notRegular(path, before.Mode())
+	}
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, &api.ValidationError{Field: "file", Problem: openProblem(path, err)}
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, nil, &api.ValidationError{Field: "file", Problem: openProblem(path, err)}
+	}
+	if !st.Mode().IsRegular() || !os.SameFile(before, st) {
+		fh.Close()
+		return nil, nil, notRegular(path, st.Mode())
+	}
+	return fh, st, nil
+}
+
+// notRegular is the sentence for a folder, pipe, socket or device.
+func notRegular(path string, mode os.FileMode) error {
+	kind := "not a regular file"
+	switch {
+	case mode.IsDir():
+		kind += " but a folder"
+	case mode&os.ModeNamedPipe != 0:
+		kind += " but a named pipe (FIFO)"
+	case mode&os.ModeSocket != 0:
+		kind += " but a socket"
+	case mode&os.ModeDevice != 0:
+		kind += " but a device"
+	}
+	return &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The path %s is %s: choose a regular file, not a folder, pipe or device", path, kind)}
 }
 
 // baseName is the last element of path as the API will see it. On Unix a "\" is a legal name

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/postsale/postsale/api"
 )
@@ -29,7 +30,13 @@ type DownloadError struct {
 	Err error
 }
 
-func (e *DownloadError) Error() string { return "download " + e.ID + ": " + e.Err.Error() }
+func (e *DownloadError) Error() string {
+	prefix, inner := "download "+e.ID+": ", e.Err.Error()
+	if strings.HasPrefix(inner, prefix) {
+		return inner // the client already named the download: say it once
+	}
+	return prefix + inner
+}
 
 // Unwrap exposes the API or file-system error.
 func (e *DownloadError) Unwrap() error { return e.Err }
@@ -223,4 +230,19 @@ func (c *capWriter) Write(b []byte) (int, error) {
 // decorate it).
 type Downloader interface {
 	DownloadAttachment(ctx context.Context, siteID, attachmentID string, w io.Writer) (*api.Download, error)
+}
+
+// DownloadToWriter streams an attachment into w (standard output) under the same cap as a
+// download to a file: past MaxDownloadBytes it stops with an error. What was written stays
+// written; w is not a file that could be removed.
+func DownloadToWriter(ctx context.Context, client Downloader, site, id string, w io.Writer) (*api.Download, error) {
+	cw := &capWriter{w: w, left: MaxDownloadBytes}
+	d, err := client.DownloadAttachment(ctx, site, id, cw)
+	if err != nil {
+		if cw.over {
+			err = errTooLarge
+		}
+		return nil, &DownloadError{ID: id, Err: err}
+	}
+	return d, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/postsale/postsale/api"
 )
@@ -26,15 +25,11 @@ func UploadFile(ctx context.Context, client Uploader, site string, f File, progr
 	if err := api.ValidateSite(site); err != nil {
 		return "", err
 	}
-	fh, err := os.Open(f.Path)
+	fh, st, err := openRegular(f.Path)
 	if err != nil {
-		return "", &api.ValidationError{Field: "file", Problem: openProblem(f.Path, err)}
+		return "", err
 	}
 	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return "", &api.ValidationError{Field: "file", Problem: openProblem(f.Path, err)}
-	}
 	if st.Size() != f.Size {
 		return "", &api.ValidationError{Field: "file", Problem: fmt.Sprintf("The file %s changed since it was attached (%s, now %s): attach it again", f.Name, api.HumanSize(f.Size), api.HumanSize(st.Size()))}
 	}

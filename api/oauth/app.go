@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/oauth2"
+
+	"github.com/postsale/postsale/api/transport"
 )
 
 // DefaultTokenURL is Mercado Libre's token endpoint, the same for every site.
@@ -104,9 +106,8 @@ func (a App) config() (*oauth2.Config, error) {
 	}, nil
 }
 
+// httpClient is the token client, with postsale's redirect policy: a token request (a POST with
+// the client secret) never follows a redirect.
 func (a App) httpClient() *http.Client {
-	if a.HTTPClient != nil {
-		return a.HTTPClient
-	}
-	return http.DefaultClient
+	return transport.WithRedirectPolicy(a.HTTPClient)
 }

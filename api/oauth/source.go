@@ -25,6 +25,19 @@ type Locker interface {
 	Lock(ctx context.Context) (unlock func(), err error)
 }
 
+// Reserver is implemented by stores that can take the room for the next Save before it is
+// needed: the refresh token is single-use, so a Save that fails after spending it (a full disk)
+// loses the session. Reserve fails instead, before anything is spent.
+type Reserver interface {
+	Reserve(ctx context.Context) (Reservation, error)
+}
+
+// Reservation saves one token into room taken by Reserve, or gives the room back.
+type Reservation interface {
+	Commit(ctx context.Context, t *Token) error
+	Abort()
+}
+
 // ErrNoSession is what a Store's Load returns (wrapped) when it holds no token.
 var ErrNoSession = errors.New("no saved session")
 
@@ -184,6 +197,17 @@ func (s *Source) refresh(ctx context.Context, rejected string) error {
 	if s.tok.Refresh.IsZero() {
 		return fmt.Errorf("%w: the saved session has no refresh token", api.ErrLoginRequired)
 	}
+	// Take the room for the new pair before spending the single-use refresh token.
+	var reserved Reservation
+	if r, ok := s.store.(Reserver); ok {
+		res, err := r.Reserve(ctx)
+		if err != nil {
+			s.log.Info("session not refreshed: no room to save it", "user_id", s.tok.UserID, "err", err)
+			return fmt.Errorf("the session cannot be refreshed because the new one could not be saved (%w); the current one is kept: free some disk space and try again", err)
+		}
+		reserved = res
+		defer res.Abort()
+	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 	defer cancel()
 	rctx = context.WithValue(rctx, oauth2.HTTPClient, s.app.httpClient())
@@ -202,7 +226,11 @@ func (s *Source) refresh(ctx context.Context, rejected string) error {
 	}
 	s.tok = fromOAuth2(t, s.now(), s.tok)
 	s.unsaved = true
-	if err := s.store.Save(context.WithoutCancel(ctx), s.tok); err != nil {
+	save := s.store.Save
+	if reserved != nil {
+		save = reserved.Commit
+	}
+	if err := save(context.WithoutCancel(ctx), s.tok); err != nil {
 		s.log.Info("session refreshed but not saved", "user_id", s.tok.UserID, "expiry", s.tok.Expiry, "err", err)
 		return fmt.Errorf("save the refreshed session: %w", err)
 	}

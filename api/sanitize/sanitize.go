@@ -5,6 +5,7 @@ package sanitize
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -85,6 +86,13 @@ func dropped(r rune) bool {
 		return true // emoji joiners, variation selectors, skin tones, keycap: widths terminals disagree on
 	case r == 0x3164 || r == 0x115f || r == 0x1160 || r == 0xffa0:
 		return true // Hangul fillers: blank-looking letters used to hide or fake names
+	case r >= 0xe0000 && r <= 0xe007f:
+		return false // emoji tag sequences (subdivision flags), kept above
+	case r >= 0xa0 && (unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || unicode.Is(unicode.Variation_Selector, r)):
+		// Every other invisible format or default-ignorable character (U+034F, U+17B4/5,
+		// U+206A–F, U+E0100…): terminals disagree on their width with x/ansi, so a row loses
+		// its columns and the screen scrolls.
+		return true
 	}
 	return false
 }

@@ -136,11 +136,13 @@ func New(cfg Config) *Transport {
 // NewClient returns the *http.Client for api.WithHTTPClient. It has no Client.Timeout: the
 // transport times JSON calls as a whole and attachment streams only until their headers.
 func NewClient(cfg Config) *http.Client {
-	return &http.Client{Transport: New(cfg)}
+	return &http.Client{Transport: New(cfg), CheckRedirect: CheckRedirect}
 }
 
 // Client wraps t in an *http.Client.
-func (t *Transport) Client() *http.Client { return &http.Client{Transport: t} }
+func (t *Transport) Client() *http.Client {
+	return &http.Client{Transport: t, CheckRedirect: CheckRedirect}
+}
 
 // NewLimiter allows at most perPeriod requests in any window of period: it refills at
 // 95% of the allowance minus a small burst, so burst plus refill never reach the server's cap.

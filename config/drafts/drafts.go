@@ -126,7 +126,12 @@ func (s *Store) Load(packID string) (Draft, error) {
 	}
 	var d Draft
 	if err := json.Unmarshal(data, &d); err != nil {
-		return Draft{PackID: packID}, fmt.Errorf("draft for pack %s is damaged (%s): %w", packID, s.Path(packID), err)
+		// Set it aside, so no later save (an empty one deletes the draft file) can lose it.
+		kept, rerr := s.setAside(packID)
+		if rerr != nil {
+			return Draft{PackID: packID}, fmt.Errorf("draft for pack %s is damaged (%s, left in place: %v): %w", packID, s.Path(packID), rerr, err)
+		}
+		return Draft{PackID: packID}, &DamagedError{PackID: packID, KeptAs: kept, Err: err}
 	}
 	d.PackID = packID
 	return d, nil
@@ -201,4 +206,39 @@ func SessionDir(base, account, person string) string {
 		dir = filepath.Join(dir, name)
 	}
 	return dir
+}
+
+// DamagedError is a draft file that could not be read; it was renamed to KeptAs (".bad"),
+// where it stays until the seller deals with it.
+type DamagedError struct {
+	PackID, KeptAs string
+	Err            error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("draft for pack %s is damaged (%v); it is kept as %s", e.PackID, e.Err, e.KeptAs)
+}
+
+// Unwrap exposes the decoding error.
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// setAside renames pack's draft file to a free "<file>.bad" name and returns it.
+func (s *Store) setAside(packID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := s.Path(packID)
+	for i := 0; i < 100; i++ {
+		to := from + ".bad"
+		if i > 0 {
+			to = fmt.Sprintf("%s.%d.bad", from, i)
+		}
+		if _, err := os.Lstat(to); err == nil {
+			continue
+		}
+		if err := os.Rename(from, to); err != nil {
+			return "", err
+		}
+		return to, nil
+	}
+	return "", errors.New("too many damaged drafts kept")
 }

@@ -62,8 +62,22 @@ func TestLoadDamagedSaysSo(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("err = %v, want a 'damaged' error", err)
 	}
-	if _, statErr := os.Stat(s.Path("7")); statErr != nil {
-		t.Fatal("a damaged draft must be left in place for the seller to recover")
+	// Kept as .bad for the seller to recover: an empty save (which removes the draft file)
+	// cannot lose it, and a second damaged draft does not overwrite the first.
+	if err := s.Save(Draft{PackID: "7"}); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(s.Path("7") + ".bad"); string(b) != `{"text": "trunc` {
+		t.Fatal("a damaged draft must be kept for the seller to recover")
+	}
+	if err := os.WriteFile(s.Path("7"), []byte(`{`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load("7"); err == nil || !strings.Contains(err.Error(), ".1.bad") {
+		t.Fatalf("second damaged draft: %v", err)
+	}
+	if b, _ := os.ReadFile(s.Path("7") + ".bad"); string(b) != `{"text": "trunc` {
+		t.Fatal("the first damaged draft was overwritten")
 	}
 }
 

@@ -80,7 +80,7 @@ func OpenFile(path string, maxSize int64) (*File, error) {
 }
 
 func (lf *File) open() error {
-	f, err := os.OpenFile(lf.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(lf.path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|oNoFollow, 0o600)
 	if err != nil {
 		return fmt.Errorf("open log: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/postsale/postsale/api/oauth"
+	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // tokenKey and clientSecretKey name an account's entries in the Vault.
@@ -19,9 +20,46 @@ type TokenStore struct {
 }
 
 var (
-	_ oauth.Store  = TokenStore{}
-	_ oauth.Locker = TokenStore{}
+	_ oauth.Store    = TokenStore{}
+	_ oauth.Locker   = TokenStore{}
+	_ oauth.Reserver = TokenStore{}
 )
+
+// tokenRoom is the room reserved for a token pair: an encoded pair is well under 2 KB.
+const tokenRoom = 8 << 10
+
+// Reserve takes the room for the next saved pair in the vault's folder before a refresh spends
+// the single-use refresh token: on a full disk it fails here, and the current session is kept.
+func (s TokenStore) Reserve(context.Context) (oauth.Reservation, error) {
+	if err := ValidName(s.Account); err != nil {
+		return nil, err
+	}
+	r, err := atomicfile.Reserve(s.Vault.Path(tokenKey(s.Account)), tokenRoom, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &tokenReservation{store: s, room: r}, nil
+}
+
+type tokenReservation struct {
+	store TokenStore
+	room  *atomicfile.Reservation
+}
+
+// Commit saves the pair: to the system keyring when there is one (the room is given back), or
+// into the reserved file.
+func (r *tokenReservation) Commit(_ context.Context, t *oauth.Token) error {
+	b, err := oauth.EncodeToken(t)
+	if err != nil {
+		return err
+	}
+	if err := r.store.Vault.SetReserved(tokenKey(r.store.Account), b, r.room); err != nil {
+		return fmt.Errorf("save the session of %s: %w", r.store.Account, err)
+	}
+	return nil
+}
+
+func (r *tokenReservation) Abort() { r.room.Abort() }
 
 // Lock holds the account's refresh lock across processes (the inbox and a CLI command may both
 // find the token expiring): the refresh token is single-use, so only one may spend it.

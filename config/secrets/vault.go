@@ -184,6 +184,34 @@ func (v *Vault) Set(key string, val []byte) error {
 	return atomicfile.WriteFile(v.Path(key), val, 0o600, v.beforeRename)
 }
 
+// SetReserved is Set whose file, when one is written, goes into room taken earlier (see
+// atomicfile.Reserve); room is given back when the keyring takes the value.
+func (v *Vault) SetReserved(key string, val []byte, room *atomicfile.Reservation) error {
+	if err := checkKey(key); err != nil {
+		room.Abort()
+		return err
+	}
+	kerr := v.callKeyring(func(k Keyring) error { return k.Set(Service, key, string(val)) })
+	if kerr == nil {
+		err := os.Remove(v.Path(key))
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			room.Abort()
+			return nil
+		}
+	}
+	if v.beforeRename != nil {
+		if err := v.beforeRename(""); err != nil {
+			room.Abort()
+			return err
+		}
+	}
+	if len(val) > tokenRoom {
+		room.Abort()
+		return atomicfile.WriteFile(v.Path(key), val, 0o600, v.beforeRename)
+	}
+	return room.Commit(val)
+}
+
 // Delete removes key from the keyring and the files; a missing key is not an error.
 func (v *Vault) Delete(key string) error {
 	if err := checkKey(key); err != nil {

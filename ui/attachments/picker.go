@@ -166,7 +166,7 @@ func (p *Picker) View() string {
 		lines = lines[:max(0, n)]
 	}
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, p.width, "…")
+		lines[i] = ansi.Truncate(sanitizeStyled(l), p.width, "…")
 	}
 	hint := "enter attach · tab type a path · esc cancel"
 	if p.typing {

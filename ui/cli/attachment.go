@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/api"
@@ -48,8 +49,13 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 				return err
 			}
 			if output == "-" {
-				_, err := a.client.DownloadAttachment(cmd.Context(), site, id, a.io.Out)
-				return err
+				if f, ok := a.io.Out.(*os.File); ok && term.IsTerminal(f.Fd()) && !force {
+					return &api.ValidationError{Field: "output", Problem: "-o - would write the file's raw bytes to the terminal, which can act on them: pipe it (| less) or redirect it (> file), or add --force"}
+				}
+				if _, err := attach.DownloadToWriter(cmd.Context(), a.client, site, id, a.io.Out); err != nil {
+					return errors.New(attach.Explain(err))
+				}
+				return nil
 			}
 			res, err := a.download(cmd, site, id, packID, output, force)
 			if err != nil {
@@ -64,7 +70,7 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 	}
 	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (\"-\" for standard output; default: downloads dir/ATTACHMENT_ID)")
 	cmd.Flags().StringVar(&packID, "pack", "", "pack the attachment belongs to (to find its site)")
-	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file; with -o -, write to a terminal")
 	return cmd
 }
 

@@ -11,7 +11,7 @@ import (
 func TestCommandFailureAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	h := newHarness(t)
 	const text = "Mi número secreto 4455"
-	h.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	h.sb.Fail(sandbox.RouteSend, sandbox.FailRateLimit, 1)
 	if _, _, code := h.run("send", packActive, "--text", text); code != ExitError {
 		t.Fatalf("exit %d, want a failed send", code)
 	}
@@ -20,9 +20,9 @@ func TestCommandFailureAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	}
 	log := h.logFile()
 	for _, want := range []string{
-		`msg="command failed" command="postsale send" kind=api status=500`,
-		"code=internal_server_error",
-		"msg=send pack=" + packActive + " ok=false confirmed_by_reading=false attachments=0 kind=api status=500",
+		`msg="command failed" command="postsale send" kind=rate_limited status=429`,
+		"code=too_many_requests",
+		"msg=send pack=" + packActive + " ok=false confirmed_by_reading=false attachments=0 kind=rate_limited status=429",
 		"msg=send pack=" + packActive + " ok=true confirmed_by_reading=false attachments=0",
 		"msg=request method=POST path=/marketplace/messages/packs/" + packActive,
 		"status=201",

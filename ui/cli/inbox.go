@@ -27,8 +27,9 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 	var r *lipgloss.Renderer
 	if v, ok := env("NO_COLOR"); ok && v != "" {
 		theme, r = config.ThemeMono, common.NoColorRenderer(a.io.Out)
+		r.SetHasDarkBackground(darkBackground(getenv)) // never ask the terminal (theme.go)
 	} else {
-		r = lipgloss.NewRenderer(a.io.Out)
+		r = inboxRenderer(a.io.Out, getenv)
 	}
 	layers, err := a.templateLayers()
 	if err != nil {

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"net/url"
 	"os"
 	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -47,7 +49,7 @@ environment variable or a flag. The access token is never shown, only whether it
 			}
 			s := a.settings
 			values := map[string]string{
-				config.KeyAPIURL:          s.APIURL,
+				config.KeyAPIURL:          redactedURL(s.APIURL),
 				config.KeySiteID:          s.SiteID,
 				config.KeyAccessToken:     s.AccessToken.Mask(),
 				config.KeyRefreshInterval: s.RefreshInterval.String(),
@@ -57,8 +59,9 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyAccount:         s.Account,
 				config.KeyClientID:        s.ClientID,
 				config.KeyClientSecret:    s.ClientSecret.Mask(),
-				config.KeyRedirectURI:     s.RedirectURI,
+				config.KeyRedirectURI:     redactedURL(s.RedirectURI),
 				config.KeyTheme:           s.Theme,
+				config.KeyFlavor:          string(s.Flavor),
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {
@@ -84,4 +87,16 @@ environment variable or a flag. The access token is never shown, only whether it
 			return nil
 		},
 	}
+}
+
+// redactedURL hides a password embedded in a URL (user:pass@host), as the log does.
+func redactedURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(raw, "@"); err != nil && i >= 0 {
+			return "xxxxx" + raw[i:] // unparsable: hide everything before the host
+		}
+		return raw
+	}
+	return u.Redacted()
 }

@@ -71,7 +71,8 @@ under one envelope.`,
 	return cmd
 }
 
-// allMessages pages through a conversation until the API's total is reached or a page is empty.
+// allMessages pages through a conversation until the API's total is reached or a page brings
+// no new message; an absurd total is refused.
 func (a *app) allMessages(cmd *cobra.Command, packID string, markRead bool) (*api.Conversation, error) {
 	out := &api.Conversation{Messages: []api.Message{}}
 	seen := map[string]bool{}
@@ -87,9 +88,11 @@ func (a *app) allMessages(cmd *cobra.Command, packID string, markRead bool) (*ap
 			out.SellerMaxMessageLength, out.BuyerMaxMessageLength = page.SellerMaxMessageLength, page.BuyerMaxMessageLength
 		}
 		// A message arriving while paging shifts offsets by one: skip what was already read.
+		fresh := 0
 		for _, m := range page.Messages {
 			if !seen[m.ID] {
 				seen[m.ID] = true
+				fresh++
 				out.Messages = append(out.Messages, m)
 			}
 		}
@@ -98,7 +101,12 @@ func (a *app) allMessages(cmd *cobra.Command, packID string, markRead bool) (*ap
 		if page.Paging != nil {
 			total = page.Paging.Total
 		}
-		if len(page.Messages) == 0 || offset >= total {
+		if total > maxAllMessages || total < 0 {
+			return nil, fmt.Errorf("pack %s: Mercado Libre reports %d messages, more than postsale pages through (%d): use --limit and --offset", packID, total, maxAllMessages)
+		}
+		// A page that brings no message not seen before ends the paging: a server repeating
+		// the same page would otherwise be asked again and again.
+		if len(page.Messages) == 0 || fresh == 0 || offset >= total {
 			out.Messages = api.MergeMessages(out.Messages)
 			out.Paging = &api.Paging{Limit: len(out.Messages), Offset: 0, Total: max(total, len(out.Messages))}
 			raw, err := joinPages(first, out)

@@ -17,10 +17,14 @@ import (
 // writeJSON re-encodes decoded API data, indented. encoding/json escapes control characters, so
 // a buyer's escape sequence stays text ("\u001b") here too.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false) // keep <a href="..."> readable; it is data, not markup, in a terminal
 	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	if _, err := w.Write(escapeInvisible(buf.Bytes())); err != nil {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	return nil
@@ -37,7 +41,8 @@ func writeRaw(w io.Writer, raw json.RawMessage, typed any) error {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	buf.WriteByte('\n')
-	_, err := buf.WriteTo(w)
+	// As served, but a buyer's C1, bidi or invisible characters still go out as \uXXXX.
+	_, err := w.Write(escapeInvisible(buf.Bytes()))
 	return err
 }
 
@@ -60,8 +65,12 @@ func printConversationHeader(w io.Writer, packID string, conv *api.Conversation)
 	}
 	fmt.Fprintln(w)
 	if p := conv.Paging; p != nil {
+		n := len(conv.Messages)
 		switch {
-		case len(conv.Messages) == 0:
+		case p.Offset < 0 || p.Total < 0 || p.Total > maxAllMessages || p.Offset+n > p.Total:
+			// Paging that cannot be true (a negative offset, an absurd total): say only what came.
+			fmt.Fprintf(w, "%d message(s), newest first (the paging Mercado Libre sent does not add up).\n", n)
+		case n == 0:
 			fmt.Fprintf(w, "No messages at offset %d (%d in total).\n", p.Offset, p.Total)
 		default:
 			fmt.Fprintf(w, "Messages %d–%d of %d, newest first.\n", p.Offset+1, p.Offset+len(conv.Messages), p.Total)

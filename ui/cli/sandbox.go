@@ -71,6 +71,7 @@ func (a *app) sandboxOptions() []sandbox.Option {
 
 func (a *app) sandboxCommand() *cobra.Command {
 	var addr string
+	var allowRemote bool
 	var tokenExpiry time.Duration
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -83,6 +84,9 @@ Everything is kept in memory and lost when it stops (Ctrl+C).`,
 		Example: "  postsale sandbox --addr 127.0.0.1:8080\n  postsale sandbox --domestic",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := loopbackOnly(addr, allowRemote); err != nil {
+				return err
+			}
 			opts := a.sandboxOptions()
 			if tokenExpiry > 0 {
 				opts = append(opts, sandbox.WithTokenExpiry(tokenExpiry)) // watch logins refresh
@@ -107,6 +111,7 @@ Everything is kept in memory and lost when it stops (Ctrl+C).`,
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "serve on a non-loopback address (the sandbox and its token become reachable from the network)")
 	cmd.Flags().DurationVar(&tokenExpiry, "token-expiry", 0, "lifetime of the access tokens its OAuth issues (default 6h, like Mercado Libre)")
 	return cmd
 }
@@ -176,4 +181,23 @@ func sandboxExamples(s *served) examples {
 		}
 	}
 	return ex
+}
+
+// loopbackOnly refuses an address other machines could reach (":8080", "0.0.0.0:…", a LAN IP)
+// unless --allow-remote says so: the sandbox serves its token to whoever asks.
+func loopbackOnly(addr string, allowRemote bool) error {
+	if allowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return &usageError{fmt.Errorf("--addr %q is not host:port", addr)}
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return &usageError{fmt.Errorf("--addr %s would serve the sandbox and its token to the network: use 127.0.0.1:PORT, or add --allow-remote if that is what you want", addr)}
 }

@@ -101,7 +101,9 @@ refused). A blocked conversation is refused before anything is uploaded, with th
 			started := time.Now()
 			m, err := a.client.SendMessage(cmd.Context(), packID, req)
 			confirmed := false
-			if err != nil && errors.Is(err, transport.ErrAmbiguous) {
+			var apiErr *api.Error
+			if err != nil && (errors.Is(err, transport.ErrAmbiguous) || errors.As(err, &apiErr) && apiErr.StatusCode >= 500) {
+				// No answer, or a 5xx: Mercado Libre may have stored it; read before saying.
 				m, err = a.findLostSend(cmd.Context(), packID, req, started, err)
 				confirmed = err == nil
 			}

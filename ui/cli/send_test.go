@@ -179,3 +179,25 @@ func TestSendWhoseAnswerWasLostAndCannotBeCheckedSaysHowToCheck(t *testing.T) {
 		t.Fatalf("%d sends, want 1", n)
 	}
 }
+
+// A 5xx answer to a send is not "try again": Mercado Libre may have stored the message. postsale
+// reads the conversation back first, as after a lost answer, and says how to check.
+func TestSend5xxIsReadBackBeforeAnythingIsSaid(t *testing.T) {
+	l := newLossyCLI(t)
+	const text = "Your refund is on its way"
+	l.sb.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	before := len(l.sb.Requests())
+	_, errs, code := l.run("send", packActive, "--text", text)
+	if code == ExitOK || !strings.Contains(errs, "postsale messages "+packActive) || strings.Contains(errs, "try again in a moment") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	reads := 0
+	for _, r := range l.sb.Requests()[before:] {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.Path, "/marketplace/messages/packs/") {
+			reads++
+		}
+	}
+	if reads == 0 {
+		t.Fatal("the conversation was not read back after the 500")
+	}
+}

@@ -151,7 +151,7 @@ func (a *app) expandTemplate(cmd *cobra.Command, packID, name string, varFlags [
 	if site == "" {
 		site = a.settings.SiteID
 	}
-	r := t.Render(tpl.Context{Site: site, Flavour: tpl.CrossBorder, Vars: info.Vars})
+	r := t.Render(tpl.Context{Site: site, Flavour: info.Flavour, Vars: info.Vars})
 	check := r.Check()
 	if dryRun {
 		if a.json {

@@ -134,3 +134,14 @@ func (h *harness) conversation(pack string) []api.Message {
 	}
 	return conv.Messages
 }
+
+// On the domestic flavour the message is the buyer-language variant and there is no translation.
+func TestSendTemplateDryRunDomestic(t *testing.T) {
+	h := newDomesticHarness(t)
+	h.writeTemplate("eta.txt", "Hi {{buyer_first_name}}, your order ships today.")
+	h.writeTemplate("eta.pt.txt", "Oi {{buyer_first_name}}, seu pedido sai hoje.")
+	out := h.mustRun("send", domPlain, "--template", "eta", "--dry-run")
+	if !strings.Contains(out, "Oi Juliana, seu pedido sai hoje.") || strings.Contains(out, "Hi Juliana") || strings.Contains(out, "Translation") {
+		t.Fatalf("domestic dry run should send the Portuguese variant alone:\n%s", out)
+	}
+}

@@ -58,6 +58,11 @@ type Common struct {
 	// Keys remaps keys: config's [keys] table, action → key names (remap.go). Each view applies
 	// it when it builds its keymap.
 	Keys map[string][]string
+	// Team is the people sharing this inbox (team.go); nil in the local inbox.
+	Team Team
+	// SavedHint, when set, is the sentence after saving an attachment to path (a served inbox
+	// says how to fetch it from the server); nil says "Saved to PATH.".
+	SavedHint func(path string) string
 }
 
 // NewTask returns a task of owner and registers it as in flight (call it from Update, then run it

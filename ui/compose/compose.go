@@ -306,13 +306,18 @@ func (m *Model) send() tea.Cmd {
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
 	m.sendAt = m.c.Now()
-	packID, localID, client, now := m.packID, m.localID, m.data, m.sendAt
+	packID, localID, client, now, seller := m.packID, m.localID, m.data, m.sendAt, m.c.Seller
 	started := func() tea.Msg {
 		return common.SendStartedMsg{PackID: packID, LocalID: localID, Request: req, At: now}
 	}
 	task := common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), "Sending reply to pack "+packID),
 		func(ctx context.Context) (tea.Msg, error) {
 			msg, err := client.SendMessage(ctx, packID, req)
+			if err == nil {
+				// Only the message just created, by this seller, answers the send; anything
+				// else is checked by reading the conversation back.
+				err = api.CheckSendAnswer(msg, req, seller, now)
+			}
 			if err != nil {
 				err = fmt.Errorf("send reply to pack %s: %w", packID, err)
 			}

@@ -167,9 +167,11 @@ func TestSendSuccess(t *testing.T) {
 	}
 }
 
-func TestScripted500KeepsTheDraft(t *testing.T) {
+// A refusal (here the rate limit: nothing was stored) keeps the draft and a retry sends it. A 5xx
+// is read back first instead (TestSend5xxIsReadBackBeforeAnythingIsSaid).
+func TestScriptedRefusalKeepsTheDraft(t *testing.T) {
 	e := newEnv(t)
-	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailRateLimit, 1)
 	m := newCompose(t, e, packOpen)
 	typeText(m, "Please confirm the address")
 	out := uitest.Press(m, "ctrl+s")
@@ -180,7 +182,7 @@ func TestScripted500KeepsTheDraft(t *testing.T) {
 	if m.Draft().Text != "Please confirm the address" || m.Sending() {
 		t.Fatalf("draft after failure: %+v (sending %v)", m.Draft(), m.Sending())
 	}
-	if v := m.View(); !strings.Contains(v, "Not sent: Mercado Libre had a problem (500)") || !strings.Contains(v, "draft is kept") {
+	if v := m.View(); !strings.Contains(v, "Not sent: Mercado Libre's rate limit") || !strings.Contains(v, "draft is kept") {
 		t.Fatalf("failure not shown in compose:\n%s", v)
 	}
 	// Trying again works and clears the draft.

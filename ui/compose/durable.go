@@ -83,7 +83,9 @@ func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
 	m.restoring = false
 	typed, typedT := m.text.Value(), m.translated.Value()
 	if msg.err != nil {
-		m.err = "Your saved draft could not be read (" + msg.err.Error() + "); it is left on disk."
+		// A damaged draft is kept beside it as .bad (drafts.DamagedError says where) until the
+		// seller deals with it; nothing is written over it until they type.
+		m.err = "Your saved draft could not be read: " + msg.err.Error() + "."
 		if typed == "" && typedT == "" {
 			m.savedAs = m.draftKey() // nothing is written over it until the seller types
 			return nil
@@ -197,9 +199,16 @@ func (m *Model) draftSent() tea.Cmd {
 	return tea.Sequence(del, m.saveIfChanged())
 }
 
-// ambiguous reports a send that may have reached Mercado Libre although no answer came back.
+// ambiguous reports a send that may have reached Mercado Libre although no answer came back,
+// or although the answer was a 5xx (the server may have stored it before failing).
 func ambiguous(err error) bool {
-	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded)
+	return errors.Is(err, transport.ErrAmbiguous) || errors.Is(err, context.DeadlineExceeded) || serverFailed(err)
+}
+
+// serverFailed reports a 5xx answer.
+func serverFailed(err error) bool {
+	var e *api.Error
+	return errors.As(err, &e) && e.StatusCode >= 500
 }
 
 // resendWindow is how long after a check that found nothing a second ctrl+s sends again.

@@ -86,7 +86,7 @@ func TestDraftRemovedOnlyAfterASuccessfulSend(t *testing.T) {
 	store := withDrafts(t, e)
 	m := newDurable(t, e.Common, packOpen)
 	typeDraft(m, "Your parcel left today.")
-	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailRateLimit, 1)
 	out := uitest.Press(m, "ctrl+s")
 	if done, ok := uitest.Find[common.SendDoneMsg](out); !ok || done.Err == nil {
 		t.Fatalf("want a failed send, got %#v", out)
@@ -144,8 +144,17 @@ func TestDamagedDraftIsReportedAndKept(t *testing.T) {
 	if !strings.Contains(m.Err(), "could not be read") {
 		t.Fatalf("err = %q, want the damaged draft reported", m.Err())
 	}
-	if data, _ := os.ReadFile(store.Path(packOpen)); string(data) != "{not json" {
-		t.Fatal("the damaged draft was overwritten before the seller typed anything")
+	// It is set aside as .bad, named in the notice, and no later save (an empty one removes the
+	// draft file) can delete it.
+	bad := store.Path(packOpen) + ".bad"
+	if !strings.Contains(m.Err(), bad) {
+		t.Fatalf("err = %q does not say where the draft is kept", m.Err())
+	}
+	if err := store.Save(drafts.Draft{PackID: packOpen}); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(bad); string(data) != "{not json" {
+		t.Fatal("the damaged draft was lost")
 	}
 }
 

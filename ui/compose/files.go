@@ -64,7 +64,10 @@ func (m *Model) checked(msg fileCheckedMsg) tea.Cmd {
 	}
 	m.err = ""
 	m.layout()
-	cmd := m.closePicker()
+	var cmd tea.Cmd
+	if m.picker != nil {
+		cmd = m.closePicker()
+	}
 	text := "Attached " + sanitize.Line(f.Name) + " (" + api.HumanSize(f.Size) + ", " + f.MIME + ")."
 	return tea.Batch(cmd, func() tea.Msg { return common.StatusMsg{Text: text} })
 }

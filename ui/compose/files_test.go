@@ -130,7 +130,7 @@ func TestFailedSendKeepsUploadsAndFilesOnlyReply(t *testing.T) {
 	e, m := newFilesCompose(t)
 	dir := filesDir(t)
 	pump(m, func() tea.Msg { return attachments.PickedMsg{Path: filepath.Join(dir, "foto.png")} })
-	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailServerError, 1)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailRateLimit, 1)
 	msgs := hitKey(m, uitest.Key("ctrl+s")) // no text: a file alone is a message
 	if done, ok := uitest.Find[common.SendDoneMsg](msgs); !ok || done.Err == nil {
 		t.Fatalf("scripted send failure: %+v", done)

@@ -62,7 +62,7 @@ func TestTemplateInsertedAtTheCursorAndStillEditable(t *testing.T) {
 	tm.Type("gift")
 	waitAll(t, tm, "> gift", "{{item_title}} (no value)")
 	tm.Send(uitest.Key("enter"))
-	uitest.WaitFor(t, tm, "Your {{item_title}} is wrapped.")
+	uitest.WaitFor(t, tm, "ByeYour {{item_title}} is wrapped.") // in the draft, not the picker's preview
 	tm.Send(uitest.Key("ctrl+s"))
 	uitest.WaitFor(t, tm, "Not sent: fix what is marked above first.")
 	if err := tm.Quit(); err != nil {

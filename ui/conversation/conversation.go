@@ -73,6 +73,7 @@ type Model struct {
 	follow        bool // keep the newest message in view
 	files         files
 	receipts      newestSeller // the newest seller message, for the header (receipts.go)
+	team          teamView     // a served team inbox's line, notes, picker (team.go)
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client
@@ -96,6 +97,8 @@ func New(c *common.Common, packID, site string) *Model {
 	}
 	common.ApplyKeys("conversation", &m.keys, c.Keys)
 	m.syncFileKeys()
+	m.team.keys = common.NewTeamKeys(c.Team != nil)
+	m.team.line = m.teamLine()
 	return m
 }
 
@@ -194,6 +197,13 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if m.teamTyping() {
+			cmd, _ := m.handleTeamKey(msg)
+			return m, cmd
+		}
+		if !key.Matches(msg, m.keys.Reply) {
+			m.team.warn = "" // any other key takes the collision warning down
+		}
 		if cmd, ok := m.handleFilesKey(msg); ok {
 			return m, cmd
 		}
@@ -219,6 +229,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if f, ok := msg.Msg.(attachments.FetchedMsg); ok {
 			return m, m.fetched(f, msg.Err)
 		}
+	case common.TeamChangedMsg:
+		m.teamChanged(msg)
 	case common.RefreshMsg:
 		if !m.loaded {
 			return m, m.load(loadNewest)
@@ -242,10 +254,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	body := m.bodyHeight()
+	if cmd, ok := m.handleTeamKey(msg); ok {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, m.keys.Back):
 		return m.c.Navigate(common.BackMsg{})
 	case key.Matches(msg, m.keys.Reply):
+		if m.replyGuard() {
+			return nil // a teammate is replying: the warning shows, `r` again writes anyway
+		}
 		packID, site := m.packID, m.site
 		return m.c.Navigate(common.ComposeMsg{PackID: packID, Site: site})
 	case slices.Contains(m.keys.Reply.Keys(), msg.String()):
@@ -358,6 +376,7 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 	if m.total < m.serverCount() {
 		m.total = m.serverCount()
 	}
+	m.placeNotes()   // a served team's notes sit among the messages in time order
 	m.syncFileKeys() // the page may bring the first attachment or link
 	m.clamp()
 	// A short page leaves the screen unfilled, so nothing could scroll up: fetch more now.
@@ -408,7 +427,7 @@ func (m *Model) derive() *derived {
 	}
 	d.server, d.refs = 0, nil
 	for i, e := range m.entries {
-		if e.pending {
+		if e.pending || e.note {
 			continue
 		}
 		d.server++
@@ -453,7 +472,7 @@ func (m *Model) replace(chron []api.Message, markNew bool) {
 
 func (m *Model) newestDate() (t time.Time) {
 	for _, e := range m.entries {
-		if !e.pending && e.msg.Date().After(t) {
+		if !e.pending && !e.note && e.msg.Date().After(t) {
 			t = e.msg.Date()
 		}
 	}
@@ -644,8 +663,8 @@ func (m *Model) sellerName() string {
 // buyerName is the buyer's name as the messages give it.
 func (m *Model) buyerName() string {
 	for _, e := range m.entries {
-		if api.IsAgent(string(e.msg.From.UserID)) || api.IsAgent(string(e.msg.To.UserID)) {
-			continue // the messaging agent is not the buyer
+		if e.note || api.IsAgent(string(e.msg.From.UserID)) || api.IsAgent(string(e.msg.To.UserID)) {
+			continue // a team note's author and the messaging agent are not the buyer
 		}
 		if !e.seller && e.msg.From.Name != "" {
 			return sanitize.Line(e.msg.From.Name)
@@ -682,6 +701,9 @@ func (m *Model) headerLines() []string {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
 	} else {
 		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))
+	}
+	if m.team.line != "" {
+		lines = append(lines, st.Warning.Render(common.Truncate(m.team.line, m.width)))
 	}
 	if blocked, reason := m.Blocked(); blocked {
 		tail := " Replying is disabled."

@@ -58,7 +58,7 @@ func (m *Model) selected() (attRef, int, bool) {
 // Typing is true while a question or the link menu waits for an answer, so q, R and ? answer it
 // rather than quit, refresh or open help.
 func (m *Model) Typing() bool {
-	return m.files.confirm != nil || m.files.menu != nil || m.files.copy != nil
+	return m.files.confirm != nil || m.files.menu != nil || m.files.copy != nil || m.teamTyping()
 }
 
 // AttachmentsFocused reports whether the keys act on attachments.
@@ -183,6 +183,9 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	}
 	m.decorate()
 	if f.Save {
+		if m.c.SavedHint != nil {
+			return status(sanitize.Line(m.c.SavedHint(f.Path)), nil)
+		}
 		return status("Saved to "+sanitize.Line(f.Path)+".", nil)
 	}
 	return common.Own(m.owner(), attachments.OpenFile(m.c.Opener, f.Path))
@@ -375,6 +378,9 @@ func (m *Model) updateFiles(msg tea.Msg) (tea.Cmd, bool) {
 
 // overlayLines is the question or menu drawn over the bottom of the conversation.
 func (m *Model) overlayLines() []string {
+	if ov := m.teamOverlay(); ov != nil {
+		return ov
+	}
 	switch {
 	case m.files.confirm != nil:
 		return m.files.confirm.Lines(m.c, m.width)

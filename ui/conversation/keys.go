@@ -51,6 +51,9 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp is the footer's one-line help.
 func (m *Model) ShortHelp() []key.Binding {
+	if h := m.teamShortHelp(); h != nil {
+		return h
+	}
 	switch {
 	case m.files.confirm != nil:
 		return m.files.confirm.ShortHelp()
@@ -71,9 +74,13 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp is the `?` overlay's help.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
 		{m.keys.Reply, m.keys.Translate, m.keys.Copy, m.keys.Back},
 		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
+	if m.c.Team != nil {
+		groups = append(groups, []key.Binding{m.team.keys.Assign, m.team.keys.Note})
+	}
+	return groups
 }

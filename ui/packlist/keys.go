@@ -51,6 +51,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.copying.menu != nil {
 		return m.copying.menu.ShortHelp()
 	}
+	if m.team.picker != nil {
+		return m.team.picker.ShortHelp()
+	}
 	k := m.keys
 	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter}
 }
@@ -58,12 +61,15 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is the `?` overlay's help.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{
+	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Open, k.Template, k.Copy},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
-		receiptLegend(),
 	}
+	if m.c.Team != nil {
+		groups = append(groups, []key.Binding{m.team.keys.Assign, m.team.keys.Filter})
+	}
+	return append(groups, receiptLegend())
 }
 
 // DefaultKeyMap is a pointer to a fresh default keymap, for checking a [keys] remapping.

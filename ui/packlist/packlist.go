@@ -51,6 +51,9 @@ type row struct {
 
 	drawn   []string // the row's two lines as last drawn, for drawnAs
 	drawnAs rowLook
+
+	team     rowTeam // what the row shows of a served team (team.go)
+	teamRead bool
 }
 
 // rowLook is everything a row's lines depend on: when it is unchanged the lines are reused (a
@@ -65,6 +68,7 @@ type rowLook struct {
 	blocked, empty, lastMine             bool
 	header                               headerState
 	receipt                              common.ReceiptState // the mark; its time is not drawn in the row
+	assignee, presence                   string              // the team's, in a served inbox
 }
 
 // Model is the pack list.
@@ -92,6 +96,7 @@ type Model struct {
 	moved bool
 	// copying is y's menu (copy.go).
 	copying copyState
+	team    team // the served team inbox's filter and picker (team.go)
 }
 
 var _ common.Component = (*Model)(nil)
@@ -114,6 +119,7 @@ func New(c *common.Common) *Model {
 	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
 	common.ApplyKeys("list", &m.keys, c.Keys)
 	m.keys.update(false, false, true)
+	m.team.keys = common.NewTeamKeys(c.Team != nil)
 	return m
 }
 
@@ -143,8 +149,10 @@ func (m *Model) Load() tea.Cmd {
 	return m.loadCmd(true)
 }
 
-// Typing reports whether the filter input has the keys.
-func (m *Model) Typing() bool { return m.filter.Focused() || m.copying.menu != nil }
+// Typing reports whether the filter input, the assign picker or y's menu has the keys.
+func (m *Model) Typing() bool {
+	return m.filter.Focused() || m.team.picker != nil || m.copying.menu != nil
+}
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
@@ -198,6 +206,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.KeyMsg:
 		cmds = append(cmds, m.handleKey(msg))
+	case common.TeamChangedMsg:
+		m.teamChanged()
 	default:
 		if m.filter.Focused() {
 			var cmd tea.Cmd
@@ -230,6 +240,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	}
 	if cmd, ok := m.handleCopyKey(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.handleTeamKey(msg); ok {
 		return cmd
 	}
 	switch {
@@ -407,6 +420,9 @@ func (m *Model) applyFilter(keep string) {
 	for _, r := range m.rows {
 		// A row whose header has not arrived cannot be judged by buyer or text yet: it stays (as
 		// "loading…") so its header gets fetched, and goes once it is known not to match.
+		if !common.KeepPack(m.c.Team, m.team.filter, r.PackID) {
+			continue
+		}
 		if q == "" || r.matches(q) || r.header == headerNone || r.header == headerLoading {
 			m.visible = append(m.visible, r)
 		}

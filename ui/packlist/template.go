@@ -13,6 +13,9 @@ func (m *Model) replyWithTemplate() tea.Cmd {
 		return nil
 	}
 	r := m.visible[m.cursor]
+	if warn := m.replyGuard(r.PackID); warn != nil {
+		return warn
+	}
 	open := common.OpenPackMsg{PackID: r.PackID, Site: r.Site}
 	compose := common.ComposeMsg{PackID: r.PackID, Site: r.Site, Template: true}
 	return tea.Sequence(func() tea.Msg { return open }, func() tea.Msg { return compose })

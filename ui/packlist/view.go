@@ -56,6 +56,13 @@ func (m *Model) View() string {
 	for len(lines) < m.height {
 		lines = append(lines, strings.Repeat(" ", m.width))
 	}
+	if p := m.team.picker; p != nil {
+		ov := p.Lines(m.c, m.width)
+		k := min(len(ov), m.height)
+		for i, l := range ov[len(ov)-k:] {
+			lines[m.height-k+i] = common.Fit(l, m.width, "…")
+		}
+	}
 	return strings.Join(m.overlayCopy(lines[:m.height]), "\n")
 }
 
@@ -90,7 +97,7 @@ func (m *Model) titleLine() string {
 	if unread > 0 {
 		info += fmt.Sprintf(" · %d unread", unread)
 	}
-	return title + st.Subtle.Render(info)
+	return title + st.Subtle.Render(info+m.teamTitle())
 }
 
 // rowLines renders one conversation as two lines.
@@ -99,15 +106,18 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 		buyer: r.Buyer, packID: r.PackID, site: r.Site, substatus: r.Substatus, last: r.Last,
 		blocked: r.Blocked, empty: r.Empty, lastMine: r.LastMine, header: r.header,
 		title: r.Title, receipt: r.Receipt.State}
+	if tm := m.teamOf(r); m.c.Team != nil {
+		look.assignee, look.presence = tm.assignee, tm.presence
+	}
 	if r.drawn != nil && r.drawnAs == look {
 		return r.drawn
 	}
-	r.drawn, r.drawnAs = m.drawRow(r, selected, look.age), look
+	r.drawn, r.drawnAs = m.drawRow(r, selected, look.age, look.assignee, look.presence), look
 	return r.drawn
 }
 
 // drawRow renders a row's two lines, each exactly the list's width.
-func (m *Model) drawRow(r *row, selected bool, ageText string) []string {
+func (m *Model) drawRow(r *row, selected bool, ageText, assignee, presence string) []string {
 	st := m.c.Styles
 	gutter, buyerStyle := "  ", st.BuyerName
 	if selected {
@@ -132,7 +142,11 @@ func (m *Model) drawRow(r *row, selected bool, ageText string) []string {
 	if r.Title != "" {
 		meta += " · " + r.Title
 	}
-	head := gutter + badge + " " + buyerStyle.Render(buyer) + "  " + st.Subtle.Render(meta)
+	head := gutter + badge + " " + buyerStyle.Render(buyer)
+	if assignee != "" {
+		head += "  " + st.Title.Render("→ "+assignee)
+	}
+	head += "  " + st.Subtle.Render(meta)
 	if r.Blocked {
 		head += "  " + st.Warning.Render("⊘ blocked")
 	}
@@ -156,6 +170,9 @@ func (m *Model) drawRow(r *row, selected bool, ageText string) []string {
 	}
 	if r.Blocked {
 		body = st.Warning.Render(common.BlockedReason(r.Substatus)) + st.Subtle.Render(" · ") + body
+	}
+	if presence != "" {
+		body = st.Warning.Render(presence) + st.Subtle.Render(" · ") + body
 	}
 	return []string{common.Fit(line1, m.width, "…"), common.Fit(indent+body, m.width, "…")}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui"
+	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
 )
 
@@ -48,6 +49,10 @@ type Person struct {
 	Location *time.Location
 	// DraftsDir, DownloadsDir and CacheDir are this person's directories on the server.
 	DraftsDir, DownloadsDir, CacheDir string
+	// Team is this session's view of the team (NewTeam); nil shows no team.
+	Team common.Team
+	// SavedHint says how to fetch a saved attachment (scp through this server).
+	SavedHint func(path string) string
 }
 
 // NewInbox builds one person's inbox: the same root model as the local inbox, with its own
@@ -71,6 +76,8 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		Templates:       sh.Templates,
 		Keys:            sh.Keys,
 		Served:          true,
+		Team:            p.Team,
+		SavedHint:       p.SavedHint,
 	})
 	if err != nil {
 		return errorModel{err: err}

@@ -18,15 +18,15 @@ import (
 	"github.com/postsale/postsale/config/atomicfile"
 )
 
-// How a view shows the Hub (to wire once the views take it, after the restructuring):
-//   - the list row and conversation header: Conn.OnPack(pack) → "Bruno is replying…" /
-//     "Ana has it open"; Hub.Assignee(pack) → "→ Ana"; Hub.Keep(filter, me, pack) filters
-//     mine/unassigned/all;
-//   - the conversation: Hub.Notes(pack) drawn apart from messages; Hub.SentBy(message id) →
-//     "sent by Ana" on seller messages;
-//   - compose: before opening, Conn.OnPack(pack) typing non-empty → warn first;
-//   - redraw on PresenceMsg / AssignedMsg / NoteAddedMsg; reload the pack on TeammateSentMsg
-//     (the session model already does that for the open conversation).
+// How the views show the Hub: each session's inbox gets a common.Team (teamseam.go, built in
+// Server.program) through ui.SessionOptions, so no view imports this package:
+//   - the list row and conversation header: Team.OnPack → "Bruno is replying…" / "Ana has it
+//     open"; Team.Assignee → "→ Ana"; common.KeepPack filters mine/unassigned/all;
+//   - the conversation: Team.Notes drawn apart from messages, in time order; Team.SentBy →
+//     "sent by Ana" on seller messages; `r` warns first while a teammate is replying;
+//   - the session wrapper turns PresenceMsg / AssignedMsg / NoteAddedMsg / TeammateSentMsg into
+//     common.TeamChangedMsg, which the root hands to the list and the open conversation, and
+//     reloads the open pack on TeammateSentMsg.
 //
 // Hub is what the sessions of one server share: who is connected and where (presence), who is
 // typing a reply, who a conversation is assigned to, the team's internal notes, and who sent

@@ -178,6 +178,7 @@ func New(cfg Config) (*Server, error) {
 				s.gate,
 				activeterm.Middleware(),
 			),
+			s.scpMiddleware(),
 			logging.MiddlewareWithLogger(printf),
 		),
 	)
@@ -355,8 +356,10 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		Getenv:       env,
 		Location:     location(env("TZ")),
 		DraftsDir:    filepath.Join(home, "drafts"),
-		DownloadsDir: filepath.Join(home, "downloads"),
+		DownloadsDir: s.downloadsDir(st.member),
 		CacheDir:     filepath.Join(s.cfg.CacheDir, st.member),
+		Team:         NewTeam(st.conn, s.Team),
+		SavedHint:    fetchHint(sess.LocalAddr(), s.downloadsDir(st.member)),
 	})
 	idle := s.cfg.IdleTimeout
 	if idle < 0 {

@@ -88,12 +88,25 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if msg.Message != nil {
 				id = msg.Message.ID
 			}
-			m.conn.Sent(msg.PackID, id)
+			// Recording writes the state file: off the Update loop. The teammates hear of it
+			// from the Hub; this session redraws its own "sent by" when the record is kept.
+			conn, pack := m.conn, msg.PackID
+			m.conn.StopTyping()
+			recorded := func() tea.Msg {
+				conn.Sent(pack, id)
+				return common.TeamChangedMsg{Pack: pack}
+			}
+			return m, tea.Batch(m.forward(msg), recorded)
 		}
-	case PresenceMsg, AssignedMsg, NoteAddedMsg:
-		return m, m.conn.Wait() // the team bar reads the Hub when drawn
+	case PresenceMsg:
+		// The team bar reads the Hub when drawn; the views re-read who is on which pack.
+		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{Presence: true}))
+	case AssignedMsg:
+		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{Pack: msg.PackID}))
+	case NoteAddedMsg:
+		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{Pack: msg.PackID}))
 	case TeammateSentMsg:
-		cmds := []tea.Cmd{m.conn.Wait()}
+		cmds := []tea.Cmd{m.conn.Wait(), m.forward(common.TeamChangedMsg{Pack: msg.PackID})}
 		m.conn.hub.debug("teammate sent", "pack", msg.PackID, "open", m.pack, "member", m.conn.member)
 		if msg.PackID == m.pack && m.pack != "" {
 			// The teammate's reply shows at once, not at the next poll.

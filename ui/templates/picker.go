@@ -128,6 +128,7 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 			return m, nil
 		}
 		m.set, m.info = res.Set, res.Info
+		m.flavour = res.Info.Flavour
 		if m.info.Vars == nil {
 			m.info.Vars = tpl.Vars{tpl.VarPackID: m.packID}
 		}

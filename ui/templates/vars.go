@@ -14,6 +14,14 @@ import (
 type PackInfo struct {
 	Site string
 	Vars tpl.Vars
+	// Flavour says which text is the message: the buyer's language on the domestic API, the
+	// seller's (with the buyer's as translation) on the cross-border one.
+	Flavour tpl.Flavour
+}
+
+// flavourReader is a client that knows which API flavour the account speaks (*api.Client).
+type flavourReader interface {
+	Flavor(ctx context.Context) (api.Flavor, error)
 }
 
 // orderSearchPages bounds how far back the order id is looked for (50 packs a page).
@@ -34,6 +42,11 @@ type PackInfoSource interface {
 // cross-border API: they come only from --var (or the seller's editing).
 func LoadPackInfo(ctx context.Context, client PackInfoSource, packID string, me *api.User) (PackInfo, error) {
 	info := PackInfo{Vars: tpl.Vars{tpl.VarPackID: packID}}
+	if fr, ok := client.(flavourReader); ok {
+		if f, err := fr.Flavor(ctx); err == nil && f == api.FlavorDomestic {
+			info.Flavour = tpl.Domestic
+		}
+	}
 	if me == nil {
 		u, err := client.Me(ctx)
 		if err != nil {

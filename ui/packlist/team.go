@@ -1,0 +1,115 @@
+package packlist
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/api/sanitize"
+	"github.com/postsale/postsale/ui/common"
+)
+
+// team is the list's part of a served team inbox: the mine/unassigned/all filter, the assign
+// picker, and what each row shows of the team. Without a team (the local inbox) it stays empty
+// and the list draws exactly as for one person.
+type team struct {
+	keys   common.TeamKeys
+	filter common.TeamFilter
+	picker *common.MemberPicker
+	gen    int    // bumped by every team event: rows read the Team again when drawn
+	armed  string // the pack whose `T` was warned about a teammate replying
+}
+
+// rowTeam is what a row shows of the team, read at gen.
+type rowTeam struct {
+	gen      int
+	assignee string
+	presence string
+}
+
+// teamOf reads the team's view of r once per team event.
+func (m *Model) teamOf(r *row) rowTeam {
+	t := m.c.Team
+	if t == nil {
+		return rowTeam{}
+	}
+	if r.team.gen == m.team.gen && r.teamRead {
+		return r.team
+	}
+	r.team = rowTeam{gen: m.team.gen, assignee: sanitize.Line(t.Assignee(r.PackID)), presence: common.PresenceText(t, r.PackID)}
+	r.teamRead = true
+	return r.team
+}
+
+// teamChanged: presence, an assignment or a note changed somewhere.
+func (m *Model) teamChanged() {
+	m.team.gen++
+	if m.team.filter != common.FilterAll {
+		m.applyFilter(m.Selected())
+	}
+}
+
+// handleTeamKey takes the picker's keys and the team keys; ok is false for any other key.
+func (m *Model) handleTeamKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	t := m.c.Team
+	if p := m.team.picker; p != nil {
+		member, chosen, done := p.HandleKey(msg)
+		if done {
+			m.team.picker = nil
+		}
+		if chosen {
+			return common.TeamCmd(p.Pack, "Could not assign pack "+p.Pack, func() error { return t.Assign(p.Pack, member) }), true
+		}
+		return nil, true
+	}
+	k := m.team.keys
+	if t == nil {
+		if k.Pressed(msg, k.Assign) || k.Pressed(msg, k.Filter) {
+			return status(common.TeamOnly), true
+		}
+		return nil, false
+	}
+	if !key.Matches(msg, m.keys.Template) {
+		m.team.armed = ""
+	}
+	switch {
+	case key.Matches(msg, k.Filter):
+		m.team.filter = m.team.filter.Next()
+		m.applyFilter(m.Selected())
+		return nil, true
+	case key.Matches(msg, k.Assign):
+		if pack := m.Selected(); pack != "" {
+			m.team.picker = common.NewMemberPicker(t, pack)
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// replyGuard is the collision guard of `T`: when a teammate is replying to the pack, the
+// first `T` warns and the second writes anyway.
+func (m *Model) replyGuard(pack string) tea.Cmd {
+	warn := common.ReplyingText(m.c.Team, pack, "T")
+	if warn == "" || m.team.armed == pack {
+		m.team.armed = ""
+		return nil
+	}
+	m.team.armed = pack
+	return status(warn)
+}
+
+func status(text string) tea.Cmd {
+	return func() tea.Msg { return common.StatusMsg{Text: text} }
+}
+
+// teamTitle is the filter's word in the title ("" without a team).
+func (m *Model) teamTitle() string {
+	if m.c.Team == nil {
+		return ""
+	}
+	if m.team.filter == common.FilterAll {
+		return " · showing all (m: mine, unassigned)"
+	}
+	return fmt.Sprintf(" · showing %s (%d of %d)", m.team.filter, len(m.visible), len(m.rows))
+}

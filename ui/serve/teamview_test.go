@@ -1,0 +1,134 @@
+package serve
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Presence, "is replying…" and the collision guard, through the views: two people on one pack.
+func TestTeamPresenceAndCollisionGuardInTheViews(t *testing.T) {
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	r := startRig(t, rigOptions{members: []member{bruno, carla}})
+	b := connect(t, r.addr, bruno, nil)
+	c := connect(t, r.addr, carla, nil)
+	b.waitFor(demoBuyer)
+	c.waitFor(demoBuyer)
+
+	// Carla opens the conversation: Bruno's row for it says so.
+	m := b.mark()
+	openBuyer(c, "Ana Lu")
+	b.waitFrom(m, "Carla has it open")
+
+	// Bruno opens it too: Carla's header says he has it open.
+	m = c.mark()
+	openBuyer(b, "Ana Lu")
+	c.waitFrom(m, "Bruno has it open")
+
+	// Carla starts a reply: Bruno's header says she is replying.
+	m = b.mark()
+	cm := c.mark()
+	c.send("r")
+	c.waitFrom(cm, "ctrl+s")
+	c.send("Un momento")
+	b.waitFrom(m, "Carla is replying…")
+
+	// Bruno's `r` warns first; `r` again opens his compose anyway.
+	m = b.mark()
+	b.send("r")
+	b.waitFrom(m, "Carla is replying to this buyer — r again to write anyway")
+	m = b.mark()
+	b.send("r")
+	b.waitFrom(m, "ctrl+s")
+
+	// Carla leaves compose: "replying" ends on Bruno's list row once he is back on the list.
+	m = b.mark()
+	c.send("\x1b")
+	b.send("\x1b")
+	b.send("\x1b")
+	b.waitFrom(m, "Carla has it open")
+	assertNoToken(t, r, b, c)
+}
+
+// Assignment from the conversation's picker shows on the other's row and drives the
+// mine/unassigned filter; a note reaches the other at once and never the API; a teammate's
+// send says "sent by"; assignment and notes survive a restart.
+func TestTeamAssignmentFilterNotesAndSentBy(t *testing.T) {
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	dir := t.TempDir()
+	r := startRig(t, rigOptions{members: []member{bruno, carla}, dataDir: dir})
+	b := connect(t, r.addr, bruno, nil)
+	c := connect(t, r.addr, carla, nil)
+	b.waitFor(demoBuyer)
+	c.waitFor(demoBuyer)
+
+	// Bruno assigns the conversation to Carla (second in his picker: himself first).
+	openBuyer(b, "Ana Lu")
+	m := b.mark()
+	b.send("A")
+	b.waitFrom(m, "to whom?")
+	cm := c.mark()
+	m = b.mark()
+	b.send("2")
+	b.waitFrom(m, "→ assigned to Carla")
+	c.waitFrom(cm, "→ Carla")
+
+	// Carla's filter: mine is that one pack, unassigned the others, then all again.
+	cm = c.mark()
+	c.send("m")
+	c.waitFrom(cm, "showing mine (1 of ")
+	cm = c.mark()
+	c.send("m")
+	c.waitFrom(cm, "showing unassigned (")
+	cm = c.mark()
+	c.send("m")
+	c.waitFrom(cm, "showing all")
+
+	// Carla opens it: assigned to her, Bruno has it open.
+	cm = c.mark()
+	openBuyer(c, "Ana Lu")
+	c.waitFrom(cm, "→ assigned to you")
+
+	// Bruno writes a team note: Carla sees it among the messages, labelled.
+	const noteText = "call the buyer tomorrow 9931"
+	cm = c.mark()
+	m = b.mark()
+	b.send("#")
+	b.waitFrom(m, "Team note (only the team sees it")
+	b.send(noteText + "\r")
+	c.waitFrom(cm, "Team note · Bruno")
+	c.waitFrom(cm, noteText)
+
+	// Bruno replies: Carla's copy says who sent it.
+	cm = c.mark()
+	b.send("r")
+	b.send("Gracias 5521")
+	b.send("\x13") // ctrl+s
+	b.waitFor("Message sent.")
+	c.waitFrom(cm, "Gracias 5521")
+	c.waitFrom(cm, "sent by Bruno")
+
+	// The note never reached Mercado Libre.
+	for _, req := range r.sb.Requests() {
+		q, _ := url.QueryUnescape(req.RawQuery)
+		if strings.Contains(string(req.Body), "9931") || strings.Contains(q, "9931") || strings.Contains(req.Path, "9931") {
+			t.Fatalf("the team note reached the API: %s %s", req.Method, req.Path)
+		}
+	}
+	assertNoToken(t, r, b, c)
+
+	// A restart keeps the assignment and the note.
+	b.close()
+	c.close()
+	if err := r.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r2 := startRig(t, rigOptions{members: []member{bruno, carla}, dataDir: dir})
+	c2 := connect(t, r2.addr, carla, nil)
+	c2.waitFor(demoBuyer)
+	c2.waitFor("→ Carla")
+	cm = c2.mark()
+	openBuyer(c2, "Ana Lu")
+	c2.waitFrom(cm, "→ assigned to you")
+	c2.waitFrom(cm, noteText)
+}

@@ -1,0 +1,18 @@
+package ui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/ui/common"
+)
+
+// teamChanged hands a team event (presence, assignment, note, sent-by) to the views that show
+// it: the list (rows, filter) and the open conversation (header, notes, "sent by"), whichever
+// is on screen, so coming back shows it already.
+func (m *Model) teamChanged(msg common.TeamChangedMsg) tea.Cmd {
+	cmds := []tea.Cmd{m.send(m.list, msg)}
+	if m.conv != nil {
+		cmds = append(cmds, m.send(m.conv, msg))
+	}
+	return tea.Batch(cmds...)
+}
