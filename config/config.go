@@ -159,6 +159,8 @@ type Settings struct {
 	// TranslationBuyer (the buyer's messages translated, the seller's as written),
 	// TranslationTranslated or TranslationBoth. `t` changes it for the session.
 	Translation string
+	// Keys remaps the inbox's keys ([keys] in the file, keys.go): action → key names.
+	Keys map[string][]string
 	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
 	Sources map[string]string
 	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
@@ -277,8 +279,21 @@ func (s *Settings) loadFile(env Env, explicit string, secrets *[]string) error {
 		known[k] = true
 	}
 	for _, k := range md.Keys() {
+		if len(k) > 0 && k[0] == KeyKeys {
+			continue // the [keys] table, checked by setKeys
+		}
 		if len(k) != 1 || !known[k[0]] {
 			return &Error{Where: path, Problem: fmt.Sprintf("key %q is not a postsale setting (known: %s)", k.String(), strings.Join(Keys(), ", "))}
+		}
+	}
+	if t, ok := raw[KeyKeys]; ok {
+		delete(raw, KeyKeys)
+		if action, err := s.setKeys(t); err != nil {
+			key := KeyKeys
+			if action != "" {
+				key += "." + action
+			}
+			return &Error{Where: path, Key: key, Problem: err.Error()}
 		}
 	}
 	keys := make([]string, 0, len(raw))

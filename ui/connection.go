@@ -54,6 +54,9 @@ func classify(err error) (connState, bool) {
 // schedules a quick retry so the inbox recovers by itself without waiting a whole interval.
 func (m *Model) noteConnection(err error) tea.Cmd {
 	state, known := classify(err)
+	if known && state == connOK {
+		m.lastAnswer = m.c.Now()
+	}
 	if !known || state == m.conn {
 		return nil
 	}
@@ -88,9 +91,29 @@ func (m *Model) retry(msg retryTickMsg) tea.Cmd {
 func (m *Model) connNote() string {
 	switch m.conn {
 	case connOffline:
-		return "offline — retrying"
+		if m.lastAnswer.IsZero() {
+			return "offline — nothing loaded yet, retrying"
+		}
+		return "offline — data from " + m.sinceWords(m.lastAnswer) + ", retrying"
 	case connRateLimited:
 		return "rate limited — waiting"
 	}
 	return ""
+}
+
+// sinceWords says when t was in the session's time zone: "14:05" today, "Mon 14:05" within a
+// week, else "2 Jan 14:05".
+func (m *Model) sinceWords(t time.Time) string {
+	loc := m.c.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	t, now := t.In(loc), m.c.Now().In(loc)
+	switch {
+	case t.Year() == now.Year() && t.YearDay() == now.YearDay():
+		return t.Format("15:04")
+	case now.Sub(t) < 6*24*time.Hour:
+		return t.Format("Mon 15:04")
+	}
+	return t.Format("2 Jan 15:04")
 }

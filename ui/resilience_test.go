@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -50,6 +51,9 @@ func newNetApp(t *testing.T, opts Options, sbOpts ...sandbox.Option) (*app, *net
 	return startApp(t, e, probed{New(e.Common, opts)}, 5*time.Second), netw
 }
 
+// packIDPattern matches a pack id (16 digits) in the status bar.
+var packIDPattern = regexp.MustCompile(`\b\d{16}\b`)
+
 // statusOf returns the status bar: the lines above the help line, as many as a long notice
 // wraps onto (up to four).
 func statusOf(view string) string {
@@ -68,7 +72,14 @@ func TestOfflineSaysSoKeepsTheScreenAndRecoversByItself(t *testing.T) {
 
 	netw.offline.Store(true)
 	a.keys("R")
-	view := a.settle("offline noted", func(v string) bool { return strings.Contains(statusOf(v), "offline — retrying") })
+	// Offline says since when the data on screen is (the last answer, on the session's clock).
+	since := "offline — data from " + testNow.In(time.UTC).Format("15:04") + ", retrying"
+	view := a.settle("offline noted", func(v string) bool { return strings.Contains(statusOf(v), since) })
+	bar := statusOf(view)
+	bar = bar[strings.Index(bar, "offline"):] // the status bar proper, not the list above it
+	if ids := packIDPattern.FindAllString(bar, -1); len(ids) > 0 {
+		t.Fatalf("the status bar names packs %v instead of buyers:\n%s", ids, bar)
+	}
 	for _, kept := range []string{"Beatriz Souza", "Jorge Mendoza"} {
 		if !strings.Contains(view, kept) {
 			t.Fatalf("offline dropped %q from the screen:\n%s", kept, view)
@@ -77,7 +88,7 @@ func TestOfflineSaysSoKeepsTheScreenAndRecoversByItself(t *testing.T) {
 	// A key clears the error sentence but not the offline note: it is still true.
 	a.keys("j")
 	view = a.settle("key pressed", func(v string) bool { return true })
-	if !strings.Contains(statusOf(view), "offline — retrying") {
+	if !strings.Contains(statusOf(view), since) {
 		t.Fatalf("a key hid the offline note:\n%s", view)
 	}
 
@@ -121,7 +132,9 @@ func TestOfflineAtStartRecoversToAFullList(t *testing.T) {
 	e := uitest.New(t, uitest.At(testNow),
 		uitest.Behind(func(sb *sandbox.Server) http.Handler { netw.next = sb; return netw }))
 	a := startApp(t, e, probed{New(e.Common, Options{OfflineRetry: 50 * time.Millisecond})}, 5*time.Second)
-	a.settle("offline said at start", func(v string) bool { return strings.Contains(statusOf(v), "offline — retrying") })
+	a.settle("offline said at start", func(v string) bool {
+		return strings.Contains(statusOf(v), "offline — nothing loaded yet, retrying")
+	})
 	if n := len(a.sb.Requests()); n != 0 {
 		t.Fatalf("the sandbox answered %d requests while the line was down", n)
 	}

@@ -83,6 +83,7 @@ type Model struct {
 	composes map[string]composeView
 	active   view
 	showHelp bool
+	helpTop  int // the first line of the help overlay shown (helpview.go)
 
 	spinning bool // a spinner tick is scheduled (tasks are in m.c.Tasks)
 	frame    frameCache
@@ -96,6 +97,8 @@ type Model struct {
 	offlineRetry time.Duration
 	retryDelay   time.Duration
 	retryGen     int
+	// lastAnswer is when Mercado Libre last answered: offline, the data on screen is from then.
+	lastAnswer time.Time
 }
 
 // New builds the root model for one program (one terminal, one SSH session).
@@ -122,7 +125,7 @@ func New(c *common.Common, opts Options) *Model {
 		c:            c,
 		interval:     interval,
 		offlineRetry: offlineRetry,
-		keys:         newKeyMap(),
+		keys:         sessionKeyMap(c),
 		help:         h,
 		spinner:      sp,
 		list:         packlist.New(c),
@@ -266,7 +269,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// reads as alt+r. postsale binds no alt keys, so it is esc, then the key, unless the focused
 	// text field uses that alt key (word moves and deletes).
 	if msg.Alt && !msg.Paste && (msg.Type == tea.KeyRunes || msg.Type == tea.KeyEscape) {
-		if u, ok := m.activeComponent().(common.AltKeyUser); !ok || !u.UsesAltKey(msg) {
+		if u, ok := m.activeComponent().(common.AltKeyUser); (!ok || !u.UsesAltKey(msg)) && !m.remapsAltKey(msg) {
 			plain := msg
 			plain.Alt = false
 			esc := m.handleKey(tea.KeyMsg{Type: tea.KeyEscape})
@@ -290,6 +293,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.showHelp = false
 		case key.Matches(msg, m.keys.Quit):
 			return m.quit()
+		case key.Matches(msg, m.keys.HelpDown):
+			m.scrollHelp(m.helpStep(msg))
+		case key.Matches(msg, m.keys.HelpUp):
+			m.scrollHelp(-m.helpStep(msg))
 		}
 		return nil
 	}
@@ -300,7 +307,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return m.quit()
 	case key.Matches(msg, m.keys.Help):
-		m.showHelp = true
+		m.showHelp, m.helpTop = true, 0
 		return nil
 	case key.Matches(msg, m.keys.Refresh):
 		// A manual refresh restarts the interval so the next poll is a full period away.

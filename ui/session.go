@@ -56,6 +56,9 @@ type SessionOptions struct {
 	Templates []templates.Layer
 	// Served is set for a session over SSH: nothing may start a program on the server.
 	Served bool
+	// Keys remaps keys (config's [keys]: action → key names); NewSession refuses a table that
+	// gives one key to two actions.
+	Keys map[string][]string
 	// Team is the team sharing a served inbox (presence, assignment, notes, sent-by); nil for
 	// the local inbox, whose team keys then say they need `postsale serve`.
 	Team common.Team
@@ -85,6 +88,10 @@ func NewSession(o SessionOptions) (*Model, error) {
 	if o.Theme != "" {
 		c.Styles = common.StylesFor(r, o.Theme)
 	}
+	if err := CheckKeys(o.Keys); err != nil {
+		return nil, err
+	}
+	c.Keys = o.Keys
 	c.Templates, c.Served = o.Templates, o.Served
 	c.Team, c.SavedHint = o.Team, o.SavedHint
 	c.Translation = o.Translation

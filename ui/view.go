@@ -209,12 +209,6 @@ func sameBindings(a, b []key.Binding) bool {
 	return true
 }
 
-func (m *Model) helpOverlay() string {
-	groups := append(append([][]key.Binding{}, m.activeComponent().FullHelp()...), m.keys.fullHelp())
-	st := m.c.Styles
-	return st.Title.Render("Keys") + "\n\n" + m.help.FullHelpView(groups)
-}
-
 // spread puts left and right on one line of width cells, right-aligned, left winning on overflow.
 func spread(left, right string, width int) string {
 	lw, rw := ansi.StringWidth(left), ansi.StringWidth(right)

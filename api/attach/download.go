@@ -90,16 +90,27 @@ func DownloadToDir(ctx context.Context, client Downloader, site, id, dir string,
 // DownloadAttachment is Download for an attachment of a message: the local name comes from the
 // buyer's original file name (made safe), and progress knows the size.
 func DownloadAttachment(ctx context.Context, client Downloader, site string, a api.Attachment, dir string, progress Progress) (string, error) {
-	name := a.OriginalFilename
-	if SafeName(name) == fallbackName {
-		name = a.Filename
-	}
+	s, err := SaveAttachment(ctx, client, site, a, dir, progress)
+	return s.Path, err
+}
+
+// SaveAttachment is DownloadAttachment reporting the size and type too: what the inbox's s and
+// `postsale attachment` both use, so a file gets the same name (LocalName) either way.
+func SaveAttachment(ctx context.Context, client Downloader, site string, a api.Attachment, dir string, progress Progress) (Saved, error) {
 	total := a.Size
 	if total <= 0 {
 		total = -1
 	}
-	s, err := download(ctx, client, site, a.Filename, name, total, dir, progress)
-	return s.Path, err
+	return download(ctx, client, site, a.Filename, LocalName(a), total, dir, progress)
+}
+
+// LocalName is the name an attachment of a message is saved under: the buyer's original file
+// name made safe (SafeName, which never changes its case), else the stored id made safe.
+func LocalName(a api.Attachment) string {
+	if n := SafeName(a.OriginalFilename); n != fallbackName {
+		return n
+	}
+	return SafeName(a.Filename)
 }
 
 // ErrExists is a chosen file that already exists and may not be replaced.

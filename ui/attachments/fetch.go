@@ -64,11 +64,7 @@ func cacheKey(id string) string {
 
 // cached finds a complete earlier download of a (attachment ids never change content).
 func cached(dir string, a api.Attachment) (string, bool) {
-	name := a.OriginalFilename
-	if attach.SafeName(name) == "attachment" {
-		name = a.Filename
-	}
-	p := filepath.Join(dir, attach.SafeName(name))
+	p := filepath.Join(dir, attach.LocalName(a))
 	st, err := os.Lstat(p)
 	if err != nil || !st.Mode().IsRegular() || (a.Size > 0 && st.Size() != a.Size) || st.Size() == 0 {
 		return "", false

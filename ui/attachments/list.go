@@ -47,10 +47,12 @@ type List struct {
 	sel     int
 	focused bool
 	Keys    ListKeys
+	// AddKey is how the header names compose's attach key (it may be remapped).
+	AddKey string
 }
 
 // NewList returns an empty list.
-func NewList() *List { return &List{Keys: defaultListKeys()} }
+func NewList() *List { return &List{Keys: defaultListKeys(), AddKey: "ctrl+o"} }
 
 // Add appends a checked file, refusing a 26th.
 func (l *List) Add(f attach.File) error {
@@ -162,7 +164,7 @@ func (l *List) Lines(c *common.Common, width, height int) []string {
 	st := c.Styles
 	head := "Attachments (" + itoa(len(l.items)) + "/" + itoa(api.MaxAttachmentsPerMsg) + ")"
 	if !l.focused {
-		head += " · ctrl+a add · tab to select, x to remove"
+		head += " · " + l.AddKey + " add · tab to select, x to remove"
 	} else {
 		head += " · x remove · esc back"
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -28,8 +29,9 @@ func (a *app) attachmentCommand() *cobra.Command {
 		Use:   "attachment ATTACHMENT_ID",
 		Short: "Download an attachment",
 		Long: `Download an attachment by id (its stored file name, as "messages" lists it). The file goes
-to the downloads directory under a safe name made from its id ("name (1).ext" when that exists)
-unless -o names another file; -o - writes to standard output. A file named with -o is never
+to the downloads directory under a safe name ("name (1).ext" when that exists) unless -o names
+another file: with --pack, the buyer's original file name, as the inbox saves it (case kept);
+otherwise the id; -o - writes to standard output. A file named with -o is never
 overwritten without --force. The site comes from --site,
 MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs to).`,
 		Example: "  postsale attachment 123_abc.png --site MLM -o photo.png\n  postsale attachment 123_abc.pdf --pack 2000001234567890 -o - | less",
@@ -55,7 +57,7 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 				}
 				return nil
 			}
-			res, err := a.download(cmd, site, id, output, force)
+			res, err := a.download(cmd, site, id, packID, output, force)
 			if err != nil {
 				return err
 			}
@@ -76,11 +78,17 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 // (an existing one is refused before any request unless --force, and replaced atomically with
 // it), otherwise into the downloads directory under a safe name derived from the id, never
 // overwriting ("name (1).ext"). A failed download never leaves a partial file behind.
-func (a *app) download(cmd *cobra.Command, site, id, output string, force bool) (*downloadResult, error) {
+func (a *app) download(cmd *cobra.Command, site, id, packID, output string, force bool) (*downloadResult, error) {
 	var saved attach.Saved
 	var err error
 	if output == "" {
-		saved, err = attach.DownloadToDir(cmd.Context(), a.client, site, id, a.settings.ExpandedDownloadsDir(a.io.Env), nil)
+		dir := a.settings.ExpandedDownloadsDir(a.io.Env)
+		if att, ok := a.findAttachment(cmd.Context(), packID, id); ok {
+			// The buyer's own file name, made safe exactly as the inbox's s does.
+			saved, err = attach.SaveAttachment(cmd.Context(), a.client, site, att, dir, nil)
+		} else {
+			saved, err = attach.DownloadToDir(cmd.Context(), a.client, site, id, dir, nil)
+		}
 	} else {
 		if st, serr := os.Lstat(output); serr == nil && !st.IsDir() && !force {
 			return nil, exists(output)
@@ -94,6 +102,35 @@ func (a *app) download(cmd *cobra.Command, site, id, output string, force bool) 
 		return nil, err
 	}
 	return &downloadResult{ID: id, Path: saved.Path, Bytes: saved.Bytes, ContentType: saved.ContentType}, nil
+}
+
+// attachmentSearchPages bounds the pages read looking for an attachment's original name.
+const attachmentSearchPages = 10
+
+// findAttachment looks for attachment id among the messages of packID (newest pages first), to
+// learn its original file name. Not finding it (or any error) only means the id names the file.
+func (a *app) findAttachment(ctx context.Context, packID, id string) (api.Attachment, bool) {
+	if packID == "" {
+		return api.Attachment{}, false
+	}
+	const page = 100
+	for i := 0; i < attachmentSearchPages; i++ {
+		conv, err := a.client.PackMessages(ctx, packID, api.PageOptions{Limit: page, Offset: i * page})
+		if err != nil {
+			return api.Attachment{}, false
+		}
+		for _, m := range conv.Messages {
+			for _, att := range m.Attachments {
+				if att.Filename == id {
+					return att, true
+				}
+			}
+		}
+		if len(conv.Messages) < page || conv.Paging == nil || (i+1)*page >= conv.Paging.Total {
+			break
+		}
+	}
+	return api.Attachment{}, false
 }
 
 func exists(path string) error {

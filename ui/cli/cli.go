@@ -121,12 +121,16 @@ messaging endpoints for scripts (add --json for machine-readable output).
 The access token comes from MELI_ACCESS_TOKEN (or access_token in the config file); it is never
 accepted as a flag, so it stays out of shell history and process lists.`,
 		Version:       api.Version,
-		Args:          cobra.NoArgs,
+		Args:          rootArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE:          a.runInbox,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		// "postsale sned --text hi": the flag is unknown because the command is mistyped.
+		if !cmd.HasParent() && len(cmd.Flags().Args()) > 0 {
+			return rootArgs(cmd, cmd.Flags().Args())
+		}
 		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
 	})
 	root.SetVersionTemplate("postsale {{.Version}}\n")

@@ -378,7 +378,6 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 		want string
 	}{
 		{"too long", []string{"send", packActive, "--text", strings.Repeat("a", 351)}, "postsale: The text has 351 characters; Mercado Libre accepts at most 350."},
-		{"empty", []string{"send", packActive}, "postsale: The message is empty: write some text or attach a file."},
 		{"gif", []string{"send", packActive, "--text", "hi", "--attach", gif}, "postsale: The file Animation.gif is a .gif file, a type Mercado Libre does not accept: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS."},
 		{"missing file", []string{"send", packActive, "--text", "hi", "--attach", filepath.Join(h.dir, "nope.pdf")}, "postsale: The file " + filepath.Join(h.dir, "nope.pdf") + " does not exist: check the path."},
 		{"png named pdf", []string{"send", packActive, "--text", "hi", "--attach", fakePDF}, "postsale: The file factura.pdf ends in .pdf but its content is a PNG image: rename it to .png if that is what it is."},
@@ -402,7 +401,7 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 func TestSendToBlockedConversation(t *testing.T) {
 	h := newHarness(t)
 	_, errs, code := h.run("send", packBlocked, "--text", "Hello")
-	if line := oneLine(t, errs); code != ExitError || line != "postsale: This conversation is blocked: Mercado Libre does not allow sending messages in it." {
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: Pack "+packBlocked+" is blocked, nothing was sent: 30 days passed since the last message; it reopens only if the buyer writes." {
 		t.Fatalf("exit %d, %q", code, line)
 	}
 	out := h.mustRun("messages", packBlocked, "--limit", "1")
@@ -520,7 +519,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 			t.Fatalf("postsale %v: exit %d, want %d", args, code, ExitUsage)
 		}
 	}
-	if _, errs, code := h.run("frobnicate"); code != ExitError || !strings.Contains(oneLine(t, errs), `unknown command "frobnicate"`) {
+	if _, errs, code := h.run("frobnicate"); code != ExitUsage || !strings.Contains(oneLine(t, errs), `unknown command "frobnicate"`) {
 		t.Fatalf("unknown command: exit %d, %q", code, errs)
 	}
 }

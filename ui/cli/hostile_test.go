@@ -10,13 +10,16 @@ import (
 
 // redirectingSends answers every send with a redirect to the conversation (what Go would
 // re-issue as a GET and read as the answer) and serves everything else from the sandbox.
+// Only GETs after the send count: send reads the conversation's status before it posts.
 func redirectingSends(h *harness, status int, gets *atomic.Int32) {
+	var posted atomic.Bool
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/marketplace/messages/packs/") {
+			posted.Store(true)
 			http.Redirect(w, r, r.URL.Path, status)
 			return
 		}
-		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/marketplace/messages/packs/") {
+		if posted.Load() && r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/marketplace/messages/packs/") {
 			gets.Add(1)
 		}
 		h.sb.ServeHTTP(w, r)

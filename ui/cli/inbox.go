@@ -48,6 +48,7 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		DownloadsDir:    a.settings.ExpandedDownloadsDir(env),
 		Logger:          a.log(),
 		RefreshInterval: a.settings.RefreshInterval,
+		Keys:            a.settings.Keys,
 	}
 	// Validated by config; an unknown word (impossible there) opens in original.
 	o.Translation, _ = common.ParseTranslation(a.settings.Translation)

@@ -149,7 +149,7 @@ func (a *app) messageCommand() *cobra.Command {
 func (a *app) unreadCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:     "unread",
-		Short:   "List the conversations with unread buyer messages",
+		Short:   "List the conversations with unread buyer messages: buyer, count, age, last message",
 		Example: "  postsale unread\n  postsale unread --json",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -170,16 +170,7 @@ func (a *app) unreadCommand() *cobra.Command {
 				fmt.Fprintln(a.io.Out, "No unread messages.")
 				return nil
 			}
-			total := 0
-			for _, r := range u.Results {
-				total += r.Count
-				id := r.PackID()
-				if id == "" {
-					id = r.Resource
-				}
-				fmt.Fprintf(a.io.Out, "pack %s\t%d unread\n", sanitize.Line(id), r.Count)
-			}
-			fmt.Fprintf(a.io.Out, "%d unread in %d conversations.\n", total, len(u.Results))
+			a.writeUnread(cmd.Context(), u) // unread.go: buyer, age and last message per pack
 			return nil
 		},
 	}

@@ -18,23 +18,34 @@ import (
 )
 
 func (a *app) sendCommand() *cobra.Command {
-	var text, translated string
+	var text, translated, textFile string
 	var paths []string
 	var template string // templates.go
 	var vars []string
 	var dryRun bool
 	cmd := &cobra.Command{
-		Use:   "send PACK_ID (--text TEXT | --template NAME)",
+		Use:   "send PACK_ID (--text TEXT | --text - | --text-file FILE | --template NAME)",
 		Short: "Send a message to the buyer of a pack, with optional attachments",
 		Long: `Send a message to the buyer of a pack. Each --attach file is checked first (name, size up to
 25 MB, type detected from its content and extension), then uploaded, then the message is sent
-with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
+with all of them. Text is at most 350 characters of Latin-1 plus emoji. --text - reads the text
+from standard input and --text-file FILE from a file (a final newline is dropped; empty text is
+refused). A blocked conversation is refused before anything is uploaded, with the reason.`,
 		Example: "  postsale send 2000001234567890 --text \"Your package ships today\"\n" +
 			"  postsale send 2000001234567890 --text \"Here is the invoice\" --translated \"Aquí está la factura\" --attach invoice.pdf\n" +
-			"  postsale send 2000001234567890 --template delay --dry-run",
+			"  postsale send 2000001234567890 --template delay --dry-run\n" +
+			"  fortune -s | postsale send 2000001234567890 --text -\n" +
+			"  postsale send 2000001234567890 --text-file reply.txt",
 		Args: args(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			packID := list[0]
+			text, err := a.sendText(cmd, text, textFile, translated)
+			if err != nil {
+				return err
+			}
+			if template == "" && text == "" && len(paths) == 0 {
+				return &usageError{fmt.Errorf("nothing to send: give --text TEXT, --text - (standard input), --text-file FILE, --template NAME or --attach FILE (see %s --help)", cmd.CommandPath())}
+			}
 			if template != "" {
 				if text != "" || translated != "" {
 					return &usageError{fmt.Errorf("use --template or --text/--translated, not both")}
@@ -68,6 +79,9 @@ with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 				return err
 			}
 			if err := a.setup(cmd.Context()); err != nil {
+				return err
+			}
+			if err := a.checkSendable(cmd.Context(), packID); err != nil {
 				return err
 			}
 			req := api.SendRequest{Text: text, TextTranslated: translated}
@@ -114,7 +128,8 @@ with all of them. Text is at most 350 characters of Latin-1 plus emoji.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&text, "text", "", "message text (at most 350 characters)")
+	cmd.Flags().StringVar(&text, "text", "", "message text (at most 350 characters; - reads it from standard input)")
+	cmd.Flags().StringVar(&textFile, "text-file", "", "read the message text from FILE")
 	cmd.Flags().StringVar(&translated, "translated", "", "the text in the buyer's language (text_translated)")
 	cmd.Flags().StringArrayVar(&paths, "attach", nil, "file to attach (repeat for several, at most 25)")
 	cmd.Flags().StringVar(&template, "template", "", "send the reply template NAME, its {{variables}} filled from the pack (see postsale templates)")

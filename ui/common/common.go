@@ -60,6 +60,9 @@ type Common struct {
 	// Served is set when the session runs over SSH: nothing may start a program on the server's
 	// terminal on the seller's behalf ($EDITOR is refused with a sentence).
 	Served bool
+	// Keys remaps keys: config's [keys] table, action → key names (remap.go). Each view applies
+	// it when it builds its keymap.
+	Keys map[string][]string
 	// Team is the people sharing this inbox (team.go); nil in the local inbox.
 	Team Team
 	// SavedHint, when set, is the sentence after saving an attachment to path (a served inbox

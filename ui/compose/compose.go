@@ -100,6 +100,8 @@ type Model struct {
 // New returns an empty compose model for packID.
 func New(c *common.Common, packID, site string) *Model {
 	m := &Model{c: c, data: c.Client, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
+	common.ApplyKeys("compose", &m.keys, c.Keys)
+	m.files.AddKey = m.keys.Attach.Help().Key
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "")
 	m.translated.Placeholder = m.translationPlaceholder()

@@ -196,7 +196,7 @@ func (m *Model) openSale() tea.Cmd {
 
 // saleKey is compose's key for the sale's page (letters type text here).
 func saleKey() key.Binding {
-	return key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "open sale on Mercado Libre"))
+	return key.NewBinding(key.WithKeys("ctrl+g"), key.WithHelp("ctrl+g", "open sale on Mercado Libre"))
 }
 
 // discardKey asks to discard the draft; pressed again it does.

@@ -97,6 +97,7 @@ func New(c *common.Common, packID, site string) *Model {
 		follow: true,
 		mode:   c.Translation,
 	}
+	common.ApplyKeys("conversation", &m.keys, c.Keys)
 	m.syncFileKeys()
 	m.team.keys = common.NewTeamKeys(c.Team != nil)
 	m.team.line = m.teamLine()
@@ -164,7 +165,7 @@ func (m *Model) owner() common.Owner { return common.ConversationOwner(m.packID)
 
 // load starts fetching a page; offset paging counts the messages already held.
 func (m *Model) load(kind loadKind) tea.Cmd {
-	offset, label := 0, "Loading conversation "+m.packID
+	offset, label := 0, "Loading "+m.whose()
 	switch kind {
 	case loadOlder:
 		if m.loadingOlder {
@@ -172,14 +173,14 @@ func (m *Model) load(kind loadKind) tea.Cmd {
 		}
 		m.loadingOlder = true
 		offset = m.serverCount()
-		label = "Loading older messages of " + m.packID
+		label = "Loading older messages of " + m.whose()
 	default:
 		if m.loadingNewest {
 			return nil
 		}
 		m.loadingNewest = true
 		if kind == loadRefresh {
-			label = "Refreshing conversation " + m.packID
+			label = "Refreshing " + m.whose()
 		}
 	}
 	client, packID := m.src, m.packID

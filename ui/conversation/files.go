@@ -25,6 +25,7 @@ type files struct {
 	failed   map[string]bool
 	confirm  *attachments.Confirm
 	menu     *attachments.LinkMenu
+	copy     *attachments.CopyMenu // y's menu (copy.go)
 }
 
 // startFetchMsg starts a download once the seller confirmed (or nothing needed confirming).
@@ -56,7 +57,9 @@ func (m *Model) selected() (attRef, int, bool) {
 
 // Typing is true while a question or the link menu waits for an answer, so q, R and ? answer it
 // rather than quit, refresh or open help.
-func (m *Model) Typing() bool { return m.files.confirm != nil || m.files.menu != nil || m.teamTyping() }
+func (m *Model) Typing() bool {
+	return m.files.confirm != nil || m.files.menu != nil || m.files.copy != nil || m.teamTyping()
+}
 
 // AttachmentsFocused reports whether the keys act on attachments.
 func (m *Model) AttachmentsFocused() bool { return m.files.focus }
@@ -97,17 +100,21 @@ func (m *Model) syncFileKeys() {
 	hasAtt := len(m.attachmentRefs()) > 0
 	m.keys.Attachments.SetEnabled(hasAtt)
 	m.keys.NextAttachment.SetEnabled(hasAtt)
-	m.keys.Open.SetEnabled(m.files.focus || m.hasLinks())
-	m.keys.Save.SetEnabled(m.files.focus)
+	m.keys.Open.SetEnabled(m.files.focus || hasAtt || m.hasLinks())
+	m.keys.Save.SetEnabled(hasAtt)
 	m.keys.PrevAttachment.SetEnabled(m.files.focus)
 	if m.files.focus {
-		m.keys.Open.SetHelp("o", "open attachment")
-		m.keys.NextAttachment.SetHelp("tab", "next attachment")
-		m.keys.Back.SetHelp("esc", "leave attachments")
+		common.Relabel(&m.keys.Open, "open attachment")
+		common.Relabel(&m.keys.NextAttachment, "next attachment")
+		common.Relabel(&m.keys.Back, "leave attachments")
 	} else {
-		m.keys.Open.SetHelp("o", "links")
-		m.keys.NextAttachment.SetHelp("tab", "attachments")
-		m.keys.Back.SetHelp("esc", "back")
+		if m.hasLinks() {
+			common.Relabel(&m.keys.Open, "links")
+		} else {
+			common.Relabel(&m.keys.Open, "open attachment")
+		}
+		common.Relabel(&m.keys.NextAttachment, "attachments")
+		common.Relabel(&m.keys.Back, "back")
 	}
 }
 
@@ -117,11 +124,18 @@ func (m *Model) hasLinks() bool {
 }
 
 // actOnAttachment opens (save false) or saves the selected attachment, asking first when
-// Mercado Libre flagged it.
+// Mercado Libre flagged it. With none selected it acts on the newest one, selecting it so the
+// seller sees which file it was.
 func (m *Model) actOnAttachment(save bool) tea.Cmd {
 	ref, _, ok := m.selected()
-	if !ok {
-		return m.focusAttachments(0)
+	if !ok || !m.files.focus {
+		m.files.sel = "" // the newest, not one chosen earlier and left
+		if cmd := m.focusAttachments(0); !m.files.focus {
+			return cmd // there are none
+		}
+		if ref, _, ok = m.selected(); !ok {
+			return nil
+		}
 	}
 	a := ref.att
 	if m.files.busy[a.Filename] {
@@ -177,8 +191,24 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	return common.Own(m.owner(), attachments.OpenFile(m.c.Opener, f.Path))
 }
 
+// linksOnScreen reports whether o has links to offer; without any it opens the newest
+// attachment instead (a photo beside no link is what the seller means).
+func (m *Model) linksOnScreen() bool {
+	return len(m.screenLinks()) > 0 || len(m.attachmentRefs()) == 0
+}
+
 // showLinks offers the links of the messages on screen as a numbered menu.
 func (m *Model) showLinks() tea.Cmd {
+	links := m.screenLinks()
+	if len(links) == 0 {
+		return status("There are no links in the messages on screen.", nil)
+	}
+	m.files.menu = attachments.NewLinkMenu(links)
+	return nil
+}
+
+// screenLinks are the distinct links of the messages on screen, in the mode shown.
+func (m *Model) screenLinks() []open.Link {
 	var links []open.Link
 	seen := map[string]bool{}
 	for _, i := range m.visibleEntries() {
@@ -199,11 +229,7 @@ func (m *Model) showLinks() tea.Cmd {
 			}
 		}
 	}
-	if len(links) == 0 {
-		return status("There are no links in the messages on screen.", nil)
-	}
-	m.files.menu = attachments.NewLinkMenu(links)
-	return nil
+	return links
 }
 
 // visibleEntries are the indexes of the entries with at least one line on screen.
@@ -302,6 +328,9 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if cmd, ok := m.handleCopyKey(msg); ok {
+		return cmd, true
+	}
 	switch {
 	case key.Matches(msg, m.keys.Attachments):
 		return m.focusAttachments(0), true
@@ -310,7 +339,7 @@ func (m *Model) handleFilesKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, m.keys.PrevAttachment):
 		return m.focusAttachments(-1), true
 	case key.Matches(msg, m.keys.Open):
-		if m.files.focus {
+		if m.files.focus || !m.linksOnScreen() {
 			return m.actOnAttachment(false), true
 		}
 		return m.showLinks(), true
@@ -357,6 +386,8 @@ func (m *Model) overlayLines() []string {
 		return m.files.confirm.Lines(m.c, m.width)
 	case m.files.menu != nil:
 		return m.files.menu.Lines(m.c, m.width)
+	case m.files.copy != nil:
+		return m.files.copy.Lines(m.c, m.width)
 	}
 	return nil
 }

@@ -1,6 +1,10 @@
 package conversation
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/postsale/postsale/ui/common"
+)
 
 // KeyMap is the conversation's keys; each model builds its own.
 type KeyMap struct {
@@ -21,6 +25,8 @@ type KeyMap struct {
 	Save           key.Binding
 	// OpenSale opens the sale's page on Mercado Libre's site (context.go).
 	OpenSale key.Binding
+	// Copy opens the copy menu: pack id, buyer's name or message, through OSC 52 (copy.go).
+	Copy key.Binding
 }
 
 // DefaultKeyMap returns the default conversation keys.
@@ -28,10 +34,10 @@ func DefaultKeyMap() KeyMap {
 	return KeyMap{
 		Up:        key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
 		Down:      key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "page down")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "oldest")),
-		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "newest")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn/space/f", "page down")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "oldest")),
+		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "newest")),
 		Reply:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
 		Translate: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "translation")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
@@ -42,6 +48,7 @@ func DefaultKeyMap() KeyMap {
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "links")),
 		Save:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save attachment")),
 		OpenSale:       saleKey(),
+		Copy:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id/buyer/message")),
 	}
 }
 
@@ -55,11 +62,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.files.confirm.ShortHelp()
 	case m.files.menu != nil:
 		return m.files.menu.ShortHelp()
+	case m.files.copy != nil:
+		return m.files.copy.ShortHelp()
 	case m.files.focus:
 		// Terse copies: the footer must fit in 100 columns; `?` keeps the longer words.
 		save, next := m.keys.Save, m.keys.NextAttachment
-		save.SetHelp("s", "save")
-		next.SetHelp("tab", "next")
+		common.Relabel(&save, "save")
+		common.Relabel(&next, "next")
 		return []key.Binding{m.keys.Open, save, next, m.keys.Back}
 	}
 	// Movement keys are in the `?` help only: with them the footer was cut at 100 columns.
@@ -70,7 +79,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
-		{m.keys.Reply, m.keys.Translate, m.keys.OpenSale, m.keys.Back},
+		{m.keys.Reply, m.keys.Translate, m.keys.OpenSale, m.keys.Copy, m.keys.Back},
 		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
 	if m.c.Team != nil {

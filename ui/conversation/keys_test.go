@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -53,7 +54,7 @@ func TestHelpOffersAttachmentAndLinkKeysOnlyWhenThereAreSome(t *testing.T) {
 		}{
 			{m.keys.Attachments, c.attach},
 			{m.keys.NextAttachment, c.attach},
-			{m.keys.Open, c.links},
+			{m.keys.Open, c.links || c.attach}, // o opens the newest attachment without links
 		} {
 			name := b.k.Help().Key + " " + b.k.Help().Desc
 			if b.k.Enabled() != b.want {
@@ -130,5 +131,49 @@ func TestShortHelpLeavesMovementToFullHelp(t *testing.T) {
 			}
 		}
 		hit(m, "a")
+	}
+}
+
+// o and s with no attachment selected act on the newest one: a photo beside no link opens, and
+// s saves it under its original name (case kept), the name `postsale attachment` uses too.
+func TestOpenAndSaveActOnTheNewestAttachmentWhenNoneIsSelected(t *testing.T) {
+	fe := newFileEnv(t, map[string]string{"DISPLAY": ":0"})
+	m := openPack(t, fe.env, packAttachOnly, 100, 30)
+	if strings.Contains(footer(m), "o links") || !strings.Contains(footer(m), "o open attachment") {
+		t.Fatalf("footer without links: %q", footer(m))
+	}
+	s := statusText(t, hit(m, "s"))
+	want := filepath.Join(fe.Common.DownloadsDir, "factura_4600112233.pdf")
+	if s.Err != nil || s.Text != "Saved to "+want+"." {
+		t.Fatalf("s with nothing selected: %q (%v)", s.Text, s.Err)
+	}
+	if !m.AttachmentsFocused() || !strings.Contains(m.View(), "▶ 📎 factura_4600112233.pdf") {
+		t.Fatalf("s did not show which attachment it saved:\n%s", m.View())
+	}
+	hit(m, "esc") // leave the attachments: nothing selected again
+	if m.AttachmentsFocused() {
+		t.Fatal("esc did not leave the attachments")
+	}
+	hit(m, "o")
+	if len(fe.launched) != 1 || !strings.HasPrefix(fe.launched[0], "file://") || !strings.HasSuffix(fe.launched[0], "/factura_4600112233.pdf") {
+		t.Fatalf("o beside an attachment and no link launched %v", fe.launched)
+	}
+}
+
+// With links on screen and nothing selected, o still offers the links; s saves the newest file.
+func TestOpenPrefersLinksButSaveTakesTheNewestAttachment(t *testing.T) {
+	fe := newFileEnv(t, map[string]string{"DISPLAY": ":0"})
+	m := openPack(t, fe.env, packFiles, 120, 40)
+	hit(m, "o")
+	if !m.Typing() || !strings.Contains(m.View(), "Open which link?") {
+		t.Fatalf("o with links on screen did not offer them:\n%s", m.View())
+	}
+	hit(m, "esc")
+	hit(m, "tab")
+	hit(m, "tab") // select an older one, then leave: s must still take the newest
+	hit(m, "esc")
+	s := statusText(t, hit(m, "s"))
+	if !strings.Contains(m.View(), "▶ 📎 error_pantalla.png") || s.Err == nil {
+		t.Fatalf("s took another attachment than the newest (the broken screenshot): %q\n%s", s.Text, m.View())
 	}
 }

@@ -15,6 +15,7 @@ type keyMap struct {
 	ClearFilter key.Binding
 	ApplyFilter key.Binding
 	Template    key.Binding // reply to the selected pack from a template (template.go)
+	Copy        key.Binding // copy the pack id or the buyer's name (copy.go)
 }
 
 func newKeyMap() keyMap {
@@ -23,20 +24,21 @@ func newKeyMap() keyMap {
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:      key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		PageDown:    key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"), key.WithDisabled()),
 		Template:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "template reply")),
+		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id/buyer")),
 	}
 }
 
 // update enables exactly the bindings that apply now, so help never lists a dead key.
 func (k *keyMap) update(typing, filtered, empty bool) {
 	nav := !typing && !empty
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Open, &k.Template} {
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Open, &k.Template, &k.Copy} {
 		b.SetEnabled(nav)
 	}
 	k.Filter.SetEnabled(!typing)
@@ -46,6 +48,9 @@ func (k *keyMap) update(typing, filtered, empty bool) {
 
 // ShortHelp is the footer's one-line help.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.copying.menu != nil {
+		return m.copying.menu.ShortHelp()
+	}
 	if m.team.picker != nil {
 		return m.team.picker.ShortHelp()
 	}
@@ -58,11 +63,17 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Top, k.Bottom, k.Open, k.Template},
+		{k.Top, k.Bottom, k.Open, k.Template, k.Copy},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
 	}
 	if m.c.Team != nil {
 		groups = append(groups, []key.Binding{m.team.keys.Assign, m.team.keys.Filter})
 	}
 	return append(groups, receiptLegend())
+}
+
+// DefaultKeyMap is a pointer to a fresh default keymap, for checking a [keys] remapping.
+func DefaultKeyMap() any {
+	k := newKeyMap()
+	return &k
 }

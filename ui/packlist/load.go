@@ -114,7 +114,7 @@ const HeaderTimeout = 20 * time.Second
 // headerCmd fetches the newest message of one conversation (limit=1, never marks it read).
 func (m *Model) headerCmd(packID string) tea.Cmd {
 	client, timeout := m.src, m.headerTimeout
-	return m.run("Loading conversation "+packID, func(ctx context.Context) (tea.Msg, error) {
+	return m.run("Loading "+m.whose(packID), func(ctx context.Context) (tea.Msg, error) {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		conv, err := client.PackMessages(ctx, packID, api.PageOptions{Limit: 1})

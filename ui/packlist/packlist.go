@@ -100,7 +100,9 @@ type Model struct {
 	// moved is set once the seller moves the cursor: from then on it follows their row as rows
 	// re-sort; before, it stays on the top row.
 	moved bool
-	team  team // the served team inbox's filter and picker (team.go)
+	// copying is y's menu (copy.go).
+	copying copyState
+	team    team // the served team inbox's filter and picker (team.go)
 }
 
 var _ common.Component = (*Model)(nil)
@@ -121,6 +123,7 @@ func New(c *common.Common) *Model {
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
+	common.ApplyKeys("list", &m.keys, c.Keys)
 	m.keys.update(false, false, true)
 	m.team.keys = common.NewTeamKeys(c.Team != nil)
 	return m
@@ -152,8 +155,10 @@ func (m *Model) Load() tea.Cmd {
 	return m.loadCmd(true)
 }
 
-// Typing reports whether the filter input (or the assign picker) has the keys.
-func (m *Model) Typing() bool { return m.filter.Focused() || m.team.picker != nil }
+// Typing reports whether the filter input, the assign picker or y's menu has the keys.
+func (m *Model) Typing() bool {
+	return m.filter.Focused() || m.team.picker != nil || m.copying.menu != nil
+}
 
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
@@ -238,6 +243,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.filter.Value() != before {
 			m.applyFilter("")
 		}
+		return cmd
+	}
+	if cmd, ok := m.handleCopyKey(msg); ok {
 		return cmd
 	}
 	if cmd, ok := m.handleTeamKey(msg); ok {

@@ -69,7 +69,7 @@ func (h *harness) drain(t *testing.T, cmd tea.Cmd) []tea.Msg {
 func (h *harness) countHeaders() {
 	n := 0
 	for _, t := range h.c.Tasks.InFlight() {
-		if strings.HasPrefix(t.Label, "Loading conversation ") {
+		if strings.HasPrefix(t.Label, "Loading conversation ") || strings.HasPrefix(t.Label, "Loading the conversation with ") {
 			n++
 		}
 	}

@@ -63,7 +63,7 @@ func (m *Model) View() string {
 			lines[m.height-k+i] = common.Fit(l, m.width, "…")
 		}
 	}
-	return strings.Join(lines[:m.height], "\n")
+	return strings.Join(m.overlayCopy(lines[:m.height]), "\n")
 }
 
 func (m *Model) emptyText() string {

@@ -28,6 +28,8 @@ type Shared struct {
 	OSC8            bool
 	// Templates are the team's reply-template folders, shared by every session.
 	Templates []templates.Layer
+	// Keys is the server's [keys] remapping, applied in every session (read only).
+	Keys map[string][]string
 }
 
 // Person is one served session as its inbox needs it.
@@ -72,6 +74,7 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		Logger:          sh.Logger.With("member", p.Member),
 		RefreshInterval: sh.RefreshInterval,
 		Templates:       sh.Templates,
+		Keys:            sh.Keys,
 		Served:          true,
 		Team:            p.Team,
 		SavedHint:       p.SavedHint,
