@@ -12,6 +12,7 @@ import (
 
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/drafts"
+	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
@@ -53,6 +54,14 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		return o, err
 	}
 	o.CacheDir = cache
+	o.Demo, o.TokenVar = a.demo, a.tokenVar()
+	if !a.demo { // the demo's triage lives as long as the demo
+		seenDir, err := seen.Open(env)
+		if err != nil {
+			return o, err
+		}
+		o.Seen = seenDir
+	}
 	store, err := drafts.Open(env)
 	if err != nil {
 		return o, err
@@ -67,6 +76,9 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
 	if err := a.setup(ctx); err != nil {
 		return err
+	}
+	if a.loggedOut {
+		return a.runFirstRun(ctx) // firstrun.go
 	}
 	so, err := a.inboxSession(cmd)
 	if err != nil {

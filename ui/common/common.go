@@ -55,6 +55,8 @@ type Common struct {
 	// Served is set when the session runs over SSH: nothing may start a program on the server's
 	// terminal on the seller's behalf ($EDITOR is refused with a sentence).
 	Served bool
+	// Seen is what the seller has opened and marked done in this account (seen.go).
+	Seen *Seen
 }
 
 // NewTask returns a task of owner and registers it as in flight (call it from Update, then run it
@@ -79,6 +81,7 @@ func New(ctx context.Context, client Data, r *lipgloss.Renderer) *Common {
 		Logger:   slog.New(slog.DiscardHandler),
 		Now:      time.Now,
 		Location: time.Local,
+		Seen:     NewSeen(nil),
 	}
 }
 

@@ -19,6 +19,9 @@ type KeyMap struct {
 	PrevAttachment key.Binding
 	Open           key.Binding
 	Save           key.Binding
+	// NextReply and PrevReply open the next or previous conversation needing a reply.
+	NextReply key.Binding
+	PrevReply key.Binding
 }
 
 // DefaultKeyMap returns the default conversation keys.
@@ -28,7 +31,7 @@ func DefaultKeyMap() KeyMap {
 		Down:      key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup", "page up")),
 		PageDown:  key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn", "page down")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "oldest")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "beginning")),
 		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "newest")),
 		Reply:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
 		Translate: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "translation")),
@@ -39,6 +42,8 @@ func DefaultKeyMap() KeyMap {
 		PrevAttachment: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous attachment")),
 		Open:           key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "links")),
 		Save:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save attachment")),
+		NextReply:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next needing reply")),
+		PrevReply:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous needing reply")),
 	}
 }
 
@@ -64,7 +69,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
-		{m.keys.Reply, m.keys.Translate, m.keys.Back},
+		{m.keys.Reply, m.keys.Translate, m.keys.Back, m.keys.NextReply, m.keys.PrevReply},
 		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
 }
