@@ -34,6 +34,7 @@ func (m *Model) nextNeedingReply(msg common.NextNeedingReplyMsg) tea.Cmd {
 		m.errText, m.info = "", "No other conversation needs a reply."
 		return nil
 	}
+	m.list.Follow(id)
 	return m.openPack(common.OpenPackMsg{PackID: id, Site: site})
 }
 

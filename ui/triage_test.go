@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"regexp"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui/uitest"
 )
@@ -320,4 +322,30 @@ func TestFilterIgnoresAccentsAndSearchesLoadedMessages(t *testing.T) {
 	a.settleOn("[All 17]")
 	a.keys("/", "AUDIFONOS")
 	a.settleOn("Ana Lucía Pérez", "1 of 17")
+}
+
+// A token from MELI_ACCESS_TOKEN that Mercado Libre refuses is named as the problem: logging in
+// cannot help while the variable is set.
+func TestRefusedEnvironmentTokenNamesTheVariable(t *testing.T) {
+	t.Parallel()
+	refuse := func(*sandbox.Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"message":"invalid access token","error":"not_found","status":401,"cause":[]}`))
+		})
+	}
+	e := uitest.New(t, uitest.At(testNow), uitest.Behind(refuse))
+	m, err := NewSession(SessionOptions{Ctx: t.Context(), Data: e.Client, Renderer: uitest.Renderer(termenv.Ascii),
+		Width: 100, Height: 30, TokenVar: "MELI_ACCESS_TOKEN"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	uitest.WaitFor(t, tm, "MELI_ACCESS_TOKEN: unset it")
+	tm.Type("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	if v := m.View(); strings.Contains(v, "log in again") {
+		t.Errorf("the inbox still says to log in again:\n%s", v)
+	}
 }

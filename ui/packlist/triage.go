@@ -395,3 +395,14 @@ func (m *Model) NoteMessages(pack string, texts []string) {
 		}
 	}
 }
+
+// Follow puts the cursor on pack (opened with n/N from a conversation), so going back and a
+// reply there keep the list where the seller is working.
+func (m *Model) Follow(pack string) {
+	if !m.shown(pack) {
+		return
+	}
+	m.moved = true
+	m.applyFilter(pack)
+	m.opening(pack)
+}
