@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -97,15 +98,21 @@ func (m *Model) inSection(r *row, s Section) (in, known bool) {
 	return true, true
 }
 
-// sectionCount is how many known rows are in s.
-func (m *Model) sectionCount(s Section) int {
-	n := 0
+// sectionCount is how many rows are known to be in s, and "+" when rows not judged yet (their
+// headers load as they come on screen, or when the section is shown) may add to it.
+func (m *Model) sectionCount(s Section) string {
+	n, more := 0, false
 	for _, r := range m.rows {
-		if in, _ := m.inSection(r, s); in {
+		in, known := m.inSection(r, s)
+		if in {
 			n++
 		}
+		more = more || !known
 	}
-	return n
+	if more {
+		return strconv.Itoa(n) + "+"
+	}
+	return strconv.Itoa(n)
 }
 
 // sortVisible orders the rows of the section shown.
@@ -173,16 +180,19 @@ func (m *Model) tabsLine() string {
 			if short {
 				name = shortName
 			}
-			label := fmt.Sprintf("%s %d", name, m.sectionCount(s))
+			label := name + " " + m.sectionCount(s)
 			if s == SectionAll {
 				label = fmt.Sprintf("%s %d", name, len(m.rows))
 			}
 			if i > 0 {
 				b.WriteString(sep)
 			}
-			if s == m.section {
+			switch {
+			case s == m.section:
 				b.WriteString(st.Selected.Render("[" + label + "]"))
-			} else {
+			case short: // narrow: every cell counts
+				b.WriteString(st.Subtle.Render(label))
+			default:
 				b.WriteString(st.Subtle.Render(" " + label + " "))
 			}
 		}
@@ -193,7 +203,7 @@ func (m *Model) tabsLine() string {
 	}
 	line := build(false, " ")
 	if lipglossWidth(line) > m.width {
-		line = build(true, "")
+		line = build(true, " ")
 	}
 	return line
 }
