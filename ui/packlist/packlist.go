@@ -97,6 +97,7 @@ type Model struct {
 	workPack   string
 	workAt     int
 	seenLoaded bool
+	tally      sectionTally
 }
 
 var _ common.Component = (*Model)(nil)
@@ -445,6 +446,7 @@ func (m *Model) applyFilter(keep string) {
 		}
 	}
 	m.sortVisible()
+	m.countSections()
 	if !m.moved {
 		keep = ""
 	}

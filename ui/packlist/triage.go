@@ -115,6 +115,26 @@ func (m *Model) sectionCount(s Section) string {
 	return strconv.Itoa(n)
 }
 
+// sectionTally is what the tabs say, counted when the rows change (applyFilter), not per frame.
+type sectionTally struct {
+	count [len(sectionTabs)]string // by Section
+	fresh int                      // rows new for the seller
+}
+
+// countSections refreshes the tally.
+func (m *Model) countSections() {
+	for _, s := range sectionTabs {
+		m.tally.count[s] = m.sectionCount(s)
+	}
+	m.tally.count[SectionAll] = strconv.Itoa(len(m.rows))
+	m.tally.fresh = 0
+	for _, r := range m.rows {
+		if m.isNew(r) {
+			m.tally.fresh++
+		}
+	}
+}
+
 // sortVisible orders the rows of the section shown.
 func (m *Model) sortVisible() {
 	needs := m.section == SectionNeedsReply
@@ -166,12 +186,7 @@ func (m *Model) cycleSection(d int) {
 // tabsLine is the title line's tabs: each section with its count, the shown one highlighted.
 func (m *Model) tabsLine() string {
 	st := m.c.Styles
-	newCount := 0
-	for _, r := range m.rows {
-		if m.isNew(r) {
-			newCount++
-		}
-	}
+	newCount := m.tally.fresh
 	build := func(short bool, sep string) string {
 		var b strings.Builder
 		for i, s := range sectionTabs {
@@ -180,10 +195,7 @@ func (m *Model) tabsLine() string {
 			if short {
 				name = shortName
 			}
-			label := name + " " + m.sectionCount(s)
-			if s == SectionAll {
-				label = fmt.Sprintf("%s %d", name, len(m.rows))
-			}
+			label := name + " " + m.tally.count[s]
 			if i > 0 {
 				b.WriteString(sep)
 			}
