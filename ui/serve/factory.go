@@ -27,6 +27,8 @@ type Shared struct {
 	OSC8            bool
 	// Templates are the team's reply-template folders, shared by every session.
 	Templates []templates.Layer
+	// Demo is set when the client talks to the demo sandbox: every header says so.
+	Demo bool
 }
 
 // Person is one served session as its inbox needs it.
@@ -68,6 +70,7 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		RefreshInterval: sh.RefreshInterval,
 		Templates:       sh.Templates,
 		Served:          true,
+		Demo:            sh.Demo,
 	})
 	if err != nil {
 		return errorModel{err: err}
