@@ -331,6 +331,10 @@ func (m *Model) jumpNeedingReply(dir int) tea.Cmd {
 	}
 	if !m.shown(id) {
 		m.section = SectionAll
+		m.applyFilter(id)
+	}
+	if !m.shown(id) { // the filter hides it: the seller asked for it, so the filter goes
+		m.filter.SetValue("")
 	}
 	m.moved = true
 	m.applyFilter(id)
