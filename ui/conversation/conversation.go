@@ -699,6 +699,10 @@ func (m *Model) headerLines() []string {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+styledReceipt+st.Subtle.Render(" · "+right))
 	} else if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
+	} else if rw := ansi.StringWidth(right); right != "" && m.width >= rw+14 {
+		// Narrow: the title gives way so the position ("40/325") stays in sight.
+		t := common.Truncate(title, m.width-rw-2)
+		lines = append(lines, st.Title.Render(t)+strings.Repeat(" ", m.width-ansi.StringWidth(t)-rw)+st.Subtle.Render(right))
 	} else {
 		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))
 	}

@@ -66,3 +66,13 @@ func TestNewMarksFollowTheSellersOwnSeenState(t *testing.T) {
 		t.Errorf("a conversation seen since shows new marks:\n%s", again.View())
 	}
 }
+
+// At 40 columns the title gives way so the position stays in sight.
+func TestPositionShowsOnANarrowTerminal(t *testing.T) {
+	e := newEnv(t)
+	m := openPack(t, e, packLong, 40, 12)
+	first := strings.Split(m.View(), "\n")[0]
+	if !regexp.MustCompile(`\d+/\d+$`).MatchString(strings.TrimSpace(first)) {
+		t.Fatalf("no position in the 40-column header: %q", first)
+	}
+}
