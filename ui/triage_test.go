@@ -34,7 +34,9 @@ func triageAppOn(t *testing.T, e *uitest.Env, w, h int, dir string, demo bool) *
 	o := SessionOptions{Ctx: t.Context(), Data: e.Client, Renderer: uitest.Renderer(termenv.Ascii),
 		Width: w, Height: h, Now: func() time.Time { return testNow }, Demo: demo}
 	if dir != "" {
-		o.Seen = seen.NewDir(dir)
+		d := seen.NewDir(dir)
+		o.Seen = d
+		t.Cleanup(d.Close) // runs after the program quits: the last write ends before the folder goes
 	}
 	m, err := NewSession(o)
 	if err != nil {
@@ -126,17 +128,8 @@ func TestOpeningClearsNewAndSurvivesRestart(t *testing.T) {
 	}
 }
 
-// seenDir is a folder for the seen state. Saves run in commands, and one may still be writing
-// when a test's program has quit: the folder is removed at the end, best effort, rather than by
-// t.TempDir, whose cleanup fails the test on a file written meanwhile.
-func seenDir(t *testing.T) string {
-	dir, err := os.MkdirTemp("", "postsale-seen-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	return dir
-}
+// seenDir is a folder for the seen state (the store is closed before it goes: triageAppOn).
+func seenDir(t *testing.T) string { return t.TempDir() }
 
 // waitFor polls cond (a file written by a command) until it holds.
 func waitFor(t *testing.T, what string, cond func() bool) {

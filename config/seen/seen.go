@@ -34,9 +34,18 @@ type Mark struct {
 // Dir is a folder of one file per account. It is safe for concurrent use; a Save older (by
 // seq) than one already written is dropped.
 type Dir struct {
-	dir  string
-	mu   sync.Mutex
-	last map[string]int
+	dir    string
+	mu     sync.Mutex // held for a whole write
+	last   map[string]int
+	closed bool
+}
+
+// Close waits for a write in progress and drops any later one: call it when the program ends,
+// before the process exits or the folder goes.
+func (d *Dir) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
 }
 
 // NewDir keeps the files in dir.
@@ -89,7 +98,7 @@ func (d *Dir) Load(_ context.Context, account string) (map[string]Mark, error) {
 func (d *Dir) Save(_ context.Context, account string, seq int, marks map[string]Mark) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if seq <= d.last[account] {
+	if d.closed || seq <= d.last[account] {
 		return nil
 	}
 	b, err := json.Marshal(file{Packs: marks})

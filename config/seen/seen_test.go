@@ -51,3 +51,15 @@ func TestUnreadableFileIsAnError(t *testing.T) {
 		t.Fatal("a broken file loaded")
 	}
 }
+
+func TestNothingIsWrittenAfterClose(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "seen")
+	d := NewDir(dir)
+	d.Close()
+	if err := d.Save(context.Background(), "1", 1, map[string]Mark{"p": {Unread: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("a save after Close wrote %s (%v)", dir, err)
+	}
+}

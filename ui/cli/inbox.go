@@ -93,6 +93,9 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		opts = append(opts, tea.WithAltScreen())
 	}
 	_, err = tea.NewProgram(model, opts...).Run()
+	if d, ok := so.Seen.(*seen.Dir); ok {
+		d.Close() // a seen state being written is finished before the process ends
+	}
 	// A signal ends the program without the quit key: write what typing left pending.
 	if ferr := model.FlushDrafts(); ferr != nil {
 		a.log().Error("drafts not saved", "err", ferr)
