@@ -50,6 +50,13 @@ func KeyActions() []KeyAction {
 		{"list.apply-filter", "keep the filter"},
 		{"list.template", "reply from a template"},
 		{"list.copy", "copy the pack id or the buyer's name"},
+		{"list.reply", "reply to the selected conversation"},
+		{"list.done", "mark done until the buyer writes again"},
+		{"list.next-reply", "next conversation needing a reply"},
+		{"list.prev-reply", "previous conversation needing a reply"},
+		{"list.next-section", "next section"},
+		{"list.prev-section", "previous section"},
+		{"list.sections", "a section by number"},
 
 		{"conversation.up", "scroll up"},
 		{"conversation.down", "scroll down"},
@@ -67,6 +74,8 @@ func KeyActions() []KeyAction {
 		{"conversation.save", "save an attachment"},
 		{"conversation.copy", "copy the pack id, the buyer's name or the message"},
 		{"conversation.open-sale", "open the sale on Mercado Libre's site"},
+		{"conversation.next-reply", "next conversation needing a reply"},
+		{"conversation.prev-reply", "previous conversation needing a reply"},
 
 		{"compose.send", "send"},
 		{"compose.open-sale", "open the sale on Mercado Libre's site"},

@@ -155,7 +155,7 @@ func BenchmarkRootFrameTenThousandMessages(b *testing.B) {
 // BenchmarkRootFrameFiveThousandPacks is one frame of the whole screen with a 5,000-pack list
 // while the cursor moves (budget: 1 ms, a few kB).
 func BenchmarkRootFrameFiveThousandPacks(b *testing.B) {
-	m := loadedRoot(b, newBigData(5_000, 1), nil, "5000 unread")
+	m := loadedRoot(b, newBigData(5_000, 1), nil, "5000 new")
 	b.Run("tick", func(b *testing.B) { benchFrames(b, m, func(int) {}) })
 	b.Run("moving", func(b *testing.B) {
 		benchFrames(b, m, func(i int) {

@@ -123,8 +123,8 @@ func checkFrame(t *testing.T, where string, view string, w, h int) {
 func hostileViews(a *hostileApp, check func(where string)) {
 	t := a.t
 	t.Helper()
-	a.settleOn("Conversations  19 · 7 unread") // 17 demo packs and the 2 hostile ones
-	a.keys("G")                                // the hostile packs are old: the bottom of the list
+	a.settleOn("All 19] · 7 new") // 17 demo packs and the 2 hostile ones
+	a.keys("G")                   // the hostile packs are old: the bottom of the list
 	a.settle("list bottom", func(string) bool { return true })
 	check("list with hostile names")
 	a.keys("?")
@@ -183,7 +183,7 @@ func TestEverySizeInEveryView(t *testing.T) {
 	widths := []int{1, 2, 3, 4, 7, 12, 19, 33, 59, 80, 101, 173, 256, 400}
 	heights := []int{1, 2, 3, 4, 6, 9, 15, 24, 41, 80, 150}
 	a := newHostileApp(t)
-	a.settleOn("Conversations  19 · 7 unread")
+	a.settleOn("All 19] · 7 new")
 	grid := func(where string) {
 		for _, w := range widths {
 			for _, h := range heights {
@@ -297,7 +297,7 @@ func TestRandomKeysAgainstAFailingSandbox(t *testing.T) {
 // does); FlushDrafts afterwards, as the CLI calls it, writes what the debounce still held.
 func TestDraftWrittenWhenTheProgramIsKilled(t *testing.T) {
 	a := newHostileApp(t)
-	a.settleOn("Conversations  19 · 7 unread")
+	a.settleOn("All 19] · 7 new")
 	a.open(packTopUnread)
 	a.keys("r")
 	a.settleOn("· pack " + packTopUnread)

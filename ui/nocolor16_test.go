@@ -48,7 +48,7 @@ func TestNoColorComposeKeepsCursorAndFocusVisible(t *testing.T) {
 			return true
 		}
 	}
-	a.settle("list", plain("Conversations  17 · 7 unread"))
+	a.settle("list", plain("All 17]", "7 new"))
 	a.keys("/", packTopUnread, "enter", "enter")
 	a.settle("conversation", plain("Pack "+packTopUnread))
 	a.keys("r")

@@ -139,7 +139,7 @@ func TestOfflineAtStartRecoversToAFullList(t *testing.T) {
 		t.Fatalf("the sandbox answered %d requests while the line was down", n)
 	}
 	netw.offline.Store(false)
-	a.settleOn("Conversations  17 · 7 unread", "Beatriz Souza")
+	a.settleOn("All 17] · 7 new", "Beatriz Souza")
 }
 
 func TestClassifyConnectionErrors(t *testing.T) {

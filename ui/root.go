@@ -99,6 +99,10 @@ type Model struct {
 	retryGen     int
 	// lastAnswer is when Mercado Libre last answered: offline, the data on screen is from then.
 	lastAnswer time.Time
+	// demo: the data is the demo sandbox (the header says so); tokenVar: the environment
+	// variable the token came from, named when Mercado Libre refuses it (firstrun.go).
+	demo     bool
+	tokenVar string
 }
 
 // New builds the root model for one program (one terminal, one SSH session).
@@ -208,7 +212,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.retry(msg)
 	case common.RefreshMsg:
 		return m.refresh(msg.Manual)
-	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg:
+	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg, common.NextNeedingReplyMsg:
 		return m.followNav(msg)
 	case common.SendStartedMsg:
 		return m.forwardPack(msg.PackID, msg)
@@ -257,6 +261,8 @@ func (m *Model) followNav(msg tea.Msg) tea.Cmd {
 		return m.back()
 	case common.ComposeMsg:
 		return m.openCompose(msg)
+	case common.NextNeedingReplyMsg:
+		return m.nextNeedingReply(msg)
 	}
 	return nil
 }
@@ -340,7 +346,7 @@ func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
 	m.c.Tasks.Finish(msg.Task.ID)
 	if msg.Err != nil {
-		m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
+		m.errText, m.info = sanitize.Line(ExplainTokenError(msg.Err, m.tokenVar)), ""
 	}
 	m.logTask(msg)
 	return tea.Batch(m.noteConnection(msg.Err), m.route(msg.Task.Owner, msg))
@@ -358,6 +364,7 @@ func (m *Model) route(owner common.Owner, msg tea.Msg) tea.Cmd {
 		return m.send(m.list, msg)
 	case common.KindConversation:
 		if m.conv != nil && m.conv.PackID() == owner.Pack {
+			m.noteMessages(owner.Pack, msg) // the list's filter matches every loaded message
 			cmd := m.send(m.conv, msg)
 			m.giveReplyContext(owner.Pack) // what the buyer said since reaches the composer
 			return cmd
@@ -375,7 +382,7 @@ func (m *Model) meLoaded(msg common.TaskFinishedMsg) tea.Cmd {
 	if msg.Err != nil || res.user == nil || res.user.ID == "" {
 		sentence := "Mercado Libre did not say who you are."
 		if msg.Err != nil {
-			sentence = api.Explain(msg.Err)
+			sentence = m.explainAccountError(msg.Err)
 		}
 		m.list.Fail(sentence)
 		return nil
@@ -432,16 +439,16 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 	if m.conv != nil && m.conv.PackID() == msg.PackID {
 		// Still loaded: come back to where the seller was, with what arrived meanwhile.
 		_, cmd := m.conv.Update(common.RefreshMsg{})
-		return cmd
+		return tea.Batch(cmd, m.list.MarkSeen(msg.PackID))
 	}
 	site := msg.Site
 	if site == "" {
 		site = m.c.Site
 	}
-	m.conv = newConversation(m.c, msg.PackID, site)
+	m.conv = newConversation(m.c, msg.PackID, site) // reads the pack's seen mark first…
 	m.givePackInfo()
 	m.resize()
-	return m.conv.Init()
+	return tea.Batch(m.conv.Init(), m.list.MarkSeen(msg.PackID)) // …then it is seen
 }
 
 func (m *Model) back() tea.Cmd {
@@ -450,6 +457,7 @@ func (m *Model) back() tea.Cmd {
 		m.active = viewConversation
 	case viewConversation:
 		m.active = viewList
+		m.leftConversation()
 	}
 	return nil
 }

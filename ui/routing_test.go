@@ -35,7 +35,7 @@ func TestKeysAfterReplyInTheSameReadGoToCompose(t *testing.T) {
 func TestKeysAfterEnterInTheSameReadGoToTheConversation(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, Options{})
-	a.settleOn("Conversations  17 · 7 unread")
+	a.settleOn("All 17] · 7 new")
 	a.keys("/", packLinks, "enter")
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("rhi")})

@@ -67,6 +67,15 @@ type SessionOptions struct {
 	// Translation is the translation mode conversations and list previews start in (the
 	// `translation` setting); `t` changes it for the rest of the session.
 	Translation common.TranslationMode
+	// Demo is set when the data is the demo sandbox: the header says so, so nobody takes its
+	// "Message sent." for a real one.
+	Demo bool
+	// TokenVar names the environment variable the access token came from ("" when it came from
+	// a login): when Mercado Libre refuses the token, the sentence names the variable.
+	TokenVar string
+	// Seen keeps which conversations the seller has opened and marked done (triage.go); nil keeps
+	// them in memory for this session only.
+	Seen common.SeenStore
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -114,7 +123,11 @@ func NewSession(o SessionOptions) (*Model, error) {
 	case o.DraftsDir != "":
 		c.Drafts = drafts.NewStore(drafts.SessionDir(o.DraftsDir, o.Account, o.Person))
 	}
+	if o.Seen != nil {
+		c.Seen = common.NewSeen(o.Seen)
+	}
 	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
+	m.demo, m.tokenVar = o.Demo, o.TokenVar
 	if o.Width > 0 && o.Height > 0 {
 		m.width, m.height = o.Width, o.Height
 		c.Width, c.Height = o.Width, o.Height

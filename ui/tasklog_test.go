@@ -31,7 +31,7 @@ func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	var log syncLog
 	e.Common.Logger = logging.New(&log, false)
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
-	a.settleOn("Conversations  17 · 7 unread")
+	a.settleOn("All 17] · 7 new")
 	// The list fetches headers on the same route: let it go quiet so the one scripted 500 hits
 	// the conversation's load, not a header.
 	quiet(t, e.Sandbox)

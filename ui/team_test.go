@@ -106,10 +106,10 @@ func TestTeamNotesSitAmongMessagesInTimeOrder(t *testing.T) {
 	}
 	a.keys("T")
 	a.settleOn("› Reply")
-	for i := 0; i < 5 && !strings.Contains(a.settleOn("postsale"), "Conversations  17"); i++ {
+	for i := 0; i < 5 && !strings.Contains(a.settleOn("postsale"), "All 17"); i++ {
 		a.keys("esc") // the template picker (if any), compose, the conversation
 	}
-	a.settleOn("Conversations  17")
+	a.settleOn("All 17")
 
 	a.openPack(packReadOld)
 	v = a.settleOn("invoice resent by mail")

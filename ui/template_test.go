@@ -15,7 +15,7 @@ func TestReplyFromTemplateInTheList(t *testing.T) {
 	e := uitest.New(t, uitest.At(testNow))
 	e.Common.Templates = []tpl.Layer{{Source: "demo", FS: assets.Templates()}}
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
-	a.settleOn("Conversations  17 · 7 unread")
+	a.settleOn("All 17] · 7 new")
 	a.keys("/", packReadOld, "enter", "T")
 	a.settleOn("Template:", "> delay", "Hi Carlos, we are sorry: order 4600112233")
 	a.keys("thanks", "enter")

@@ -34,12 +34,12 @@ func TestEveryViewInTrueColour(t *testing.T) {
 			return true
 		})
 	}
-	list := shows("Conversations  17 · 7 unread", "Beatriz Souza")
+	list := shows("All 17] · 7 new", "Beatriz Souza")
 	if !strings.Contains(list, "\x1b[38;2;") {
 		t.Fatalf("the list is not in true colour:\n%s", list)
 	}
 	a.keys("/", packLinks, "enter", "enter")
-	conv := shows("Pack "+packLinks, "loaded")
+	conv := shows("Pack "+packLinks, "message ")
 	for name, view := range map[string]string{"list": list, "conversation": conv} {
 		t.Run(name, func(t *testing.T) { golden.RequireEqual(t, []byte(view)) })
 	}

@@ -104,6 +104,9 @@ func (m *Model) fitBody(content string, w, h int) []string {
 func (m *Model) headerLine() string {
 	st := m.c.Styles
 	left := st.Header.Render("postsale")
+	if m.demo {
+		left += st.Subtle.Render(" · ") + st.Warning.Render("DEMO (sandbox)")
+	}
 	if m.c.Account != "" {
 		left += st.Subtle.Render(" · ") + st.Title.Render(sanitize.Line(m.c.Account))
 	} else if m.c.Seller != "" {

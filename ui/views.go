@@ -19,3 +19,19 @@ func newCompose(c *common.Common, packID, site string) composeView {
 func newReasons(c *common.Common, packID string) composeView {
 	return compose.NewReasons(c, packID)
 }
+
+// pageTexts is the message texts of a conversation page result (nil for anything else).
+func pageTexts(msg any) []string {
+	page, ok := msg.(conversation.PageMsg)
+	if !ok || page.Conversation == nil {
+		return nil
+	}
+	out := make([]string, 0, len(page.Conversation.Messages)*2)
+	for _, m := range page.Conversation.Messages {
+		out = append(out, m.Text)
+		if m.TextTranslated != "" {
+			out = append(out, m.TextTranslated)
+		}
+	}
+	return out
+}

@@ -64,9 +64,11 @@ type app struct {
 
 	settings *config.Settings
 	client   *api.Client
-	cleanup  []func()
-	logger   *slog.Logger // to the log file in the state dir (logging.go), never the terminal
-	shared   *http.Client // the one transport (and rate limiter) of this process
+	// loggedOut: no access token and no logged-in account (the inbox shows the first run).
+	loggedOut bool
+	cleanup   []func()
+	logger    *slog.Logger // to the log file in the state dir (logging.go), never the terminal
+	shared    *http.Client // the one transport (and rate limiter) of this process
 }
 
 // Run executes postsale with args (without the program name) and returns the exit code. Errors
@@ -95,7 +97,7 @@ func Run(ctx context.Context, args []string, streams IO) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(streams.Err, "postsale: "+sanitize.Line(api.Explain(err)))
+	fmt.Fprintln(streams.Err, "postsale: "+sanitize.Line(a.explain(err)))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return ExitUsage
@@ -118,8 +120,12 @@ func (a *app) rootCommand() *cobra.Command {
 post-sale messages. Without a command it opens the inbox; the other commands mirror the
 messaging endpoints for scripts (add --json for machine-readable output).
 
-The access token comes from MELI_ACCESS_TOKEN (or access_token in the config file); it is never
-accepted as a flag, so it stays out of shell history and process lists.`,
+First time? Log in with ` + "`postsale login`" + ` (it needs a Mercado Libre app: see its --help), or look
+around with demo data: ` + "`postsale --demo`" + `.
+
+The access token comes from a login, or from MELI_ACCESS_TOKEN (or access_token in the config
+file), which then wins over the login; it is never accepted as a flag, so it stays out of shell
+history and process lists.`,
 		Version:       api.Version,
 		Args:          rootArgs,
 		SilenceUsage:  true,
@@ -237,6 +243,7 @@ func (a *app) setup(ctx context.Context) error {
 		if src != nil {
 			token, baseURL = src, url
 		}
+		a.loggedOut = src == nil
 	}
 	if a.demo {
 		d, err := startDemo(ctx, a.sandboxOptions()...)

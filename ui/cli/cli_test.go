@@ -427,7 +427,8 @@ func TestWrongTokenIsOneLineWithoutTheToken(t *testing.T) {
 	h.env["MELI_ACCESS_TOKEN"] = "APP_USR-0000-not-the-sandbox-token"
 	_, errs, code := h.run("messages", packActive)
 	line := oneLine(t, errs)
-	if code != ExitError || line != "postsale: Your access token is invalid or expired: log in again with `postsale login`." {
+	// The variable is the problem: logging in does not help while it is set.
+	if code != ExitError || line != "postsale: Mercado Libre refused the access token in MELI_ACCESS_TOKEN: unset it (or set a valid one); `postsale login` does not help while it is set." {
 		t.Fatalf("exit %d, %q", code, line)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/drafts"
+	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
@@ -57,6 +58,14 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		return o, err
 	}
 	o.CacheDir = cache
+	o.Demo, o.TokenVar = a.demo, a.tokenVar()
+	if !a.demo { // the demo's triage lives as long as the demo
+		seenDir, err := seen.Open(env)
+		if err != nil {
+			return o, err
+		}
+		o.Seen = seenDir
+	}
 	store, err := drafts.Open(env)
 	if err != nil {
 		return o, err
@@ -72,6 +81,9 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	if err := a.setup(ctx); err != nil {
 		return err
 	}
+	if a.loggedOut {
+		return a.runFirstRun(ctx) // firstrun.go
+	}
 	so, err := a.inboxSession(cmd)
 	if err != nil {
 		return err
@@ -85,6 +97,9 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		opts = append(opts, tea.WithAltScreen())
 	}
 	_, err = tea.NewProgram(model, opts...).Run()
+	if d, ok := so.Seen.(*seen.Dir); ok {
+		d.Close() // a seen state being written is finished before the process ends
+	}
 	// A signal ends the program without the quit key: write what typing left pending.
 	if ferr := model.FlushDrafts(); ferr != nil {
 		a.log().Error("drafts not saved", "err", ferr)

@@ -120,7 +120,7 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		Shared: &serve.Shared{
 			Client: a.client, Logger: a.log(), Site: a.settings.SiteID, Account: a.settings.Account,
 			RefreshInterval: a.settings.RefreshInterval, OSC8: a.settings.OSC8,
-			Templates: layers, Keys: a.settings.Keys,
+			Templates: layers, Keys: a.settings.Keys, Demo: a.demo,
 		},
 		Logger: a.log(), IdleTimeout: idle, KeepAlive: f.keepAlive,
 		MaxPerMember: f.perPerson, MaxSessions: f.maxTotal,

@@ -68,6 +68,8 @@ type Common struct {
 	// SavedHint, when set, is the sentence after saving an attachment to path (a served inbox
 	// says how to fetch it from the server); nil says "Saved to PATH.".
 	SavedHint func(path string) string
+	// Seen is what the seller has opened and marked done in this account (seen.go).
+	Seen *Seen
 }
 
 // NewTask returns a task of owner and registers it as in flight (call it from Update, then run it
@@ -92,6 +94,7 @@ func New(ctx context.Context, client Data, r *lipgloss.Renderer) *Common {
 		Logger:   slog.New(slog.DiscardHandler),
 		Now:      time.Now,
 		Location: time.Local,
+		Seen:     NewSeen(nil),
 	}
 }
 

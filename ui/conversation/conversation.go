@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +74,11 @@ type Model struct {
 	receipts      newestSeller    // the newest seller message, for the header (receipts.go)
 	team          teamView        // a served team inbox's line, notes, picker (team.go)
 	info          common.PackInfo // what the order search knows of the sale (context.go)
+	// seenAt is when the seller last opened this conversation before now: buyer messages up to
+	// then are not "new" for them, whatever Mercado Libre's read state says (triage.go).
+	seenAt time.Time
+	// toBeginning is set by `g` until the oldest message is loaded (older pages in a row).
+	toBeginning bool
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client
@@ -96,6 +100,7 @@ func New(c *common.Common, packID, site string) *Model {
 		known:  map[string]bool{},
 		follow: true,
 		mode:   c.Translation,
+		seenAt: c.Seen.Mark(packID).At,
 	}
 	common.ApplyKeys("conversation", &m.keys, c.Keys)
 	m.syncFileKeys()
@@ -289,19 +294,22 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.PageDown):
 		return m.scroll(max(1, body-1))
 	case key.Matches(msg, m.keys.Top):
-		m.follow = false
-		m.top = 0
-		return m.maybeLoadOlder()
+		return m.toTop()
 	case key.Matches(msg, m.keys.Bottom):
+		m.toBeginning = false
 		m.follow = true
 		m.clamp()
+	case key.Matches(msg, m.keys.NextReply):
+		return m.c.Navigate(common.NextNeedingReplyMsg{From: m.packID, Dir: 1})
+	case key.Matches(msg, m.keys.PrevReply):
+		return m.c.Navigate(common.NextNeedingReplyMsg{From: m.packID, Dir: -1})
 	}
 	return nil
 }
 
 // scroll moves the view by d lines; reaching the top asks for the older page.
 func (m *Model) scroll(d int) tea.Cmd {
-	m.follow = false
+	m.follow, m.toBeginning = false, false
 	if d < 0 {
 		m.drawAbove(-d)
 	}
@@ -371,6 +379,9 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 	switch {
 	case p.kind == loadOlder:
 		m.prepend(chron)
+		if m.toBeginning {
+			m.top = 0
+		}
 	case p.kind == loadNewest || !m.loaded:
 		m.replace(chron, false)
 		m.loaded = true
@@ -384,6 +395,12 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 	m.placeNotes()   // a served team's notes sit among the messages in time order
 	m.syncFileKeys() // the page may bring the first attachment or link
 	m.clamp()
+	if m.toBeginning {
+		if m.MoreOlder() {
+			return m.load(loadOlder) // `g`: on to the real beginning
+		}
+		m.toBeginning = false
+	}
 	// A short page leaves the screen unfilled, so nothing could scroll up: fetch more now.
 	if m.contentLines() <= m.bodyHeight() {
 		return m.maybeLoadOlder()
@@ -408,7 +425,7 @@ func (m *Model) isSeller(msg *api.Message) bool {
 // so opening a conversation shows what the seller has not read; marking never reads anything.
 func (m *Model) newEntry(msg api.Message) *entry {
 	seller := m.isSeller(&msg)
-	return &entry{msg: msg, seller: seller, isNew: !seller && msg.Unread()}
+	return &entry{msg: msg, seller: seller, isNew: !seller && msg.Unread() && msg.Date().After(m.seenAt)}
 }
 
 // serverCount is the number of messages held that the API has (pending sends excluded).
@@ -696,7 +713,10 @@ func (m *Model) headerLines() []string {
 	}
 	right := ""
 	if m.loaded {
-		right = strconv.Itoa(m.serverCount()) + "/" + strconv.Itoa(m.total) + " loaded"
+		right = m.position()
+		if m.width-ansi.StringWidth(title)-ansi.StringWidth(right) < 2 {
+			right = shortPosition(right)
+		}
 	}
 	var lines []string
 	receipt, styledReceipt := m.headerReceipt()
@@ -704,6 +724,10 @@ func (m *Model) headerLines() []string {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+styledReceipt+st.Subtle.Render(" · "+right))
 	} else if gap := m.width - ansi.StringWidth(title) - ansi.StringWidth(right); right != "" && gap >= 2 {
 		lines = append(lines, st.Title.Render(title)+strings.Repeat(" ", gap)+st.Subtle.Render(right))
+	} else if rw := ansi.StringWidth(right); right != "" && m.width >= rw+14 {
+		// Narrow: the title gives way so the position ("40/325") stays in sight.
+		t := common.Truncate(title, m.width-rw-2)
+		lines = append(lines, st.Title.Render(t)+strings.Repeat(" ", m.width-ansi.StringWidth(t)-rw)+st.Subtle.Render(right))
 	} else {
 		lines = append(lines, st.Title.Render(common.Truncate(title, m.width)))
 	}
@@ -731,6 +755,8 @@ func (m *Model) bodyHeight() int { return max(0, m.height-len(m.headerLines())) 
 // topLine is the first content line: where older messages load, or the conversation begins.
 func (m *Model) topLine() string {
 	switch {
+	case m.loadingOlder && m.toBeginning:
+		return fmt.Sprintf("↑ loading older messages to the beginning… %d of %d loaded", m.serverCount(), m.total)
 	case m.loadingOlder:
 		return "↑ loading older messages…"
 	case m.MoreOlder():

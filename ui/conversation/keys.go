@@ -27,6 +27,9 @@ type KeyMap struct {
 	OpenSale key.Binding
 	// Copy opens the copy menu: pack id, buyer's name or message, through OSC 52 (copy.go).
 	Copy key.Binding
+	// NextReply and PrevReply open the next or previous conversation needing a reply.
+	NextReply key.Binding
+	PrevReply key.Binding
 }
 
 // DefaultKeyMap returns the default conversation keys.
@@ -36,7 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Down:      key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
 		PageDown:  key.NewBinding(key.WithKeys("pgdown", " ", "f"), key.WithHelp("pgdn/space/f", "page down")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "oldest")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "beginning")),
 		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "newest")),
 		Reply:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
 		Translate: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "translation")),
@@ -49,6 +52,8 @@ func DefaultKeyMap() KeyMap {
 		Save:           key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save attachment")),
 		OpenSale:       saleKey(),
 		Copy:           key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id/buyer/message")),
+		NextReply:      key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next needing reply")),
+		PrevReply:      key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous needing reply")),
 	}
 }
 
@@ -79,7 +84,7 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	groups := [][]key.Binding{
 		{m.keys.Up, m.keys.Down, m.keys.PageUp, m.keys.PageDown, m.keys.Top, m.keys.Bottom},
-		{m.keys.Reply, m.keys.Translate, m.keys.OpenSale, m.keys.Copy, m.keys.Back},
+		{m.keys.Reply, m.keys.Translate, m.keys.OpenSale, m.keys.Copy, m.keys.Back, m.keys.NextReply, m.keys.PrevReply},
 		{m.keys.Attachments, m.keys.NextAttachment, m.keys.PrevAttachment, m.keys.Open, m.keys.Save},
 	}
 	if m.c.Team != nil {

@@ -16,6 +16,14 @@ type keyMap struct {
 	ApplyFilter key.Binding
 	Template    key.Binding // reply to the selected pack from a template (template.go)
 	Copy        key.Binding // copy the pack id or the buyer's name (copy.go)
+	// Triage (triage.go).
+	Reply       key.Binding
+	Done        key.Binding
+	NextReply   key.Binding
+	PrevReply   key.Binding
+	NextSection key.Binding
+	PrevSection key.Binding
+	Sections    key.Binding
 }
 
 func newKeyMap() keyMap {
@@ -32,14 +40,24 @@ func newKeyMap() keyMap {
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"), key.WithDisabled()),
 		Template:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "template reply")),
 		Copy:        key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy id/buyer")),
+		Reply:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reply")),
+		Done:        key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "done")),
+		NextReply:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next to reply")),
+		PrevReply:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous to reply")),
+		NextSection: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "sections")),
+		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
+		Sections:    key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1/2/3/4", "a section")),
 	}
 }
 
 // update enables exactly the bindings that apply now, so help never lists a dead key.
 func (k *keyMap) update(typing, filtered, empty bool) {
 	nav := !typing && !empty
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Open, &k.Template, &k.Copy} {
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom, &k.Open, &k.Template, &k.Copy, &k.Reply, &k.Done} {
 		b.SetEnabled(nav)
+	}
+	for _, b := range []*key.Binding{&k.NextReply, &k.PrevReply, &k.NextSection, &k.PrevSection, &k.Sections} {
+		b.SetEnabled(!typing)
 	}
 	k.Filter.SetEnabled(!typing)
 	k.ApplyFilter.SetEnabled(typing)
@@ -62,8 +80,9 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Top, k.Bottom, k.Open, k.Template, k.Copy},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Reply, k.Template, k.Done, k.Copy},
+		{k.NextReply, k.PrevReply, k.NextSection, k.PrevSection, k.Sections},
 		{k.Filter, k.ApplyFilter, k.ClearFilter},
 	}
 	if m.c.Team != nil {

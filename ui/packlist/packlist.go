@@ -4,7 +4,6 @@ package packlist
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -50,8 +49,10 @@ type row struct {
 	Blocked   bool
 	Substatus string
 	Empty     bool // the conversation has no messages yet
-	header    headerState
-	stale     bool // header shown but due for a reload (new messages, refresh)
+	// texts are the conversation's loaded messages, folded for the filter (NoteMessages).
+	texts  []string
+	header headerState
+	stale  bool // header shown but due for a reload (new messages, refresh)
 
 	drawn   []string // the row's two lines as last drawn, for drawnAs
 	drawnAs rowLook
@@ -103,6 +104,13 @@ type Model struct {
 	// copying is y's menu (copy.go).
 	copying copyState
 	team    team // the served team inbox's filter and picker (team.go)
+	// section is the tab shown (triage.go); workPack and workAt are the pack last opened from the
+	// list and the cursor's place then, where the cursor returns after a reply to it.
+	section    Section
+	workPack   string
+	workAt     int
+	seenLoaded bool
+	tally      sectionTally
 }
 
 var _ common.Component = (*Model)(nil)
@@ -152,7 +160,12 @@ func (m *Model) Load() tea.Cmd {
 		return nil
 	}
 	m.loading = true
-	return m.loadCmd(true)
+	var seen tea.Cmd
+	if !m.seenLoaded && m.c.Seller != "" {
+		m.seenLoaded = true
+		seen = m.c.Seen.Load(m.c, common.ListOwner(), m.c.Seller)
+	}
+	return tea.Batch(m.loadCmd(true), seen)
 }
 
 // Typing reports whether the filter input, the assign picker or y's menu has the keys.
@@ -204,6 +217,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Err == nil {
 			if r := m.byID[msg.PackID]; r != nil {
 				r.stale = true
+				m.afterReply(msg.PackID)
 			}
 			if !m.loading {
 				m.loading = true
@@ -277,10 +291,27 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		if m.cursor < len(m.visible) {
 			r := m.visible[m.cursor]
+			m.opening(r.PackID)
 			return m.c.Navigate(common.OpenPackMsg{PackID: r.PackID, Site: r.Site})
 		}
 	case key.Matches(msg, k.Template):
+		m.opening(m.Selected())
 		return m.replyWithTemplate()
+	case key.Matches(msg, k.Reply):
+		m.opening(m.Selected())
+		return m.replyToRow()
+	case key.Matches(msg, k.Done):
+		return m.markDone()
+	case key.Matches(msg, k.NextReply):
+		return m.jumpNeedingReply(1)
+	case key.Matches(msg, k.PrevReply):
+		return m.jumpNeedingReply(-1)
+	case key.Matches(msg, k.NextSection):
+		m.cycleSection(1)
+	case key.Matches(msg, k.PrevSection):
+		m.cycleSection(-1)
+	case key.Matches(msg, k.Sections):
+		m.setSection(sectionTabs[int(msg.Runes[0]-'1')])
 	}
 	return nil
 }
@@ -303,6 +334,11 @@ func (m *Model) move(delta int) {
 // finished takes the list's own task results; the root has already shown any error.
 func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
 	switch res := msg.Msg.(type) {
+	case common.SeenLoadedMsg:
+		if msg.Err == nil {
+			m.c.Seen.Adopt(res)
+			m.applyFilter(m.Selected())
+		}
 	case packsLoadedMsg:
 		m.loading = false
 		m.loaded = true
@@ -438,28 +474,24 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 
 // applyFilter rebuilds the visible rows (filter + sort) and keeps the cursor on keep if shown.
 func (m *Model) applyFilter(keep string) {
-	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	q := fold(strings.TrimSpace(m.filter.Value()))
 	m.visible = m.visible[:0]
 	for _, r := range m.rows {
-		// A row whose header has not arrived cannot be judged by buyer or text yet: it stays (as
-		// "loading…") so its header gets fetched, and goes once it is known not to match.
+		// A row whose header has not arrived cannot be judged by buyer, text or section yet: it
+		// stays (as "loading…") so its header gets fetched, and goes once it is known not to match.
 		if !common.KeepPack(m.c.Team, m.team.filter, r.PackID) {
 			continue
 		}
-		if q == "" || r.matches(q) || r.header == headerNone || r.header == headerLoading {
+		pending := r.header == headerNone || r.header == headerLoading
+		if in, known := m.inSection(r, m.section); !in && (known || !pending) {
+			continue
+		}
+		if q == "" || r.matches(q) || pending {
 			m.visible = append(m.visible, r)
 		}
 	}
-	sort.SliceStable(m.visible, func(i, j int) bool {
-		a, b := m.visible[i], m.visible[j]
-		if (a.Unread > 0) != (b.Unread > 0) {
-			return a.Unread > 0
-		}
-		if !a.LastAt.Equal(b.LastAt) {
-			return a.LastAt.After(b.LastAt)
-		}
-		return a.PackID > b.PackID
-	})
+	m.sortVisible()
+	m.countSections()
 	if !m.moved {
 		keep = ""
 	}
@@ -477,12 +509,20 @@ func (m *Model) applyFilter(keep string) {
 	m.clampScroll()
 }
 
+// matches reports whether the folded query q is in the row's buyer, pack id, site, item titles,
+// newest message or any message loaded in its conversation, accents and case aside.
 func (r *row) matches(q string) bool {
-	return strings.Contains(strings.ToLower(r.Buyer), q) ||
-		strings.Contains(strings.ToLower(r.Title), q) ||
-		strings.Contains(r.PackID, q) ||
-		strings.Contains(strings.ToLower(r.Last), q) ||
-		strings.Contains(strings.ToLower(r.LastT), q)
+	for _, f := range []string{r.Buyer, r.Title, r.PackID, r.Site, r.Last, r.LastT} {
+		if strings.Contains(fold(f), q) {
+			return true
+		}
+	}
+	for _, t := range r.texts {
+		if strings.Contains(t, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // fetchHeaders starts header requests for rows on screen and one screen ahead, at most

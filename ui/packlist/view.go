@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 )
@@ -86,23 +88,20 @@ func (m *Model) titleLine() string {
 		count := st.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.visible), len(m.rows)))
 		return m.filter.View() + count
 	}
-	unread := 0
-	for _, r := range m.rows {
-		if r.Unread > 0 {
-			unread++
-		}
-	}
-	title := st.Title.Render("Conversations")
-	info := fmt.Sprintf("  %d", len(m.rows))
-	if unread > 0 {
-		info += fmt.Sprintf(" · %d unread", unread)
-	}
-	return title + st.Subtle.Render(info+m.teamTitle())
+	return m.tabsLine() + m.c.Styles.Subtle.Render(m.teamTitle())
 }
 
 // rowLines renders one conversation as two lines.
 func (m *Model) rowLines(r *row, selected bool) []string {
-	look := rowLook{selected: selected, width: m.width, age: common.Age(m.c.Now(), r.LastAt), unread: r.Unread,
+	unread := 0
+	if m.isNew(r) {
+		unread = r.Unread // opened since: no longer new for the seller
+	}
+	age := common.Age(m.c.Now(), r.LastAt)
+	if m.section == SectionNeedsReply && m.needsReply(r) && age != "" && age != "now" {
+		age = "waiting " + age
+	}
+	look := rowLook{selected: selected, width: m.width, age: age, unread: unread,
 		buyer: r.Buyer, packID: r.PackID, site: r.Site, substatus: r.Substatus, last: r.Last,
 		blocked: r.Blocked, empty: r.Empty, lastMine: r.LastMine, header: r.header,
 		title: r.Title, receipt: r.Receipt.State, lastT: r.LastT, reason: r.Receipt.Reason, mode: m.c.Translation, draft: m.hasDraft(r.PackID)}
@@ -112,21 +111,21 @@ func (m *Model) rowLines(r *row, selected bool) []string {
 	if r.drawn != nil && r.drawnAs == look {
 		return r.drawn
 	}
-	r.drawn, r.drawnAs = m.drawRow(r, selected, look.age, look.assignee, look.presence), look
+	r.drawn, r.drawnAs = m.drawRow(r, selected, look.age, unread, look.assignee, look.presence), look
 	return r.drawn
 }
 
 // drawRow renders a row's two lines, each exactly the list's width.
-func (m *Model) drawRow(r *row, selected bool, ageText, assignee, presence string) []string {
+func (m *Model) drawRow(r *row, selected bool, ageText string, unread int, assignee, presence string) []string {
 	st := m.c.Styles
 	gutter, buyerStyle := "  ", st.BuyerName
 	if selected {
 		gutter, buyerStyle = st.Selected.Render("▸ "), st.Selected
 	}
 	badge := "   "
-	if r.Unread > 0 {
-		n := strconv.Itoa(r.Unread)
-		if r.Unread > 99 {
+	if unread > 0 {
+		n := strconv.Itoa(unread)
+		if unread > 99 {
 			n = "99+"
 		}
 		badge = st.Badge.Render(fmt.Sprintf("%3s", n))
@@ -151,7 +150,7 @@ func (m *Model) drawRow(r *row, selected bool, ageText, assignee, presence strin
 		head += "  " + st.Warning.Render("⊘ blocked")
 	}
 	age := fmt.Sprintf("%*s", ageWidth, ageText)
-	headW := max(m.width-ageWidth-1, 0)
+	headW := max(m.width-ansi.StringWidth(age)-1, 0)
 	line1 := common.Fit(head, headW, "…") + " " + st.Subtle.Render(age)
 
 	var body string

@@ -30,6 +30,8 @@ type Shared struct {
 	Templates []templates.Layer
 	// Keys is the server's [keys] remapping, applied in every session (read only).
 	Keys map[string][]string
+	// Demo is set when the client talks to the demo sandbox: every header says so.
+	Demo bool
 }
 
 // Person is one served session as its inbox needs it.
@@ -78,6 +80,7 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		Served:          true,
 		Team:            p.Team,
 		SavedHint:       p.SavedHint,
+		Demo:            sh.Demo,
 	})
 	if err != nil {
 		return errorModel{err: err}

@@ -1,0 +1,113 @@
+// Package seen keeps, per seller account, which conversations the seller has opened and which
+// they marked done: a small 0600 JSON file under the state dir. It is the seller's own triage,
+// apart from Mercado Libre's read state (which the buyer sees).
+package seen
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/config/atomicfile"
+)
+
+// Mark is what the seller did with one conversation.
+type Mark struct {
+	// At is when the seller last opened the conversation; Unread is how many unread buyer
+	// messages the list counted then. A conversation is new again when a buyer message is newer
+	// than At or the unread count grew.
+	At     time.Time `json:"seen_at,omitzero"`
+	Unread int       `json:"unread,omitempty"`
+	// Done is the date of the buyer's newest message when the seller marked the conversation
+	// done: it leaves "Needs reply" until the buyer writes again.
+	Done time.Time `json:"done_at,omitzero"`
+}
+
+// Dir is a folder of one file per account. It is safe for concurrent use; a Save older (by
+// seq) than one already written is dropped.
+type Dir struct {
+	dir    string
+	mu     sync.Mutex // held for a whole write
+	last   map[string]int
+	closed bool
+}
+
+// Close waits for a write in progress and drops any later one: call it when the program ends,
+// before the process exits or the folder goes.
+func (d *Dir) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+}
+
+// NewDir keeps the files in dir.
+func NewDir(dir string) *Dir { return &Dir{dir: dir, last: map[string]int{}} }
+
+// Open is the folder under the state dir ($XDG_STATE_HOME/postsale/seen).
+func Open(env config.Env) (*Dir, error) {
+	d, err := config.StateDir(env)
+	if err != nil {
+		return nil, err
+	}
+	return NewDir(filepath.Join(d, "seen")), nil
+}
+
+// Path is the file of account.
+func (d *Dir) Path(account string) string {
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, account)
+	return filepath.Join(d.dir, safe+".json")
+}
+
+type file struct {
+	Packs map[string]Mark `json:"packs"`
+}
+
+// Load reads account's marks; a missing file is no marks.
+func (d *Dir) Load(_ context.Context, account string) (map[string]Mark, error) {
+	b, err := os.ReadFile(d.Path(account))
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]Mark{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read seen conversations: %w", err)
+	}
+	var f file
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("read seen conversations from %s: %w", d.Path(account), err)
+	}
+	if f.Packs == nil {
+		f.Packs = map[string]Mark{}
+	}
+	return f.Packs, nil
+}
+
+// Save replaces account's marks, unless a write with a higher seq already happened.
+func (d *Dir) Save(_ context.Context, account string, seq int, marks map[string]Mark) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed || seq <= d.last[account] {
+		return nil
+	}
+	b, err := json.Marshal(file{Packs: marks})
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(d.Path(account), b, 0o600, nil); err != nil {
+		return fmt.Errorf("save seen conversations: %w", err)
+	}
+	d.last[account] = seq
+	return nil
+}

@@ -1,0 +1,93 @@
+package common
+
+import (
+	"context"
+	"maps"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/config/seen"
+)
+
+// SeenMark is what the seller did with one conversation (config/seen keeps them).
+type SeenMark = seen.Mark
+
+// SeenStore keeps the marks of one account between runs (a 0600 file under the state dir;
+// a local store later). Both calls run off the event loop, in commands.
+type SeenStore interface {
+	Load(ctx context.Context, account string) (map[string]SeenMark, error)
+	// Save writes marks as the account's whole state; seq grows with every call so a store
+	// drops a write that arrives after a newer one.
+	Save(ctx context.Context, account string, seq int, marks map[string]SeenMark) error
+}
+
+// Seen is a session's marks, read and written only in Update; saving copies them into a command.
+type Seen struct {
+	store   SeenStore
+	account string
+	marks   map[string]SeenMark
+	seq     int
+}
+
+// SeenLoadedMsg carries an account's stored marks (delivered to the list, which asked).
+type SeenLoadedMsg struct {
+	Account string
+	Marks   map[string]SeenMark
+}
+
+// NewSeen returns empty marks kept in store (nil: in memory only).
+func NewSeen(store SeenStore) *Seen {
+	return &Seen{store: store, marks: map[string]SeenMark{}}
+}
+
+// Load reads account's marks in a command (owner gets a TaskFinishedMsg with SeenLoadedMsg).
+func (s *Seen) Load(c *Common, owner Owner, account string) tea.Cmd {
+	s.account = account
+	if s.store == nil || account == "" {
+		return nil
+	}
+	store := s.store
+	return RunTask(c.Ctx, c.NewTask(owner, "Reading what you have seen"), func(ctx context.Context) (tea.Msg, error) {
+		marks, err := store.Load(ctx, account)
+		return SeenLoadedMsg{Account: account, Marks: marks}, err
+	})
+}
+
+// Adopt merges loaded marks under those made since the session started (which are newer).
+func (s *Seen) Adopt(msg SeenLoadedMsg) {
+	if msg.Account != s.account {
+		return
+	}
+	for id, mk := range msg.Marks {
+		if _, ok := s.marks[id]; !ok {
+			s.marks[id] = mk
+		}
+	}
+}
+
+// Mark returns the mark of pack (zero when never opened).
+func (s *Seen) Mark(pack string) SeenMark { return s.marks[pack] }
+
+// Set changes the mark of pack and returns the command that saves every mark.
+func (s *Seen) Set(c *Common, pack string, mk SeenMark) tea.Cmd {
+	s.marks[pack] = mk
+	if s.store == nil || s.account == "" {
+		return nil
+	}
+	s.seq++
+	store, account, seq, snapshot := s.store, s.account, s.seq, maps.Clone(s.marks)
+	ctx, logger := c.Ctx, c.Logger
+	return func() tea.Msg {
+		if err := store.Save(ctx, account, seq, snapshot); err != nil {
+			logger.Warn("seen state not saved", "err", err)
+		}
+		return nil
+	}
+}
+
+// NextNeedingReplyMsg asks the root (through Navigate) to open the conversation that needs a
+// reply after (Dir 1) or before (Dir -1) From, in the list's "Needs reply" order (`n`/`N`).
+type NextNeedingReplyMsg struct {
+	From string
+	Dir  int
+}
