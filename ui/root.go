@@ -41,6 +41,7 @@ const (
 	viewList view = iota
 	viewConversation
 	viewCompose
+	viewSearch // the search over the stored history (searchview.go)
 )
 
 // conversationView is what the root needs from a conversation (ui/conversation implements it).
@@ -81,6 +82,9 @@ type Model struct {
 	list     *packlist.Model
 	conv     conversationView
 	composes map[string]composeView
+	search   *searchView // kept while the session lasts: its query stays for the next search
+	backTo   view        // where back from the conversation goes (the list, or the search it came from)
+	notify   notifier    // the bell for new buyer messages (notify.go)
 	active   view
 	showHelp bool
 
@@ -205,8 +209,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.retry(msg)
 	case common.RefreshMsg:
 		return m.refresh(msg.Manual)
-	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg:
+	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg, common.SearchMsg:
 		return m.followNav(msg)
+	case common.NewMessagesMsg:
+		return m.notify.cmd(msg)
 	case common.SendStartedMsg:
 		return m.forwardPack(msg.PackID, msg)
 	case common.SendDoneMsg:
@@ -252,6 +258,8 @@ func (m *Model) followNav(msg tea.Msg) tea.Cmd {
 		return m.back()
 	case common.ComposeMsg:
 		return m.openCompose(msg)
+	case common.SearchMsg:
+		return m.openSearch()
 	}
 	return nil
 }
@@ -309,6 +317,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) activeComponent() common.Component {
 	switch m.active {
+	case viewSearch:
+		if m.search != nil {
+			return m.search
+		}
 	case viewConversation:
 		if m.conv != nil {
 			return m.conv
@@ -354,6 +366,10 @@ func (m *Model) route(owner common.Owner, msg tea.Msg) tea.Cmd {
 	case common.KindCompose:
 		if cm := m.composes[owner.Pack]; cm != nil {
 			return m.send(cm, msg)
+		}
+	case common.KindSearch:
+		if m.search != nil {
+			return m.send(m.search, msg)
 		}
 	}
 	return nil
@@ -417,11 +433,15 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 		return nil
 	}
 	m.showHelp = false
+	m.backTo = viewList
+	if m.active == viewSearch {
+		m.backTo = viewSearch
+	}
 	m.active = viewConversation
 	if m.conv != nil && m.conv.PackID() == msg.PackID {
 		// Still loaded: come back to where the seller was, with what arrived meanwhile.
 		_, cmd := m.conv.Update(common.RefreshMsg{})
-		return cmd
+		return tea.Batch(cmd, m.openAt(msg.MessageID))
 	}
 	site := msg.Site
 	if site == "" {
@@ -429,7 +449,15 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 	}
 	m.conv = newConversation(m.c, msg.PackID, site)
 	m.resize()
-	return m.conv.Init()
+	return tea.Batch(m.conv.Init(), m.openAt(msg.MessageID))
+}
+
+// openAt makes the conversation show a message (a search result's).
+func (m *Model) openAt(messageID string) tea.Cmd {
+	if at, ok := m.conv.(interface{ OpenAt(string) tea.Cmd }); ok && messageID != "" {
+		return at.OpenAt(messageID)
+	}
+	return nil
 }
 
 func (m *Model) back() tea.Cmd {
@@ -437,6 +465,8 @@ func (m *Model) back() tea.Cmd {
 	case viewCompose:
 		m.active = viewConversation
 	case viewConversation:
+		m.active = m.backTo
+	case viewSearch:
 		m.active = viewList
 	}
 	return nil
@@ -507,7 +537,7 @@ func (m *Model) sendDone(msg common.SendDoneMsg) tea.Cmd {
 // Place is where the person is: the pack on screen ("" on the list) and whether they are writing
 // a reply to it. A front end that shares presence (the SSH server) reads it after each Update.
 func (m *Model) Place() (pack string, composing bool) {
-	if m.conv == nil || m.active == viewList {
+	if m.conv == nil || m.active == viewList || m.active == viewSearch {
 		return "", false
 	}
 	return m.conv.PackID(), m.active == viewCompose

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/common"
@@ -56,6 +57,14 @@ type SessionOptions struct {
 	Templates []templates.Layer
 	// Served is set for a session over SSH: nothing may start a program on the server.
 	Served bool
+	// Notice is a sentence shown once in the status bar at start (a local store set aside
+	// because it was damaged, or one that could not open at all).
+	Notice string
+	// NotifyOut is where the bell and desktop notification for new buyer messages are written:
+	// the session's own output (nil: notices off). NotifyEnv reads the terminal's TERM_PROGRAM,
+	// TERM and TMUX to choose the notification (nil: the bell only).
+	NotifyOut io.Writer
+	NotifyEnv func(string) string
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -98,6 +107,8 @@ func NewSession(o SessionOptions) (*Model, error) {
 		c.Drafts = drafts.NewStore(drafts.SessionDir(o.DraftsDir, o.Account, o.Person))
 	}
 	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
+	m.notify = newNotifier(o.NotifyOut, o.NotifyEnv)
+	m.info = sanitize.Line(o.Notice)
 	if o.Width > 0 && o.Height > 0 {
 		m.width, m.height = o.Width, o.Height
 		c.Width, c.Height = o.Width, o.Height

@@ -59,6 +59,8 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyClientSecret:    s.ClientSecret.Mask(),
 				config.KeyRedirectURI:     s.RedirectURI,
 				config.KeyTheme:           s.Theme,
+				config.KeyNotify:          fmt.Sprint(s.Notify),
+				config.KeyBackfillShare:   fmt.Sprintf("%g%%", s.BackfillShare*100),
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {

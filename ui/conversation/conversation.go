@@ -73,6 +73,7 @@ type Model struct {
 	follow        bool // keep the newest message in view
 	files         files
 	receipts      newestSeller // the newest seller message, for the header (receipts.go)
+	target        string       // a message to scroll to once loaded (OpenAt, at.go)
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client
@@ -209,7 +210,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if page, ok := msg.Msg.(PageMsg); ok {
-			cmd := m.applyPage(page, msg.Err)
+			cmd := tea.Batch(m.applyPage(page, msg.Err), m.seekTarget())
 			if m.files.focus || len(m.files.busy) > 0 || len(m.files.failed) > 0 {
 				m.decorate() // new pages carry no marks yet
 			}

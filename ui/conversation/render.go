@@ -74,6 +74,7 @@ type entry struct {
 	localID string // compose's id while pending
 	sent    bool   // confirmed by this session's send
 	isNew   bool   // a buyer message unread when loaded, or that arrived with a refresh
+	found   bool   // the message the conversation was opened at (from the search, at.go)
 	// selAtt is 1 + the index of the selected attachment (0: none); attNotes the transfer
 	// note of each attachment. The conversation sets both and invalidates on change.
 	selAtt   int
@@ -247,6 +248,9 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	var marks []string
 	if e.isNew {
 		marks = append(marks, "● new")
+	}
+	if e.found {
+		marks = append(marks, "◆ found")
 	}
 	// A seller's message says where it stands at its end (receiptLines) instead.
 	if words := common.StatusWords(&e.msg); words != "" && !e.seller {

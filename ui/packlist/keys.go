@@ -15,6 +15,7 @@ type keyMap struct {
 	ClearFilter key.Binding
 	ApplyFilter key.Binding
 	Template    key.Binding // reply to the selected pack from a template (template.go)
+	Search      key.Binding // search every stored message (stored.go; only with a store)
 }
 
 func newKeyMap() keyMap {
@@ -30,6 +31,7 @@ func newKeyMap() keyMap {
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
 		ApplyFilter: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter"), key.WithDisabled()),
 		Template:    key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "template reply")),
+		Search:      key.NewBinding(key.WithKeys("s", "ctrl+f"), key.WithHelp("s", "search history"), key.WithDisabled()),
 	}
 }
 
@@ -47,7 +49,7 @@ func (k *keyMap) update(typing, filtered, empty bool) {
 // ShortHelp is the footer's one-line help.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter, k.Search}
 }
 
 // FullHelp is the `?` overlay's help.
@@ -56,7 +58,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Top, k.Bottom, k.Open, k.Template},
-		{k.Filter, k.ApplyFilter, k.ClearFilter},
+		{k.Filter, k.ApplyFilter, k.ClearFilter, k.Search},
 		receiptLegend(),
 	}
 }

@@ -90,6 +90,8 @@ type Model struct {
 	// moved is set once the seller moves the cursor: from then on it follows their row as rows
 	// re-sort; before, it stays on the top row.
 	moved bool
+	// stored is set when the session reads through the local store (stored.go).
+	stored *storedState
 }
 
 var _ common.Component = (*Model)(nil)
@@ -110,7 +112,11 @@ func New(c *common.Common) *Model {
 	// A steady cursor keeps renders deterministic (goldens) and saves redraws over SSH.
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
-	m.keys.update(false, false, true)
+	if d, ok := c.Client.(Stored); ok {
+		m.initStored(d)
+	}
+	m.keys.update(false, false, len(m.visible) == 0)
+	m.keys.Search.SetEnabled(m.canSearch())
 	return m
 }
 
@@ -137,6 +143,9 @@ func (m *Model) Load() tea.Cmd {
 		return nil
 	}
 	m.loading = true
+	if m.stored != nil {
+		return m.syncCmd()
+	}
 	return m.loadCmd(true)
 }
 
@@ -166,6 +175,13 @@ func (m *Model) run(label string, fn func(ctx context.Context) (tea.Msg, error))
 // Update handles keys, task results and refreshes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
+	if m.stored != nil {
+		if cmd, ok := m.updateStored(msg); ok {
+			cmds = append(cmds, cmd, m.fetchHeaders())
+			m.keys.update(m.filter.Focused(), m.filter.Value() != "", len(m.visible) == 0)
+			return m, tea.Batch(cmds...)
+		}
+	}
 	switch msg := msg.(type) {
 	case common.TaskFinishedMsg:
 		cmds = append(cmds, m.finished(msg))
@@ -181,7 +197,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.awaitReceipts() // has the buyer read the seller's last reply since?
 			// A manual refresh re-reads the orders too; the interval only polls unread counts.
-			cmds = append(cmds, m.loadCmd(msg.Manual))
+			cmds = append(cmds, m.refreshCmd(msg.Manual))
 		}
 	case common.SendDoneMsg:
 		if msg.Err == nil {
@@ -190,7 +206,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			if !m.loading {
 				m.loading = true
-				cmds = append(cmds, m.loadCmd(false))
+				cmds = append(cmds, m.refreshCmd(false))
 			}
 		}
 	case tea.KeyMsg:
@@ -204,8 +220,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	cmds = append(cmds, m.fetchHeaders())
 	m.keys.update(m.filter.Focused(), m.filter.Value() != "", len(m.visible) == 0)
+	m.keys.Search.SetEnabled(m.canSearch() && !m.filter.Focused())
 	return m, tea.Batch(cmds...)
 }
+
+// refreshCmd is a poll: a delta sync through the store, else the API's unread counts (and, when
+// full, the recent orders).
+func (m *Model) refreshCmd(full bool) tea.Cmd {
+	if m.stored != nil {
+		return m.syncCmd()
+	}
+	return m.loadCmd(full)
+}
+
+// canSearch reports whether the session has a store to search (the search view, ui/search).
+func (m *Model) canSearch() bool { return m.stored != nil }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
@@ -256,6 +285,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, k.Template):
 		return m.replyWithTemplate()
+	case key.Matches(msg, k.Search):
+		return m.c.Navigate(common.SearchMsg{})
 	}
 	return nil
 }

@@ -90,6 +90,9 @@ func (m *Model) titleLine() string {
 	if unread > 0 {
 		info += fmt.Sprintf(" · %d unread", unread)
 	}
+	if h := m.historyNote(); h != "" {
+		info += " · " + h
+	}
 	return title + st.Subtle.Render(info)
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui"
+	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/open"
 )
 
@@ -27,6 +28,12 @@ type Shared struct {
 	OSC8            bool
 	// Templates are the team's reply-template folders, shared by every session.
 	Templates []templates.Layer
+	// Data, when set, is what every session reads and writes instead of Client: one local store
+	// (store.Data) for all of them. Notice is its sentence for each session's status bar.
+	Data   common.Data
+	Notice string
+	// Notify rings each person's terminal (their own session) when a buyer writes.
+	Notify bool
 }
 
 // Person is one served session as its inbox needs it.
@@ -52,9 +59,13 @@ type Person struct {
 // Common (renderer, styles, size, clock zone, opener, drafts). This is the one place a served
 // inbox is put together; the session builder of the restructuring (issue 9) replaces its body.
 func NewInbox(sh *Shared, p Person) tea.Model {
-	m, err := ui.NewSession(ui.SessionOptions{
+	var data common.Data = sh.Client
+	if sh.Data != nil {
+		data = sh.Data
+	}
+	so := ui.SessionOptions{
 		Ctx:             p.Ctx,
-		Data:            sh.Client,
+		Data:            data,
 		Renderer:        p.Renderer,
 		Location:        p.Location,
 		Opener:          open.New(open.Auto, p.Out, open.WithEnv(p.Getenv), open.WithHyperlinks(sh.OSC8)),
@@ -68,7 +79,12 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		RefreshInterval: sh.RefreshInterval,
 		Templates:       sh.Templates,
 		Served:          true,
-	})
+		Notice:          sh.Notice,
+	}
+	if sh.Notify {
+		so.NotifyOut, so.NotifyEnv = p.Out, p.Getenv
+	}
+	m, err := ui.NewSession(so)
 	if err != nil {
 		return errorModel{err: err}
 	}
