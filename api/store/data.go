@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"sync/atomic"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/attach"
@@ -34,13 +35,70 @@ const metaMe = "me"
 // the background backfill. Safe for concurrent use (one Data may serve many SSH sessions).
 type Data struct {
 	API
-	store  *Store
-	syncer *Syncer
+	store   *Store
+	syncer  *Syncer
+	offline atomic.Bool // the last request found Mercado Libre unreachable
+}
+
+// Offline reports whether the last request found Mercado Libre unreachable: answers from the
+// store then carry no error, and the inbox still says it is offline.
+func (d *Data) Offline() bool { return d.offline.Load() }
+
+// note records what a request said about reaching Mercado Libre.
+func (d *Data) note(ctx context.Context, err error) {
+	if Unreachable(ctx, err) {
+		d.offline.Store(true)
+	} else if err == nil || ctx.Err() == nil {
+		d.offline.Store(false)
+	}
 }
 
 // NewData decorates client with st; opts tune the Syncer it owns.
 func NewData(st *Store, client API, opts SyncOptions) *Data {
-	return &Data{API: client, store: st, syncer: NewSyncer(st, client, opts)}
+	d := &Data{API: client, store: st}
+	d.syncer = NewSyncer(st, noting{d}, opts)
+	return d
+}
+
+// noting is the Syncer's view of the API: every answer (or its absence) updates Offline.
+type noting struct{ d *Data }
+
+func (n noting) Me(ctx context.Context) (*api.User, error) {
+	u, err := n.d.API.Me(ctx)
+	n.d.note(ctx, err)
+	return u, err
+}
+
+func (n noting) UnreadPacks(ctx context.Context) (*api.Unread, error) {
+	u, err := n.d.API.UnreadPacks(ctx)
+	n.d.note(ctx, err)
+	return u, err
+}
+
+func (n noting) SearchOrders(ctx context.Context, o api.OrderSearchOptions) (*api.OrderSearch, error) {
+	r, err := n.d.API.SearchOrders(ctx, o)
+	n.d.note(ctx, err)
+	return r, err
+}
+
+func (n noting) PackMessages(ctx context.Context, packID string, o api.PageOptions) (*api.Conversation, error) {
+	c, err := n.d.API.PackMessages(ctx, packID, o)
+	n.d.note(ctx, err)
+	return c, err
+}
+
+func (n noting) PackMessagesRaw(ctx context.Context, packID string, o api.PageOptions) (*api.RawConversation, error) {
+	r, ok := n.d.API.(RawSource)
+	if !ok {
+		c, err := n.PackMessages(ctx, packID, o)
+		if err != nil {
+			return nil, err
+		}
+		return &api.RawConversation{Conversation: *c}, nil
+	}
+	c, err := r.PackMessagesRaw(ctx, packID, o)
+	n.d.note(ctx, err)
+	return c, err
 }
 
 // Store is the local store behind d.
@@ -67,6 +125,7 @@ func Unreachable(ctx context.Context, err error) bool {
 // Me asks the API and keeps the answer; unreachable, it answers with the kept one.
 func (d *Data) Me(ctx context.Context) (*api.User, error) {
 	u, err := d.API.Me(ctx)
+	d.note(ctx, err)
 	if err == nil {
 		if raw, merr := json.Marshal(u); merr == nil {
 			_ = d.store.SetMeta(ctx, metaMe, string(raw)) // the answer matters more than the copy
@@ -100,6 +159,7 @@ func (d *Data) PackMessages(ctx context.Context, packID string, opts api.PageOpt
 			raw = &api.RawConversation{Conversation: *conv}
 		}
 	}
+	d.note(ctx, err)
 	if err == nil {
 		total := -1
 		if raw.Paging != nil {

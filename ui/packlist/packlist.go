@@ -188,7 +188,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.RefreshMsg:
 		if !m.loading {
 			m.loading = true
-			if msg.Manual {
+			if msg.Manual && m.stored == nil { // a store's sync re-reads what changed
 				for _, r := range m.rows {
 					if r.header == headerDone || r.header == headerFailed {
 						r.stale = true
@@ -201,7 +201,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case common.SendDoneMsg:
 		if msg.Err == nil {
-			if r := m.byID[msg.PackID]; r != nil {
+			if r := m.byID[msg.PackID]; r != nil && m.stored == nil {
 				r.stale = true
 			}
 			if !m.loading {

@@ -1,0 +1,7 @@
+package ui
+
+import "github.com/postsale/postsale/ui/common"
+
+func commonNewMessages(n int, buyers ...string) common.NewMessagesMsg {
+	return common.NewMessagesMsg{Count: n, Buyers: buyers}
+}
