@@ -147,8 +147,16 @@ func (d *Data) Me(ctx context.Context) (*api.User, error) {
 }
 
 // PackMessages reads a window of a conversation from the API and merges it into the store;
-// unreachable, it answers the same window from the store (an error when nothing is stored).
+// unreachable (now or at the last request), it answers the same window from the store (an
+// error when nothing is stored).
 func (d *Data) PackMessages(ctx context.Context, packID string, opts api.PageOptions) (*api.Conversation, error) {
+	// Known offline (the last request got no answer; the client's retries take up to a minute
+	// and a half): a stored conversation opens at once. The list's syncs find the way back.
+	if d.Offline() {
+		if conv, ok, err := d.StoredConversation(ctx, packID, opts); err == nil && ok {
+			return conv, nil
+		}
+	}
 	var raw *api.RawConversation
 	var err error
 	if r, ok := d.API.(RawSource); ok {
