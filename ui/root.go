@@ -145,7 +145,8 @@ func (m *Model) Init() tea.Cmd {
 	} else {
 		first = m.list.Init()
 	}
-	return tea.Batch(first, m.scheduleRefresh(), m.spin())
+	// The stored inbox past its first screen, whether or not the seller is known yet.
+	return tea.Batch(m.list.InitStored(), first, m.scheduleRefresh(), m.spin())
 }
 
 func (m *Model) loadMe() tea.Cmd {

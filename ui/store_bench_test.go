@@ -191,25 +191,48 @@ func TestInboxRSSHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	drive := func(msg tea.Msg) { uitest.Deliver(probed{m}, msg) }
-	_ = m.View()
-	for range 200 {
-		drive(uitest.Key("j"))
-		_ = m.View()
+	p := tea.NewProgram(probed{m}, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithoutRenderer(), tea.WithoutSignalHandler())
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	// wait polls the program (a benchmark's helper: no test waits on it) until the view shows want.
+	wait := func(want string) {
+		for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			ch := make(probeMsg, 1)
+			p.Send(ch)
+			if pr := <-ch; strings.Contains(pr.view, want) {
+				return
+			}
+		}
+		t.Fatalf("the inbox never showed %q", want)
 	}
-	drive(uitest.Key("enter"))
-	_ = m.View()
-	drive(uitest.Key("esc"))
-	drive(uitest.Key("s"))
+	keys := func(ks ...string) {
+		for _, k := range ks {
+			p.Send(uitest.Key(k))
+		}
+	}
+	wait("offline")
+	for range 200 {
+		keys("j")
+	}
+	keys("enter")
+	wait("loaded")
+	keys("esc", "/")
+	for _, r := range "comprador 12" {
+		p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	wait("of 5000")
+	keys("esc", "esc", "s")
 	for _, q := range []string{"cam", "camara", "nota fiscal", "comprador 42", "entreg"} {
 		for _, r := range q {
-			drive(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			p.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 		}
-		_ = m.View()
+		wait("results ·")
 		for range len(q) {
-			drive(uitest.Key("backspace"))
+			keys("backspace")
 		}
 	}
+	p.Quit()
+	<-done
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		t.Skip("no /proc")

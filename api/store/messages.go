@@ -117,8 +117,14 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			if n := strings.TrimSpace(m.From.Name); n != "" {
 				buyerName = n
 			}
-		} else if buyerID == "" && seller != "" && string(m.To.UserID) != seller && m.To.UserID != "" {
-			buyerID = string(m.To.UserID)
+		} else {
+			if buyerID == "" && seller != "" && string(m.To.UserID) != seller && m.To.UserID != "" {
+				buyerID = string(m.To.UserID)
+			}
+			// Only the seller wrote so far: the name they wrote to is the buyer's.
+			if n := strings.TrimSpace(m.To.Name); buyerName == "" && n != "" && buyerID != "" && string(m.To.UserID) == buyerID {
+				buyerName = n
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)
@@ -485,6 +491,29 @@ func (s *Store) Packs(ctx context.Context, limit, offset int) ([]Pack, error) {
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
 		" ORDER BY max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ? OFFSET ?", limit, max(offset, 0))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Pack
+	for rows.Next() {
+		p, err := scanPack(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// InboxPacks lists the first limit stored packs in the inbox's order: packs with unread
+// messages first, then by most recent activity. It is what an inbox's first screen shows.
+func (s *Store) InboxPacks(ctx context.Context, limit int) ([]Pack, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
+		" ORDER BY p.unread > 0 DESC, max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ?", limit)
 	if err != nil {
 		return nil, err
 	}

@@ -3,12 +3,14 @@ package packlist
 import (
 	"context"
 	"strings"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
 )
 
 // Stored is a Source backed by the local store (*store.Data): the list fills from the store at
@@ -26,19 +28,20 @@ type storedState struct {
 	known    bool // the history line has been read
 	synced   bool // a delta sync finished (or stored rows were shown): later new messages notify
 	filling  bool // this list's backfill command is running
+	partial  bool // only the first screen was read in the constructor
 	progress chan store.History
 }
 
 // syncedMsg is a delta sync's end: the stored rows after it and what it brought.
 type syncedMsg struct {
-	Packs   []store.Pack
+	Rows    []storedRow
 	Report  store.SyncReport
 	History store.History
 }
 
 // storedRowsMsg carries the stored rows re-read after the backfill stored older history.
 type storedRowsMsg struct {
-	Packs   []store.Pack
+	Rows    []storedRow
 	History store.History
 }
 
@@ -46,26 +49,41 @@ type storedRowsMsg struct {
 type backfillProgressMsg struct{ History store.History }
 type backfillEndMsg struct{ Err error }
 
-// initStored fills the rows from the store synchronously: the first frame shows the stored
-// inbox. Reading a local database here (in the constructor, not in Update) is the point.
+// firstScreen is how many stored packs the constructor reads: more than a screen shows, in the
+// list's own order, so the first frame is the stored inbox; the rest follow in a command.
+const firstScreen = 120
+
+// initStored fills the first screen's rows from the store synchronously: the first frame shows
+// the stored inbox. Reading a local database here (in the constructor, not in Update) is the
+// point; the other stored packs are read by Init's command.
 func (m *Model) initStored(d Stored) {
 	m.stored = &storedState{data: d}
-	packs, err := d.Store().Packs(m.c.Ctx, 0, 0)
+	packs, err := d.Store().InboxPacks(m.c.Ctx, firstScreen)
 	if err != nil || len(packs) == 0 {
 		return
 	}
-	m.applyStored(packs)
+	m.mergeStored(prepareStored(packs, m.links))
 	m.loaded = true
 	m.stored.synced = true
+	m.stored.partial = len(packs) == firstScreen
 	if h, err := d.Syncer().History(m.c.Ctx); err == nil {
 		m.stored.history, m.stored.known = h, true
 	}
 }
 
+// InitStored reads the stored packs past the first screen (nil when there are none or no
+// store): the root starts it whether or not the seller is known yet.
+func (m *Model) InitStored() tea.Cmd {
+	if m.stored == nil || !m.stored.partial {
+		return nil
+	}
+	return m.readRowsCmd()
+}
+
 // syncCmd runs a delta sync (the open conversation is the root's to refresh) and re-reads the
 // stored rows, as a task of the list: its error says offline, the rows still come back.
 func (m *Model) syncCmd() tea.Cmd {
-	d := m.stored.data
+	d, links := m.stored.data, m.links
 	label := "Syncing conversations"
 	return m.run(label, func(ctx context.Context) (tea.Msg, error) {
 		rep, err := d.Syncer().Sync(ctx)
@@ -74,7 +92,7 @@ func (m *Model) syncCmd() tea.Cmd {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
-		return syncedMsg{Packs: packs, Report: rep, History: h}, err
+		return syncedMsg{Rows: prepareStored(packs, links), Report: rep, History: h}, err
 	})
 }
 
@@ -117,14 +135,14 @@ func (m *Model) waitProgress() tea.Cmd {
 
 // readRowsCmd re-reads the stored rows off the update loop.
 func (m *Model) readRowsCmd() tea.Cmd {
-	d, ctx := m.stored.data, m.c.Ctx
+	d, ctx, links := m.stored.data, m.c.Ctx, m.links
 	return common.Own(common.ListOwner(), func() tea.Msg {
 		packs, err := d.Store().Packs(ctx, 0, 0)
 		if err != nil {
 			return nil
 		}
 		h, _ := d.Syncer().History(ctx)
-		return storedRowsMsg{Packs: packs, History: h}
+		return storedRowsMsg{Rows: prepareStored(packs, links), History: h}
 	})
 }
 
@@ -139,11 +157,11 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.loading, m.loaded = false, true
 		m.loadErr = ""
-		if msg.Err != nil && len(res.Packs) == 0 {
+		if msg.Err != nil && len(res.Rows) == 0 {
 			m.loadErr = sanitize.Line(msg.Err.Error())
 		}
-		if len(res.Packs) > 0 {
-			m.applyStored(res.Packs)
+		if len(res.Rows) > 0 {
+			m.mergeStored(res.Rows)
 		}
 		st.history, st.known = res.History, true
 		var cmds []tea.Cmd
@@ -163,7 +181,7 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		st.history.Syncing = false
 		return m.readRowsCmd(), true
 	case storedRowsMsg:
-		m.applyStored(msg.Packs)
+		m.mergeStored(msg.Rows)
 		st.history, st.known = msg.History, true
 		return nil, true
 	}
@@ -189,41 +207,68 @@ func (m *Model) notifyNew(fresh []store.NewMessage) tea.Cmd {
 	return func() tea.Msg { return msg }
 }
 
-// applyStored replaces the rows' data with the stored packs (newest activity first) and keeps
-// the cursor on the seller's row.
-func (m *Model) applyStored(packs []store.Pack) {
+// storedRow is a stored pack as the list shows it, sanitised and drawn off the update loop.
+type storedRow struct {
+	id, buyer, site, title, last string
+	unread                       int
+	lastAt                       time.Time
+	blocked                      bool
+	substatus                    string
+	header                       bool // the newest message (or its absence) is known
+	empty, lastMine              bool
+}
+
+// prepareStored turns stored packs into rows (sanitising, links drawn as in the conversation).
+// It touches no model: commands call it. links is only read (its patterns are safe to share).
+func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
+	out := make([]storedRow, 0, len(packs))
 	for i := range packs {
 		p := &packs[i]
-		r := m.ensure(p.ID)
-		r.Unread = p.Unread
-		if b := sanitize.Line(p.Buyer()); b != "" {
-			r.Buyer = b
-		}
-		if s := sanitize.Line(p.Site); s != "" {
-			r.Site = s
-		}
+		r := storedRow{id: p.ID, unread: p.Unread, buyer: sanitize.Line(p.Buyer()), site: sanitize.Line(p.Site), lastAt: p.DateCreated}
 		if len(p.ItemTitles) > 0 {
-			r.Title = sanitize.Line(strings.Join(p.ItemTitles, " · "))
+			r.title = sanitize.Line(strings.Join(p.ItemTitles, " · "))
 		}
-		r.LastAt = p.DateCreated
 		if !p.LastMessageAt.IsZero() {
-			r.LastAt = p.LastMessageAt
+			r.lastAt = p.LastMessageAt
 		}
-		r.Blocked, r.Substatus = false, ""
 		if p.Status != nil {
 			if cs, err := p.Status.Decode(); err == nil && cs.Blocked() {
-				r.Blocked, r.Substatus = true, sanitize.Line(string(cs.Substatus))
+				r.blocked, r.substatus = true, sanitize.Line(string(cs.Substatus))
 			}
 		}
 		switch {
 		case p.LastMessageID != "":
-			r.header, r.stale = headerDone, false
-			r.Empty = false
-			r.LastMine = p.LastFromSeller
-			r.Last = strings.Join(strings.Fields(m.links.Render(p.LastMessageText)), " ")
+			r.header, r.lastMine = true, p.LastFromSeller
+			r.last = strings.Join(strings.Fields(links.Render(p.LastMessageText)), " ")
 		case !p.FetchedAt.IsZero():
+			r.header, r.empty = true, true
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// mergeStored replaces the rows' data with the stored rows and keeps the cursor on the seller's
+// row.
+func (m *Model) mergeStored(rows []storedRow) {
+	for i := range rows {
+		s := &rows[i]
+		r := m.ensure(s.id)
+		r.Unread = s.unread
+		if s.buyer != "" {
+			r.Buyer = s.buyer
+		}
+		if s.site != "" {
+			r.Site = s.site
+		}
+		if s.title != "" {
+			r.Title = s.title
+		}
+		r.LastAt = s.lastAt
+		r.Blocked, r.Substatus = s.blocked, s.substatus
+		if s.header {
 			r.header, r.stale = headerDone, false
-			r.Empty, r.Last, r.LastMine = true, "", false
+			r.Empty, r.Last, r.LastMine = s.empty, s.last, s.lastMine
 		}
 	}
 	m.applyFilter(m.Selected())
