@@ -33,6 +33,7 @@ const (
 var (
 	benchStoreOnce sync.Once
 	benchStorePath string
+	benchStoreTemp bool // built in a temporary folder, removed at the end
 	benchStoreErr  error
 )
 
@@ -41,13 +42,23 @@ nota fiscal reembolso devolución troca garantía semana paquete rastreio códig
 calidad batería cargador foto etiqueta comprobante urgente gracias obrigado favor ayuda`)
 
 func benchStore(tb testing.TB) string {
-	benchStoreOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "postsale-ui-store-bench-")
-		if err != nil {
-			benchStoreErr = err
-			return
+	if p := os.Getenv("POSTSALE_BENCH_STORE"); p != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p // kept from an earlier run (POSTSALE_RSS_STORE's helper reads it too)
 		}
-		benchStorePath = filepath.Join(dir, "store.db")
+	}
+	benchStoreOnce.Do(func() {
+		if keep := os.Getenv("POSTSALE_BENCH_STORE"); keep != "" {
+			benchStorePath = keep // built where asked and kept, for tries by hand
+		} else {
+			dir, err := os.MkdirTemp("", "postsale-ui-store-bench-")
+			if err != nil {
+				benchStoreErr = err
+				return
+			}
+			benchStorePath = filepath.Join(dir, "store.db")
+			defer func() { benchStoreTemp = true }()
+		}
 		ctx := context.Background()
 		st, err := store.Open(ctx, benchStorePath)
 		if err != nil {
@@ -91,7 +102,7 @@ func benchStore(tb testing.TB) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if benchStorePath != "" {
+	if benchStoreTemp {
 		os.RemoveAll(filepath.Dir(benchStorePath))
 	}
 	os.Exit(code)

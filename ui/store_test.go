@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -193,5 +194,32 @@ func TestNotifySequenceFollowsTheTerminal(t *testing.T) {
 	}
 	if cmd := newNotifier(nil, nil).cmd(msg); cmd != nil {
 		t.Error("notices off still ring")
+	}
+}
+
+// A store set aside as damaged says so once: in the first frame's status bar, until a key.
+func TestStoreSetAsideNoticeShownOnce(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	path := filepath.Join(t.TempDir(), "store.db")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if st.Notice() == "" {
+		t.Fatal("a damaged store was not set aside")
+	}
+	m := storedSession(t, e, st, e.Client, SessionOptions{Notice: st.Notice()})
+	words := strings.Fields(sanitizeLine(st.Notice()))[:3]
+	if v := m.View(); !strings.Contains(v, strings.Join(words, " ")) {
+		t.Fatalf("the first frame does not say the store was set aside (%q):\n%s", st.Notice(), v)
+	}
+	m.Update(uitest.Key("j"))
+	if v := m.View(); strings.Contains(v, strings.Join(words, " ")) {
+		t.Fatalf("the notice outlives the next key:\n%s", v)
 	}
 }

@@ -512,8 +512,12 @@ func (s *Store) InboxPacks(ctx context.Context, limit int) ([]Pack, error) {
 	if limit <= 0 {
 		limit = -1
 	}
+	// The packs with unread messages, then the most recent by the activity index: only the rows
+	// shown are read, not every stored pack.
 	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
-		" ORDER BY p.unread > 0 DESC, max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ?", limit)
+		" WHERE p.id IN (SELECT id FROM packs WHERE unread > 0 UNION SELECT id FROM (SELECT id FROM packs"+
+		" ORDER BY max(last_message_at, date_created) DESC, id DESC LIMIT ?))"+
+		" ORDER BY p.unread > 0 DESC, max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ?", limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -648,6 +652,21 @@ func (s *Store) SetBookmark(ctx context.Context, b Bookmark) error {
 type Stats struct {
 	Packs, Messages int
 	Oldest          time.Time // the oldest stored message or purchase
+}
+
+// Oldest is the date of the oldest stored message or purchase (zero when nothing is stored):
+// Stats' Oldest without the counting, read from the indexes (the list's history line).
+func (s *Store) Oldest(ctx context.Context) (time.Time, error) {
+	var oldMsg, oldPack sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT min(created) FROM messages WHERE created > 0),
+		(SELECT min(date_created) FROM packs WHERE date_created > 0)`).Scan(&oldMsg, &oldPack)
+	var oldest time.Time
+	for _, n := range []sql.NullInt64{oldMsg, oldPack} {
+		if n.Valid && (oldest.IsZero() || fromNanos(n.Int64).Before(oldest)) {
+			oldest = fromNanos(n.Int64)
+		}
+	}
+	return oldest, err
 }
 
 // Stats counts the stored packs and messages and finds the oldest date.
