@@ -62,6 +62,8 @@ const (
 	KeyFlavor          = "flavor"
 	KeyTheme           = "theme"
 	KeyTranslation     = "translation"
+	KeyNotify          = "notify"         // bell and desktop notification for new buyer messages
+	KeyBackfillShare   = "backfill_share" // the history backfill's share of the rate budget
 )
 
 // Translation modes (the translation setting): which text of a message conversations open in.
@@ -71,6 +73,10 @@ const (
 	TranslationTranslated = "translated"
 	TranslationBoth       = "both"
 )
+
+// DefaultBackfillShare is the share of the 500 requests a minute the background walk through
+// older history may use.
+const DefaultBackfillShare = 0.10
 
 // Themes (the theme setting): default adapts its colours to light and dark terminals,
 // high-contrast uses strong colours with bold and underlines, mono uses no colour at all (what
@@ -83,7 +89,7 @@ const (
 
 // Keys lists every setting in the order `postsale config` shows them.
 func Keys() []string {
-	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor, KeyTheme, KeyTranslation}
+	return []string{KeyAPIURL, KeySiteID, KeyAccessToken, KeyRefreshInterval, KeyOpen, KeyDownloadsDir, KeyOSC8, KeyAccount, KeyClientID, KeyClientSecret, KeyRedirectURI, KeyFlavor, KeyTheme, KeyTranslation, KeyNotify, KeyBackfillShare}
 }
 
 // FlagName is the command-line flag that sets key ("" for the token, which has no flag so it
@@ -161,6 +167,12 @@ type Settings struct {
 	Translation string
 	// Keys remaps the inbox's keys ([keys] in the file, keys.go): action → key names.
 	Keys map[string][]string
+	// Notify rings the terminal (and a desktop notification where supported) when a sync brings
+	// a new buyer message while the inbox is open.
+	Notify bool
+	// BackfillShare is the share (0 < share <= 1) of the rate budget the background walk through
+	// older history may use.
+	BackfillShare float64
 	// Sources says where each key's value came from: "default", the file, "$ENV" or "--flag".
 	Sources map[string]string
 	// Notes are adjustments worth telling the seller about (a clamped interval, a loose file mode).
@@ -201,6 +213,8 @@ func Defaults(env Env) *Settings {
 		DownloadsDir:    defaultDownloadsDir(env),
 		Theme:           ThemeDefault,
 		Translation:     TranslationOriginal,
+		Notify:          true,
+		BackfillShare:   DefaultBackfillShare,
 		Sources:         map[string]string{},
 	}
 	for _, k := range Keys() {
@@ -472,6 +486,18 @@ func (s *Settings) set(key string, v any, source string) error {
 		default:
 			return fmt.Errorf("%q is not one of original, buyer-translated, translated, both", str)
 		}
+	case KeyNotify:
+		b, err := asBool(v)
+		if err != nil {
+			return err
+		}
+		s.Notify = b
+	case KeyBackfillShare:
+		f, err := asShare(v)
+		if err != nil {
+			return err
+		}
+		s.BackfillShare = f
 	case KeyClientSecret:
 		str, ok := v.(string)
 		if !ok {
@@ -585,4 +611,37 @@ func redact(err error, secrets []string) error {
 		}
 	}
 	return &out
+}
+
+// asShare reads a share of the rate budget: a fraction (0.1) or a percentage ("10%").
+func asShare(v any) (float64, error) {
+	var f float64
+	switch x := v.(type) {
+	case float64:
+		f = x
+	case int64:
+		f = float64(x)
+	case int:
+		f = float64(x)
+	case string:
+		str := strings.TrimSpace(x)
+		pct := strings.HasSuffix(str, "%")
+		n, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(str, "%")), 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a share such as 0.1 or 10%%", x)
+		}
+		if pct {
+			n /= 100
+		}
+		f = n
+	default:
+		return 0, errors.New("must be a share such as 0.1 or 10%")
+	}
+	if f > 1 && f <= 100 {
+		f /= 100 // "10" read as 10%
+	}
+	if f <= 0 || f > 1 {
+		return 0, errors.New("must be more than 0 and at most 100%")
+	}
+	return f, nil
 }

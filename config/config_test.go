@@ -145,8 +145,8 @@ func TestBadValuesAreOneLine(t *testing.T) {
 		{"cbt", `site_id = "CBT"`, `key "site_id": "CBT" is the cross-border umbrella, not a site: use MLM, MLB, MCO or MLC`},
 		{"url", `api_url = "ftp://x"`, `key "api_url": "ftp://x" is not an http(s) URL`},
 		{"number as string", `account = 42`, `key "account": 42 is not a string (put it in quotes)`},
-		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation)`},
-		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation)`},
+		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation, notify, backfill_share)`},
+		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation, notify, backfill_share)`},
 		{"token not string", `access_token = 12345678`, `key "access_token": must be a string`},
 	}
 	for _, tc := range cases {
@@ -295,5 +295,25 @@ func TestTranslationSetting(t *testing.T) {
 	writeConfig(t, dir, `translation = "Buyer-Translated"`)
 	if s, err = Load(Options{Env: mapEnv(dir)}); err != nil || s.Translation != TranslationBuyer || s.Sources[KeyTranslation] == "default" {
 		t.Fatalf("translation = %q (%s), %v", s.Translation, s.Sources[KeyTranslation], err)
+	}
+}
+
+func TestNotifyAndBackfillShare(t *testing.T) {
+	s := Defaults(nil)
+	if !s.Notify || s.BackfillShare != DefaultBackfillShare {
+		t.Fatalf("defaults: notify %v share %v", s.Notify, s.BackfillShare)
+	}
+	for in, want := range map[any]float64{"10%": 0.10, "0.25": 0.25, 0.05: 0.05, int64(20): 0.20} {
+		if err := s.set(KeyBackfillShare, in, "test"); err != nil || s.BackfillShare != want {
+			t.Errorf("%v: share %v, err %v; want %v", in, s.BackfillShare, err, want)
+		}
+	}
+	for _, bad := range []any{"0", "-1%", "lots", 500.0} {
+		if err := s.set(KeyBackfillShare, bad, "test"); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	if err := s.set(KeyNotify, false, "test"); err != nil || s.Notify {
+		t.Fatalf("notify = false: %v %v", s.Notify, err)
 	}
 }

@@ -57,6 +57,7 @@ func KeyActions() []KeyAction {
 		{"list.next-section", "next section"},
 		{"list.prev-section", "previous section"},
 		{"list.sections", "a section by number"},
+		{"list.search", "search every stored message"},
 
 		{"conversation.up", "scroll up"},
 		{"conversation.down", "scroll down"},

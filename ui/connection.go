@@ -60,6 +60,10 @@ func (m *Model) noteConnection(err error) tea.Cmd {
 	if !known || state == m.conn {
 		return nil
 	}
+	// A local store answers for Mercado Libre while it is unreachable: that is no recovery.
+	if o, ok := m.c.Client.(interface{ Offline() bool }); ok && state == connOK && err == nil && o.Offline() {
+		return nil
+	}
 	m.conn = state
 	m.retryGen++ // any timer from the previous state is void
 	if state == connOK {

@@ -41,6 +41,7 @@ const (
 	viewList view = iota
 	viewConversation
 	viewCompose
+	viewSearch // the search over the stored history (searchview.go)
 )
 
 // conversationView is what the root needs from a conversation (ui/conversation implements it).
@@ -81,6 +82,9 @@ type Model struct {
 	list     *packlist.Model
 	conv     conversationView
 	composes map[string]composeView
+	search   *searchView // kept while the session lasts: its query stays for the next search
+	backTo   view        // where back from the conversation goes (the list, or the search it came from)
+	notify   notifier    // the bell for new buyer messages (notify.go)
 	active   view
 	showHelp bool
 	helpTop  int // the first line of the help overlay shown (helpview.go)
@@ -148,7 +152,8 @@ func (m *Model) Init() tea.Cmd {
 	} else {
 		first = m.list.Init()
 	}
-	return tea.Batch(first, m.scheduleRefresh(), m.spin())
+	// The stored inbox past its first screen, whether or not the seller is known yet.
+	return tea.Batch(m.list.InitStored(), first, m.scheduleRefresh(), m.spin())
 }
 
 func (m *Model) loadMe() tea.Cmd {
@@ -212,8 +217,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.retry(msg)
 	case common.RefreshMsg:
 		return m.refresh(msg.Manual)
-	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg, common.NextNeedingReplyMsg:
+	case common.OpenPackMsg, common.BackMsg, common.ComposeMsg, common.NextNeedingReplyMsg, common.SearchMsg:
 		return m.followNav(msg)
+	case common.NewMessagesMsg:
+		return m.notify.cmd(msg)
 	case common.SendStartedMsg:
 		return m.forwardPack(msg.PackID, msg)
 	case common.SendDoneMsg:
@@ -263,6 +270,8 @@ func (m *Model) followNav(msg tea.Msg) tea.Cmd {
 		return m.openCompose(msg)
 	case common.NextNeedingReplyMsg:
 		return m.nextNeedingReply(msg)
+	case common.SearchMsg:
+		return m.openSearch()
 	}
 	return nil
 }
@@ -324,6 +333,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 func (m *Model) activeComponent() common.Component {
 	switch m.active {
+	case viewSearch:
+		if m.search != nil {
+			return m.search
+		}
 	case viewConversation:
 		if m.conv != nil {
 			return m.conv
@@ -372,6 +385,10 @@ func (m *Model) route(owner common.Owner, msg tea.Msg) tea.Cmd {
 	case common.KindCompose:
 		if cm := m.composes[owner.Pack]; cm != nil {
 			return m.send(cm, msg)
+		}
+	case common.KindSearch:
+		if m.search != nil {
+			return m.send(m.search, msg)
 		}
 	}
 	return nil
@@ -435,11 +452,15 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 		return nil
 	}
 	m.showHelp = false
+	m.backTo = viewList
+	if m.active == viewSearch {
+		m.backTo = viewSearch
+	}
 	m.active = viewConversation
 	if m.conv != nil && m.conv.PackID() == msg.PackID {
 		// Still loaded: come back to where the seller was, with what arrived meanwhile.
 		_, cmd := m.conv.Update(common.RefreshMsg{})
-		return tea.Batch(cmd, m.list.MarkSeen(msg.PackID))
+		return tea.Batch(cmd, m.list.MarkSeen(msg.PackID), m.openAt(msg.MessageID))
 	}
 	site := msg.Site
 	if site == "" {
@@ -448,7 +469,15 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 	m.conv = newConversation(m.c, msg.PackID, site) // reads the pack's seen mark first…
 	m.givePackInfo()
 	m.resize()
-	return tea.Batch(m.conv.Init(), m.list.MarkSeen(msg.PackID)) // …then it is seen
+	return tea.Batch(m.conv.Init(), m.list.MarkSeen(msg.PackID), m.openAt(msg.MessageID)) // …then it is seen
+}
+
+// openAt makes the conversation show a message (a search result's).
+func (m *Model) openAt(messageID string) tea.Cmd {
+	if at, ok := m.conv.(interface{ OpenAt(string) tea.Cmd }); ok && messageID != "" {
+		return at.OpenAt(messageID)
+	}
+	return nil
 }
 
 func (m *Model) back() tea.Cmd {
@@ -456,8 +485,10 @@ func (m *Model) back() tea.Cmd {
 	case viewCompose:
 		m.active = viewConversation
 	case viewConversation:
-		m.active = viewList
+		m.active = m.backTo
 		m.leftConversation()
+	case viewSearch:
+		m.active = viewList
 	}
 	return nil
 }
@@ -528,7 +559,7 @@ func (m *Model) sendDone(msg common.SendDoneMsg) tea.Cmd {
 // Place is where the person is: the pack on screen ("" on the list) and whether they are writing
 // a reply to it. A front end that shares presence (the SSH server) reads it after each Update.
 func (m *Model) Place() (pack string, composing bool) {
-	if m.conv == nil || m.active == viewList {
+	if m.conv == nil || m.active == viewList || m.active == viewSearch {
 		return "", false
 	}
 	return m.conv.PackID(), m.active == viewCompose

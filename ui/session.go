@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/common"
@@ -76,6 +77,14 @@ type SessionOptions struct {
 	// Seen keeps which conversations the seller has opened and marked done (triage.go); nil keeps
 	// them in memory for this session only.
 	Seen common.SeenStore
+	// Notice is a sentence shown once in the status bar at start (a local store set aside
+	// because it was damaged, or one that could not open at all).
+	Notice string
+	// NotifyOut is where the bell and desktop notification for new buyer messages are written:
+	// the session's own output (nil: notices off). NotifyEnv reads the terminal's TERM_PROGRAM,
+	// TERM and TMUX to choose the notification (nil: the bell only).
+	NotifyOut io.Writer
+	NotifyEnv func(string) string
 }
 
 // NewSession builds one inbox: its common state, styles and keymaps from its renderer, its
@@ -128,6 +137,8 @@ func NewSession(o SessionOptions) (*Model, error) {
 	}
 	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
 	m.demo, m.tokenVar = o.Demo, o.TokenVar
+	m.notify = newNotifier(o.NotifyOut, o.NotifyEnv)
+	m.info = sanitize.Line(o.Notice)
 	if o.Width > 0 && o.Height > 0 {
 		m.width, m.height = o.Width, o.Height
 		c.Width, c.Height = o.Width, o.Height

@@ -28,6 +28,9 @@ func (m *Model) resize() {
 	if m.conv != nil {
 		m.conv.SetSize(w, h)
 	}
+	if m.search != nil {
+		m.search.SetSize(w, h)
+	}
 	for _, cm := range m.composes {
 		cm.SetSize(w, h)
 	}
@@ -127,6 +130,8 @@ func (m *Model) headerLine() string {
 		crumb = "Conversations › Pack " + pack
 	case m.active == viewCompose && m.conv != nil:
 		crumb = "Conversations › Pack " + pack + " › Reply"
+	case m.active == viewSearch:
+		crumb = "Conversations › Search"
 	default:
 		crumb = "Conversations"
 	}

@@ -117,8 +117,14 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			if n := strings.TrimSpace(m.From.Name); n != "" {
 				buyerName = n
 			}
-		} else if buyerID == "" && seller != "" && string(m.To.UserID) != seller && m.To.UserID != "" {
-			buyerID = string(m.To.UserID)
+		} else {
+			if buyerID == "" && seller != "" && string(m.To.UserID) != seller && m.To.UserID != "" {
+				buyerID = string(m.To.UserID)
+			}
+			// Only the seller wrote so far: the name they wrote to is the buyer's.
+			if n := strings.TrimSpace(m.To.Name); buyerName == "" && n != "" && buyerID != "" && string(m.To.UserID) == buyerID {
+				buyerName = n
+			}
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)
@@ -500,6 +506,33 @@ func (s *Store) Packs(ctx context.Context, limit, offset int) ([]Pack, error) {
 	return out, rows.Err()
 }
 
+// InboxPacks lists the first limit stored packs in the inbox's order: packs with unread
+// messages first, then by most recent activity. It is what an inbox's first screen shows.
+func (s *Store) InboxPacks(ctx context.Context, limit int) ([]Pack, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	// The packs with unread messages, then the most recent by the activity index: only the rows
+	// shown are read, not every stored pack.
+	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
+		" WHERE p.id IN (SELECT id FROM packs WHERE unread > 0 UNION SELECT id FROM (SELECT id FROM packs"+
+		" ORDER BY max(last_message_at, date_created) DESC, id DESC LIMIT ?))"+
+		" ORDER BY p.unread > 0 DESC, max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ?", limit, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Pack
+	for rows.Next() {
+		p, err := scanPack(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Pack returns one stored pack; ok is false when it is not stored.
 func (s *Store) Pack(ctx context.Context, id string) (p Pack, ok bool, err error) {
 	p, err = scanPack(s.db.QueryRowContext(ctx, "SELECT "+packColumns+packJoins+" WHERE p.id = ?", id))
@@ -619,6 +652,21 @@ func (s *Store) SetBookmark(ctx context.Context, b Bookmark) error {
 type Stats struct {
 	Packs, Messages int
 	Oldest          time.Time // the oldest stored message or purchase
+}
+
+// Oldest is the date of the oldest stored message or purchase (zero when nothing is stored):
+// Stats' Oldest without the counting, read from the indexes (the list's history line).
+func (s *Store) Oldest(ctx context.Context) (time.Time, error) {
+	var oldMsg, oldPack sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT min(created) FROM messages WHERE created > 0),
+		(SELECT min(date_created) FROM packs WHERE date_created > 0)`).Scan(&oldMsg, &oldPack)
+	var oldest time.Time
+	for _, n := range []sql.NullInt64{oldMsg, oldPack} {
+		if n.Valid && (oldest.IsZero() || fromNanos(n.Int64).Before(oldest)) {
+			oldest = fromNanos(n.Int64)
+		}
+	}
+	return oldest, err
 }
 
 // Stats counts the stored packs and messages and finds the oldest date.

@@ -416,7 +416,7 @@ const BackfillResource = "orders.backfill"
 
 // History reports how far the stored history goes.
 func (s *Syncer) History(ctx context.Context) (History, error) {
-	st, err := s.store.Stats(ctx)
+	oldest, err := s.store.Oldest(ctx)
 	if err != nil {
 		return History{}, err
 	}
@@ -424,7 +424,7 @@ func (s *Syncer) History(ctx context.Context) (History, error) {
 	if err != nil {
 		return History{}, err
 	}
-	return History{Oldest: st.Oldest, Done: b.Done, Syncing: s.filling.Load()}, nil
+	return History{Oldest: oldest, Done: b.Done, Syncing: s.filling.Load()}, nil
 }
 
 // Backfill walks the seller's orders from the newest back to the first, fetching every

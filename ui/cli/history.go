@@ -51,6 +51,19 @@ func (f *historyFlags) sinceTime(cmd *cobra.Command) (time.Time, error) {
 // the demo never writes into the seller's history) and prints its notice when it had to set a
 // damaged store aside.
 func (a *app) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := a.openStoreQuiet(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n := st.Notice(); n != "" {
+		fmt.Fprintln(a.io.Err, "postsale: note: "+n)
+	}
+	return st, nil
+}
+
+// openStoreQuiet is openStore leaving the notice to the caller (the inbox shows it in its status
+// bar). The store is closed, and a demo's removed, when the command ends.
+func (a *app) openStoreQuiet(ctx context.Context) (*store.Store, error) {
 	var path string
 	if a.demo {
 		dir, err := os.MkdirTemp("", "postsale-demo-store-")
@@ -71,9 +84,6 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 		return nil, err
 	}
 	a.cleanup = append(a.cleanup, func() { st.Close() })
-	if n := st.Notice(); n != "" {
-		fmt.Fprintln(a.io.Err, "postsale: note: "+n)
-	}
 	return st, nil
 }
 

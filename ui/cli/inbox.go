@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -53,6 +54,9 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 	}
 	// Validated by config; an unknown word (impossible there) opens in original.
 	o.Translation, _ = common.ParseTranslation(a.settings.Translation)
+	if a.settings.Notify {
+		o.NotifyOut, o.NotifyEnv = a.io.Out, getenv
+	}
 	cache, err := config.CacheDir(env)
 	if err != nil {
 		return o, err
@@ -88,6 +92,12 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	if err != nil {
 		return err
 	}
+	// The session's work (syncs, the history backfill) ends with the inbox, before the store
+	// closes.
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	so.Ctx = sctx
+	a.withStore(sctx, &so)
 	model, err := ui.NewSession(so)
 	if err != nil {
 		return err

@@ -63,6 +63,8 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyTheme:           s.Theme,
 				config.KeyFlavor:          string(s.Flavor),
 				config.KeyTranslation:     s.Translation,
+				config.KeyNotify:          fmt.Sprint(s.Notify),
+				config.KeyBackfillShare:   fmt.Sprintf("%g%%", s.BackfillShare*100),
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/secrets"
 	"github.com/postsale/postsale/ui/serve"
@@ -114,14 +115,23 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 	if idle == 0 {
 		idle = -1 // the flag's 0 means never
 	}
+	shared := &serve.Shared{
+		Client: a.client, Logger: a.log(), Site: a.settings.SiteID, Account: a.settings.Account,
+		RefreshInterval: a.settings.RefreshInterval, OSC8: a.settings.OSC8,
+		Templates: layers, Keys: a.settings.Keys, Demo: a.demo, Notify: a.settings.Notify,
+	}
+	// One local store for every session: the history is the account's, not a person's.
+	if st, err := a.openStoreQuiet(ctx); err != nil {
+		a.log().Error("local store not opened", "err", err)
+		shared.Notice = storeNotOpened
+	} else {
+		shared.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
+		shared.Notice = st.Notice()
+	}
 	srv, err := serve.New(serve.Config{
 		Addr: f.addr, HostKeyPath: f.hostKey, TeamFile: f.team,
 		DataDir: dataDir, CacheDir: filepath.Join(cache, "serve"),
-		Shared: &serve.Shared{
-			Client: a.client, Logger: a.log(), Site: a.settings.SiteID, Account: a.settings.Account,
-			RefreshInterval: a.settings.RefreshInterval, OSC8: a.settings.OSC8,
-			Templates: layers, Keys: a.settings.Keys, Demo: a.demo,
-		},
+		Shared: shared,
 		Logger: a.log(), IdleTimeout: idle, KeepAlive: f.keepAlive,
 		MaxPerMember: f.perPerson, MaxSessions: f.maxTotal,
 	})

@@ -34,6 +34,9 @@ func (c *Common) Navigate(msg tea.Msg) tea.Cmd {
 type OpenPackMsg struct {
 	PackID string
 	Site   string // the pack's site when known (from its header); "" otherwise
+	// MessageID, when set, opens the conversation at that message (from the search), scrolled
+	// to it and marked.
+	MessageID string
 }
 
 // BackMsg asks the root to go back one view (conversation → list, compose → conversation).

@@ -14,6 +14,7 @@ const (
 	KindList
 	KindConversation
 	KindCompose
+	KindSearch // the search over the stored history (ui/search)
 )
 
 func (k Kind) String() string {
@@ -26,6 +27,8 @@ func (k Kind) String() string {
 		return "conversation"
 	case KindCompose:
 		return "compose"
+	case KindSearch:
+		return "search"
 	}
 	return "unknown"
 }
@@ -50,6 +53,7 @@ func RootOwner() Owner                    { return Owner{Kind: KindRoot} }
 func ListOwner() Owner                    { return Owner{Kind: KindList} }
 func ConversationOwner(pack string) Owner { return Owner{Kind: KindConversation, Pack: pack} }
 func ComposeOwner(pack string) Owner      { return Owner{Kind: KindCompose, Pack: pack} }
+func SearchOwner() Owner                  { return Owner{Kind: KindSearch} }
 
 // OwnedMsg is an async result that is not a task's end (transfer progress, an opened file, a
 // picked file, a failed draft save): the root hands Msg to Owner, whichever view is on screen.

@@ -79,6 +79,7 @@ type Model struct {
 	seenAt time.Time
 	// toBeginning is set by `g` until the oldest message is loaded (older pages in a row).
 	toBeginning bool
+	target      string // a message to scroll to once loaded (OpenAt, at.go)
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client
@@ -227,7 +228,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		if page, ok := msg.Msg.(PageMsg); ok {
-			cmd := m.applyPage(page, msg.Err)
+			cmd := tea.Batch(m.applyPage(page, msg.Err), m.seekTarget())
 			if m.files.focus || len(m.files.busy) > 0 || len(m.files.failed) > 0 {
 				m.decorate() // new pages carry no marks yet
 			}

@@ -63,6 +63,7 @@ type entry struct {
 	sent    bool   // confirmed by this session's send
 	note    bool   // a served team's internal note (team.go): never a message, never sent
 	isNew   bool   // a buyer message unread when loaded, or that arrived with a refresh
+	found   bool   // the message the conversation was opened at (from the search, at.go)
 	// selAtt is 1 + the index of the selected attachment (0: none); attNotes the transfer
 	// note of each attachment. The conversation sets both and invalidates on change.
 	selAtt   int
@@ -241,6 +242,9 @@ func renderEntry(e *entry, width int, mode Mode, c *common.Common, links *open.P
 	var marks []string
 	if e.isNew {
 		marks = append(marks, "● new")
+	}
+	if e.found {
+		marks = append(marks, "◆ found")
 	}
 	// A seller's message says where it stands at its end (receiptLines) instead.
 	if words := common.StatusWords(&e.msg); words != "" && !e.seller {

@@ -24,6 +24,7 @@ type keyMap struct {
 	NextSection key.Binding
 	PrevSection key.Binding
 	Sections    key.Binding
+	Search      key.Binding // search every stored message (stored.go; only with a store)
 }
 
 func newKeyMap() keyMap {
@@ -47,6 +48,7 @@ func newKeyMap() keyMap {
 		NextSection: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "sections")),
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
 		Sections:    key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1/2/3/4", "a section")),
+		Search:      key.NewBinding(key.WithKeys("s", "ctrl+f"), key.WithHelp("s", "search history"), key.WithDisabled()),
 	}
 }
 
@@ -73,7 +75,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.team.picker.ShortHelp()
 	}
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter, k.Search}
 }
 
 // FullHelp is the `?` overlay's help.
@@ -83,7 +85,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Reply, k.Template, k.Done, k.Copy},
 		{k.NextReply, k.PrevReply, k.NextSection, k.PrevSection, k.Sections},
-		{k.Filter, k.ApplyFilter, k.ClearFilter},
+		{k.Filter, k.ApplyFilter, k.ClearFilter, k.Search},
 	}
 	if m.c.Team != nil {
 		groups = append(groups, []key.Binding{m.team.keys.Assign, m.team.keys.Filter})

@@ -111,6 +111,8 @@ type Model struct {
 	workAt     int
 	seenLoaded bool
 	tally      sectionTally
+	// stored is set when the session reads through the local store (stored.go).
+	stored *storedState
 }
 
 var _ common.Component = (*Model)(nil)
@@ -132,8 +134,12 @@ func New(c *common.Common) *Model {
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{c: c, src: c.Client, keys: newKeyMap(), filter: ti, links: open.NewParser(), byID: map[string]*row{}, headerTimeout: HeaderTimeout}
 	common.ApplyKeys("list", &m.keys, c.Keys)
-	m.keys.update(false, false, true)
 	m.team.keys = common.NewTeamKeys(c.Team != nil)
+	if d, ok := c.Client.(Stored); ok {
+		m.initStored(d)
+	}
+	m.keys.update(false, false, len(m.visible) == 0)
+	m.keys.Search.SetEnabled(m.canSearch())
 	return m
 }
 
@@ -164,6 +170,9 @@ func (m *Model) Load() tea.Cmd {
 	if !m.seenLoaded && m.c.Seller != "" {
 		m.seenLoaded = true
 		seen = m.c.Seen.Load(m.c, common.ListOwner(), m.c.Seller)
+	}
+	if m.stored != nil {
+		return tea.Batch(m.syncCmd(), seen)
 	}
 	return tea.Batch(m.loadCmd(true), seen)
 }
@@ -196,13 +205,20 @@ func (m *Model) run(label string, fn func(ctx context.Context) (tea.Msg, error))
 // Update handles keys, task results and refreshes.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
+	if m.stored != nil {
+		if cmd, ok := m.updateStored(msg); ok {
+			cmds = append(cmds, cmd, m.fetchHeaders())
+			m.keys.update(m.filter.Focused(), m.filter.Value() != "", len(m.visible) == 0)
+			return m, tea.Batch(cmds...)
+		}
+	}
 	switch msg := msg.(type) {
 	case common.TaskFinishedMsg:
 		cmds = append(cmds, m.finished(msg))
 	case common.RefreshMsg:
 		if !m.loading {
 			m.loading = true
-			if msg.Manual {
+			if msg.Manual && m.stored == nil { // a store's sync re-reads what changed
 				for _, r := range m.rows {
 					if r.header == headerDone || r.header == headerFailed {
 						r.stale = true
@@ -211,17 +227,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			m.awaitReceipts() // has the buyer read the seller's last reply since?
 			// A manual refresh re-reads the orders too; the interval only polls unread counts.
-			cmds = append(cmds, m.loadCmd(msg.Manual))
+			cmds = append(cmds, m.refreshCmd(msg.Manual))
 		}
 	case common.SendDoneMsg:
 		if msg.Err == nil {
-			if r := m.byID[msg.PackID]; r != nil {
+			if r := m.byID[msg.PackID]; r != nil && m.stored == nil {
 				r.stale = true
 				m.afterReply(msg.PackID)
 			}
 			if !m.loading {
 				m.loading = true
-				cmds = append(cmds, m.loadCmd(false))
+				cmds = append(cmds, m.refreshCmd(false))
 			}
 		}
 	case tea.KeyMsg:
@@ -237,8 +253,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	cmds = append(cmds, m.fetchHeaders())
 	m.keys.update(m.filter.Focused(), m.filter.Value() != "", len(m.visible) == 0)
+	m.keys.Search.SetEnabled(m.canSearch() && !m.filter.Focused())
 	return m, tea.Batch(cmds...)
 }
+
+// refreshCmd is a poll: a delta sync through the store, else the API's unread counts (and, when
+// full, the recent orders).
+func (m *Model) refreshCmd(full bool) tea.Cmd {
+	if m.stored != nil {
+		return m.syncCmd()
+	}
+	return m.loadCmd(full)
+}
+
+// canSearch reports whether the session has a store to search (the search view, ui/search).
+func (m *Model) canSearch() bool { return m.stored != nil }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.keys
@@ -312,6 +341,8 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		m.cycleSection(-1)
 	case key.Matches(msg, k.Sections):
 		m.setSection(sectionTabs[int(msg.Runes[0]-'1')])
+	case key.Matches(msg, k.Search):
+		return m.c.Navigate(common.SearchMsg{})
 	}
 	return nil
 }

@@ -88,7 +88,11 @@ func (m *Model) titleLine() string {
 		count := st.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.visible), len(m.rows)))
 		return m.filter.View() + count
 	}
-	return m.tabsLine() + m.c.Styles.Subtle.Render(m.teamTitle())
+	title := m.tabsLine() + m.c.Styles.Subtle.Render(m.teamTitle())
+	if h := m.historyNote(); h != "" {
+		title += m.c.Styles.Subtle.Render(" · " + h)
+	}
+	return title
 }
 
 // rowLines renders one conversation as two lines.

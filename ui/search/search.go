@@ -54,6 +54,7 @@ func DefaultStyles(r *lipgloss.Renderer) Styles {
 // Model is the search view.
 type Model struct {
 	searcher Searcher
+	ctx      context.Context // nil: context.Background
 	styles   Styles
 	input    textinput.Model
 	results  []store.Result
@@ -81,11 +82,31 @@ func (m Model) Init() tea.Cmd { return textinput.Blink }
 // Results are the results on display.
 func (m Model) Results() []store.Result { return m.results }
 
+// Selected is the result under the cursor; ok is false when there is none.
+func (m Model) Selected() (r store.Result, ok bool) {
+	if m.cursor < 0 || m.cursor >= len(m.results) {
+		return r, false
+	}
+	return m.results[m.cursor], true
+}
+
+// Query is the text typed so far.
+func (m Model) Query() string { return m.input.Value() }
+
+// WithContext makes the view's searches end with ctx (the session's).
+func (m Model) WithContext(ctx context.Context) Model {
+	m.ctx = ctx
+	return m
+}
+
 // search runs the query off the update loop.
 func (m Model) search(seq int, text string) tea.Cmd {
-	s := m.searcher
+	s, ctx := m.searcher, m.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return func() tea.Msg {
-		res, err := s.Search(context.Background(), store.SearchQuery{Text: text, Limit: 50})
+		res, err := s.Search(ctx, store.SearchQuery{Text: text, Limit: 50})
 		return resultsMsg{seq: seq, results: res, err: err}
 	}
 }

@@ -32,6 +32,12 @@ type Shared struct {
 	Keys map[string][]string
 	// Demo is set when the client talks to the demo sandbox: every header says so.
 	Demo bool
+	// Data, when set, is what every session reads and writes instead of Client: one local store
+	// (store.Data) for all of them. Notice is its sentence for each session's status bar.
+	Data   common.Data
+	Notice string
+	// Notify rings each person's terminal (their own session) when a buyer writes.
+	Notify bool
 }
 
 // Person is one served session as its inbox needs it.
@@ -61,9 +67,13 @@ type Person struct {
 // Common (renderer, styles, size, clock zone, opener, drafts). This is the one place a served
 // inbox is put together; the session builder of the restructuring (issue 9) replaces its body.
 func NewInbox(sh *Shared, p Person) tea.Model {
-	m, err := ui.NewSession(ui.SessionOptions{
+	var data common.Data = sh.Client
+	if sh.Data != nil {
+		data = sh.Data
+	}
+	so := ui.SessionOptions{
 		Ctx:             p.Ctx,
-		Data:            sh.Client,
+		Data:            data,
 		Renderer:        p.Renderer,
 		Location:        p.Location,
 		Opener:          open.New(open.Auto, p.Out, open.WithEnv(p.Getenv), open.WithHyperlinks(sh.OSC8)),
@@ -81,7 +91,12 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		Team:            p.Team,
 		SavedHint:       p.SavedHint,
 		Demo:            sh.Demo,
-	})
+		Notice:          sh.Notice,
+	}
+	if sh.Notify {
+		so.NotifyOut, so.NotifyEnv = p.Out, p.Getenv
+	}
+	m, err := ui.NewSession(so)
 	if err != nil {
 		return errorModel{err: err}
 	}

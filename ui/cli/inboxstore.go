@@ -1,0 +1,25 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui"
+)
+
+// storeNotOpened is the one sentence of an inbox whose local store could not open at all.
+const storeNotOpened = "The local history could not be opened, so this inbox reads Mercado Libre only (see the log)."
+
+// withStore puts the account's local store (a temporary one with --demo) at the session's data
+// seam: the inbox starts on what it stored and the API refreshes it. A store set aside as
+// damaged says so once in the status bar; one that cannot open leaves the inbox on the API.
+func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
+	st, err := a.openStoreQuiet(ctx)
+	if err != nil {
+		a.log().Error("local store not opened", "err", err)
+		so.Notice = storeNotOpened
+		return
+	}
+	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
+	so.Notice = st.Notice()
+}

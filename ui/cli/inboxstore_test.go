@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui"
+)
+
+// The inbox reads through the account's store under XDG_DATA_HOME; --demo through a temporary
+// one removed on exit, never the seller's; a store that cannot open leaves the inbox on the API
+// with one sentence.
+func TestInboxStore(t *testing.T) {
+	open := func(t *testing.T, demo bool, env map[string]string) (*app, ui.SessionOptions) {
+		h := newHarness(t)
+		for k, v := range env {
+			h.env[k] = v
+		}
+		a := &app{io: IO{Env: h.lookup}, demo: demo}
+		if err := a.loadSettings(); err != nil {
+			t.Fatal(err)
+		}
+		var so ui.SessionOptions
+		a.withStore(context.Background(), &so)
+		return a, so
+	}
+	data := t.TempDir()
+
+	t.Run("account", func(t *testing.T) {
+		a, so := open(t, false, map[string]string{"XDG_DATA_HOME": data})
+		defer a.close()
+		d, ok := so.Data.(*store.Data)
+		if !ok || so.Notice != "" {
+			t.Fatalf("data %T, notice %q", so.Data, so.Notice)
+		}
+		if want := filepath.Join(data, "postsale", "default", "store.db"); d.Store().Path() != want {
+			t.Fatalf("store at %s, want %s", d.Store().Path(), want)
+		}
+	})
+
+	t.Run("demo", func(t *testing.T) {
+		a, so := open(t, true, map[string]string{"XDG_DATA_HOME": data})
+		d, ok := so.Data.(*store.Data)
+		if !ok {
+			t.Fatalf("data %T", so.Data)
+		}
+		path := d.Store().Path()
+		if strings.HasPrefix(path, data) || !strings.Contains(path, "postsale-demo-store-") {
+			t.Fatalf("the demo's store is at %s", path)
+		}
+		a.close()
+		if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+			t.Fatalf("the demo's store outlives the demo: %v", err)
+		}
+	})
+
+	t.Run("cannot open", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "not-a-dir")
+		if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a, so := open(t, false, map[string]string{"XDG_DATA_HOME": file})
+		defer a.close()
+		if so.Data != nil || so.Notice != storeNotOpened {
+			t.Fatalf("data %T, notice %q", so.Data, so.Notice)
+		}
+	})
+}

@@ -1,0 +1,286 @@
+package packlist
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/postsale/postsale/api/sanitize"
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/open"
+)
+
+// Stored is a Source backed by the local store (*store.Data): the list fills from the store at
+// once, before any request, and the store is refreshed by delta syncs and a background backfill
+// walking older history.
+type Stored interface {
+	Store() *store.Store
+	Syncer() *store.Syncer
+}
+
+// storedState is the list's part in a store-backed session.
+type storedState struct {
+	data     Stored
+	history  store.History
+	known    bool // the history line has been read
+	synced   bool // a delta sync finished (or stored rows were shown): later new messages notify
+	filling  bool // this list's backfill command is running
+	partial  bool // only the first screen was read in the constructor
+	progress chan store.History
+}
+
+// syncedMsg is a delta sync's end: the stored rows after it and what it brought.
+type syncedMsg struct {
+	Rows    []storedRow
+	Report  store.SyncReport
+	History store.History
+}
+
+// storedRowsMsg carries the stored rows re-read after the backfill stored older history.
+type storedRowsMsg struct {
+	Rows    []storedRow
+	History store.History
+}
+
+// backfillProgressMsg is the backfill's progress; backfillEndMsg its end.
+type backfillProgressMsg struct{ History store.History }
+type backfillEndMsg struct{ Err error }
+
+// firstScreen is how many stored packs the constructor reads: more than a screen shows, in the
+// list's own order, so the first frame is the stored inbox; the rest follow in a command.
+const firstScreen = 120
+
+// initStored fills the first screen's rows from the store synchronously: the first frame shows
+// the stored inbox. Reading a local database here (in the constructor, not in Update) is the
+// point; the other stored packs are read by Init's command.
+func (m *Model) initStored(d Stored) {
+	m.stored = &storedState{data: d}
+	packs, err := d.Store().InboxPacks(m.c.Ctx, firstScreen)
+	if err != nil || len(packs) == 0 {
+		return
+	}
+	m.mergeStored(prepareStored(packs, m.links))
+	m.loaded = true
+	m.stored.synced = true
+	m.stored.partial = len(packs) == firstScreen
+	if h, err := d.Syncer().History(m.c.Ctx); err == nil {
+		m.stored.history, m.stored.known = h, true
+	}
+}
+
+// InitStored reads the stored packs past the first screen (nil when there are none or no
+// store): the root starts it whether or not the seller is known yet.
+func (m *Model) InitStored() tea.Cmd {
+	if m.stored == nil || !m.stored.partial {
+		return nil
+	}
+	return m.readRowsCmd()
+}
+
+// syncCmd runs a delta sync (the open conversation is the root's to refresh) and re-reads the
+// stored rows, as a task of the list: its error says offline, the rows still come back.
+func (m *Model) syncCmd() tea.Cmd {
+	d, links := m.stored.data, m.links
+	label := "Syncing conversations"
+	return m.run(label, func(ctx context.Context) (tea.Msg, error) {
+		rep, err := d.Syncer().Sync(ctx)
+		packs, perr := d.Store().Packs(ctx, 0, 0)
+		if err == nil {
+			err = perr
+		}
+		h, _ := d.Syncer().History(ctx)
+		return syncedMsg{Rows: prepareStored(packs, links), Report: rep, History: h}, err
+	})
+}
+
+// backfillCmds start the background walk through older history (once per list; a Syncer
+// shared by several sessions runs one walk, the others see its progress on their next sync)
+// and the reader of its progress. Neither is a task: the spinner is for what the seller waits on.
+func (m *Model) backfillCmds() tea.Cmd {
+	st := m.stored
+	if st.filling {
+		return nil
+	}
+	st.filling = true
+	ch := make(chan store.History, 1)
+	st.progress = ch
+	syncer, ctx := st.data.Syncer(), m.c.Ctx
+	run := func() tea.Msg {
+		err := syncer.Backfill(ctx, func(h store.History) {
+			select { // keep only the newest progress
+			case <-ch:
+			default:
+			}
+			ch <- h
+		})
+		close(ch)
+		return backfillEndMsg{Err: err}
+	}
+	return tea.Batch(common.Own(common.ListOwner(), run), m.waitProgress())
+}
+
+func (m *Model) waitProgress() tea.Cmd {
+	ch := m.stored.progress
+	return common.Own(common.ListOwner(), func() tea.Msg {
+		h, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return backfillProgressMsg{History: h}
+	})
+}
+
+// readRowsCmd re-reads the stored rows off the update loop.
+func (m *Model) readRowsCmd() tea.Cmd {
+	d, ctx, links := m.stored.data, m.c.Ctx, m.links
+	return common.Own(common.ListOwner(), func() tea.Msg {
+		packs, err := d.Store().Packs(ctx, 0, 0)
+		if err != nil {
+			return nil
+		}
+		h, _ := d.Syncer().History(ctx)
+		return storedRowsMsg{Rows: prepareStored(packs, links), History: h}
+	})
+}
+
+// updateStored handles the store's messages; ok is false for anything else.
+func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
+	st := m.stored
+	switch msg := msg.(type) {
+	case common.TaskFinishedMsg:
+		res, ok := msg.Msg.(syncedMsg)
+		if !ok {
+			return nil, false
+		}
+		m.loading, m.loaded = false, true
+		m.loadErr = ""
+		if msg.Err != nil && len(res.Rows) == 0 {
+			m.loadErr = sanitize.Line(msg.Err.Error())
+		}
+		if len(res.Rows) > 0 {
+			m.mergeStored(res.Rows)
+		}
+		st.history, st.known = res.History, true
+		var cmds []tea.Cmd
+		if len(res.Report.NewMessages) > 0 && st.synced {
+			cmds = append(cmds, m.notifyNew(res.Report.NewMessages))
+		}
+		if msg.Err == nil {
+			st.synced = true
+			cmds = append(cmds, m.backfillCmds())
+		}
+		return tea.Batch(cmds...), true
+	case backfillProgressMsg:
+		st.history, st.known = msg.History, true
+		return tea.Batch(m.readRowsCmd(), m.waitProgress()), true
+	case backfillEndMsg:
+		st.filling = false
+		st.history.Syncing = false
+		return m.readRowsCmd(), true
+	case storedRowsMsg:
+		m.mergeStored(msg.Rows)
+		st.history, st.known = msg.History, true
+		return nil, true
+	}
+	return nil, false
+}
+
+// notifyNew asks the root to ring: the buyers' names of the packs with new messages.
+func (m *Model) notifyNew(fresh []store.NewMessage) tea.Cmd {
+	var buyers []string
+	seen := map[string]bool{}
+	for _, n := range fresh {
+		if seen[n.PackID] {
+			continue
+		}
+		seen[n.PackID] = true
+		name := n.PackID
+		if r := m.byID[n.PackID]; r != nil && r.Buyer != "" {
+			name = r.Buyer
+		}
+		buyers = append(buyers, name)
+	}
+	msg := common.NewMessagesMsg{Count: len(fresh), Buyers: buyers}
+	return func() tea.Msg { return msg }
+}
+
+// storedRow is a stored pack as the list shows it, sanitised and drawn off the update loop.
+type storedRow struct {
+	id, buyer, site, title, last string
+	unread                       int
+	lastAt                       time.Time
+	blocked                      bool
+	substatus                    string
+	header                       bool // the newest message (or its absence) is known
+	empty, lastMine              bool
+}
+
+// prepareStored turns stored packs into rows (sanitising, links drawn as in the conversation).
+// It touches no model: commands call it. links is only read (its patterns are safe to share).
+func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
+	out := make([]storedRow, 0, len(packs))
+	for i := range packs {
+		p := &packs[i]
+		r := storedRow{id: p.ID, unread: p.Unread, buyer: sanitize.Line(p.Buyer()), site: sanitize.Line(p.Site), lastAt: p.DateCreated}
+		if len(p.ItemTitles) > 0 {
+			r.title = sanitize.Line(strings.Join(p.ItemTitles, " · "))
+		}
+		if !p.LastMessageAt.IsZero() {
+			r.lastAt = p.LastMessageAt
+		}
+		if p.Status != nil {
+			if cs, err := p.Status.Decode(); err == nil && cs.Blocked() {
+				r.blocked, r.substatus = true, sanitize.Line(string(cs.Substatus))
+			}
+		}
+		switch {
+		case p.LastMessageID != "":
+			r.header, r.lastMine = true, p.LastFromSeller
+			r.last = strings.Join(strings.Fields(links.Render(p.LastMessageText)), " ")
+		case !p.FetchedAt.IsZero():
+			r.header, r.empty = true, true
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// mergeStored replaces the rows' data with the stored rows and keeps the cursor on the seller's
+// row.
+func (m *Model) mergeStored(rows []storedRow) {
+	for i := range rows {
+		s := &rows[i]
+		r := m.ensure(s.id)
+		r.Unread = s.unread
+		if s.buyer != "" {
+			r.Buyer = s.buyer
+		}
+		if s.site != "" {
+			r.Site = s.site
+		}
+		if s.title != "" {
+			r.Title = s.title
+		}
+		r.LastAt = s.lastAt
+		r.Blocked, r.Substatus = s.blocked, s.substatus
+		if s.header {
+			r.header, r.stale = headerDone, false
+			r.Empty, r.Last, r.LastMine = s.empty, s.last, s.lastMine
+		}
+	}
+	m.applyFilter(m.Selected())
+}
+
+// historyNote is the title's word on the stored history ("history back to 2025-03-02 ·
+// syncing"), "" without a store.
+func (m *Model) historyNote() string {
+	if m.stored == nil || !m.stored.known {
+		return ""
+	}
+	h := m.stored.history
+	h.Syncing = h.Syncing || m.stored.filling || m.loading
+	return h.String()
+}

@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui/uitest"
+)
+
+// lockedBuffer is a session's output for notices, read by the test while the program writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// filledStore is a store that has seen the whole demo account once: a delta sync, the backfill
+// to its end and users/me kept, as an earlier run of the inbox would leave it.
+func filledStore(t *testing.T, e *uitest.Env) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := store.NewData(st, e.Client, store.SyncOptions{BackfillShare: 1})
+	if _, err := d.Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Syncer().Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Syncer().Backfill(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// deadClient is a client whose API is gone: a port nothing listens on any more.
+func deadClient(t *testing.T) *api.Client {
+	t.Helper()
+	ts := httptest.NewServer(nil)
+	url := ts.URL
+	ts.Close()
+	c, err := api.New(api.StaticToken("gone"), api.WithBaseURL(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// storedSession builds the inbox the CLI builds over a store: NewSession with store.Data.
+func storedSession(t *testing.T, e *uitest.Env, st *store.Store, client store.API, o SessionOptions) *Model {
+	t.Helper()
+	o.Ctx, o.Data = e.Common.Ctx, store.NewData(st, client, store.SyncOptions{})
+	o.Renderer, o.Now, o.Location = e.Common.Renderer, e.Common.Now, time.UTC
+	o.Width, o.Height = 100, 30
+	m, err := NewSession(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// With Mercado Libre unreachable, the inbox starts on the store: the first frame (before any
+// command ran) shows the stored conversations and how far the history goes, the status bar says
+// offline, a conversation opens from the store, and search finds and opens at a message.
+func TestStoreStartsOfflineAndReadsAndSearchesEverything(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	m := storedSession(t, e, st, deadClient(t), SessionOptions{})
+
+	first := m.View()
+	for _, want := range []string{"Beatriz Souza", "João Silva", "All 17] · 7 new", "whole history, back to"} {
+		if !strings.Contains(first, want) {
+			t.Fatalf("first frame lacks %q:\n%s", want, first)
+		}
+	}
+
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	a.settleOn("offline", "Beatriz Souza")
+	// The quick filter still works on stored rows.
+	a.keys("/", "Carlos", "enter", "enter")
+	view := a.settleOn("Pack 2000004600112233", "Carlos Restrepo")
+	if !strings.Contains(view, "offline") {
+		t.Fatalf("conversation read offline should say so:\n%s", view)
+	}
+	a.keys("esc", "esc", "s")
+	a.settleOn("search:")
+	a.keys("Beatriz")
+	view = a.settleOn("results · enter opens")
+	if !strings.Contains(view, "Beatriz Souza") {
+		t.Fatalf("search for a buyer's name finds nothing:\n%s", view)
+	}
+	a.keys("enter")
+	view = a.settleOn("Pack "+packTopUnread, "◆ found")
+	a.keys("esc")
+	a.settleOn("search: Beatriz")
+	a.keys("esc")
+	a.settleOn("All 17]")
+}
+
+// Inside the inbox, a start with nothing changed costs the delta sync's two requests and no
+// conversation or header request; a buyer writing costs one conversation page on the next
+// refresh, moves the row to the top and rings the bell (with the terminal's notification).
+func TestStoreDeltaSyncInsideTheInboxAndNewMessageNotice(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	before := len(e.Sandbox.Requests())
+	bell := &lockedBuffer{}
+	env := map[string]string{"TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"}
+	m := storedSession(t, e, st, e.Client, SessionOptions{
+		Seller: e.Sandbox.SellerID(), NotifyOut: bell, NotifyEnv: func(k string) string { return env[k] },
+	})
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	a.settleOn("whole history", "Beatriz Souza")
+	reqs := e.Sandbox.Requests()[before:]
+	routes := map[string]int{}
+	for _, r := range reqs {
+		routes[r.Route]++
+	}
+	if len(reqs) != 2 || routes[sandbox.RouteUnread] != 1 || routes[sandbox.RouteOrderSearch] != 1 {
+		t.Fatalf("a start with nothing changed made %d requests (%v), want unread + orders", len(reqs), routes)
+	}
+	if bell.String() != "" {
+		t.Fatalf("nothing new, yet the terminal got %q", bell.String())
+	}
+
+	if _, err := e.Sandbox.BuyerWrites(packReadOld, "¿Llegó el reembolso?"); err != nil {
+		t.Fatal(err)
+	}
+	before = len(e.Sandbox.Requests())
+	a.keys("R")
+	view := a.settle("the new message on top", func(v string) bool {
+		return strings.Contains(v, "Llegó el reembolso") && strings.Index(v, "Carlos Restrepo") < strings.Index(v, "Beatriz Souza")
+	})
+	if !strings.Contains(view, "8 new") {
+		t.Fatalf("the new message's pack is not counted unread:\n%s", view)
+	}
+	if got := len(e.Sandbox.Requests()) - before; got != 3 {
+		t.Fatalf("one new message cost %d requests, want unread + orders + one page", got)
+	}
+	teatest.WaitFor(t, strings.NewReader(""), func([]byte) bool { return strings.Contains(bell.String(), "\a") },
+		teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	if want := "\a\x1b]9;postsale: 1 new message from Carlos Restrepo\a"; bell.String() != want {
+		t.Fatalf("notice = %q, want %q", bell.String(), want)
+	}
+}
+
+// The notification follows the terminal: OSC 9 where it shows one, OSC 777 for foot and urxvt,
+// the bell alone inside tmux or elsewhere; hostile buyer names cannot end it early.
+func TestNotifySequenceFollowsTheTerminal(t *testing.T) {
+	msg := commonNewMessages(2, "Ana; \x1b]52;c;evil\a", "Bruno")
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"TERM_PROGRAM": "iTerm.app"}, "\a\x1b]9;postsale: 2 new messages from Ana, , Bruno\a"},
+		{map[string]string{"TERM": "xterm-kitty"}, "\a\x1b]9;postsale: 2 new messages from Ana, , Bruno\a"},
+		{map[string]string{"TERM": "foot"}, "\a\x1b]777;notify;postsale;2 new messages from Ana, , Bruno\a"},
+		{map[string]string{"TERM_PROGRAM": "WezTerm", "TMUX": "/tmp/tmux-1/default,1,0"}, "\a"},
+		{map[string]string{"TERM": "xterm-256color"}, "\a"},
+	} {
+		n := newNotifier(&bytes.Buffer{}, func(k string) string { return tc.env[k] })
+		if got := n.sequence(msg); got != tc.want {
+			t.Errorf("%v: %q, want %q", tc.env, got, tc.want)
+		}
+	}
+	if cmd := newNotifier(nil, nil).cmd(msg); cmd != nil {
+		t.Error("notices off still ring")
+	}
+}
+
+// A store set aside as damaged says so once: in the first frame's status bar, until a key.
+func TestStoreSetAsideNoticeShownOnce(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	path := filepath.Join(t.TempDir(), "store.db")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if st.Notice() == "" {
+		t.Fatal("a damaged store was not set aside")
+	}
+	m := storedSession(t, e, st, e.Client, SessionOptions{Notice: st.Notice()})
+	words := strings.Fields(sanitizeLine(st.Notice()))[:3]
+	if v := m.View(); !strings.Contains(v, strings.Join(words, " ")) {
+		t.Fatalf("the first frame does not say the store was set aside (%q):\n%s", st.Notice(), v)
+	}
+	m.Update(uitest.Key("j"))
+	if v := m.View(); strings.Contains(v, strings.Join(words, " ")) {
+		t.Fatalf("the notice outlives the next key:\n%s", v)
+	}
+}
