@@ -113,7 +113,7 @@ func TestStoreStartsOfflineAndReadsAndSearchesEverything(t *testing.T) {
 	a.keys("esc", "esc", "s")
 	a.settleOn("search:")
 	a.keys("Beatriz")
-	view = a.settleOn("results · enter opens")
+	view = a.settleOn(" · enter opens")
 	if !strings.Contains(view, "Beatriz Souza") {
 		t.Fatalf("search for a buyer's name finds nothing:\n%s", view)
 	}

@@ -176,7 +176,11 @@ func (m Model) View() string {
 		b.WriteString(m.styles.Meta.Render("No stored message matches."))
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(fmt.Sprintf("%d results · enter opens · esc closes", len(m.results))))
+	count := fmt.Sprintf("%d results", len(m.results))
+	if len(m.results) == 1 {
+		count = "1 result"
+	}
+	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(count+" · enter opens · esc closes"))
 	fit := max(1, (m.height-2)/2)
 	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
 	for i := first; i < len(m.results) && i < first+fit; i++ {
