@@ -70,9 +70,13 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.forward(tea.WindowSizeMsg{Width: msg.Width, Height: max(msg.Height-teamLines, 0)})
 	case tea.KeyMsg:
 		m.lastKey = m.now()
+		// After the inbox has the key: keys typed in one read ("rhola") open compose and type
+		// into it within this one message, and that is typing too.
+		cmd := m.forward(msg)
 		if m.composing && m.pack != "" {
 			m.conn.Typing(m.pack)
 		}
+		return m, cmd
 	case idleCheckMsg:
 		if m.idle > 0 && m.now().Sub(m.lastKey) >= m.idle {
 			m.idledOut = true

@@ -59,9 +59,8 @@ func TestTwoSessionsSeeEachOtherAndASendShowsAtOnce(t *testing.T) {
 	m = b.mark()
 	openBuyer(a, "Ana Lu")
 	am := a.mark()
-	a.send("r")
-	a.waitFrom(am, "ctrl+s")
-	a.send("Hola equipo 4711")
+	a.send("rHola equipo 4711") // in one read, as a fast typist or a paste sends it
+	a.waitFrom(am, "Hola equipo 4711")
 	b.waitFrom(m, "Ana replying on ")
 
 	// Ana sends: Bruno's open conversation shows the reply without waiting for the poll
