@@ -93,11 +93,13 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 	if p.PackID == "" {
 		return errors.New("store: a page needs its pack id")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	stmts := s.prepared(ctx) // before BeginTx: preparing needs a connection of its own
+	stx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer stx.Rollback()
+	tx := wtx{stx, stmts}
 	now := s.now()
 	seller, err := metaTx(ctx, tx, MetaSeller)
 	if err != nil {
@@ -127,8 +129,7 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			}
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET buyer_id = excluded.buyer_id, buyer_name = excluded.buyer_name`,
+	if _, err := tx.ExecContext(ctx, queryPackBuyer,
 		p.PackID, buyerID, buyerName); err != nil {
 		return err
 	}
@@ -139,9 +140,7 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO conversation_status (pack_id, status, substatus, status_date, raw, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pack_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
-			status_date = excluded.status_date, raw = excluded.raw, updated_at = excluded.updated_at`,
+		if _, err := tx.ExecContext(ctx, queryStatus,
 			p.PackID, string(p.Status.Status), string(p.Status.Substatus), nanos(p.Status.StatusDate.Time), []byte(raw), nanos(now)); err != nil {
 			return err
 		}
@@ -160,20 +159,20 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 		return err
 	}
 	if p.Fetched {
-		if _, err := tx.ExecContext(ctx, "UPDATE packs SET fetched_at = ? WHERE id = ?", nanos(now), p.PackID); err != nil {
+		if _, err := tx.ExecContext(ctx, queryFetched, nanos(now), p.PackID); err != nil {
 			return err
 		}
 	}
 	if p.Total >= 0 && p.Fetched {
-		if _, err := tx.ExecContext(ctx, "UPDATE packs SET total = ? WHERE id = ?", p.Total, p.PackID); err != nil {
+		if _, err := tx.ExecContext(ctx, queryTotal, p.Total, p.PackID); err != nil {
 			return err
 		}
 	}
-	return tx.Commit()
+	return stx.Commit()
 }
 
 // putMessages upserts the page's messages, their attachments and their search rows.
-func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now time.Time) error {
+func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, now time.Time) error {
 	if len(p.Messages) == 0 {
 		return nil
 	}
@@ -183,16 +182,18 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 		raw []byte
 	}
 	stored := map[string]storedRow{}
-	ids := make([]any, 0, len(p.Messages))
+	ids := make([]string, 0, len(p.Messages))
 	for i := range p.Messages {
 		if p.Messages[i].ID != "" {
 			ids = append(ids, p.Messages[i].ID)
 		}
 	}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		rows, err := tx.QueryContext(ctx, "SELECT id, seq, raw FROM messages WHERE id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")", chunk...)
+	if len(ids) > 0 {
+		idsJSON, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, queryStoredMessages, string(idsJSON))
 		if err != nil {
 			return err
 		}
@@ -210,29 +211,25 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 			return err
 		}
 	}
-	upsert, err := tx.PrepareContext(ctx, `INSERT INTO messages (id, pack_id, from_id, from_name, to_id, status, text, text_translated, created, received, read_at, raw, stored_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET pack_id = excluded.pack_id, from_id = excluded.from_id, from_name = excluded.from_name,
-		to_id = excluded.to_id, status = excluded.status, text = excluded.text, text_translated = excluded.text_translated,
-		created = excluded.created, received = excluded.received, read_at = excluded.read_at, raw = excluded.raw, stored_at = excluded.stored_at
-		RETURNING seq`)
+	upsert, err := tx.PrepareContext(ctx, queryUpsertMessage)
 	if err != nil {
 		return err
 	}
 	defer upsert.Close()
-	delAtt, err := tx.PrepareContext(ctx, "DELETE FROM attachments WHERE message_id = ?")
+	delAtt, err := tx.PrepareContext(ctx, queryDelAttachments)
 	if err != nil {
 		return err
 	}
 	defer delAtt.Close()
-	insAtt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO attachments (message_id, filename, original_filename, type, size, threat, created) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+	insAtt, err := tx.PrepareContext(ctx, queryInsAttachment)
 	if err != nil {
 		return err
 	}
 	defer insAtt.Close()
 	// Search rows go in with one statement per page: FTS5 flushes its pending index at every
-	// statement savepoint, so a row per statement would write a segment per message.
-	var ftsRows []any
+	// statement savepoint, so a row per statement would write a segment per message. The rows
+	// travel as one JSON array, so the statement's text is always the same (prepared once).
+	var ftsRows []ftsRow
 
 	for i := range p.Messages {
 		m := &p.Messages[i]
@@ -267,22 +264,33 @@ func putMessages(ctx context.Context, tx *sql.Tx, p Page, idx indexFields, now t
 			files = append(files, a.OriginalFilename, a.Filename)
 		}
 		if existed {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM search WHERE rowid = ?", seq); err != nil {
+			if _, err := tx.ExecContext(ctx, queryDelSearch, seq); err != nil {
 				return err
 			}
 		}
-		ftsRows = append(ftsRows, seq, noMarks(m.Text), noMarks(m.TextTranslated), idx.buyerText(), p.PackID, idx.items, noMarks(strings.Join(files, " ")))
+		ftsRows = append(ftsRows, ftsRow{seq, noMarks(m.Text), noMarks(m.TextTranslated), idx.buyerText(), p.PackID, idx.items, noMarks(strings.Join(files, " "))})
 	}
-	const perRow, perStatement = 7, 100
-	for len(ftsRows) > 0 {
-		chunk := ftsRows[:min(len(ftsRows), perRow*perStatement)]
-		ftsRows = ftsRows[len(chunk):]
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?), ", len(chunk)/perRow), ", ")
-		if _, err := tx.ExecContext(ctx, "INSERT INTO search (rowid, text, translated, buyer, pack, items, files) VALUES "+values, chunk...); err != nil {
-			return err
-		}
+	if len(ftsRows) == 0 {
+		return nil
 	}
-	return nil
+	rowsJSON, err := json.Marshal(ftsRows)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, queryInsSearch, string(rowsJSON))
+	return err
+}
+
+// ftsRow is one search row as queryInsSearch reads it: rowid, text, translated, buyer, pack,
+// items, files.
+type ftsRow struct {
+	Seq                                         int64
+	Text, Translated, Buyer, Pack, Items, Files string
+}
+
+// MarshalJSON writes the row as an array, the shape queryInsSearch reads.
+func (r ftsRow) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{r.Seq, r.Text, r.Translated, r.Buyer, r.Pack, r.Items, r.Files})
 }
 
 // noMarks drops the snippet marker bytes from text copied into the search index, so a message
@@ -301,9 +309,9 @@ type indexFields struct {
 
 func (f indexFields) buyerText() string { return f.buyerName + " " + f.buyerNickname }
 
-func packIndexFields(ctx context.Context, tx *sql.Tx, packID string) (indexFields, error) {
+func packIndexFields(ctx context.Context, tx wtx, packID string) (indexFields, error) {
 	var f indexFields
-	err := tx.QueryRowContext(ctx, "SELECT buyer_id, buyer_name, buyer_nickname, item_titles FROM packs WHERE id = ?", packID).
+	err := tx.QueryRowContext(ctx, queryPackIndexFields, packID).
 		Scan(&f.buyerID, &f.buyerName, &f.buyerNickname, &f.items)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, nil
@@ -313,7 +321,7 @@ func packIndexFields(ctx context.Context, tx *sql.Tx, packID string) (indexField
 
 // reindexPack rewrites the pack-wide columns of the pack's search rows (a buyer's name learned
 // later, item titles), row by row: FTS5 finds a row by rowid, not by a subquery.
-func reindexPack(ctx context.Context, tx *sql.Tx, packID string, f indexFields) error {
+func reindexPack(ctx context.Context, tx wtx, packID string, f indexFields) error {
 	rows, err := tx.QueryContext(ctx, "SELECT seq FROM messages WHERE pack_id = ?", packID)
 	if err != nil {
 		return err
@@ -345,11 +353,10 @@ func reindexPack(ctx context.Context, tx *sql.Tx, packID string, f indexFields) 
 }
 
 // refreshLast copies the pack's newest stored message into its header.
-func refreshLast(ctx context.Context, tx *sql.Tx, packID, buyerID, seller string) error {
+func refreshLast(ctx context.Context, tx wtx, packID, buyerID, seller string) error {
 	var id, text, from string
 	var at int64
-	err := tx.QueryRowContext(ctx, `SELECT id, text, from_id, created FROM messages WHERE pack_id = ?
-		ORDER BY created DESC, received DESC, id DESC LIMIT 1`, packID).Scan(&id, &text, &from, &at)
+	err := tx.QueryRowContext(ctx, queryNewest, packID).Scan(&id, &text, &from, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -357,14 +364,14 @@ func refreshLast(ctx context.Context, tx *sql.Tx, packID, buyerID, seller string
 		return err
 	}
 	fromSeller := (seller != "" && from == seller) || (seller == "" && buyerID != "" && from != buyerID)
-	_, err = tx.ExecContext(ctx, "UPDATE packs SET last_message_id = ?, last_message_text = ?, last_message_at = ?, last_from_seller = ? WHERE id = ?",
+	_, err = tx.ExecContext(ctx, queryLast,
 		id, text, at, fromSeller, packID)
 	return err
 }
 
-func metaTx(ctx context.Context, tx *sql.Tx, key string) (string, error) {
+func metaTx(ctx context.Context, tx wtx, key string) (string, error) {
 	var v string
-	err := tx.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	err := tx.QueryRowContext(ctx, queryMeta, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -389,7 +396,7 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 		} else if b, err = json.Marshal(p); err != nil {
 			return err
 		}
-		before, err := packIndexFields(ctx, tx, string(p.ID))
+		before, err := packIndexFields(ctx, wtx{tx, nil}, string(p.ID))
 		if err != nil {
 			return err
 		}
@@ -407,7 +414,7 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 			return err
 		}
 		if after.buyerText() != before.buyerText() {
-			if err := reindexPack(ctx, tx, string(p.ID), after); err != nil {
+			if err := reindexPack(ctx, wtx{tx, nil}, string(p.ID), after); err != nil {
 				return err
 			}
 		}
@@ -426,11 +433,11 @@ func (s *Store) SetItemTitles(ctx context.Context, packID string, titles []strin
 	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, item_titles) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET item_titles = excluded.item_titles`, packID, joined); err != nil {
 		return err
 	}
-	f, err := packIndexFields(ctx, tx, packID)
+	f, err := packIndexFields(ctx, wtx{tx, nil}, packID)
 	if err != nil {
 		return err
 	}
-	if err := reindexPack(ctx, tx, packID, f); err != nil {
+	if err := reindexPack(ctx, wtx{tx, nil}, packID, f); err != nil {
 		return err
 	}
 	return tx.Commit()

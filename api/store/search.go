@@ -114,26 +114,19 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) ([]Result, error) {
 	// Ranking costs a few microseconds per match; a word in a quarter of 50,000 messages would
 	// cost tens of milliseconds. So only the rankWindow most recently stored matches are ranked:
 	// find the rowid bound first (walking rowids is cheap), then rank above it.
-	filter, fargs := "", []any{}
+	filter, fargs := false, []any{}
 	if !q.Since.IsZero() {
-		filter, fargs = " AND search.rowid IN (SELECT seq FROM messages WHERE created >= ?)", []any{nanos(q.Since)}
+		filter, fargs = true, []any{nanos(q.Since)}
 	}
+	boundQuery, rankedQuery := searchSQL(filter)
+	stmts := s.prepared(ctx)
 	var bound int64
-	err := s.db.QueryRowContext(ctx, `SELECT search.rowid FROM search WHERE search MATCH ?`+filter+
-		` ORDER BY search.rowid DESC LIMIT 1 OFFSET ?`, append(append([]any{match}, fargs...), rankWindow-1)...).Scan(&bound)
+	err := s.stmtOrDB(stmts, boundQuery).QueryRowContext(ctx, append(append([]any{match}, fargs...), rankWindow-1)...).Scan(&bound)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	// The snippet is made in the ranked scan itself: FTS5 hands rows over already ordered, so
-	// only the rows within LIMIT get one.
-	inner := `SELECT search.rowid AS seq, search.rank AS score,
-			snippet(search, -1, '` + markOpen + `', '` + markClose + `', '…', 16) AS snip FROM search
-		WHERE search MATCH ? AND search.rank MATCH ? AND search.rowid >= ?` + filter + ` ORDER BY search.rank LIMIT ?`
 	args := append(append([]any{match, rankFunction, bound}, fargs...), limit)
-	rows, err := s.db.QueryContext(ctx, `WITH top AS (`+inner+`)
-		SELECT m.id, m.pack_id, coalesce(nullif(p.buyer_name, ''), nullif(p.buyer_nickname, ''), p.buyer_id, ''), m.created, top.snip
-		FROM top CROSS JOIN messages m LEFT JOIN packs p ON p.id = m.pack_id
-		WHERE m.seq = top.seq ORDER BY top.score, m.created DESC`, args...)
+	rows, err := s.stmtOrDB(stmts, rankedQuery).QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -151,6 +144,33 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) ([]Result, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// searchSQL is Search's two statements: the rowid bound of the ranked window, and the ranked,
+// snippeted matches. filter adds the date filter (one more argument after the match).
+func searchSQL(filter bool) (bound, ranked string) {
+	f := ""
+	if filter {
+		f = " AND search.rowid IN (SELECT seq FROM messages WHERE created >= ?)"
+	}
+	bound = `SELECT search.rowid FROM search WHERE search MATCH ?` + f + ` ORDER BY search.rowid DESC LIMIT 1 OFFSET ?`
+	// The snippet is made in the ranked scan itself: FTS5 hands rows over already ordered, so
+	// only the rows within LIMIT get one.
+	inner := `SELECT search.rowid AS seq, search.rank AS score,
+			snippet(search, -1, '` + markOpen + `', '` + markClose + `', '…', 16) AS snip FROM search
+		WHERE search MATCH ? AND search.rank MATCH ? AND search.rowid >= ?` + f + ` ORDER BY search.rank LIMIT ?`
+	ranked = `WITH top AS (` + inner + `)
+		SELECT m.id, m.pack_id, coalesce(nullif(p.buyer_name, ''), nullif(p.buyer_nickname, ''), p.buyer_id, ''), m.created, top.snip
+		FROM top CROSS JOIN messages m LEFT JOIN packs p ON p.id = m.pack_id
+		WHERE m.seq = top.seq ORDER BY top.score, m.created DESC`
+	return bound, ranked
+}
+
+// searchQueries are every statement Search runs (prepared at Open).
+func searchQueries() []string {
+	b0, r0 := searchSQL(false)
+	b1, r1 := searchSQL(true)
+	return []string{b0, r0, b1, r1}
 }
 
 // parseMarks removes the snippet markers and returns where the matches were.

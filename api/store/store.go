@@ -35,6 +35,7 @@ type Store struct {
 	path   string
 	notice string
 	now    func() time.Time
+	stmts  stmtCache
 }
 
 // Option configures Open.
@@ -143,7 +144,10 @@ func (s *Store) Notice() string { return s.notice }
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.close()
+	return s.db.Close()
+}
 
 // Meta reads a value the store keeps about itself ("" when unset).
 func (s *Store) Meta(ctx context.Context, key string) (string, error) {

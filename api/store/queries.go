@@ -1,0 +1,33 @@
+package store
+
+// The statements PutPage runs, prepared once per Store (stmtcache.go).
+const (
+	queryMeta            = "SELECT value FROM meta WHERE key = ?"
+	queryPackIndexFields = "SELECT buyer_id, buyer_name, buyer_nickname, item_titles FROM packs WHERE id = ?"
+	queryPackBuyer       = `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET buyer_id = excluded.buyer_id, buyer_name = excluded.buyer_name`
+	queryStatus = `INSERT INTO conversation_status (pack_id, status, substatus, status_date, raw, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pack_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
+			status_date = excluded.status_date, raw = excluded.raw, updated_at = excluded.updated_at`
+	queryFetched = "UPDATE packs SET fetched_at = ? WHERE id = ?"
+	queryTotal   = "UPDATE packs SET total = ? WHERE id = ?"
+	// queryStoredMessages takes the ids as one JSON array of strings.
+	queryStoredMessages = "SELECT id, seq, raw FROM messages WHERE id IN (SELECT value FROM json_each(?))"
+	queryUpsertMessage  = `INSERT INTO messages (id, pack_id, from_id, from_name, to_id, status, text, text_translated, created, received, read_at, raw, stored_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET pack_id = excluded.pack_id, from_id = excluded.from_id, from_name = excluded.from_name,
+		to_id = excluded.to_id, status = excluded.status, text = excluded.text, text_translated = excluded.text_translated,
+		created = excluded.created, received = excluded.received, read_at = excluded.read_at, raw = excluded.raw, stored_at = excluded.stored_at
+		RETURNING seq`
+	queryDelAttachments = "DELETE FROM attachments WHERE message_id = ?"
+	queryInsAttachment  = `INSERT OR REPLACE INTO attachments (message_id, filename, original_filename, type, size, threat, created) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	queryDelSearch      = "DELETE FROM search WHERE rowid = ?"
+	// queryInsSearch takes the rows as one JSON array of [rowid, text, translated, buyer, pack,
+	// items, files] arrays (ftsRow).
+	queryInsSearch = `INSERT INTO search (rowid, text, translated, buyer, pack, items, files)
+		SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6
+		FROM json_each(?) r`
+	queryNewest = `SELECT id, text, from_id, created FROM messages WHERE pack_id = ?
+		ORDER BY created DESC, received DESC, id DESC LIMIT 1`
+	queryLast = "UPDATE packs SET last_message_id = ?, last_message_text = ?, last_message_at = ?, last_from_seller = ? WHERE id = ?"
+)
