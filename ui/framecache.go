@@ -1,11 +1,6 @@
 package ui
 
-import (
-	"slices"
-	"strings"
-
-	"github.com/postsale/postsale/ui/common"
-)
+import "github.com/postsale/postsale/ui/common"
 
 // headerKey is everything the header line is drawn from: the line is restyled only when one
 // of these changes, not on every spinner tick.
@@ -35,24 +30,4 @@ type statusKey struct {
 	hasRight bool
 	conn     string
 	width    int
-}
-
-// next is an empty slice of capacity n for this frame's lines, never the last frame's (join
-// compares the two).
-func (fc *frameCache) next(n int) []string {
-	if cap(fc.spare) >= n {
-		return fc.spare[:0]
-	}
-	return make([]string, 0, n)
-}
-
-// join is lines joined by newlines; when every line is the last frame's, the last frame's string
-// is returned as is (an idle tick then builds no new screen).
-func (fc *frameCache) join(lines []string) string {
-	if fc.lines != nil && slices.Equal(fc.lines, lines) {
-		fc.spare = lines[:0]
-		return fc.out
-	}
-	fc.spare, fc.lines, fc.out = fc.lines, lines, strings.Join(lines, "\n")
-	return fc.out
 }

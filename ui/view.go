@@ -43,7 +43,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	w, h := m.contentSize()
-	lines := m.frame.next(m.height)
+	lines := m.frame.screen.Next(m.height)
 	lines = append(lines, m.headerLine())
 	var content string
 	if m.showHelp {
@@ -70,7 +70,7 @@ func (m *Model) View() string {
 		}
 	}
 	lines[0] = common.Fit(lines[0], w, "…")
-	return m.frame.join(lines)
+	return m.frame.screen.Join(lines)
 }
 
 // frameCache keeps what the last frame computed that most frames repeat: a spinner tick
@@ -93,9 +93,7 @@ type frameCache struct {
 	status    string
 	statusOK  bool
 
-	lines []string // the last frame's lines, and out, their join
-	out   string
-	spare []string // a lines buffer for the next frame
+	screen common.JoinCache // the whole frame
 }
 
 // fitBody is content as h lines of exactly w cells, from the cache when the view drew the same.
