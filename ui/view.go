@@ -43,7 +43,7 @@ func (m *Model) View() string {
 		return ""
 	}
 	w, h := m.contentSize()
-	lines := make([]string, 0, m.height)
+	lines := m.frame.screen.Next(m.height)
 	lines = append(lines, m.headerLine())
 	var content string
 	if m.showHelp {
@@ -70,7 +70,7 @@ func (m *Model) View() string {
 		}
 	}
 	lines[0] = common.Fit(lines[0], w, "…")
-	return strings.Join(lines, "\n")
+	return m.frame.screen.Join(lines)
 }
 
 // frameCache keeps what the last frame computed that most frames repeat: a spinner tick
@@ -84,6 +84,16 @@ type frameCache struct {
 	help      []key.Binding
 	helpWidth int
 	helpLine  string
+
+	headerKey headerKey
+	header    string
+	headerOK  bool
+
+	statusKey statusKey
+	status    string
+	statusOK  bool
+
+	screen common.JoinCache // the whole frame
 }
 
 // fitBody is content as h lines of exactly w cells, from the cache when the view drew the same.
@@ -105,6 +115,21 @@ func (m *Model) fitBody(content string, w, h int) []string {
 }
 
 func (m *Model) headerLine() string {
+	pack := ""
+	if m.conv != nil {
+		pack = m.conv.PackID()
+	}
+	key := headerKey{styles: m.c.Styles, demo: m.demo, account: m.c.Account, seller: m.c.Seller,
+		site: m.c.Site, pack: pack, active: m.active, help: m.showHelp, width: m.width}
+	fc := &m.frame
+	if fc.headerOK && fc.headerKey == key {
+		return fc.header
+	}
+	fc.headerKey, fc.header, fc.headerOK = key, m.drawHeaderLine(), true
+	return fc.header
+}
+
+func (m *Model) drawHeaderLine() string {
 	st := m.c.Styles
 	left := st.Header.Render("postsale")
 	if m.demo {
@@ -141,31 +166,50 @@ func (m *Model) headerLine() string {
 // statusLine: spinner and task label while loading, else the last error or notice; the active
 // view's note on the right.
 func (m *Model) statusLine() string {
+	key := statusKey{styles: m.c.Styles, errText: m.errText, info: m.info, conn: m.connNote(), width: m.width}
+	tasks := m.c.Tasks.InFlight()
+	if len(tasks) > 0 {
+		// Only the spinner's frame changes from one tick to the next.
+		key.tasks, key.spinner, key.label, key.more = true, m.spinner.View(), tasks[0].Label, len(tasks)-1
+	}
+	if s, ok := m.activeComponent().(common.Statuser); ok && !m.showHelp {
+		key.right, key.hasRight = s.Status(), true
+	}
+	fc := &m.frame
+	if fc.statusOK && fc.statusKey == key {
+		return fc.status
+	}
+	fc.statusKey, fc.status, fc.statusOK = key, m.drawStatusLine(key), true
+	return fc.status
+}
+
+// drawStatusLine styles the status line of k (see statusLine).
+func (m *Model) drawStatusLine(k statusKey) string {
 	st := m.c.Styles
 	var left string
-	tasks := m.c.Tasks.InFlight()
+	hasTasks := k.tasks
 	switch {
-	case len(tasks) > 0:
-		label := sanitize.Line(tasks[0].Label) // labels carry ids from the API
-		if n := len(tasks) - 1; n > 0 {
+	case hasTasks:
+		label := sanitize.Line(k.label) // labels carry ids from the API
+		if n := k.more; n > 0 {
 			label += " (+" + strconv.Itoa(n) + " more)"
 		}
-		left = m.spinner.View() + " " + st.Subtle.Render(label+"…")
+		left = k.spinner + " " + st.Subtle.Render(label+"…")
 	case m.errText != "":
 		left = st.Error.Render(m.errText)
 	case m.info != "":
 		left = st.Success.Render(m.info)
 	}
 	var right string
-	if s, ok := m.activeComponent().(common.Statuser); ok && !m.showHelp {
-		right = st.Subtle.Render(s.Status())
+	if k.hasRight {
+		right = st.Subtle.Render(k.right)
 	}
 	// An error is the one thing the seller must read: it keeps the line even over the spinner.
-	if len(tasks) > 0 && m.errText != "" {
+	if hasTasks && m.errText != "" {
 		left = st.Error.Render(m.errText) + "  " + left
 	}
 	// Offline or rate limited stays said until an answer comes back, whatever else happens.
-	if note := m.connNote(); note != "" {
+	if note := k.conn; note != "" {
 		left = strings.TrimRight(st.Error.Render(note)+"  "+left, " ")
 	}
 	return spread(left, right, m.width)
@@ -191,14 +235,16 @@ func (m *Model) shortHelp() string {
 	if t, ok := active.(common.Typer); ok && t.Typing() {
 		global = m.keys.typingHelp() // q, R and ? are letters in a text field
 	}
-	bindings := append(append([]key.Binding{}, active.ShortHelp()...), global...)
+	own := active.ShortHelp()
 	if m.showHelp {
-		bindings = []key.Binding{m.keys.CloseHelp, m.keys.Quit}
+		own, global = []key.Binding{m.keys.CloseHelp, m.keys.Quit}, nil
 	}
 	fc := &m.frame
-	if fc.helpLine != "" && fc.helpWidth == m.width && sameBindings(fc.help, bindings) {
+	if fc.helpLine != "" && fc.helpWidth == m.width && len(fc.help) == len(own)+len(global) &&
+		sameBindings(fc.help[:len(own)], own) && sameBindings(fc.help[len(own):], global) {
 		return fc.helpLine
 	}
+	bindings := append(append([]key.Binding{}, own...), global...)
 	fc.help, fc.helpWidth = bindings, m.width
 	fc.helpLine = common.Fit(m.help.ShortHelpView(bindings), max(m.width, 0), "…")
 	return fc.helpLine

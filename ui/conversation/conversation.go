@@ -48,7 +48,8 @@ type PageMsg struct {
 type Model struct {
 	sellerMax *int // the thread's seller_max_message_length, nil when the API sent none
 	c         *common.Common
-	src       Source // the data the conversation reads
+	src       Source           // the data the conversation reads
+	join      common.JoinCache // the last frame, reused by an idle redraw
 	packID    string
 	site      string
 	keys      KeyMap
@@ -807,7 +808,7 @@ func (m *Model) View() string {
 	for i, l := range lines {
 		lines[i] = common.Fit(l, m.width, "")
 	}
-	return strings.Join(lines, "\n")
+	return m.join.Join(lines)
 }
 
 // visible returns the body lines from m.top, at most n of them; entries above are only counted.

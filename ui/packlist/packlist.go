@@ -111,6 +111,7 @@ type Model struct {
 	workAt     int
 	seenLoaded bool
 	tally      sectionTally
+	frame      frameCache // what the last frame drew that the next one likely repeats
 	// stored is set when the session reads through the local store (stored.go).
 	stored *storedState
 }

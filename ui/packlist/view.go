@@ -39,7 +39,7 @@ func (m *Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
-	lines := make([]string, 0, m.height)
+	lines := m.frame.join.Next(m.height)
 	lines = append(lines, m.titleLine())
 	switch {
 	case len(m.visible) > 0:
@@ -65,7 +65,7 @@ func (m *Model) View() string {
 			lines[m.height-k+i] = common.Fit(l, m.width, "…")
 		}
 	}
-	return strings.Join(m.overlayCopy(lines[:m.height]), "\n")
+	return m.frame.join.Join(m.overlayCopy(lines[:m.height]))
 }
 
 func (m *Model) emptyText() string {
@@ -88,10 +88,17 @@ func (m *Model) titleLine() string {
 		count := st.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.visible), len(m.rows)))
 		return m.filter.View() + count
 	}
-	title := m.tabsLine() + m.c.Styles.Subtle.Render(m.teamTitle())
-	if h := m.historyNote(); h != "" {
-		title += m.c.Styles.Subtle.Render(" · " + h)
+	key := titleKey{styles: st, section: m.section, tally: m.tally, width: m.width,
+		team: m.teamTitle(), history: m.historyNote()}
+	fc := &m.frame
+	if fc.titleOK && fc.titleKey == key {
+		return fc.title
 	}
+	title := m.tabsLine() + st.Subtle.Render(key.team)
+	if h := key.history; h != "" {
+		title += st.Subtle.Render(" · " + h)
+	}
+	fc.titleKey, fc.title, fc.titleOK = key, title, true
 	return title
 }
 
