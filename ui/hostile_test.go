@@ -88,7 +88,8 @@ func (a *hostileApp) resize(w, h int) string {
 
 // checkFrame asserts a frame is inert and fits: no control byte but newline (with the ASCII
 // profile not even the renderer's styling escapes), no C1 or bidi control, exactly h lines each
-// at most w cells wide.
+// at most w cells wide, and as wide to a terminal adding up code points as to x/ansi (flags,
+// Hangul jamo: a disagreement shifts the columns and scrolls the screen).
 func checkFrame(t *testing.T, where string, view string, w, h int) {
 	t.Helper()
 	for i := 0; i < len(view); i++ {
@@ -114,6 +115,8 @@ func checkFrame(t *testing.T, where string, view string, w, h int) {
 	for i, l := range lines {
 		if lw := ansi.StringWidth(l); lw > w {
 			t.Fatalf("%s at %dx%d: line %d is %d cells wide: %q", where, w, h, i, lw, l)
+		} else if tw := uitest.TermWidth(l); tw != lw {
+			t.Fatalf("%s at %dx%d: line %d is %d cells to x/ansi but %d to a terminal: %+q", where, w, h, i, lw, tw, l)
 		}
 	}
 }

@@ -222,7 +222,7 @@ func (m *Model) statusLines(width, h int) []string {
 	if width <= 0 || ansi.StringWidth(line) <= width || h < 8 {
 		return []string{line}
 	}
-	wrapped := strings.Split(ansi.Wrap(strings.TrimRight(line, " "), width, " /"), "\n")
+	wrapped := strings.Split(common.Wrap(strings.TrimRight(line, " "), width, " /"), "\n")
 	if len(wrapped) > 4 {
 		wrapped = wrapped[:4]
 	}

@@ -20,6 +20,7 @@ var hostileSeeds = []string{
 	"\r\n\r\x00\x7f",
 	"👩\u200d👩\u200d👧\u200d👦🏳️\u200d🌈",
 	"\xff\xfe\xfd",
+	"🇧🇷🇦\u200d🇷 \u1100\u1100\u1161\u11a8\u11a8 \u1161 \u034f",
 }
 
 func FuzzString(f *testing.F) {
@@ -58,6 +59,19 @@ func checkInert(t *testing.T, fn, in, out string, multiline bool) {
 		}
 		if dropped(r) && r != '\n' && r != '\t' {
 			t.Fatalf("%s(%q) = %q keeps %U, which must be dropped", fn, in, out, r)
+		}
+	}
+	run := 0 // regional indicators come in pairs; no conjoining jamo is left (see fixClusters)
+	for _, r := range out + " " {
+		if isJamo(r) {
+			t.Fatalf("%s(%q) = %q keeps conjoining jamo %U", fn, in, out, r)
+		}
+		if isRegional(r) {
+			run++
+		} else if run%2 != 0 {
+			t.Fatalf("%s(%q) = %q keeps a lone regional indicator", fn, in, out)
+		} else {
+			run = 0
 		}
 	}
 	if !multiline && strings.ContainsAny(out, "\n\t") {

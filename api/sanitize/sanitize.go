@@ -17,7 +17,8 @@ import (
 // Emoji sequences are split into their parts: joiners (ZWJ, ZWNJ), variation selectors, skin-tone
 // modifiers and the keycap mark are dropped. Terminals disagree on how wide a sequence is (👍🏽 is
 // 2 cells in some, 4 in tmux), and one disagreement shifts every line after it; every terminal
-// agrees on the parts (👍 and 🏽 → 👍; 👩‍💻 → 👩💻).
+// agrees on the parts (👍 and 🏽 → 👍; 👩‍💻 → 👩💻). For the same reason a lone regional
+// indicator becomes its letter and broken Hangul jamo become U+FFFD (see fixClusters).
 func String(s string) string {
 	if isClean(s) {
 		return s
@@ -55,7 +56,7 @@ func String(s string) string {
 		}
 		i += size
 	}
-	return b.String()
+	return fixClusters(b.String())
 }
 
 // Line is String with newlines and tabs turned into spaces: for one-line places (list rows,

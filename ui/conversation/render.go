@@ -324,5 +324,5 @@ func wrap(text string, width int) []string {
 	if text == "" {
 		return []string{""}
 	}
-	return strings.Split(ansi.Wrap(text, width, ""), "\n")
+	return strings.Split(common.Wrap(text, width, ""), "\n")
 }
