@@ -27,6 +27,8 @@ import (
 	wishrecover "github.com/charmbracelet/wish/recover"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/postsale/postsale/config/seen"
 )
 
 // Defaults for the server's limits.
@@ -93,6 +95,7 @@ type sessionState struct {
 	member string
 	conn   *Conn
 	model  *sessionModel
+	seen   *seen.Dir // the member's triage marks, closed when the session ends
 }
 
 // New checks the configuration, reads the team file and the Hub's state and prepares the host
@@ -295,6 +298,9 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		stop := s.keepAlive(sess)
 		next(sess)
 		stop()
+		if st.seen != nil {
+			st.seen.Close() // a mark being written is finished; later ones are dropped
+		}
 		if st.model != nil {
 			if err := st.model.FlushDrafts(); err != nil {
 				s.log.Error("drafts not saved", "member", member, "err", err)
@@ -348,6 +354,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	env := sessionEnv(sess)
 	r := wishtea.MakeRenderer(sess)
 	home := filepath.Join(s.cfg.DataDir, "members", st.member)
+	st.seen = seen.NewDir(filepath.Join(home, "seen"))
 	inner := NewInbox(s.cfg.Shared, Person{
 		Member:       st.member,
 		Ctx:          sess.Context(),
@@ -358,6 +365,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		DraftsDir:    filepath.Join(home, "drafts"),
 		DownloadsDir: s.downloadsDir(st.member),
 		CacheDir:     filepath.Join(s.cfg.CacheDir, st.member),
+		Seen:         st.seen,
 		Team:         NewTeam(st.conn, s.Team),
 		SavedHint:    fetchHint(sess.LocalAddr(), s.downloadsDir(st.member)),
 	})
