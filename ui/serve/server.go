@@ -28,6 +28,7 @@ import (
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config/seen"
 )
 
@@ -54,7 +55,11 @@ type Config struct {
 	DataDir  string
 	CacheDir string
 	Shared   *Shared
-	Logger   *slog.Logger
+	// TeamStore, when set, keeps assignments, notes and sent-by records in the local store
+	// (usually the store behind Shared.Data); nil keeps them in DataDir's team-state.json. A
+	// state file from before the store is imported into it once.
+	TeamStore *store.Store
+	Logger    *slog.Logger
 	// IdleTimeout ends a session after this long without a key (0 = default, <0 = never).
 	IdleTimeout time.Duration
 	// KeepAlive is the interval of keep-alive requests; a session missing KeepAliveMax in a
@@ -159,7 +164,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.audit = audit
 	hub, err := NewHub(HubOptions{
-		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Audit: audit,
+		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Store: cfg.TeamStore, Audit: audit,
 		TypingTTL: cfg.TypingTTL, MaxPerMember: cfg.MaxPerMember, MaxTotal: cfg.MaxSessions, Now: cfg.Now,
 		OnSaveError: func(err error) { s.log.Error("team state not saved", "err", err) },
 		Logger:      cfg.Logger,
