@@ -141,3 +141,60 @@ func TestStateFileIsImportedIntoTheStoreOnce(t *testing.T) {
 	}
 	check(h2)
 }
+
+// Several sessions share one store: what one session brings in (its opened conversation and its
+// reply) is written to the one store every session reads, and the other session's list, drawn
+// from that store, shows it.
+func TestSessionsShareOneStore(t *testing.T) {
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	dir := t.TempDir()
+	tuneStore, opened := withStore(t, filepath.Join(dir, "store.db"))
+	tune := func(cfg *Config) {
+		tuneStore(cfg)
+		// The reply reaches the store by the sending session's reload or, at the latest, a poll:
+		// polls come often here so the wait below is for a condition, never a long timer.
+		cfg.Shared.RefreshInterval = time.Second
+	}
+	r := startRig(t, rigOptions{members: []member{bruno, carla}, dataDir: dir, tune: tune})
+	d, ok := r.srv.cfg.Shared.Data.(*store.Data)
+	if !ok || d.Store() != opened() {
+		t.Fatalf("the sessions' data is %T, not the one store", r.srv.cfg.Shared.Data)
+	}
+	b := connect(t, r.addr, bruno, nil)
+	c := connect(t, r.addr, carla, nil)
+	b.waitFor(demoBuyer)
+	c.waitFor(demoBuyer)
+
+	openBuyer(b, "Ana Lu")
+	m := b.mark()
+	b.send("r")
+	b.waitFrom(m, "ctrl+s")
+	const reply = "Shared reply 8123"
+	cm := c.mark()
+	b.send(reply)
+	b.send("\x13") // ctrl+s
+	b.waitFrom(m, "Message sent.")
+
+	ctx := context.Background()
+	inStore := func() bool {
+		packs, err := opened().Packs(ctx, 0, 0)
+		if err != nil {
+			return false
+		}
+		for _, p := range packs {
+			if p.BuyerName != demoBuyer {
+				continue
+			}
+			msgs, _ := opened().Messages(ctx, p.ID)
+			for _, msg := range msgs {
+				if msg.Text == reply {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	waitUntil(t, inStore, "Bruno's reply in the shared store", b, c)
+	c.waitFrom(cm, reply)
+	assertNoToken(t, r, b, c)
+}
