@@ -105,6 +105,8 @@ SELECT m.seq, replace(replace(m.text, char(2), ''), char(3), ''), replace(replac
        coalesce((SELECT group_concat(a.original_filename || ' ' || a.filename, ' ') FROM attachments a WHERE a.message_id = m.id), '')
 FROM messages m LEFT JOIN packs p ON p.id = m.pack_id;
 `,
+	// v3: the team tables of `postsale serve` (team.go).
+	teamSchema,
 }
 
 // SchemaVersion is the schema this build writes.

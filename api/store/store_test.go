@@ -304,6 +304,10 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 				must(t, db, `INSERT INTO messages (id, pack_id, from_id, from_name, text, created, raw, stored_at) VALUES ('old1', 'P9', ?, 'João', 'a câmara chegou quebrada', ?, ?, 1)`, testBuyer, base.UnixNano(), []byte(raw))
 				must(t, db, `INSERT INTO attachments (message_id, filename, original_filename) VALUES ('old1', 'x.pdf', 'nota_fiscal.pdf')`)
 			}
+			if from >= 2 {
+				// v2 also indexed it for search as it stored it.
+				must(t, db, `INSERT INTO search (rowid, text, translated, buyer, pack, items, files) SELECT seq, text, text_translated, 'João JOAO99', pack_id, 'Câmera digital', 'nota_fiscal.pdf x.pdf' FROM messages WHERE id = 'old1'`)
+			}
 			db.Close()
 			s, err := Open(ctx, path)
 			if err != nil {

@@ -120,18 +120,23 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		RefreshInterval: a.settings.RefreshInterval, OSC8: a.settings.OSC8,
 		Templates: layers, Keys: a.settings.Keys, Demo: a.demo, Notify: a.settings.Notify,
 	}
-	// One local store for every session: the history is the account's, not a person's.
+	// One local store for every session: the history is the account's, not a person's. The
+	// team's assignments, notes and sent-by records live in it too, so they survive restarts.
+	var teamStore *store.Store
 	if st, err := a.openStoreQuiet(ctx); err != nil {
 		a.log().Error("local store not opened", "err", err)
 		shared.Notice = storeNotOpened
 	} else {
 		shared.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
 		shared.Notice = st.Notice()
+		if !a.demo { // the demo's store is temporary: its team state stays in serve-demo's file
+			teamStore = st
+		}
 	}
 	srv, err := serve.New(serve.Config{
 		Addr: f.addr, HostKeyPath: f.hostKey, TeamFile: f.team,
 		DataDir: dataDir, CacheDir: filepath.Join(cache, "serve"),
-		Shared: shared,
+		Shared: shared, TeamStore: teamStore,
 		Logger: a.log(), IdleTimeout: idle, KeepAlive: f.keepAlive,
 		MaxPerMember: f.perPerson, MaxSessions: f.maxTotal,
 	})

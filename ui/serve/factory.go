@@ -57,6 +57,9 @@ type Person struct {
 	Location *time.Location
 	// DraftsDir, DownloadsDir and CacheDir are this person's directories on the server.
 	DraftsDir, DownloadsDir, CacheDir string
+	// Seen keeps this person's triage (conversations opened, marked done) on the server, so it
+	// survives reconnects (a seen.Dir under their folder); nil keeps it for the session only.
+	Seen common.SeenStore
 	// Team is this session's view of the team (NewTeam); nil shows no team.
 	Team common.Team
 	// SavedHint says how to fetch a saved attachment (scp through this server).
@@ -92,6 +95,7 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		SavedHint:       p.SavedHint,
 		Demo:            sh.Demo,
 		Notice:          sh.Notice,
+		Seen:            p.Seen,
 	}
 	if sh.Notify {
 		so.NotifyOut, so.NotifyEnv = p.Out, p.Getenv

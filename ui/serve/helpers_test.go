@@ -92,6 +92,7 @@ type rigOptions struct {
 	perPeriod int
 	period    time.Duration
 	tune      func(*Config)
+	sb        *sandbox.Server // reuse this sandbox (a restart against the same account)
 }
 
 // distinctiveToken is the API token the servers use: it must never show up anywhere.
@@ -99,8 +100,11 @@ const distinctiveToken = "APP_USR-SECRET-TOKEN-7f3a9c1e-never-on-screen"
 
 func startRig(t testing.TB, o rigOptions) *rig {
 	t.Helper()
-	sb := sandbox.New()
-	sb.AddToken(distinctiveToken, time.Now().Add(24*time.Hour))
+	sb := o.sb
+	if sb == nil {
+		sb = sandbox.New()
+		sb.AddToken(distinctiveToken, time.Now().Add(24*time.Hour))
+	}
 	tl := &timedLog{next: sb}
 	hs := httptest.NewServer(tl)
 	t.Cleanup(hs.Close)

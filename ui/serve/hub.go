@@ -1,12 +1,9 @@
 package serve
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -15,7 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/api/store"
 )
 
 // How the views show the Hub: each session's inbox gets a common.Team (teamseam.go, built in
@@ -30,12 +27,13 @@ import (
 //
 // Hub is what the sessions of one server share: who is connected and where (presence), who is
 // typing a reply, who a conversation is assigned to, the team's internal notes, and who sent
-// which message. Assignments, notes and sent-by records are kept in a state file (0600) so they
-// survive a restart; presence lives only in memory. Every method is safe for concurrent use.
+// which message. Assignments, notes and sent-by records are kept with the local store when the
+// server has one, else in a state file (0600), so they survive a restart (hubstate.go); presence
+// lives only in memory. Every method is safe for concurrent use.
 type Hub struct {
 	mu       sync.Mutex
 	now      func() time.Time
-	path     string
+	persist  hubPersist
 	audit    *Audit
 	typeTTL  time.Duration
 	perMem   int
@@ -80,6 +78,9 @@ type SentRecord struct {
 type HubOptions struct {
 	// StateFile keeps assignments, notes and sent-by records ("" keeps them in memory only).
 	StateFile string
+	// Store, when set, keeps them instead, in its team tables; a StateFile left from before is
+	// imported into it once (and renamed *.imported).
+	Store *store.Store
 	// Audit receives who connected, opened, sent and assigned (nil: no audit).
 	Audit *Audit
 	// TypingTTL is how long "is replying" lasts after the last key (default 8s).
@@ -110,7 +111,6 @@ const maxNoteLen = 4000
 func NewHub(opts HubOptions) (*Hub, error) {
 	h := &Hub{
 		now:      opts.Now,
-		path:     opts.StateFile,
 		audit:    opts.Audit,
 		typeTTL:  opts.TypingTTL,
 		perMem:   opts.MaxPerMember,
@@ -119,7 +119,6 @@ func NewHub(opts HubOptions) (*Hub, error) {
 		maxSent:  maxSentRecords,
 		saveErrs: opts.OnSaveError,
 		logger:   opts.Logger,
-		st:       hubState{Assignments: map[string]Assignment{}, Notes: map[string][]Note{}, SentBy: map[string]SentRecord{}},
 	}
 	if h.now == nil {
 		h.now = time.Now
@@ -127,27 +126,25 @@ func NewHub(opts HubOptions) (*Hub, error) {
 	if h.typeTTL <= 0 {
 		h.typeTTL = 8 * time.Second
 	}
-	if h.path != "" {
-		data, err := os.ReadFile(h.path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			return nil, fmt.Errorf("read team state %s: %w", h.path, err)
-		default:
-			if err := json.Unmarshal(data, &h.st); err != nil {
-				return nil, fmt.Errorf("team state %s is damaged (%v): move it aside to start afresh", h.path, err)
-			}
-			if h.st.Assignments == nil {
-				h.st.Assignments = map[string]Assignment{}
-			}
-			if h.st.Notes == nil {
-				h.st.Notes = map[string][]Note{}
-			}
-			if h.st.SentBy == nil {
-				h.st.SentBy = map[string]SentRecord{}
+	switch {
+	case opts.Store != nil:
+		ts := teamStore{opts.Store}
+		if opts.StateFile != "" {
+			if err := ts.importFile(opts.StateFile); err != nil {
+				return nil, err
 			}
 		}
+		h.persist = ts
+	case opts.StateFile != "":
+		h.persist = stateFile{opts.StateFile}
+	default:
+		h.persist = memoryOnly{}
 	}
+	st, err := h.persist.load()
+	if err != nil {
+		return nil, err
+	}
+	h.st = st
 	return h, nil
 }
 
@@ -314,11 +311,14 @@ func (c *Conn) Sent(packID, messageID string) {
 		h.st.SentBy[messageID] = SentRecord{Member: c.member, PackID: packID, At: now}
 		h.trimSentLocked()
 	}
+	var err error
+	if messageID != "" {
+		err = h.persist.sent(&h.st, messageID, h.maxSent)
+	}
 	if c.typingPack == packID {
 		c.stopTypingLocked()
 	}
 	h.broadcastLocked(TeammateSentMsg{PackID: packID, Member: c.member, MessageID: messageID}, c.id)
-	err := h.saveLocked()
 	h.mu.Unlock()
 	h.reportSave(err)
 	h.audit.Log(AuditEvent{Event: "send", Member: c.member, Pack: packID, Message: messageID})
@@ -334,7 +334,7 @@ func (c *Conn) Assign(packID, member string) error {
 		h.st.Assignments[packID] = Assignment{Member: member, By: c.member, At: h.now()}
 	}
 	h.broadcastLocked(AssignedMsg{PackID: packID, Member: member, By: c.member}, 0)
-	err := h.saveLocked()
+	err := h.persist.assigned(&h.st, packID)
 	h.mu.Unlock()
 	h.reportSave(err)
 	h.audit.Log(AuditEvent{Event: "assign", Member: c.member, Pack: packID, Assignee: member})
@@ -355,7 +355,7 @@ func (c *Conn) AddNote(packID, text string) (Note, error) {
 	n := Note{Author: c.member, At: h.now(), Text: text}
 	h.st.Notes[packID] = append(h.st.Notes[packID], n)
 	h.broadcastLocked(NoteAddedMsg{PackID: packID, Note: n}, 0)
-	err := h.saveLocked()
+	err := h.persist.noted(&h.st, packID, n)
 	h.mu.Unlock()
 	h.reportSave(err)
 	h.audit.Log(AuditEvent{Event: "note", Member: c.member, Pack: packID})
@@ -509,23 +509,6 @@ func (h *Hub) trimSentLocked() {
 	for _, e := range all[:len(all)-h.maxSent] {
 		delete(h.st.SentBy, e.id)
 	}
-}
-
-func (h *Hub) saveLocked() error {
-	if h.path == "" {
-		return nil
-	}
-	data, err := json.MarshalIndent(h.st, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(h.path), 0o700); err != nil {
-		return fmt.Errorf("save team state: %w", err)
-	}
-	if err := atomicfile.WriteFile(h.path, data, 0o600, nil); err != nil {
-		return fmt.Errorf("save team state: %w", err)
-	}
-	return nil
 }
 
 func (h *Hub) reportSave(err error) {

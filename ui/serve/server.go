@@ -27,6 +27,9 @@ import (
 	wishrecover "github.com/charmbracelet/wish/recover"
 	"github.com/muesli/termenv"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/config/seen"
 )
 
 // Defaults for the server's limits.
@@ -52,7 +55,11 @@ type Config struct {
 	DataDir  string
 	CacheDir string
 	Shared   *Shared
-	Logger   *slog.Logger
+	// TeamStore, when set, keeps assignments, notes and sent-by records in the local store
+	// (usually the store behind Shared.Data); nil keeps them in DataDir's team-state.json. A
+	// state file from before the store is imported into it once.
+	TeamStore *store.Store
+	Logger    *slog.Logger
 	// IdleTimeout ends a session after this long without a key (0 = default, <0 = never).
 	IdleTimeout time.Duration
 	// KeepAlive is the interval of keep-alive requests; a session missing KeepAliveMax in a
@@ -93,6 +100,7 @@ type sessionState struct {
 	member string
 	conn   *Conn
 	model  *sessionModel
+	seen   *seen.Dir // the member's triage marks, closed when the session ends
 }
 
 // New checks the configuration, reads the team file and the Hub's state and prepares the host
@@ -156,7 +164,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.audit = audit
 	hub, err := NewHub(HubOptions{
-		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Audit: audit,
+		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Store: cfg.TeamStore, Audit: audit,
 		TypingTTL: cfg.TypingTTL, MaxPerMember: cfg.MaxPerMember, MaxTotal: cfg.MaxSessions, Now: cfg.Now,
 		OnSaveError: func(err error) { s.log.Error("team state not saved", "err", err) },
 		Logger:      cfg.Logger,
@@ -295,6 +303,9 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		stop := s.keepAlive(sess)
 		next(sess)
 		stop()
+		if st.seen != nil {
+			st.seen.Close() // a mark being written is finished; later ones are dropped
+		}
 		if st.model != nil {
 			if err := st.model.FlushDrafts(); err != nil {
 				s.log.Error("drafts not saved", "member", member, "err", err)
@@ -348,6 +359,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	env := sessionEnv(sess)
 	r := wishtea.MakeRenderer(sess)
 	home := filepath.Join(s.cfg.DataDir, "members", st.member)
+	st.seen = seen.NewDir(filepath.Join(home, "seen"))
 	inner := NewInbox(s.cfg.Shared, Person{
 		Member:       st.member,
 		Ctx:          sess.Context(),
@@ -358,6 +370,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		DraftsDir:    filepath.Join(home, "drafts"),
 		DownloadsDir: s.downloadsDir(st.member),
 		CacheDir:     filepath.Join(s.cfg.CacheDir, st.member),
+		Seen:         st.seen,
 		Team:         NewTeam(st.conn, s.Team),
 		SavedHint:    fetchHint(sess.LocalAddr(), s.downloadsDir(st.member)),
 	})

@@ -1,0 +1,65 @@
+package serve
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var newCountRe = regexp.MustCompile(`· (\d+) new`)
+
+// lastNewCount is the latest "· N new" the session drew (-1 when none yet).
+func lastNewCount(tm *term) int {
+	all := newCountRe.FindAllStringSubmatch(tm.screen(), -1)
+	if len(all) == 0 {
+		return -1
+	}
+	n, _ := strconv.Atoi(all[len(all)-1][1])
+	return n
+}
+
+// A served seller's triage (which conversations they opened) is kept per member on the server:
+// it is written under their folder and a new session of theirs starts with it.
+func TestSeenStateSurvivesAReconnect(t *testing.T) {
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	r := startRig(t, rigOptions{members: []member{bruno, carla}})
+	b := connect(t, r.addr, bruno, nil)
+	b.waitFor(demoBuyer)
+	openBuyer(b, "Ana Lu")
+
+	dir := filepath.Join(r.dataDir, "members", "Bruno", "seen")
+	saved := func() bool {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			data, _ := os.ReadFile(filepath.Join(dir, e.Name()))
+			if strings.Contains(string(data), `"seen_at"`) {
+				return true
+			}
+		}
+		return false
+	}
+	waitUntil(t, saved, "Bruno's seen state written under his folder", b)
+	b.close()
+
+	// Carla never opened anything: her count is the baseline; Bruno's new session counts one less.
+	c := connect(t, r.addr, carla, nil)
+	c.waitFor(demoBuyer)
+	waitUntil(t, func() bool { return lastNewCount(c) > 0 }, "Carla's new count", c)
+	want := lastNewCount(c) - 1
+	b2 := connect(t, r.addr, bruno, nil)
+	b2.waitFor(demoBuyer)
+	if want == 0 {
+		waitUntil(t, func() bool { return lastNewCount(b2) == -1 && strings.Contains(b2.screen(), demoBuyer) }, "no new count", b2)
+	} else {
+		b2.waitFor("· " + strconv.Itoa(want) + " new")
+	}
+	if _, err := os.Stat(filepath.Join(r.dataDir, "members", "Carla", "seen")); err == nil {
+		entries, _ := os.ReadDir(filepath.Join(r.dataDir, "members", "Carla", "seen"))
+		if len(entries) > 0 {
+			t.Errorf("Carla opened nothing but has seen state: %v", entries)
+		}
+	}
+}
