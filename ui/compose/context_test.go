@@ -36,6 +36,18 @@ func TestRestoredDraftSaysFromWhen(t *testing.T) {
 	if v := m.View(); strings.Contains(v, "Draft restored") || !strings.Contains(v, "Hola Ana, ya!") {
 		t.Errorf("after typing, the note stays or the text is lost:\n%s", v)
 	}
+	// The edit's save runs in a command that may outlive the program: wait for it to land, so
+	// the test's folder is not removed under it.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if d, err := store.Load(packOpen); err == nil && d.Text == "Hola Ana, ya!" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the edited draft was never saved")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // Context: the title names the buyer, language and site; the buyer's messages and the sale are

@@ -32,7 +32,9 @@ func openBuyer(tm *term, buyer string) {
 	tm.t.Helper()
 	m := tm.mark()
 	tm.send("/" + buyer)
-	tm.waitFrom(m, buyer)
+	// Not the buyer's name alone, which the filter's own echo already shows: the count says the
+	// list is filtered down to the one conversation, so enter cannot open a row still loading.
+	tm.waitFrom(m, "  1 of ")
 	m = tm.mark()
 	tm.send("\r")
 	tm.send("\r")
