@@ -147,3 +147,38 @@ func (c *Client) SendOption(ctx context.Context, packID string, req OptionReques
 	}
 	return &m, nil
 }
+
+// TemplateVar is a variable a template asks for (DELIVERY_PROMISE: a NUMBER of days).
+type TemplateVar struct {
+	ID   string `json:"id"`
+	Type string `json:"type"` // NUMBER, or empty/other: free text
+}
+
+// Variables reads the template's vars: objects {id, type} or bare ids. Nil when it has none or
+// they cannot be read.
+func (t GuideTemplate) Variables() []TemplateVar {
+	if len(t.Vars) == 0 {
+		return nil
+	}
+	var objs []TemplateVar
+	if json.Unmarshal(t.Vars, &objs) == nil {
+		out := objs[:0]
+		for _, v := range objs {
+			if v.ID != "" {
+				out = append(out, v)
+			}
+		}
+		return out
+	}
+	var ids []string
+	if json.Unmarshal(t.Vars, &ids) == nil {
+		out := make([]TemplateVar, 0, len(ids))
+		for _, id := range ids {
+			if id != "" {
+				out = append(out, TemplateVar{ID: id})
+			}
+		}
+		return out
+	}
+	return nil
+}

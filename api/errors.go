@@ -321,6 +321,12 @@ func explainAPIError(e *Error) string {
 		return "Mercado Libre does not offer contact reasons for this order."
 	case has("delivery date is before"):
 		return "The delivery date is in the past: choose a later date."
+	case has("invalid option"):
+		return "Mercado Libre does not offer that contact reason for this order: reload the reasons and choose another."
+	case has("invalid template_id"):
+		return "That template is not offered for this contact reason: reload the reasons and choose another."
+	case has("the var ") && (has("must be a number") || has("is required")):
+		return "A value of the template is missing or is not a whole number: fill every field (numbers without decimals) and send again."
 	case has("can not send messages in this conversation now"):
 		return "Mercado Libre does not let you write in this conversation now (its message limit is 0)."
 	case has("queryparam 'site_id' is required"):

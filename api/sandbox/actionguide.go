@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,9 +14,16 @@ import (
 // action guide and sends one of its templates (or free text for OTHER), within the option's cap.
 
 type guideTemplate struct {
-	ID   string   `json:"id"`
-	Text string   `json:"text"`
-	Vars []string `json:"vars"`
+	ID   string     `json:"id"`
+	Text string     `json:"text"`
+	Vars []guideVar `json:"vars"`
+}
+
+// guideVar is a template variable: the text's {ID} is replaced by the value sent for it. A
+// NUMBER variable must be sent as a JSON integer.
+type guideVar struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
 }
 
 type guideOption struct {
@@ -33,11 +41,17 @@ type guideOption struct {
 // guideOptions are the reasons the sandbox offers (the ids of Mercado Libre's documentation).
 var guideOptions = []guideOption{
 	{ID: "REQUEST_VARIANTS", InternalDescription: "Request the variant the buyer wants (color, size)", Type: "template",
-		Templates: []guideTemplate{{ID: "TEMPLATE___REQUEST_VARIANTS___1", Text: "Olá! Para enviar seu pedido, precisamos saber a cor ou o tamanho que você prefere."}}},
+		Templates: []guideTemplate{
+			{ID: "TEMPLATE___REQUEST_VARIANTS___1", Text: "Olá! Para enviar seu pedido, precisamos saber a cor ou o tamanho que você prefere."},
+			{ID: "TEMPLATE___REQUEST_VARIANTS___2", Text: "Olá! Qual cor você prefere? Responda para enviarmos hoje."},
+		}},
 	{ID: "REQUEST_BILLING_INFO", InternalDescription: "Request the buyer's billing information", Type: "template",
 		Templates: []guideTemplate{{ID: "TEMPLATE___REQUEST_BILLING_INFO___1", Text: "Olá! Para emitir a nota fiscal, precisamos dos seus dados de faturamento."}}},
 	{ID: "SEND_INVOICE_LINK", InternalDescription: "Send the link to the invoice", Type: "template",
 		Templates: []guideTemplate{{ID: "TEMPLATE___SEND_INVOICE_LINK___1", Text: "Olá! A nota fiscal da sua compra está disponível no link enviado."}}},
+	{ID: "DELIVERY_PROMISE", InternalDescription: "Promise a delivery date (Flex)", Type: "template",
+		Templates: []guideTemplate{{ID: "TEMPLATE___DELIVERY_PROMISE___1", Text: "Olá! Seu pedido chega em {DAYS} dias.",
+			Vars: []guideVar{{ID: "DAYS", Type: "NUMBER"}}}}},
 	{ID: "OTHER", InternalDescription: "Another reason (free text)", Type: "free_text", CharLimit: maxTextLength},
 }
 
@@ -46,6 +60,7 @@ func defaultCaps() map[string]int {
 	for _, o := range guideOptions {
 		caps[o.ID] = 1
 	}
+	caps["SEND_INVOICE_LINK"] = 0 // already used: the demo shows a reason that cannot be chosen
 	return caps
 }
 
@@ -171,14 +186,24 @@ func (s *Server) actionGuideOption(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		for _, t := range opt.Templates {
-			if t.ID == body.TemplateID {
-				text = t.Text
+		var tpl *guideTemplate
+		for i := range opt.Templates {
+			if opt.Templates[i].ID == body.TemplateID {
+				tpl = &opt.Templates[i]
 			}
 		}
-		if text == "" {
+		if tpl == nil {
 			writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("Invalid template_id %q for option %s", body.TemplateID, opt.ID))
 			return
+		}
+		text = tpl.Text
+		for _, v := range tpl.Vars {
+			value, status, problem := templateVar(v, body)
+			if problem != "" {
+				writeError(w, status, "bad_request", problem)
+				return
+			}
+			text = strings.ReplaceAll(text, "{"+v.ID+"}", value)
 		}
 	}
 	p.caps[opt.ID]--
@@ -188,4 +213,31 @@ func (s *Server) actionGuideOption(w http.ResponseWriter, r *http.Request) {
 		"id": wm.ID, "to": wm.To, "status": wm.Status, "text": wm.Text,
 		"message_date": wm.MessageDate, "message_moderation": wm.MessageModeration,
 	})
+}
+
+// templateVar is the value sent for v, checked strictly: present and, for NUMBER, a JSON
+// integer; a negative number of days is a delivery date in the past (a 500, as Mercado Libre
+// answers it).
+func templateVar(v guideVar, body optionBody) (value string, status int, problem string) {
+	for _, b := range body.Vars {
+		if b.ID != v.ID {
+			continue
+		}
+		if v.Type != "NUMBER" {
+			var s string
+			if json.Unmarshal(b.Value, &s) != nil {
+				return "", http.StatusBadRequest, fmt.Sprintf("The var %s must be a string", v.ID)
+			}
+			return s, 0, ""
+		}
+		var n int64
+		if json.Unmarshal(b.Value, &n) != nil {
+			return "", http.StatusBadRequest, fmt.Sprintf("The var %s must be a NUMBER", v.ID)
+		}
+		if n < 0 {
+			return "", http.StatusInternalServerError, "delivery date is before than today"
+		}
+		return strconv.FormatInt(n, 10), 0, ""
+	}
+	return "", http.StatusBadRequest, fmt.Sprintf("The var %s is required", v.ID)
 }

@@ -255,3 +255,14 @@ func (d *Data) SendOption(ctx context.Context, packID string, req api.OptionRequ
 	defer d.syncer.Pause()()
 	return cr.SendOption(ctx, packID, req)
 }
+
+// CapsAvailable passes the contact reasons' remaining uses through when the API offers them.
+func (d *Data) CapsAvailable(ctx context.Context, packID string) ([]api.OptionCap, error) {
+	cr, ok := d.API.(interface {
+		CapsAvailable(ctx context.Context, packID string) ([]api.OptionCap, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("contact reasons are not available here")
+	}
+	return cr.CapsAvailable(ctx, packID)
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 // may write first with (action_guide), or send one.
 func (a *app) contactCommand() *cobra.Command {
 	var reason, template, text string
+	var vars []string
 	cmd := &cobra.Command{
 		Use:   "contact PACK_ID",
 		Short: "Write first to a buyer with a contact reason (domestic sellers)",
@@ -56,6 +58,9 @@ templates, character limits and how many uses are left; with --reason, send one:
 			case opt.Type != "free_text" && template == "" && len(opt.Templates) > 0:
 				req.TemplateID = opt.Templates[0].ID
 			}
+			if req.Vars, err = optionVars(opt, req.TemplateID, vars); err != nil {
+				return &usageError{err}
+			}
 			m, err := a.client.SendOption(ctx, packID, req)
 			if err != nil {
 				return err
@@ -70,6 +75,7 @@ templates, character limits and how many uses are left; with --reason, send one:
 	cmd.Flags().StringVar(&reason, "reason", "", "reason to send (an option id such as REQUEST_BILLING_INFO or OTHER)")
 	cmd.Flags().StringVar(&template, "template", "", "template id of the reason (default its first)")
 	cmd.Flags().StringVar(&text, "text", "", "your text, for the free-text reason OTHER")
+	cmd.Flags().StringArrayVar(&vars, "var", nil, "a template variable as ID=VALUE (repeatable; a NUMBER is a whole number), e.g. --var DAYS=12")
 	return cmd
 }
 
@@ -91,8 +97,51 @@ func printGuide(a *app, packID string, g *api.ActionGuide) {
 			if t.Text != "" {
 				fmt.Fprintf(w, ": %s", sanitize.Line(t.Text))
 			}
+			for _, v := range t.Variables() {
+				fmt.Fprintf(w, " [--var %s=…%s]", sanitize.Line(v.ID), map[bool]string{true: " a whole number", false: ""}[v.Type == "NUMBER"])
+			}
 			fmt.Fprintln(w)
 		}
 	}
 	fmt.Fprintf(w, "Send one with: postsale contact %s --reason ID [--template ID | --text TEXT]\n", sanitize.Line(packID))
+}
+
+// optionVars reads --var ID=VALUE for the chosen template: every variable it asks for, a
+// NUMBER as a whole number.
+func optionVars(opt *api.GuideOption, templateID string, flags []string) ([]api.GuideVar, error) {
+	given := map[string]string{}
+	for _, f := range flags {
+		id, value, ok := strings.Cut(f, "=")
+		if !ok || strings.TrimSpace(id) == "" {
+			return nil, fmt.Errorf("--var %q: write it as ID=VALUE (e.g. DAYS=12)", sanitize.Line(f))
+		}
+		given[strings.TrimSpace(id)] = strings.TrimSpace(value)
+	}
+	var defs []api.TemplateVar
+	for _, t := range opt.Templates {
+		if t.ID == templateID {
+			defs = t.Variables()
+		}
+	}
+	var out []api.GuideVar
+	for _, d := range defs {
+		v, ok := given[d.ID]
+		if !ok || v == "" {
+			return nil, fmt.Errorf("template %s needs --var %s=VALUE", sanitize.Line(templateID), sanitize.Line(d.ID))
+		}
+		delete(given, d.ID)
+		if d.Type == "NUMBER" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("--var %s must be a whole number (like 12), not %q", sanitize.Line(d.ID), sanitize.Line(v))
+			}
+			out = append(out, api.GuideVar{ID: d.ID, Value: n})
+			continue
+		}
+		out = append(out, api.GuideVar{ID: d.ID, Value: v})
+	}
+	for id := range given {
+		return nil, fmt.Errorf("template %s has no variable %s", sanitize.Line(templateID), sanitize.Line(id))
+	}
+	return out, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/api"
@@ -34,20 +35,45 @@ type Reasons struct {
 	sending bool
 	err     string
 	sent    int
+
+	caps    map[string]int // caps_available per option id; nil when not loaded (the guide's cap_available counts)
+	stage   reasonStage    // choosing a reason, a template of it, or filling its variables
+	tcur    int            // the template under the cursor while choosing one
+	varDefs []api.TemplateVar
+	vars    []textinput.Model
+	vcur    int
 }
+
+// reasonStage is where the seller is in choosing a reason.
+type reasonStage int
+
+const (
+	stageReasons   reasonStage = iota // the list of reasons
+	stageTemplates                    // the templates of the chosen reason
+	stageVars                         // the variables of the chosen template
+)
 
 type reasonKeys struct {
 	Up, Down, Choose, Send, Back key.Binding
 }
 
 // guideLoadedMsg carries the pack's action guide.
-type guideLoadedMsg struct{ guide *api.ActionGuide }
+type guideLoadedMsg struct {
+	guide *api.ActionGuide
+	caps  []api.OptionCap // nil when caps_available could not be read
+}
+
+// capsReader is the optional caps_available of the session's data.
+type capsReader interface {
+	CapsAvailable(ctx context.Context, packID string) ([]api.OptionCap, error)
+}
 
 // optionSentMsg is the answer to a contact reason.
 type optionSentMsg struct {
-	localID string
-	req     api.SendRequest
-	msg     *api.Message
+	localID  string
+	optionID string
+	req      api.SendRequest
+	msg      *api.Message
 }
 
 // NewReasons is the contact-reason composer of packID.
@@ -90,12 +116,25 @@ func (m *Reasons) Init() tea.Cmd {
 				return guideLoadedMsg{}, errNoContactReasons
 			}
 			g, err := client.ActionGuide(ctx, packID)
-			return guideLoadedMsg{guide: g}, err
+			if err != nil {
+				return guideLoadedMsg{}, err
+			}
+			res := guideLoadedMsg{guide: g}
+			if cr, ok := client.(capsReader); ok {
+				// Best effort: without it the guide's own cap_available is shown.
+				if caps, err := cr.CapsAvailable(ctx, packID); err == nil {
+					res.caps = caps
+				}
+			}
+			return res, nil
 		})
 }
 
 // Focus gives the keyboard to the free-text field while it is open.
 func (m *Reasons) Focus() tea.Cmd {
+	if m.stage == stageVars && m.vcur < len(m.vars) {
+		return m.vars[m.vcur].Focus()
+	}
 	if m.editing {
 		return m.text.Focus()
 	}
@@ -103,7 +142,7 @@ func (m *Reasons) Focus() tea.Cmd {
 }
 
 // Typing reports whether keys go to the text field.
-func (m *Reasons) Typing() bool { return m.editing }
+func (m *Reasons) Typing() bool { return m.editing || m.stage == stageVars }
 
 // Empty reports whether no text is typed.
 func (m *Reasons) Empty() bool { return strings.TrimSpace(m.text.Value()) == "" }
@@ -148,6 +187,12 @@ func (m *Reasons) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, nil
 			}
 			m.guide, m.err = res.guide, ""
+			if res.caps != nil {
+				m.caps = map[string]int{}
+				for _, c := range res.caps {
+					m.caps[c.OptionID] = c.CapAvailable
+				}
+			}
 		case optionSentMsg:
 			m.sending = false
 			done := common.SendDoneMsg{PackID: m.packID, LocalID: res.localID, Request: res.req, Message: res.msg, Err: msg.Err}
@@ -157,6 +202,8 @@ func (m *Reasons) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.err, m.editing = "", false
 				m.text.Reset()
 				m.text.Blur()
+				m.used(res.optionID)
+				m.leaveStage()
 			}
 			return m, func() tea.Msg { return done }
 		}
@@ -172,6 +219,12 @@ func (m *Reasons) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Reasons) handleKey(msg tea.KeyMsg) tea.Cmd {
+	switch m.stage {
+	case stageTemplates:
+		return m.templateKey(msg)
+	case stageVars:
+		return m.varKey(msg)
+	}
 	if m.editing {
 		switch {
 		case key.Matches(msg, m.keys.Back):
@@ -197,11 +250,16 @@ func (m *Reasons) handleKey(msg tea.KeyMsg) tea.Cmd {
 		if m.cursor >= len(opts) {
 			return nil
 		}
+		if why := m.blocked(opts[m.cursor]); why != "" {
+			m.err = "Cannot choose this reason: " + why
+			return nil
+		}
+		m.err = ""
 		if opts[m.cursor].Type == "free_text" {
 			m.editing = true
 			return m.text.Focus()
 		}
-		return m.send("")
+		return m.chooseReason()
 	}
 	return nil
 }
@@ -213,8 +271,8 @@ func (m *Reasons) send(text string) tea.Cmd {
 		return nil
 	}
 	opt := opts[m.cursor]
-	if !opt.Enabled || opt.CapAvailable <= 0 {
-		m.err = "Not sent: you have already used this reason the maximum number of times for this order."
+	if why := m.blocked(opt); why != "" {
+		m.err = "Not sent: " + why
 		return nil
 	}
 	req := api.OptionRequest{OptionID: opt.ID}
@@ -231,8 +289,14 @@ func (m *Reasons) send(text string) tea.Cmd {
 		}
 		req.Text = text
 	case len(opt.Templates) > 0:
-		req.TemplateID = opt.Templates[0].ID
-		shown.Text = opt.Templates[0].Text
+		tpl := opt.Templates[min(m.tcur, len(opt.Templates)-1)]
+		vars, filled, problem := m.filledVars()
+		if problem != "" {
+			m.err = "Not sent: " + problem
+			return nil
+		}
+		req.TemplateID, req.Vars = tpl.ID, vars
+		shown.Text = fillTemplate(tpl.Text, filled)
 	default:
 		m.err = "Not sent: this reason has no template to send."
 		return nil
@@ -247,10 +311,10 @@ func (m *Reasons) send(text string) tea.Cmd {
 	task := common.RunTask(m.c.Ctx, m.c.NewTask(m.owner(), "Sending contact reason to pack "+packID),
 		func(ctx context.Context) (tea.Msg, error) {
 			if client == nil {
-				return optionSentMsg{localID: localID, req: shown}, errNoContactReasons
+				return optionSentMsg{localID: localID, optionID: req.OptionID, req: shown}, errNoContactReasons
 			}
 			msg, err := client.SendOption(ctx, packID, req)
-			return optionSentMsg{localID: localID, req: shown, msg: msg}, err
+			return optionSentMsg{localID: localID, optionID: req.OptionID, req: shown, msg: msg}, err
 		})
 	return tea.Sequence(started, task)
 }
@@ -267,10 +331,7 @@ func (m *Reasons) View() string {
 		lines = append(lines, st.Faint.Render("Mercado Libre offers no contact reason for this order."))
 	}
 	for i, o := range m.options() {
-		state := strconv.Itoa(o.CapAvailable) + " left"
-		if !o.Enabled || o.CapAvailable <= 0 {
-			state = "used up"
-		}
+		state := m.capState(o)
 		line := sanitize.Line(o.InternalDescription)
 		if line == "" {
 			line = sanitize.Line(o.ID)
@@ -279,14 +340,25 @@ func (m *Reasons) View() string {
 		if o.Type == "free_text" && o.CharLimit > 0 {
 			line += " · your text, up to " + strconv.Itoa(o.CharLimit) + " characters"
 		}
+		if n := len(o.Templates); n > 1 {
+			line += " · " + strconv.Itoa(n) + " templates"
+		}
 		gutter, style := "  ", st.Subtle
+		if m.blocked(o) != "" {
+			style = st.Faint
+		}
 		if i == m.cursor {
 			gutter, style = "▸ ", st.Selected
 		}
 		lines = append(lines, common.Truncate(gutter+style.Render(line), m.width))
-		if i == m.cursor && len(o.Templates) > 0 && o.Templates[0].Text != "" {
-			lines = append(lines, common.Truncate("    "+st.Faint.Render(sanitize.Line(o.Templates[0].Text)), m.width))
+		if i != m.cursor {
+			continue
 		}
+		if why := m.blocked(o); why != "" {
+			lines = append(lines, common.Truncate("    "+st.Faint.Render(why), m.width))
+			continue
+		}
+		lines = append(lines, m.templateLines(o)...)
 	}
 	if m.editing {
 		lines = append(lines, "", m.text.View())
