@@ -295,22 +295,7 @@ func (s *Server) domesticUnread(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "The role and tag params are required: role=seller&tag=post_sale")
 		return
 	}
-	type result struct {
-		Resource string `json:"resource"`
-		Count    int    `json:"count"`
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := struct {
-		Results []result    `json:"results"`
-		UserID  json.Number `json:"userId"`
-	}{Results: []result{}, UserID: json.Number(s.data.seller.ID)}
-	for _, p := range s.data.order {
-		if n := p.unreadCount(); n > 0 && len(out.Results) < maxDomesticUnread {
-			out.Results = append(out.Results, result{Resource: "/packs/" + p.id + "/sellers/" + s.data.seller.ID, Count: n})
-		}
-	}
-	writeJSON(w, http.StatusOK, out)
+	s.writeUnread(w, func(p *pack) string { return "/packs/" + p.id + "/sellers/" + s.data.seller.ID }, maxDomesticUnread)
 }
 
 func (s *Server) domesticUpload(w http.ResponseWriter, r *http.Request) {

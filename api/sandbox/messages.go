@@ -227,6 +227,13 @@ func (s *Server) unread(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_request", "The role and tag params are required: role=seller&tag=post_sale")
 		return
 	}
+	s.writeUnread(w, func(p *pack) string { return "/packs/" + p.id }, 0)
+}
+
+// writeUnread answers an unread listing: every pack with buyer messages the seller has not read,
+// named by resource, at most limit of them (0: no limit). Both flavours share it; they differ in
+// the resource's shape and the cap.
+func (s *Server) writeUnread(w http.ResponseWriter, resource func(*pack) string, limit int) {
 	type result struct {
 		Resource string `json:"resource"`
 		Count    int    `json:"count"`
@@ -238,8 +245,11 @@ func (s *Server) unread(w http.ResponseWriter, r *http.Request) {
 		UserID  json.Number `json:"userId"`
 	}{Results: []result{}, UserID: json.Number(s.data.seller.ID)}
 	for _, p := range s.data.order {
+		if limit > 0 && len(out.Results) >= limit {
+			break
+		}
 		if n := p.unreadCount(); n > 0 {
-			out.Results = append(out.Results, result{Resource: "/packs/" + p.id, Count: n})
+			out.Results = append(out.Results, result{Resource: resource(p), Count: n})
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
