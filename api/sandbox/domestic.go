@@ -338,25 +338,12 @@ type domesticRow struct {
 
 func (s *Server) domesticOrderSearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	seller := q.Get("seller")
-	if seller == "" {
-		writeError(w, http.StatusBadRequest, "bad_request", "The seller param is required")
-		return
-	}
-	if seller != s.data.seller.ID {
-		writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("User access token invalid for resource %s", seller))
-		return
-	}
 	if q.Has("scroll_id") {
 		writeError(w, http.StatusBadRequest, "bad_request", "Invalid param scroll_id: this search pages with offset")
 		return
 	}
-	sort := q.Get("sort")
-	if sort == "" {
-		sort = "date_asc"
-	}
-	if sort != "date_asc" && sort != "date_desc" {
-		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("Invalid sort param: %s", sort))
+	sort, ok := s.orderSearchParams(w, q)
+	if !ok {
 		return
 	}
 	limit, offset := defaultSearchLimit, 0

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,25 +59,35 @@ type sortOption struct {
 	Name string `json:"name"`
 }
 
-// orderSearch lists the seller's packs by date. A page carries a scroll_id only when more
-// results follow; passing it back continues the same sort.
-func (s *Server) orderSearch(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+// orderSearchParams checks what both flavours' order searches share: the seller (this account)
+// and the sort, date_asc by default. It has answered with the error when ok is false.
+func (s *Server) orderSearchParams(w http.ResponseWriter, q url.Values) (sort string, ok bool) {
 	seller := q.Get("seller")
 	if seller == "" {
 		writeError(w, http.StatusBadRequest, "bad_request", "The seller param is required")
-		return
+		return "", false
 	}
 	if seller != s.data.seller.ID {
 		writeError(w, http.StatusForbidden, "forbidden", fmt.Sprintf("User access token invalid for resource %s", seller))
-		return
+		return "", false
 	}
-	sort := q.Get("sort")
+	sort = q.Get("sort")
 	if sort == "" {
 		sort = "date_asc"
 	}
 	if sort != "date_asc" && sort != "date_desc" {
 		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("Invalid sort param: %s", sort))
+		return "", false
+	}
+	return sort, true
+}
+
+// orderSearch lists the seller's packs by date. A page carries a scroll_id only when more
+// results follow; passing it back continues the same sort.
+func (s *Server) orderSearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	sort, ok := s.orderSearchParams(w, q)
+	if !ok {
 		return
 	}
 	limit := defaultSearchLimit
