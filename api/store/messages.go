@@ -268,7 +268,7 @@ func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, now time.
 				return err
 			}
 		}
-		ftsRows = append(ftsRows, ftsRow{seq, noMarks(m.Text), noMarks(m.TextTranslated), idx.buyerText(), p.PackID, idx.items, noMarks(strings.Join(files, " "))})
+		ftsRows = append(ftsRows, ftsRow{seq, m.Text, m.TextTranslated, idx.buyerText(), p.PackID, idx.items, strings.Join(files, " ")})
 	}
 	if len(ftsRows) == 0 {
 		return nil
@@ -291,15 +291,6 @@ type ftsRow struct {
 // MarshalJSON writes the row as an array, the shape queryInsSearch reads.
 func (r ftsRow) MarshalJSON() ([]byte, error) {
 	return json.Marshal([]any{r.Seq, r.Text, r.Translated, r.Buyer, r.Pack, r.Items, r.Files})
-}
-
-// noMarks drops the snippet marker bytes from text copied into the search index, so a message
-// cannot forge a highlight.
-func noMarks(s string) string {
-	if !strings.ContainsAny(s, markOpen+markClose) {
-		return s
-	}
-	return strings.NewReplacer(markOpen, "", markClose, "").Replace(s)
 }
 
 // indexFields are the pack's columns copied into every one of its search rows.

@@ -2,17 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
-)
-
-// Snippet markers: FTS5 wraps each match in them; Search turns them into Marks and removes them.
-const (
-	markOpen  = "\x02"
-	markClose = "\x03"
 )
 
 // SearchQuery is what the seller typed plus filters.
@@ -25,9 +18,10 @@ type SearchQuery struct {
 
 // rankFunction weighs the columns for bm25: text, translation, buyer, pack, item titles,
 // attachment names. A hit on the buyer or the pack says more than one word in a long text.
-const rankFunction = "bm25(1.0, 0.8, 2.0, 2.0, 1.5, 1.0)"
+const rankFunction = "bm25(search, 1.0, 0.8, 2.0, 2.0, 1.5, 1.0)"
 
-// rankWindow is how many of the most recently stored matches are ranked (see Search).
+// rankWindow is how many of the most recently stored matches are ranked (see Search): a word
+// in a quarter of 50,000 messages would otherwise cost tens of milliseconds to rank.
 const rankWindow = 1000
 
 // Span is a byte range [Start, End) of a snippet.
@@ -98,6 +92,12 @@ func MatchQuery(text string) string {
 // Search finds stored messages by words in their text, translation, buyer's name, pack id,
 // item titles or attachment names, best matches first (bm25; buyer and pack hits weigh more).
 // Hostile input is safe: it never reaches FTS5 as syntax.
+//
+// It is one pass over the index: FTS5 hands the matches over newest first, bm25 scores the
+// rankWindow newest of them, and SQLite keeps the best limit. Ranking costs a few
+// microseconds per match, and every FTS5 cursor sets its words up again (a prefix as typed
+// merges every term it starts), so the pass never opens a second cursor: the snippets are cut
+// here from the rows' indexed text (snippet.go) instead of by FTS5's snippet().
 func (s *Store) Search(ctx context.Context, q SearchQuery) ([]Result, error) {
 	match := MatchQuery(q.Text)
 	if match == "" {
@@ -111,85 +111,56 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) ([]Result, error) {
 	if q.PackID != "" {
 		match = `pack : "` + strings.ReplaceAll(q.PackID, `"`, `""`) + `" AND (` + match + `)`
 	}
-	// Ranking costs a few microseconds per match; a word in a quarter of 50,000 messages would
-	// cost tens of milliseconds. So only the rankWindow most recently stored matches are ranked:
-	// find the rowid bound first (walking rowids is cheap), then rank above it.
-	filter, fargs := false, []any{}
+	args := []any{match}
 	if !q.Since.IsZero() {
-		filter, fargs = true, []any{nanos(q.Since)}
+		args = append(args, nanos(q.Since))
 	}
-	boundQuery, rankedQuery := searchSQL(filter)
-	stmts := s.prepared(ctx)
-	var bound int64
-	err := s.stmtOrDB(stmts, boundQuery).QueryRowContext(ctx, append(append([]any{match}, fargs...), rankWindow-1)...).Scan(&bound)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	args := append(append([]any{match, rankFunction, bound}, fargs...), limit)
-	rows, err := s.stmtOrDB(stmts, rankedQuery).QueryContext(ctx, args...)
+	args = append(args, limit)
+	query := searchSQL(!q.Since.IsZero())
+	rows, err := s.stmtOrDB(s.prepared(ctx), query).QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	hl := newHighlighter(q.Text)
 	var out []Result
 	for rows.Next() {
 		var r Result
 		var created int64
-		var snip string
-		if err := rows.Scan(&r.MessageID, &r.PackID, &r.Buyer, &created, &snip); err != nil {
+		var cols [searchColumns]string
+		if err := rows.Scan(&r.MessageID, &r.PackID, &r.Buyer, &created, &cols[0], &cols[1], &cols[2], &cols[3], &cols[4], &cols[5]); err != nil {
 			return nil, err
 		}
 		r.Date = fromNanos(created)
-		r.Snippet, r.Marks = parseMarks(snip)
+		r.Snippet, r.Marks = hl.snippet(cols[:])
 		out = append(out, r)
 	}
 	return out, rows.Err()
 }
 
-// searchSQL is Search's two statements: the rowid bound of the ranked window, and the ranked,
-// snippeted matches. filter adds the date filter (one more argument after the match).
-func searchSQL(filter bool) (bound, ranked string) {
+// searchColumns is how many columns the search table has (text, translated, buyer, pack,
+// items, files).
+const searchColumns = 6
+
+// searchSQL is Search's statement. filter adds the date filter (one more argument after the
+// match). The matched rows' indexed columns are read back by rowid, which is a lookup, not a
+// search.
+func searchSQL(filter bool) string {
 	f := ""
 	if filter {
-		f = " AND search.rowid IN (SELECT seq FROM messages WHERE created >= ?)"
+		f = " AND +search.rowid IN (SELECT seq FROM messages WHERE created >= ?)"
 	}
-	bound = `SELECT search.rowid FROM search WHERE search MATCH ?` + f + ` ORDER BY search.rowid DESC LIMIT 1 OFFSET ?`
-	// The snippet is made in the ranked scan itself: FTS5 hands rows over already ordered, so
-	// only the rows within LIMIT get one.
-	inner := `SELECT search.rowid AS seq, search.rank AS score,
-			snippet(search, -1, '` + markOpen + `', '` + markClose + `', '…', 16) AS snip FROM search
-		WHERE search MATCH ? AND search.rank MATCH ? AND search.rowid >= ?` + f + ` ORDER BY search.rank LIMIT ?`
-	ranked = `WITH top AS (` + inner + `)
-		SELECT m.id, m.pack_id, coalesce(nullif(p.buyer_name, ''), nullif(p.buyer_nickname, ''), p.buyer_id, ''), m.created, top.snip
-		FROM top CROSS JOIN messages m LEFT JOIN packs p ON p.id = m.pack_id
+	return `WITH recent AS (
+			SELECT search.rowid AS seq, ` + rankFunction + ` AS score FROM search
+			WHERE search MATCH ?` + f + ` ORDER BY search.rowid DESC LIMIT ` + strconv.Itoa(rankWindow) + `),
+		top AS (SELECT seq, score FROM recent ORDER BY score LIMIT ?)
+		SELECT m.id, m.pack_id, coalesce(nullif(p.buyer_name, ''), nullif(p.buyer_nickname, ''), p.buyer_id, ''), m.created,
+			c.text, c.translated, c.buyer, c.pack, c.items, c.files
+		FROM top CROSS JOIN messages m LEFT JOIN packs p ON p.id = m.pack_id LEFT JOIN search c ON c.rowid = top.seq
 		WHERE m.seq = top.seq ORDER BY top.score, m.created DESC`
-	return bound, ranked
 }
 
-// searchQueries are every statement Search runs (prepared at Open).
+// searchQueries are every statement Search runs (prepared on first use).
 func searchQueries() []string {
-	b0, r0 := searchSQL(false)
-	b1, r1 := searchSQL(true)
-	return []string{b0, r0, b1, r1}
-}
-
-// parseMarks removes the snippet markers and returns where the matches were.
-func parseMarks(s string) (string, []Span) {
-	var b strings.Builder
-	var marks []Span
-	start := -1
-	for _, r := range s {
-		switch string(r) {
-		case markOpen:
-			start = b.Len()
-		case markClose:
-			if start >= 0 {
-				marks = append(marks, Span{Start: start, End: b.Len()})
-				start = -1
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String(), marks
+	return []string{searchSQL(false), searchSQL(true)}
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -172,4 +174,83 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("query %q: %v", q, err)
 		}
 	})
+}
+
+// A long message is cut around its matches, "…" where it was cut, and the marks still point at
+// the matched words (accents folded, the last word a prefix).
+func TestSearchSnippetIsCutAroundTheMatch(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	long := "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciséis " +
+		"la Câmara llegó rota y la caja también, necesito el reembolso " +
+		"veinte veintiuno veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete."
+	if err := s.PutPage(ctx, page(t, "2000004444", wireMessage("d1", "2000004444", true, "Ana Souza", long, base))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Search(ctx, SearchQuery{Text: "camara reemb"})
+	if err != nil || len(got) != 1 {
+		t.Fatal(got, err)
+	}
+	r := got[0]
+	if !strings.HasPrefix(r.Snippet, "…") || !strings.HasSuffix(r.Snippet, "…") {
+		t.Errorf("snippet %q: want it cut on both sides", r.Snippet)
+	}
+	var matched []string
+	for _, seg := range r.Segments() {
+		if seg.Match {
+			matched = append(matched, seg.Text)
+		}
+	}
+	if !slices.Equal(matched, []string{"Câmara", "reembolso"}) {
+		t.Errorf("snippet %q marks %v", r.Snippet, matched)
+	}
+	if strings.Contains(r.Snippet, "uno dos") || strings.Contains(r.Snippet, "veintisiete") {
+		t.Errorf("snippet %q shows words far from the match", r.Snippet)
+	}
+}
+
+// A message found by its buyer's name shows the name, marked: the text holds none of the words.
+func TestSearchSnippetShowsTheColumnThatMatched(t *testing.T) {
+	s := searchFixture(t)
+	got, err := s.Search(context.Background(), SearchQuery{Text: "pereira"})
+	if err != nil || len(got) != 2 {
+		t.Fatal(got, err)
+	}
+	for _, r := range got {
+		if len(r.Marks) != 1 || r.Snippet[r.Marks[0].Start:r.Marks[0].End] != "Pereira" {
+			t.Errorf("%s: snippet %q marks %v, want Pereira marked", r.MessageID, r.Snippet, r.Marks)
+		}
+	}
+	// Words spread over columns: the one holding more of them is shown.
+	got, _ = s.Search(context.Background(), SearchQuery{Text: "joao envio outra"})
+	if len(got) != 1 || got[0].MessageID != "a2" || !strings.Contains(got[0].Snippet, "envio outra") {
+		t.Errorf("joao envio outra = %+v", got)
+	}
+}
+
+// The snippet is the message's raw text (the views sanitise it); escape bytes never make a
+// mark that is not a match.
+func TestSearchSnippetKeepsRawTextAndHonestMarks(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	hostile := "\x1b[31mcâmara\x1b[0m \x02falsa\x03 quebrada"
+	if err := s.PutPage(ctx, page(t, "2000005555", wireMessage("e1", "2000005555", true, "Ana", hostile, base))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Search(ctx, SearchQuery{Text: "quebrada"})
+	if err != nil || len(got) != 1 {
+		t.Fatal(got, err)
+	}
+	if got[0].Snippet != hostile {
+		t.Errorf("snippet %q, want the raw text %q", got[0].Snippet, hostile)
+	}
+	var matched []string
+	for _, seg := range got[0].Segments() {
+		if seg.Match {
+			matched = append(matched, seg.Text)
+		}
+	}
+	if !slices.Equal(matched, []string{"quebrada"}) {
+		t.Errorf("marks %v, want only quebrada", matched)
+	}
 }

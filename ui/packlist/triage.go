@@ -7,14 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 )
 
@@ -391,14 +388,7 @@ func (m *Model) afterReply(pack string) {
 }
 
 // fold is text for matching: lower case, without accents ("Lucía" matches "lucia").
-func fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
-	if err != nil {
-		out = s
-	}
-	return strings.ToLower(out)
-}
+func fold(s string) string { return sanitize.Fold(s) }
 
 var errBlocked = errors.New("conversation blocked")
 
