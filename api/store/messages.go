@@ -504,18 +504,21 @@ func (s *Store) Packs(ctx context.Context, limit, offset int) ([]Pack, error) {
 	return out, rows.Err()
 }
 
+// queryInboxPacks is InboxPacks' statement (arguments: limit twice). The packs with unread
+// messages come from their partial index (packs_unread), the most recent from the activity
+// index: only the rows shown are read, not every stored pack.
+const queryInboxPacks = "SELECT " + packColumns + packJoins +
+	" WHERE p.id IN (SELECT id FROM packs WHERE unread > 0 UNION SELECT id FROM (SELECT id FROM packs" +
+	" ORDER BY max(last_message_at, date_created) DESC, id DESC LIMIT ?))" +
+	" ORDER BY p.unread > 0 DESC, max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ?"
+
 // InboxPacks lists the first limit stored packs in the inbox's order: packs with unread
 // messages first, then by most recent activity. It is what an inbox's first screen shows.
 func (s *Store) InboxPacks(ctx context.Context, limit int) ([]Pack, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	// The packs with unread messages, then the most recent by the activity index: only the rows
-	// shown are read, not every stored pack.
-	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
-		" WHERE p.id IN (SELECT id FROM packs WHERE unread > 0 UNION SELECT id FROM (SELECT id FROM packs"+
-		" ORDER BY max(last_message_at, date_created) DESC, id DESC LIMIT ?))"+
-		" ORDER BY p.unread > 0 DESC, max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ?", limit, limit)
+	rows, err := s.db.QueryContext(ctx, queryInboxPacks, limit, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -652,12 +655,16 @@ type Stats struct {
 	Oldest          time.Time // the oldest stored message or purchase
 }
 
+// queryOldest is Oldest's statement: both dates come from an index (messages_by_date,
+// packs_by_date), never from walking the rows.
+const queryOldest = `SELECT (SELECT min(created) FROM messages WHERE created > 0),
+	(SELECT min(date_created) FROM packs WHERE date_created > 0)`
+
 // Oldest is the date of the oldest stored message or purchase (zero when nothing is stored):
 // Stats' Oldest without the counting, read from the indexes (the list's history line).
 func (s *Store) Oldest(ctx context.Context) (time.Time, error) {
 	var oldMsg, oldPack sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT min(created) FROM messages WHERE created > 0),
-		(SELECT min(date_created) FROM packs WHERE date_created > 0)`).Scan(&oldMsg, &oldPack)
+	err := s.db.QueryRowContext(ctx, queryOldest).Scan(&oldMsg, &oldPack)
 	var oldest time.Time
 	for _, n := range []sql.NullInt64{oldMsg, oldPack} {
 		if n.Valid && (oldest.IsZero() || fromNanos(n.Int64).Before(oldest)) {

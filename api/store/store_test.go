@@ -459,3 +459,48 @@ func TestBookmarksAndSeen(t *testing.T) {
 		t.Errorf("seen = %v, want %v", p.Seen, base)
 	}
 }
+
+// The inbox's first screen reads the packs with unread messages and the oldest stored date
+// through indexes, not by walking every stored pack (plans, not timings: walking 5,000 packs
+// was most of a start's time).
+func TestFirstScreenReadsThroughIndexes(t *testing.T) {
+	s := openTest(t)
+	plan := func(query string, args ...any) []string {
+		t.Helper()
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+query, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, detail)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		plan  []string
+		wants []string
+	}{
+		{"first screen", plan(queryInboxPacks, 50, 50), []string{"packs_unread", "packs_by_activity"}},
+		{"oldest", plan(queryOldest), []string{"messages_by_date", "packs_by_date"}},
+	} {
+		p := strings.Join(tc.plan, "; ")
+		for _, w := range tc.wants {
+			if !strings.Contains(p, w) {
+				t.Errorf("%s: plan %q does not use %s", tc.name, p, w)
+			}
+		}
+		for _, step := range tc.plan {
+			if step == "SCAN packs" || step == "SCAN p" || step == "SCAN messages" {
+				t.Errorf("%s: plan %q walks a table", tc.name, p)
+			}
+		}
+	}
+}
