@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -58,21 +59,32 @@ var socialHosts = []string{
 	"linkedin.com", "pinterest.com", "snapchat.com", "threads.net",
 }
 
-// The patterns are compiled once and only read: a *regexp.Regexp is safe for concurrent use.
-var (
-	shortLinkRe = hostPattern(shorteners)
-	socialRe    = hostPattern(socialHosts)
+// moderationPatterns are ModerationRisks' regular expressions. They are compiled on the first
+// check, not when the program starts (every start paid for them, most never compose), and only
+// read afterwards: a *regexp.Regexp is safe for concurrent use.
+type moderationPatterns struct {
+	shortLink, social *regexp.Regexp
 	// Naming the network is enough for moderation ("me chama no zap", "segue no insta").
-	socialWordRe = regexp.MustCompile(`(?i)\b(?:whats\s?app|whats|zap\s?zap|instagram|insta|facebook|tik\s?tok|telegram|twitter|messenger)\b`)
-	emailRe      = regexp.MustCompile(`(?i)\b[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b`)
-	handleRe     = regexp.MustCompile(`(?:^|[^\w@.])(@[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))`)
+	socialWord, email, handle *regexp.Regexp
 	// A phone number: an optional +, then digits with spaces, dots, dashes or parentheses.
-	phoneRe = regexp.MustCompile(`\+?\(?\d[\d\s().-]{5,}\d`)
-	linkRe  = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`)
+	phone, link *regexp.Regexp
 	// Dates (2026-11-27, 27/11/2026, 27.11.2026) and Brazilian postal codes (01310-100) look
 	// like numbers with separators but are not phones.
-	notPhoneRe = regexp.MustCompile(`^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{5}-\d{3})$`)
-)
+	notPhone *regexp.Regexp
+}
+
+var patterns = sync.OnceValue(func() *moderationPatterns {
+	return &moderationPatterns{
+		shortLink:  hostPattern(shorteners),
+		social:     hostPattern(socialHosts),
+		socialWord: regexp.MustCompile(`(?i)\b(?:whats\s?app|whats|zap\s?zap|instagram|insta|facebook|tik\s?tok|telegram|twitter|messenger)\b`),
+		email:      regexp.MustCompile(`(?i)\b[a-z0-9][a-z0-9._%+-]*@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}\b`),
+		handle:     regexp.MustCompile(`(?:^|[^\w@.])(@[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,28}[A-Za-z0-9_]))`),
+		phone:      regexp.MustCompile(`\+?\(?\d[\d\s().-]{5,}\d`),
+		link:       regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`),
+		notPhone:   regexp.MustCompile(`^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{5}-\d{3})$`),
+	}
+})
 
 // hostPattern matches a link to one of hosts, with or without scheme, www. or a path; hostLinks
 // checks what surrounds each match.
@@ -128,25 +140,26 @@ func ModerationRisks(text string, ignore ...string) []ModerationRisk {
 		}
 		out = append(out, ModerationRisk{Kind: k, Match: match})
 	}
-	for _, m := range hostLinks(shortLinkRe, text) {
+	re := patterns()
+	for _, m := range hostLinks(re.shortLink, text) {
 		add(RiskShortLink, m)
 	}
-	for _, m := range hostLinks(socialRe, text) {
+	for _, m := range hostLinks(re.social, text) {
 		add(RiskSocial, m)
 	}
 	// Names and handles inside an e-mail address or a link are not reported twice.
-	emails := emailRe.FindAllString(text, -1)
-	bare := emailRe.ReplaceAllString(text, " ")
-	bare = linkRe.ReplaceAllString(bare, " ")
-	bare = socialRe.ReplaceAllString(bare, " ")
-	bare = shortLinkRe.ReplaceAllString(bare, " ")
-	for _, m := range socialWordRe.FindAllString(bare, -1) {
+	emails := re.email.FindAllString(text, -1)
+	bare := re.email.ReplaceAllString(text, " ")
+	bare = re.link.ReplaceAllString(bare, " ")
+	bare = re.social.ReplaceAllString(bare, " ")
+	bare = re.shortLink.ReplaceAllString(bare, " ")
+	for _, m := range re.socialWord.FindAllString(bare, -1) {
 		add(RiskSocial, m)
 	}
-	for _, m := range handleRe.FindAllStringSubmatch(bare, -1) {
+	for _, m := range re.handle.FindAllStringSubmatch(bare, -1) {
 		add(RiskSocial, m[1])
 	}
-	for _, m := range phoneRe.FindAllString(bare, -1) {
+	for _, m := range re.phone.FindAllString(bare, -1) {
 		if isPhone(m, ignore) {
 			add(RiskPhone, m)
 		}
@@ -167,7 +180,7 @@ func isPhone(s string, ignore []string) bool {
 		}
 		return -1
 	}, s)
-	if slices.Contains(ignore, digits) || notPhoneRe.MatchString(strings.TrimSpace(s)) {
+	if slices.Contains(ignore, digits) || patterns().notPhone.MatchString(strings.TrimSpace(s)) {
 		return false
 	}
 	n := len(digits)

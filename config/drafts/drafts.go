@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/config/plainname"
 )
 
 // Draft is an unsent reply: what compose holds for one pack.
@@ -67,13 +67,14 @@ func (s *Store) Dir() string { return s.dir }
 // SetClock replaces the clock that stamps Draft.Saved (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
-var plainID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+// plainID: 1 to 64 letters, digits, '_' or '-' (pack ids are digits).
+func plainID(id string) bool { return plainname.Valid(id, 64, "_-", true) }
 
 // Path is the file of pack's draft. Ids that are not plain (pack ids are digits) are hex-encoded
 // so no id can escape the directory.
 func (s *Store) Path(packID string) string {
 	name := packID
-	if !plainID.MatchString(packID) {
+	if !plainID(packID) {
 		name = "x" + hex.EncodeToString([]byte(packID))
 	}
 	return filepath.Join(s.dir, name+".json")
@@ -200,7 +201,7 @@ func SessionDir(base, account, person string) string {
 	dir := base
 	for _, part := range []string{"a-" + account, "p-" + person} {
 		name := part
-		if !plainID.MatchString(part) {
+		if !plainID(part) {
 			name = "x" + hex.EncodeToString([]byte(part))
 		}
 		dir = filepath.Join(dir, name)

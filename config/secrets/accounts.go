@@ -7,11 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/config/plainname"
 )
 
 // Account is one logged-in seller: who they are and which app logged them in. Its secrets (token
@@ -38,11 +38,9 @@ type Registry struct {
 // ErrNoAccount means the registry has no account of that name (or none at all).
 var ErrNoAccount = errors.New("no such account")
 
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
 // ValidName checks an account name: it becomes part of file and keyring entry names.
 func ValidName(name string) error {
-	if !validName.MatchString(name) {
+	if !plainname.Valid(name, 64, "._-", false) {
 		return fmt.Errorf("account name %q must start with a letter or digit and use only letters, digits, '.', '_' or '-' (at most 64)", name)
 	}
 	return nil

@@ -9,13 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
 
 	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/config/plainname"
 )
 
 // Service is the keyring service name postsale's entries are filed under.
@@ -47,7 +47,8 @@ func (SystemKeyring) Delete(service, user string) error        { return keyring.
 // locked collection waiting for a prompt) must not hang postsale.
 const keyringTimeout = 5 * time.Second
 
-var validKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+// validKey: a secret's key is part of a file name and a keyring entry.
+func validKey(key string) bool { return plainname.Valid(key, 128, "._-", false) }
 
 // Vault stores named secrets in the keyring, or in files under dir when the keyring fails.
 type Vault struct {
@@ -93,7 +94,7 @@ func (v *Vault) Where(key string) string {
 }
 
 func checkKey(key string) error {
-	if !validKey.MatchString(key) {
+	if !validKey(key) {
 		return fmt.Errorf("secret name %q must be letters, digits, '.', '_' or '-'", key)
 	}
 	return nil

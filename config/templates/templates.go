@@ -14,7 +14,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -23,6 +22,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/config/plainname"
 )
 
 // Languages a variant file can be written in.
@@ -109,12 +109,10 @@ type Set struct {
 	Problems []string
 }
 
-// validName is the safe charset for template names: they appear in listings, key hints and
-// command lines, so nothing that could be an escape, a path or a shell metacharacter.
-var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
-
-// ValidName reports whether name is acceptable as a template name.
-func ValidName(name string) bool { return validName.MatchString(name) }
+// ValidName reports whether name is acceptable as a template name: a letter or digit, then at
+// most 63 letters, digits, '_' or '-'. Names appear in listings, key hints and command lines,
+// so nothing that could be an escape, a path or a shell metacharacter.
+func ValidName(name string) bool { return plainname.Valid(name, 64, "_-", false) }
 
 // Load reads every layer. A missing folder is an empty layer; a file that cannot be used is
 // skipped and described in Problems; only an unreadable folder is an error.

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/postsale/postsale/api/sanitize"
 )
@@ -40,12 +41,12 @@ const (
 	innerTagPat   = `(?s)<[^>]*>`
 )
 
-// Parser finds links. Build one per view with NewParser and reuse it (compiling the patterns is
-// most of the cost); the package functions build a fresh one per call. Safe for concurrent use.
+// Parser finds links. Safe for concurrent use: its patterns are compiled once per process, on
+// the first NewParser, and only read afterwards, so every view and every served session
+// shares them.
 type Parser struct{ anchor, openTag, href, bare, tag *regexp.Regexp }
 
-// NewParser compiles the link patterns.
-func NewParser() *Parser {
+var compiled = sync.OnceValue(func() *Parser {
 	return &Parser{
 		anchor:  regexp.MustCompile(anchorPattern),
 		openTag: regexp.MustCompile(openTagPat),
@@ -53,7 +54,10 @@ func NewParser() *Parser {
 		bare:    regexp.MustCompile(bareURLPat),
 		tag:     regexp.MustCompile(innerTagPat),
 	}
-}
+})
+
+// NewParser returns the link parser (the patterns compiled once).
+func NewParser() *Parser { return compiled() }
 
 // segment is either plain text or a link.
 type segment struct {
