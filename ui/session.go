@@ -135,13 +135,15 @@ func NewSession(o SessionOptions) (*Model, error) {
 	if o.Seen != nil {
 		c.Seen = common.NewSeen(o.Seen)
 	}
+	if o.Width > 0 && o.Height > 0 {
+		c.Width, c.Height = o.Width, o.Height // the list's first screen reads as many rows
+	}
 	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
 	m.demo, m.tokenVar = o.Demo, o.TokenVar
 	m.notify = newNotifier(o.NotifyOut, o.NotifyEnv)
 	m.info = sanitize.Line(o.Notice)
 	if o.Width > 0 && o.Height > 0 {
 		m.width, m.height = o.Width, o.Height
-		c.Width, c.Height = o.Width, o.Height
 		m.resize()
 	}
 	return m, nil

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -222,4 +223,39 @@ func TestStoreSetAsideNoticeShownOnce(t *testing.T) {
 	if v := m.View(); strings.Contains(v, strings.Join(words, " ")) {
 		t.Fatalf("the notice outlives the next key:\n%s", v)
 	}
+}
+
+// The first frame reads only as many stored packs as the terminal has lines (the newest and the
+// unread ones): the rest arrive from Init's command, and the list ends up whole.
+func TestFirstScreenReadsWhatTheTerminalShowsThenTheRest(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	st.SetMeta(ctx, store.MetaSeller, "1234")
+	for i := range 50 {
+		pack := strconv.Itoa(2000000000000000 + i)
+		at := testNow.Add(-time.Duration(50-i) * time.Hour)
+		m := api.Message{ID: "m" + pack, Status: api.StatusAvailable, Text: "hola",
+			MessageDate: api.MessageDate{Created: api.Time{Time: at}, Received: api.Time{Time: at}},
+			From:        api.Party{UserID: "1234"}, // the seller wrote last: nothing unread
+			To:          api.Party{UserID: api.ID(strconv.Itoa(9000 + i)), Name: "Comprador " + strconv.Itoa(i)},
+			Resources:   []api.Resource{{ID: api.ID(pack), Name: "packs"}}}
+		if err := st.PutPage(ctx, store.Page{PackID: pack, Messages: []api.Message{m}, Total: 1, Fetched: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := storedSession(t, e, st, deadClient(t), SessionOptions{})
+	first := m.View()
+	for _, want := range []string{"Comprador 49", "All 30]"} {
+		if !strings.Contains(first, want) {
+			t.Fatalf("first frame (30 lines) lacks %q:\n%s", want, first)
+		}
+	}
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	a.settleOn("All 50]")
 }

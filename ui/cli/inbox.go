@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/postsale/postsale/config"
@@ -51,6 +52,13 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		Logger:          a.log(),
 		RefreshInterval: a.settings.RefreshInterval,
 		Keys:            a.settings.Keys,
+	}
+	// The terminal's size, when the output is one: the first screen reads only as many stored
+	// packs as it can show (a WindowSizeMsg follows anyway).
+	if f, ok := a.io.Out.(*os.File); ok {
+		if w, h, err := term.GetSize(f.Fd()); err == nil {
+			o.Width, o.Height = w, h
+		}
 	}
 	// Validated by config; an unknown word (impossible there) opens in original.
 	o.Translation, _ = common.ParseTranslation(a.settings.Translation)

@@ -49,23 +49,32 @@ type storedRowsMsg struct {
 type backfillProgressMsg struct{ History store.History }
 type backfillEndMsg struct{ Err error }
 
-// firstScreen is how many stored packs the constructor reads: more than a screen shows, in the
-// list's own order, so the first frame is the stored inbox; the rest follow in a command.
-const firstScreen = 120
+// firstScreen is how many stored packs the constructor reads, in the list's own order, so the
+// first frame is the stored inbox; the rest follow in a command. It is a row per line of the
+// terminal (two lines per row show, so a page more than the screen), at least 30, and 120 when
+// the size is not known yet. Fewer rows is a quicker start: each one is read from disk into a
+// process whose caches are all cold.
+func firstScreen(height int) int {
+	if height <= 0 {
+		return 120
+	}
+	return min(max(height, 30), 120)
+}
 
 // initStored fills the first screen's rows from the store synchronously: the first frame shows
 // the stored inbox. Reading a local database here (in the constructor, not in Update) is the
 // point; the other stored packs are read by Init's command.
 func (m *Model) initStored(d Stored) {
 	m.stored = &storedState{data: d}
-	packs, err := d.Store().InboxPacks(m.c.Ctx, firstScreen)
+	n := firstScreen(m.c.Height)
+	packs, err := d.Store().InboxPacks(m.c.Ctx, n)
 	if err != nil || len(packs) == 0 {
 		return
 	}
 	m.mergeStored(prepareStored(packs, m.links))
 	m.loaded = true
 	m.stored.synced = true
-	m.stored.partial = len(packs) == firstScreen
+	m.stored.partial = len(packs) == n
 	if h, err := d.Syncer().History(m.c.Ctx); err == nil {
 		m.stored.history, m.stored.known = h, true
 	}
