@@ -105,22 +105,37 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	so.Ctx = sctx
-	a.withStore(sctx, &so)
-	model, err := ui.NewSession(so)
-	if err != nil {
-		return err
-	}
-	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.io.In), tea.WithOutput(a.io.Out)}
+	seenDir := so.Seen
+	// The inbox is built while Bubble Tea takes the terminal (starting.go).
+	start := newStarting(func() (*ui.Model, error) {
+		a.withStore(sctx, &so)
+		return ui.NewSession(so)
+	})
+	// Up to 120 frames a second (Bubble Tea's maximum; its default is 60): a key or the built
+	// inbox is on screen at most 8 ms after it changed the view, not 17. A frame is only
+	// written when the view changed.
+	opts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithInput(a.io.In), tea.WithOutput(a.io.Out), tea.WithFPS(120)}
 	if f, ok := a.io.Out.(*os.File); ok && f == os.Stdout {
 		opts = append(opts, tea.WithAltScreen())
 	}
-	_, err = tea.NewProgram(model, opts...).Run()
-	if d, ok := so.Seen.(*seen.Dir); ok {
+	p := tea.NewProgram(start, opts...)
+	start.buildFor(p)
+	_, err = p.Run()
+	// A program ended before the inbox was built waits for the build to end (it uses the
+	// store, which closes after this); the session's context ends the build's work early.
+	cancel()
+	<-start.done
+	if d, ok := seenDir.(*seen.Dir); ok {
 		d.Close() // a seen state being written is finished before the process ends
 	}
 	// A signal ends the program without the quit key: write what typing left pending.
-	if ferr := model.FlushDrafts(); ferr != nil {
-		a.log().Error("drafts not saved", "err", ferr)
+	if start.inbox != nil {
+		if ferr := start.inbox.FlushDrafts(); ferr != nil {
+			a.log().Error("drafts not saved", "err", ferr)
+		}
+	}
+	if err == nil && start.err != nil {
+		return start.err
 	}
 	if err != nil && errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // Ctrl+C through the context is a normal way out
