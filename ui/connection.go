@@ -95,10 +95,18 @@ func (m *Model) retry(msg retryTickMsg) tea.Cmd {
 func (m *Model) connNote() string {
 	switch m.conn {
 	case connOffline:
-		if m.lastAnswer.IsZero() {
-			return "offline — nothing loaded yet, retrying"
+		// Over a local store the list is as of the store's last sync, whatever answered since
+		// (the store itself answers the account).
+		stored, synced := m.list.StoredData()
+		switch {
+		case stored && !synced.IsZero():
+			return "offline — stored data from " + m.sinceWords(synced) + ", retrying"
+		case !m.lastAnswer.IsZero():
+			return "offline — data from " + m.sinceWords(m.lastAnswer) + ", retrying"
+		case stored:
+			return "offline — stored history, retrying"
 		}
-		return "offline — data from " + m.sinceWords(m.lastAnswer) + ", retrying"
+		return "offline — nothing loaded yet, retrying"
 	case connRateLimited:
 		return "rate limited — waiting"
 	}

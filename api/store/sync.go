@@ -261,7 +261,7 @@ func (s *Syncer) Sync(ctx context.Context, open ...string) (rep SyncReport, err 
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
-	return rep, s.store.SetBookmark(ctx, Bookmark{Resource: "delta", SyncedAt: now})
+	return rep, s.store.SetBookmark(ctx, Bookmark{Resource: DeltaResource, SyncedAt: now})
 }
 
 // fetchConversation reads a conversation newest first, page by page, until a page reaches
@@ -394,6 +394,7 @@ type History struct {
 	Oldest  time.Time // the oldest stored message or purchase (zero: nothing stored)
 	Done    bool      // the backfill reached the first order
 	Syncing bool      // a backfill is running now
+	Synced  time.Time // the last completed delta sync (zero: none yet)
 }
 
 // String is the list's line: "history back to 2025-03-02 · syncing".
@@ -411,6 +412,9 @@ func (h History) String() string {
 	return s
 }
 
+// DeltaResource is the bookmark of the delta sync: when the last one completed.
+const DeltaResource = "delta"
+
 // BackfillResource is the bookmark of the backfill's walk through older orders.
 const BackfillResource = "orders.backfill"
 
@@ -424,7 +428,11 @@ func (s *Syncer) History(ctx context.Context) (History, error) {
 	if err != nil {
 		return History{}, err
 	}
-	return History{Oldest: oldest, Done: b.Done, Syncing: s.filling.Load()}, nil
+	delta, err := s.store.Bookmark(ctx, DeltaResource)
+	if err != nil {
+		return History{}, err
+	}
+	return History{Oldest: oldest, Done: b.Done, Syncing: s.filling.Load(), Synced: delta.SyncedAt}, nil
 }
 
 // Backfill walks the seller's orders from the newest back to the first, fetching every

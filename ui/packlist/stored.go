@@ -283,6 +283,15 @@ func (m *Model) mergeStored(rows []storedRow) {
 	m.applyFilter(m.Selected())
 }
 
+// StoredData says whether the rows shown came from the local store, and when its last delta sync
+// completed (zero when none did): offline, that is how old what the seller reads is.
+func (m *Model) StoredData() (stored bool, synced time.Time) {
+	if m.stored == nil || !m.stored.synced || len(m.byID) == 0 {
+		return false, time.Time{}
+	}
+	return true, m.stored.history.Synced
+}
+
 // historyNote is the title's word on the stored history ("history back to 2025-03-02 ·
 // syncing"), "" without a store.
 func (m *Model) historyNote() string {
