@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"time"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/postsale/postsale/ui"
@@ -21,7 +23,15 @@ type starting struct {
 	err     error
 	pending []tea.Msg
 	done    chan struct{} // closed when build has returned
+	slow    bool          // the build has taken longer than slowBuild: say what is happening
 }
+
+// slowBuild is how long a blank screen is fine: longer (a store another postsale holds busy,
+// a slow disk), the screen says what postsale is doing.
+const slowBuild = 300 * time.Millisecond
+
+// slowMsg says the build has taken slowBuild.
+type slowMsg struct{}
 
 // builtMsg is the built inbox (or why it could not be built).
 type builtMsg struct {
@@ -44,11 +54,20 @@ func (s *starting) buildFor(p *tea.Program) {
 	}()
 }
 
-func (s *starting) Init() tea.Cmd { return nil }
+func (s *starting) Init() tea.Cmd {
+	return tea.Tick(slowBuild, func(time.Time) tea.Msg { return slowMsg{} })
+}
 
 func (s *starting) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if s.inbox != nil {
+		if _, ok := msg.(slowMsg); ok {
+			return s, nil // the inbox came first
+		}
 		return s, s.forward(msg)
+	}
+	if _, ok := msg.(slowMsg); ok {
+		s.slow = true
+		return s, nil
 	}
 	built, ok := msg.(builtMsg)
 	if !ok {
@@ -76,10 +95,14 @@ func (s *starting) forward(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// View is blank until the inbox is built (normally before Bubble Tea's first frame).
+// View is blank until the inbox is built (normally before Bubble Tea's first frame), or one
+// line saying what postsale is doing when that takes longer than slowBuild.
 func (s *starting) View() string {
-	if s.inbox == nil {
-		return ""
+	if s.inbox != nil {
+		return s.inbox.View()
 	}
-	return s.inbox.View()
+	if s.slow {
+		return "postsale · opening your local history…"
+	}
+	return ""
 }

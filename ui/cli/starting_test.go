@@ -62,3 +62,20 @@ func TestStartingEndsWithTheBuildsError(t *testing.T) {
 		t.Fatalf("err = %v, inbox %v", final.err, final.inbox)
 	}
 }
+
+// A build that takes long (a store another postsale holds busy) is said on screen instead of a
+// blank one, and the inbox replaces the line when it comes.
+func TestStartingSaysWhatItDoesWhenTheBuildIsSlow(t *testing.T) {
+	start := newStarting(nil)
+	tm := teatest.NewTestModel(t, start, teatest.WithInitialTermSize(100, 30))
+	tm.Send(slowMsg{}) // what the timer sends after slowBuild
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("opening your local history")) }, teatest.WithDuration(10*time.Second))
+	tm.Send(builtMsg{inbox: demoInbox(t)})
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Beatriz Souza")) }, teatest.WithDuration(30*time.Second))
+	tm.Send(slowMsg{}) // a late timer changes nothing
+	tm.Send(tea.Quit())
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*starting)
+	if v := final.View(); strings.Contains(v, "opening your local history") || !strings.Contains(v, "Beatriz Souza") {
+		t.Fatalf("after the build the inbox is shown:\n%s", v)
+	}
+}
