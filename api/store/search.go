@@ -70,9 +70,7 @@ func (r Result) Segments() []Segment {
 // keeps only words (letters, digits, combining marks), quotes each one, and makes the last a
 // prefix unless the text ends in a space. All words must match. "" means nothing to search.
 func MatchQuery(text string) string {
-	words := strings.FieldsFunc(text, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r)
-	})
+	words, prefix := queryWords(text)
 	if len(words) == 0 {
 		return ""
 	}
@@ -83,10 +81,19 @@ func MatchQuery(text string) string {
 		}
 		b.WriteString(`"` + w + `"`)
 	}
-	if last := []rune(text); !unicode.IsSpace(last[len(last)-1]) {
+	if prefix {
 		b.WriteByte('*')
 	}
 	return b.String()
+}
+
+// queryWords are the words the seller typed, split where the index's tokenizer splits
+// (isTokenRune), and whether the last one is a prefix: it is unless the text ends in a space.
+// MatchQuery and the snippets' highlighter read a query the same way through it.
+func queryWords(text string) (words []string, prefix bool) {
+	words = strings.FieldsFunc(text, func(r rune) bool { return !isTokenRune(r) })
+	rs := []rune(text)
+	return words, len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1])
 }
 
 // Search finds stored messages by words in their text, translation, buyer's name, pack id,

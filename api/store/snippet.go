@@ -16,7 +16,7 @@ const snippetTokens = 16
 
 // highlighter finds the seller's words in a matched row's indexed text, and cuts the snippet
 // around them. Words are compared the way the index compares them (case and accents folded);
-// the last word is a prefix unless the seller typed a space after it, as in MatchQuery.
+// the words and the prefix are MatchQuery's (queryWords).
 // Every word of every result's columns is folded, so folding goes a rune at a time into one
 // buffer, each non-ASCII rune's fold remembered.
 type highlighter struct {
@@ -28,12 +28,11 @@ type highlighter struct {
 
 func newHighlighter(text string) *highlighter {
 	h := &highlighter{folds: map[rune]string{}}
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !isTokenRune(r) }) {
+	words, prefix := queryWords(text)
+	for _, w := range words {
 		h.words = append(h.words, h.fold(nil, w))
 	}
-	if rs := []rune(text); len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1]) {
-		h.prefix = true
-	}
+	h.prefix = prefix
 	return h
 }
 
