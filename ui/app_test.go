@@ -54,10 +54,11 @@ func (p probed) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return p, cmd
 }
 
-// idle: nothing loading or sending anywhere. Each view sets its busy flag in the same Update that
-// starts the request, so there is no gap before the task registers.
+// idle: the start's work has begun (Init), and nothing is loading or sending anywhere. Each view
+// sets its busy flag in the same Update that starts the request, so there is no gap before the
+// task registers.
 func (m *Model) idle() bool {
-	if len(m.c.Tasks.InFlight()) > 0 || m.list.Busy() {
+	if !m.started || len(m.c.Tasks.InFlight()) > 0 || m.list.Busy() {
 		return false
 	}
 	if cv, ok := m.conv.(*conversation.Model); ok && cv.Loading() {

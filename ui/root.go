@@ -78,6 +78,7 @@ type Model struct {
 	keys     keyMap
 	help     help.Model
 	spinner  spinner.Model
+	started  bool // the work after the first frame has begun (Init)
 
 	list     *packlist.Model
 	conv     conversationView
@@ -144,16 +145,31 @@ func New(c *common.Common, opts Options) *Model {
 // RefreshInterval is the effective polling period.
 func (m *Model) RefreshInterval() time.Duration { return m.interval }
 
-// Init reads the account when it is not known yet, then the list loads; the poll timer starts.
+// afterFirstFrame is how long the work the first frame does not need waits for it: Bubble Tea
+// draws at most a frame every sixtieth of a second (its default rate; the terminal inbox draws
+// twice as often), so by then the first screen is on the terminal. Started with it, reading the
+// 5,000 packs of a large store and the first sync took both processors of a small machine while
+// the first frame was due, and the timer that draws it fired late (BenchmarkStartInTerminal).
+const afterFirstFrame = time.Second / 60
+
+// startMsg starts what the first frame does not need (Init).
+type startMsg struct{}
+
+// Init starts the poll timer; one frame later, the work the first frame does not need starts.
 func (m *Model) Init() tea.Cmd {
+	return tea.Batch(tea.Tick(afterFirstFrame, func(time.Time) tea.Msg { return startMsg{} }), m.scheduleRefresh())
+}
+
+// start reads the account when it is not known yet, then the list loads; and the stored inbox
+// past its first screen is read, whether or not the seller is known yet.
+func (m *Model) start() tea.Cmd {
 	var first tea.Cmd
 	if m.c.Seller == "" {
 		first = m.loadMe()
 	} else {
 		first = m.list.Init()
 	}
-	// The stored inbox past its first screen, whether or not the seller is known yet.
-	return tea.Batch(m.list.InitStored(), first, m.scheduleRefresh(), m.spin())
+	return tea.Batch(m.list.InitStored(), first)
 }
 
 func (m *Model) loadMe() tea.Cmd {
@@ -208,6 +224,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return cmd
+	case startMsg:
+		m.started = true
+		return m.start()
 	case refreshTickMsg:
 		if msg.gen != m.tickGen {
 			return nil
