@@ -54,6 +54,26 @@ type screen struct {
 
 func (s *screen) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.buf.String() }
 
+// read collects what the terminal side gets until it closes.
+func (s *screen) read(master *os.File) {
+	b := make([]byte, 4096)
+	for {
+		n, err := master.Read(b)
+		if n > 0 {
+			s.mu.Lock()
+			s.buf.Write(b[:n])
+			s.mu.Unlock()
+			select {
+			case s.seen <- struct{}{}:
+			default:
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
 func (s *screen) has(b []byte) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -97,24 +117,7 @@ func TestFirstFrameNeverAsksTheTerminal(t *testing.T) {
 		<-exited
 	}()
 	scr := &screen{seen: make(chan struct{}, 1)}
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := master.Read(b)
-			if n > 0 {
-				scr.mu.Lock()
-				scr.buf.Write(b[:n])
-				scr.mu.Unlock()
-				select {
-				case scr.seen <- struct{}{}:
-				default:
-				}
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
+	go scr.read(master)
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
 		deadline := time.After(60 * time.Second)

@@ -87,6 +87,9 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 	return o, nil
 }
 
+// storeWait is how long the inbox waits for its store before Bubble Tea takes the terminal.
+const storeWait = 50 * time.Millisecond
+
 // runInbox starts the Bubble Tea inbox on the configured API (or the --demo sandbox).
 func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
@@ -106,9 +109,23 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	defer cancel()
 	so.Ctx = sctx
 	seenDir := so.Seen
-	// The inbox is built while Bubble Tea takes the terminal (starting.go).
-	start := newStarting(func() (*ui.Model, error) {
+	// The store opens first; the rest of the inbox (its first screen, the views) is built while
+	// Bubble Tea takes the terminal (starting.go). Bubble Tea draws its first frame a frame
+	// after it starts: started once the store is open (a few milliseconds), that frame comes as
+	// the inbox is ready instead of a frame later. A store another process keeps busy does not
+	// hold the terminal blank: after storeWait Bubble Tea starts anyway, and says what it waits
+	// for once that takes slowBuild.
+	opened := make(chan struct{})
+	go func() {
+		defer close(opened)
 		a.withStore(sctx, &so)
+	}()
+	select {
+	case <-opened:
+	case <-time.After(storeWait):
+	}
+	start := newStarting(func() (*ui.Model, error) {
+		<-opened
 		return ui.NewSession(so)
 	})
 	// Up to 120 frames a second (Bubble Tea's maximum; its default is 60): a key or the built
