@@ -6,30 +6,37 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces every secret the handler finds.
 const Redacted = "[REDACTED]"
 
-// tokenPatterns match secrets inside free text: HTTP headers, Mercado Libre token formats,
-// query strings, JSON and form bodies.
-var tokenPatterns = []struct {
+// tokenPattern is a secret's shape inside free text and what replaces it.
+type tokenPattern struct {
 	re   *regexp.Regexp
 	repl string
-}{
-	{regexp.MustCompile(`(?i)\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=\-]{8,}`), "${1}${2}" + Redacted},
-	{regexp.MustCompile(`\b(APP_USR|TG|TEST)-[A-Za-z0-9_\-]{6,}`), "${1}-" + Redacted},
-	{regexp.MustCompile(`(?i)\b([A-Za-z_]*(?:token|secret|password|verifier))(\s*[:=]\s*)([^\s,}&"'\[\]][^\s,}&"'\]]*)`), "${1}${2}" + Redacted},
-	{regexp.MustCompile(`\b(code)=[^&\s"']+`), "${1}=" + Redacted},
-	{regexp.MustCompile(`(?i)"(access_token|refresh_token|id_token|client_secret|code_verifier|password|token)"\s*:\s*"[^"]*"`), `"${1}":"` + Redacted + `"`},
 }
+
+// tokenPatterns match secrets inside free text: HTTP headers, Mercado Libre token formats,
+// query strings, JSON and form bodies. Compiled on first use, not at every start: most runs
+// log nothing that may hold a secret (maySecret).
+var tokenPatterns = sync.OnceValue(func() []tokenPattern {
+	return []tokenPattern{
+		{regexp.MustCompile(`(?i)\b(bearer)(\s+|%20|\+)[A-Za-z0-9._~+/=\-]{8,}`), "${1}${2}" + Redacted},
+		{regexp.MustCompile(`\b(APP_USR|TG|TEST)-[A-Za-z0-9_\-]{6,}`), "${1}-" + Redacted},
+		{regexp.MustCompile(`(?i)\b([A-Za-z_]*(?:token|secret|password|verifier))(\s*[:=]\s*)([^\s,}&"'\[\]][^\s,}&"'\]]*)`), "${1}${2}" + Redacted},
+		{regexp.MustCompile(`\b(code)=[^&\s"']+`), "${1}=" + Redacted},
+		{regexp.MustCompile(`(?i)"(access_token|refresh_token|id_token|client_secret|code_verifier|password|token)"\s*:\s*"[^"]*"`), `"${1}":"` + Redacted + `"`},
+	}
+})
 
 // RedactString scrubs token-like substrings from s.
 func RedactString(s string) string {
 	if !maySecret(s) {
 		return s // most log text: skip the regular expressions
 	}
-	for _, p := range tokenPatterns {
+	for _, p := range tokenPatterns() {
 		s = p.re.ReplaceAllString(s, p.repl)
 	}
 	return s

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/postsale/postsale/api"
 )
@@ -32,8 +33,8 @@ func Known(name string) bool { return slices.Contains(KnownVars(), name) }
 // Vars are variable values. Values are cleaned to one line when expanded.
 type Vars map[string]string
 
-// placeholder matches {{name}}, tolerating spaces inside the braces.
-var placeholder = regexp.MustCompile(`\{\{\s*([^{}\s]*)\s*\}\}`)
+// placeholder matches {{name}}, tolerating spaces inside the braces; compiled on first use.
+var placeholder = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\{\{\s*([^{}\s]*)\s*\}\}`) })
 
 // Placeholder is one {{name}} in a text: its name and byte offsets [Start, End).
 type Placeholder struct {
@@ -44,7 +45,7 @@ type Placeholder struct {
 // Placeholders finds every {{name}} in s.
 func Placeholders(s string) []Placeholder {
 	var out []Placeholder
-	for _, m := range placeholder.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range placeholder().FindAllStringSubmatchIndex(s, -1) {
 		out = append(out, Placeholder{Name: s[m[2]:m[3]], Start: m[0], End: m[1]})
 	}
 	return out
