@@ -69,6 +69,10 @@ type app struct {
 	cleanup   []func()
 	logger    *slog.Logger // to the log file in the state dir (logging.go), never the terminal
 	shared    *http.Client // the one transport (and rate limiter) of this process
+	// wantStore: the command uses the local store, so setup opens it ahead (storeAhead) once
+	// the account is known; ahead is that opening.
+	wantStore bool
+	ahead     *storeOpening
 }
 
 // Run executes postsale with args (without the program name) and returns the exit code. Errors
@@ -107,6 +111,7 @@ func Run(ctx context.Context, args []string, streams IO) int {
 }
 
 func (a *app) close() {
+	a.closeStore() // before the demo's sandbox and the log it may still use
 	for i := len(a.cleanup) - 1; i >= 0; i-- {
 		a.cleanup[i]()
 	}
@@ -232,11 +237,14 @@ func (a *app) setup(ctx context.Context) error {
 	if a.domestic && !a.demo {
 		return &usageError{errors.New("--domestic picks the demo's seller: use it with --demo or `postsale sandbox`")}
 	}
+	if a.demo || a.settings.AccessToken != "" {
+		a.storeAheadIfWanted(ctx) // the account is known (a logged-in one once resolved, below)
+	}
 	opts := []api.Option{api.WithHTTPClient(a.httpClient()), api.WithFlavor(a.settings.Flavor)}
 	token := api.TokenSource(api.StaticToken(a.settings.AccessToken.Reveal()))
 	baseURL := a.settings.APIURL
 	if !a.demo && a.settings.AccessToken == "" {
-		src, url, err := a.accountSession(baseURL) // login.go: the account's refreshing session
+		src, url, err := a.accountSession(ctx, baseURL) // login.go: the account's refreshing session
 		if err != nil {
 			return err
 		}

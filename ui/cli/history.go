@@ -62,35 +62,90 @@ func (a *app) openStore(ctx context.Context) (*store.Store, error) {
 }
 
 // openStoreQuiet is openStore leaving the notice to the caller (the inbox shows it in its status
-// bar). The store is closed, and a demo's removed, when the command ends.
+// bar). The store is closed, and a demo's removed, when the command ends. A store setup opened
+// ahead (storeAhead) is waited for; ctx only bounds a store opened here.
 func (a *app) openStoreQuiet(ctx context.Context) (*store.Store, error) {
-	var path string
-	if a.demo {
+	if a.ahead == nil {
+		a.storeAhead(ctx)
+	}
+	<-a.ahead.done
+	return a.ahead.st, a.ahead.err
+}
+
+// storeAhead starts opening the store in the background. setup calls it for the commands that
+// want it (wantStore) as soon as the account is known: the store's few milliseconds (SQLite's
+// start in a new process, reading its schema) then pass during the rest of setup (a keyring
+// read, the demo's sandbox, the HTTP client) instead of after it. Only the first call opens.
+func (a *app) storeAhead(ctx context.Context) {
+	if a.ahead != nil {
+		return
+	}
+	o := &storeOpening{done: make(chan struct{})}
+	a.ahead = o
+	path := ""
+	if !a.demo {
+		path, o.err = config.StorePath(a.io.Env, a.settings.Account)
+		if o.err != nil {
+			close(o.done)
+			return
+		}
+	}
+	go func() {
+		defer close(o.done)
+		o.st, o.err = o.open(ctx, path)
+	}()
+}
+
+// storeAheadIfWanted is storeAhead for a command that uses the store (wantStore).
+func (a *app) storeAheadIfWanted(ctx context.Context) {
+	if a.wantStore {
+		a.storeAhead(ctx)
+	}
+}
+
+// storeOpening is a store being opened by storeAhead: st and err are set, and closers holds the
+// store's closing (and a demo store's removal) for the end of the command, when done is closed.
+type storeOpening struct {
+	done    chan struct{}
+	st      *store.Store
+	err     error
+	closers []func()
+}
+
+// open opens the store at path, or a temporary one (removed at the end) when path is empty.
+func (o *storeOpening) open(ctx context.Context, path string) (*store.Store, error) {
+	if path == "" {
 		dir, err := os.MkdirTemp("", "postsale-demo-store-")
 		if err != nil {
 			return nil, fmt.Errorf("create the demo's temporary store: %w", err)
 		}
-		a.cleanup = append(a.cleanup, func() { os.RemoveAll(dir) })
+		o.closers = append(o.closers, func() { os.RemoveAll(dir) })
 		path = dir + string(os.PathSeparator) + "store.db"
-	} else {
-		p, err := config.StorePath(a.io.Env, a.settings.Account)
-		if err != nil {
-			return nil, err
-		}
-		path = p
 	}
 	st, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
-	a.cleanup = append(a.cleanup, func() { st.Close() })
+	o.closers = append(o.closers, func() { st.Close() })
 	return st, nil
+}
+
+// closeStore waits for a store being opened, then closes it (and removes a demo's).
+func (a *app) closeStore() {
+	if a.ahead == nil {
+		return
+	}
+	<-a.ahead.done
+	for i := len(a.ahead.closers) - 1; i >= 0; i-- {
+		a.ahead.closers[i]()
+	}
 }
 
 // historyStore sets up, opens the store and, unless --offline, catches it up with a delta sync
 // (plus the whole of --pack). A failed sync is a note, not an error: the stored history answers.
 func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (*store.Store, error) {
 	ctx := cmd.Context()
+	a.wantStore = true // opened while setup goes on (storeAhead)
 	if err := a.setup(ctx); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +113,38 @@ func TestHistoryBadSince(t *testing.T) {
 	_, errs, code := h.run("export", "--since", "yesterday")
 	if code != ExitUsage || !strings.Contains(oneLine(t, errs), "--since") {
 		t.Errorf("exit %d, %q", code, errs)
+	}
+}
+
+// The store is opened, ahead of the rest of setup, only by the commands that use it, and as
+// the account the command runs as: the default logged-in one, or --account.
+func TestStoreOpensOnlyForCommandsThatUseIt(t *testing.T) {
+	h := loginHarness(t)
+	bare := func(loc string) string { u, _ := url.Parse(loc); return u.Query().Get("code") }
+	for _, args := range [][]string{{"--account", "mx"}, {"--account", "br", "--default"}} {
+		if _, errs, code := h.login(bare, args...); code != ExitOK {
+			t.Fatalf("login %v: %s", args, errs)
+		}
+	}
+	storeOf := func(account string) string {
+		return filepath.Join(h.dir, ".local", "share", "postsale", account, "store.db")
+	}
+	exists := func(path string) bool { _, err := os.Stat(path); return err == nil }
+	h.mustRun("unread")
+	h.mustRun("messages", packActive)
+	if exists(storeOf("br")) || exists(storeOf("mx")) {
+		t.Fatal("commands that do not use the local store created one")
+	}
+	if _, errs, code := h.run("search", "hola", "--offline"); code != ExitOK {
+		t.Fatalf("search: exit %d: %s", code, errs)
+	}
+	if !exists(storeOf("br")) || exists(storeOf("mx")) {
+		t.Fatalf("search as the default account br: br's store %v, mx's %v", exists(storeOf("br")), exists(storeOf("mx")))
+	}
+	if _, errs, code := h.run("export", "--offline", "--account", "mx"); code != ExitOK {
+		t.Fatalf("export --account mx: exit %d: %s", code, errs)
+	}
+	if !exists(storeOf("mx")) {
+		t.Fatal("export --account mx opened no store for mx")
 	}
 }

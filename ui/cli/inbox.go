@@ -93,6 +93,7 @@ const storeWait = 50 * time.Millisecond
 // runInbox starts the Bubble Tea inbox on the configured API (or the --demo sandbox).
 func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	ctx := cmd.Context()
+	a.wantStore = true // opened while setup goes on (storeAhead)
 	if err := a.setup(ctx); err != nil {
 		return err
 	}

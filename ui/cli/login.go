@@ -236,7 +236,7 @@ func (a *app) saveLogin(acct secrets.Account, secret oauth.Secret, tok *oauth.To
 // accountSession builds the chosen account's refreshing token source for setup. It returns a
 // nil source when no account was ever logged in (the missing-token sentence then applies),
 // and the account's API URL when the API URL was left at its default.
-func (a *app) accountSession(baseURL string) (api.TokenSource, string, error) {
+func (a *app) accountSession(ctx context.Context, baseURL string) (api.TokenSource, string, error) {
 	dir, err := a.configDir()
 	if err != nil {
 		return nil, baseURL, err
@@ -252,6 +252,8 @@ func (a *app) accountSession(baseURL string) (api.TokenSource, string, error) {
 	if err != nil {
 		return nil, baseURL, err
 	}
+	a.settings.Account = acct.Name // the inbox header shows which account is in use
+	a.storeAheadIfWanted(ctx)      // while the keyring is read
 	v := a.vault(dir)
 	secret, err := v.ClientSecret(acct.Name)
 	if errors.Is(err, secrets.ErrNotFound) {
@@ -269,7 +271,6 @@ func (a *app) accountSession(baseURL string) (api.TokenSource, string, error) {
 	if err != nil {
 		return nil, baseURL, fmt.Errorf("account %s: %w; run `postsale login --account %s`", acct.Name, err, acct.Name)
 	}
-	a.settings.Account = acct.Name // the inbox header shows which account is in use
 	if acct.APIURL != "" && a.settings.Sources[config.KeyAPIURL] == "default" {
 		baseURL = acct.APIURL
 	}
