@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -260,4 +261,60 @@ func TestFirstScreenReadsWhatTheTerminalShowsThenTheRest(t *testing.T) {
 	}
 	a := startApp(t, e, probed{m}, 5*time.Second)
 	a.settleOn("All 50]")
+}
+
+// An empty store's first sync (a first run, the demo) shows the orders as soon as they are
+// stored, before the conversations come (here held back until the test lets them through), and
+// fills them in as they do; the list asks for no conversation of its own meanwhile.
+func TestFirstSyncShowsTheOrdersBeforeTheConversations(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	e := uitest.New(t, uitest.At(testNow), uitest.Behind(func(sb *sandbox.Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.URL.Path, "/messages/packs/") {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			sb.ServeHTTP(w, r)
+		})
+	}))
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	m := storedSession(t, e, st, e.Client, SessionOptions{Seller: e.Sandbox.SellerID()})
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	// Busy (the sync waits for its conversations), yet the orders' buyers (their nicknames: the
+	// names come with the messages) are on screen.
+	view := a.settle("the orders while the conversations are held", func(string) bool { return false }, "BEATRIZ_SOUZA")
+	for _, want := range []string{"JOAOSILVA88", "loading…", "Syncing conversations"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("while the conversations are held, the list lacks %q:\n%s", want, view)
+		}
+	}
+	if n := uitest.RouteCount(e.Sandbox, sandbox.RoutePackMessages); n != 0 {
+		t.Fatalf("%d conversations answered while they were held", n)
+	}
+	close(release)
+	view = a.settleOn("Beatriz Souza", "Vocês emitem nota fiscal?")
+	if strings.Contains(view, "loading…") {
+		t.Fatalf("rows still loading after the sync:\n%s", view)
+	}
+	// Each conversation was asked once per page: by the sync, not again by the list.
+	seen := map[string]int{}
+	for _, r := range e.Sandbox.Requests() {
+		if r.Route == sandbox.RoutePackMessages && (!strings.Contains(r.RawQuery, "offset=") || strings.Contains(r.RawQuery, "offset=0&") || strings.HasSuffix(r.RawQuery, "offset=0")) {
+			seen[r.Path]++
+		}
+	}
+	for path, n := range seen {
+		if n > 1 {
+			t.Errorf("%s's first page was asked %d times", path, n)
+		}
+	}
 }

@@ -161,6 +161,19 @@ func (s *Syncer) seller(ctx context.Context, src *counted) (string, error) {
 // is older than StaleAfter. Errors reading unread or orders are returned (offline: the store
 // still answers); a conversation that fails is reported in Failed and keeps its stored copy.
 func (s *Syncer) Sync(ctx context.Context, open ...string) (rep SyncReport, err error) {
+	return s.SyncNotify(ctx, nil, open...)
+}
+
+// SyncNotify is Sync telling changed (when not nil) each time what the inbox shows has changed
+// in the store: once the orders and unread counts are stored (before any conversation is
+// fetched), then after each conversation. An empty store's first sync fetches every recent
+// conversation through the shared rate budget (seconds for a few dozen, longer for hundreds);
+// the inbox shows the orders meanwhile and fills them in as they come. changed is called from
+// the sync's goroutines and must not block.
+func (s *Syncer) SyncNotify(ctx context.Context, changed func(), open ...string) (rep SyncReport, err error) {
+	if changed == nil {
+		changed = func() {}
+	}
 	start := time.Now()
 	src := &counted{Source: s.src}
 	rep.Failed = map[string]error{}
@@ -230,6 +243,7 @@ func (s *Syncer) Sync(ctx context.Context, open ...string) (rep SyncReport, err 
 	if err := s.store.SetUnread(ctx, counts); err != nil {
 		return rep, err
 	}
+	changed()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	work := make(chan string)
@@ -247,6 +261,9 @@ func (s *Syncer) Sync(ctx context.Context, open ...string) (rep SyncReport, err 
 					rep.NewMessages = append(rep.NewMessages, fresh...)
 				}
 				mu.Unlock()
+				if err == nil {
+					changed()
+				}
 			}
 		}()
 	}

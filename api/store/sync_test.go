@@ -309,3 +309,48 @@ func TestBackfillPaceIsAShareOfTheBudget(t *testing.T) {
 		t.Errorf("default backfill pace = %v/min, want 50 (10%% of 500)", got)
 	}
 }
+
+// An empty store's first sync tells the inbox when there is something to show: first with the
+// orders stored and no conversation fetched yet, then after each conversation it stored.
+func TestFirstSyncTellsWhenTheOrdersAreStored(t *testing.T) {
+	f := newFixture(t)
+	sy := NewSyncer(f.store, f.client, SyncOptions{})
+	ctx := context.Background()
+	type seen struct{ packs, withMessages int }
+	var mu sync.Mutex
+	var calls []seen
+	rep, err := sy.SyncNotify(ctx, func() {
+		packs, err := f.store.Packs(ctx, 0, 0)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		s := seen{packs: len(packs)}
+		for _, p := range packs {
+			if p.LastMessageID != "" {
+				s.withMessages++
+			}
+		}
+		mu.Lock()
+		calls = append(calls, s)
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Fetched) == 0 || len(calls) != 1+len(rep.Fetched) {
+		t.Fatalf("%d conversations fetched, told %d times; want once for the orders and once for each", len(rep.Fetched), len(calls))
+	}
+	if first := calls[0]; first.packs == 0 || first.withMessages != 0 {
+		t.Fatalf("first call saw %d packs, %d with messages; want the orders and no conversation yet", first.packs, first.withMessages)
+	}
+	if last := calls[len(calls)-1]; last.withMessages == 0 {
+		t.Fatalf("after the last conversation no pack had messages: %+v", last)
+	}
+	// Nothing changed: told once (the orders and counts re-stored), nothing fetched.
+	calls = nil
+	rep, err = sy.SyncNotify(ctx, func() { mu.Lock(); calls = append(calls, seen{}); mu.Unlock() })
+	if err != nil || len(rep.Fetched) != 0 || len(calls) != 1 {
+		t.Fatalf("second sync: fetched %v, told %d times, err %v", rep.Fetched, len(calls), err)
+	}
+}

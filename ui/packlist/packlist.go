@@ -563,6 +563,9 @@ func (m *Model) fetchHeaders() tea.Cmd {
 	if m.src == nil {
 		return nil
 	}
+	if m.stored != nil && m.loading {
+		return nil // the running sync fetches what changed; asking too would spend the budget twice
+	}
 	var cmds []tea.Cmd
 	end := min(len(m.visible), m.offset+2*max(m.pageRows(), 1))
 	for i := m.offset; i < end && m.inFlight < MaxHeadersInFlight; i++ {

@@ -90,18 +90,52 @@ func (m *Model) InitStored() tea.Cmd {
 }
 
 // syncCmd runs a delta sync (the open conversation is the root's to refresh) and re-reads the
-// stored rows, as a task of the list: its error says offline, the rows still come back.
+// stored rows, as a task of the list: its error says offline, the rows still come back. A list
+// with nothing to show yet (an empty store's first sync, which fetches every recent conversation
+// through the rate budget) shows the orders as soon as they are stored and each conversation as
+// it comes, instead of "Loading" until the end.
 func (m *Model) syncCmd() tea.Cmd {
 	d, links := m.stored.data, m.links
 	label := "Syncing conversations"
-	return m.run(label, func(ctx context.Context) (tea.Msg, error) {
-		rep, err := d.Syncer().Sync(ctx)
+	var changed func()
+	var progress chan struct{}
+	if len(m.rows) == 0 {
+		progress = make(chan struct{}, 1)
+		changed = func() {
+			select { // one pending re-read is enough
+			case progress <- struct{}{}:
+			default:
+			}
+		}
+	}
+	run := m.run(label, func(ctx context.Context) (tea.Msg, error) {
+		rep, err := d.Syncer().SyncNotify(ctx, changed)
+		if progress != nil {
+			close(progress)
+		}
 		packs, perr := d.Store().Packs(ctx, 0, 0)
 		if err == nil {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
 		return syncedMsg{Rows: prepareStored(packs, links), Report: rep, History: h}, err
+	})
+	if progress == nil {
+		return run
+	}
+	return tea.Batch(run, waitSyncProgress(progress))
+}
+
+// syncProgressMsg says the running sync stored something the list shows.
+type syncProgressMsg struct{ ch chan struct{} }
+
+// waitSyncProgress waits for the running sync's next change (nothing once it ended).
+func waitSyncProgress(ch chan struct{}) tea.Cmd {
+	return common.Own(common.ListOwner(), func() tea.Msg {
+		if _, ok := <-ch; !ok {
+			return nil
+		}
+		return syncProgressMsg{ch: ch}
 	})
 }
 
@@ -182,6 +216,8 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 			cmds = append(cmds, m.backfillCmds())
 		}
 		return tea.Batch(cmds...), true
+	case syncProgressMsg:
+		return tea.Batch(m.readRowsCmd(), waitSyncProgress(msg.ch)), true
 	case backfillProgressMsg:
 		st.history, st.known = msg.History, true
 		return tea.Batch(m.readRowsCmd(), m.waitProgress()), true
