@@ -6,15 +6,57 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Me returns the logged-in user: the seller id and site.
+//
+// The answer is kept for the client's life (a token speaks for one account, and an inbox start
+// asks for it three times over: the header, the flavour, the sync's check of the store's
+// seller), and callers asking at the same time share one request. A failure is not kept: the
+// next call asks again.
 func (c *Client) Me(ctx context.Context) (*User, error) {
-	var u User
-	if err := c.getJSON(ctx, "/users/me", nil, &u); err != nil {
-		return nil, err
+	for {
+		c.me.mu.Lock()
+		if u := c.me.user; u != nil {
+			c.me.mu.Unlock()
+			cp := *u
+			return &cp, nil
+		}
+		if wait := c.me.asking; wait != nil {
+			c.me.mu.Unlock()
+			select {
+			case <-wait:
+				continue // answered, or failed: then this caller asks itself
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		done := make(chan struct{})
+		c.me.asking = done
+		c.me.mu.Unlock()
+		var u User
+		err := c.getJSON(ctx, "/users/me", nil, &u)
+		c.me.mu.Lock()
+		if err == nil {
+			c.me.user = &u
+		}
+		c.me.asking = nil
+		close(done)
+		c.me.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		cp := u
+		return &cp, nil
 	}
-	return &u, nil
+}
+
+// meCache is the authenticated user once /users/me answered, and the request in flight.
+type meCache struct {
+	mu     sync.Mutex
+	user   *User
+	asking chan struct{} // closed when the request in flight ends
 }
 
 func unreadPath(a Account) string {

@@ -50,6 +50,7 @@ type Client struct {
 	flavor     Flavor       // "" = marketplace; see flavor.go
 	acct       *Account     // seller given by WithSeller
 	state      accountState // the account once resolved
+	me         meCache      // users/me once answered (account.go)
 }
 
 // Option configures a Client.

@@ -286,11 +286,11 @@ func TestRateLimitCountsGetsAndPostsApart(t *testing.T) {
 	f := newFixture(t, sandbox.WithClock(clock), sandbox.WithRateLimit(3))
 	ctx := context.Background()
 	for i := range 3 {
-		if _, err := f.client.Me(ctx); err != nil {
+		if _, err := f.client.UnreadPacks(ctx); err != nil {
 			t.Fatalf("GET %d: %v", i+1, err)
 		}
 	}
-	if _, err := f.client.Me(ctx); !errors.Is(err, api.ErrRateLimited) {
+	if _, err := f.client.UnreadPacks(ctx); !errors.Is(err, api.ErrRateLimited) {
 		t.Fatalf("4th GET in the minute: %v, want rate limited", err)
 	}
 	if _, err := f.client.SendMessage(ctx, "2000004533445566", api.SendRequest{Text: "Yes."}); err != nil {
@@ -299,7 +299,47 @@ func TestRateLimitCountsGetsAndPostsApart(t *testing.T) {
 	mu.Lock()
 	now = now.Add(time.Minute)
 	mu.Unlock()
-	if _, err := f.client.Me(ctx); err != nil {
+	if _, err := f.client.UnreadPacks(ctx); err != nil {
 		t.Fatalf("GET in the next minute: %v", err)
+	}
+}
+
+// users/me is asked once for the client's life, however many ask and however at once; a
+// failure is not kept.
+func TestMeIsAskedOnce(t *testing.T) {
+	f := newFixture(t)
+	f.sb.Fail(sandbox.RouteMe, sandbox.FailServerError, 1)
+	ctx := context.Background()
+	if _, err := f.client.Me(ctx); err == nil {
+		t.Fatal("the failing users/me answered")
+	}
+	var wg sync.WaitGroup
+	ids := make([]api.ID, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if u, err := f.client.Me(ctx); err == nil {
+				ids[i] = u.ID
+			}
+		}()
+	}
+	wg.Wait()
+	if _, err := f.client.Account(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if string(id) != f.sb.SellerID() {
+			t.Fatalf("caller %d got %q, want %s", i, id, f.sb.SellerID())
+		}
+	}
+	n := 0
+	for _, r := range f.sb.Requests() {
+		if r.Route == sandbox.RouteMe {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Fatalf("users/me asked %d times: want the failed one and one more", n)
 	}
 }
