@@ -225,9 +225,14 @@ func (s *Syncer) SyncNotify(ctx context.Context, changed func(), open ...string)
 		k, ok := known[id]
 		return !ok || k.fetched.IsZero() || now.Sub(k.fetched) > s.opts.StaleAfter
 	}
-	for id, n := range counts {
-		if k, ok := known[id]; !ok || k.unread != n || stale(id) {
-			add(id)
+	// In the API's order, not the map's: an empty store's first sync fills the list in as the
+	// conversations come (SyncNotify), so the unread ones at its top come first.
+	for _, u := range unread.Results {
+		id := u.PackID()
+		if n, ok := counts[id]; ok {
+			if k, ok := known[id]; !ok || k.unread != n || stale(id) {
+				add(id)
+			}
 		}
 	}
 	for id, k := range known {
