@@ -120,6 +120,11 @@ func TestEditorRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	// What quitting writes (the root flushes drafts): the debounced save still waiting then has
+	// nothing left to write, instead of writing into this test's folder after it was removed.
+	if err := m.FlushDraft(); err != nil {
+		t.Fatal(err)
+	}
 	got, err := os.ReadFile(seen)
 	if err != nil {
 		t.Fatal(err)
