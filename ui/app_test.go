@@ -96,6 +96,11 @@ func startApp(t *testing.T, e *uitest.Env, root tea.Model, quit time.Duration) *
 	t.Cleanup(func() {
 		_ = tm.Quit()
 		tm.WaitFinished(t, teatest.WithFinalTimeout(quit))
+		// As the CLI does after the program: write what typing left pending, so no debounced
+		// save wakes when the test's context ends and writes into its removed folders.
+		if f, ok := root.(interface{ FlushDrafts() error }); ok {
+			_ = f.FlushDrafts()
+		}
 	})
 	return &app{t: t, sb: e.Sandbox, client: e.Client, tm: tm}
 }
