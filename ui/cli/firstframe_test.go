@@ -80,6 +80,81 @@ func (s *screen) has(b []byte) bool {
 	return bytes.Contains(s.buf.Bytes(), b)
 }
 
+// child is postsale run as a seller starts it, on a pseudo-terminal the test holds: this test
+// binary run again for one test, whose child side calls Run; a session of its own with the
+// terminal as its controlling one, in the foreground (what termenv checks before it queries).
+type child struct {
+	t      *testing.T
+	master *os.File
+	scr    *screen
+	exited chan error
+}
+
+// startChild starts test's child side with env (and a home of its own below dir: HOME and the
+// XDG folders), and ends it when the test ends.
+func startChild(t *testing.T, test, dir string, env ...string) *child {
+	t.Helper()
+	master, slave := openPTY(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append([]string{
+		"HOME=" + dir,
+		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
+		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
+		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
+		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
+		"PATH=" + os.Getenv("PATH"),
+	}, env...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{t: t, master: master, scr: &screen{seen: make(chan struct{}, 1)}, exited: make(chan error, 1)}
+	go func() { c.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-c.exited
+	})
+	go c.scr.read(master)
+	return c
+}
+
+// has reports whether the terminal got s.
+func (c *child) has(s string) bool { return c.scr.has([]byte(s)) }
+
+// waitFor waits until cond holds on what the terminal got; the child ending first fails.
+func (c *child) waitFor(what string, cond func() bool) {
+	c.t.Helper()
+	deadline := time.After(60 * time.Second)
+	for !cond() {
+		select {
+		case <-c.scr.seen:
+		case err := <-c.exited:
+			c.exited <- err
+			c.t.Fatalf("postsale ended (%v) before %s:\n%q", err, what, c.scr.String())
+		case <-deadline:
+			c.t.Fatalf("no %s; the terminal got:\n%q", what, c.scr.String())
+		}
+	}
+}
+
+// quit types q and waits for postsale to end well.
+func (c *child) quit() {
+	c.t.Helper()
+	if _, err := c.master.Write([]byte("q")); err != nil {
+		c.t.Fatal(err)
+	}
+	select {
+	case err := <-c.exited:
+		c.exited <- err
+		if err != nil {
+			c.t.Errorf("postsale exited with %v:\n%q", err, c.scr.String())
+		}
+	case <-time.After(60 * time.Second):
+		c.t.Errorf("q did not end postsale:\n%q", c.scr.String())
+	}
+}
+
 // TestFirstFrameNeverAsksTheTerminal runs postsale --demo in a session of its own on a
 // pseudo-terminal that never answers, under TERM=xterm-256color (where termenv asks for the
 // background colour with OSC 11): once Bubble Tea holds the terminal nothing asks it anything
@@ -90,66 +165,15 @@ func TestFirstFrameNeverAsksTheTerminal(t *testing.T) {
 		// The child: postsale --demo on its controlling terminal, as a seller starts it.
 		os.Exit(Run(context.Background(), []string{"--demo"}, IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
 	}
-	master, slave := openPTY(t)
-	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestFirstFrameNeverAsksTheTerminal$")
-	cmd.Env = []string{
-		"POSTSALE_FIRSTFRAME_CHILD=1",
-		"HOME=" + dir,
-		"XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
-		"XDG_STATE_HOME=" + filepath.Join(dir, "state"),
-		"XDG_DATA_HOME=" + filepath.Join(dir, "data"),
-		"XDG_CACHE_HOME=" + filepath.Join(dir, "cache"),
-		"TERM=xterm-256color", // termenv asks for the background colour under it (not under tmux-*)
-		"PATH=" + os.Getenv("PATH"),
-	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	// A session of its own with the pseudo-terminal as controlling terminal, in the foreground:
-	// what termenv checks before it queries.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}()
-	scr := &screen{seen: make(chan struct{}, 1)}
-	go scr.read(master)
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		deadline := time.After(60 * time.Second)
-		for !cond() {
-			select {
-			case <-scr.seen:
-			case err := <-exited:
-				exited <- err
-				t.Fatalf("postsale ended (%v) before %s:\n%q", err, what, scr.String())
-			case <-deadline:
-				t.Fatalf("no %s; the terminal got:\n%q", what, scr.String())
-			}
-		}
-	}
-	waitFor("first frame", func() bool { return scr.has([]byte("Conversations")) })
+	c := startChild(t, "TestFirstFrameNeverAsksTheTerminal", t.TempDir(), "POSTSALE_FIRSTFRAME_CHILD=1",
+		"TERM=xterm-256color") // termenv asks for the background colour under it (not under tmux-*)
+	c.waitFor("first frame", func() bool { return c.has("Conversations") })
 	// A key typed now reaches the inbox (a query's reader would swallow it): q quits.
-	if _, err := master.Write([]byte("q")); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		exited <- err
-		if err != nil {
-			t.Errorf("postsale exited with %v:\n%q", err, scr.String())
-		}
-	case <-time.After(60 * time.Second):
-		t.Errorf("q did not reach the inbox:\n%q", scr.String())
-	}
+	c.quit()
 	// Bubble Tea's own init asks once, before main and before any program holds the input
 	// (bounded by termenv's OSC timeout, ended at once by a terminal that answers DSR); after the
 	// program took the terminal (alternate screen on), nothing may ask again.
-	out := scr.String()
+	out := c.scr.String()
 	start := strings.Index(out, "\x1b[?1049h")
 	if start < 0 {
 		t.Fatalf("the program never took the screen:\n%q", out)
