@@ -110,10 +110,11 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	defer cancel()
 	so.Ctx = sctx
 	seenDir := so.Seen
-	// The store opens first; the rest of the inbox (its first screen, the views) is built while
-	// Bubble Tea takes the terminal (starting.go). Bubble Tea draws its first frame a frame
-	// after it starts: started once the store is open (a few milliseconds), that frame comes as
-	// the inbox is ready instead of a frame later. A store another process keeps busy does not
+	// The store has been opening since setup knew the account (storeAhead); the rest of the
+	// inbox (its first screen, the views) is built while Bubble Tea takes the terminal
+	// (starting.go). Bubble Tea draws its first frame a frame after it starts: started once the
+	// store is open (a few milliseconds), that frame comes as the inbox is ready instead of a
+	// frame later. A store another process keeps busy does not
 	// hold the terminal blank: after storeWait Bubble Tea starts anyway, and says what it waits
 	// for once that takes slowBuild.
 	opened := make(chan struct{})
