@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -316,5 +317,41 @@ func TestFirstSyncShowsTheOrdersBeforeTheConversations(t *testing.T) {
 		if n > 1 {
 			t.Errorf("%s's first page was asked %d times", path, n)
 		}
+	}
+}
+
+// A stored conversation opens at once, from the store, while Mercado Libre is asked for it (here
+// held back until the test lets it through); its answer then merges in, duplicating nothing.
+func TestConversationOpensFromTheStoreWhileTheAPIIsAsked(t *testing.T) {
+	t.Parallel()
+	var hold atomic.Bool
+	release := make(chan struct{})
+	e := uitest.New(t, uitest.At(testNow), uitest.Behind(func(sb *sandbox.Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if hold.Load() && strings.Contains(r.URL.Path, "/messages/packs/"+packReadOld) {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+					return
+				}
+			}
+			sb.ServeHTTP(w, r)
+		})
+	}))
+	st := filledStore(t, e)
+	hold.Store(true)
+	m := storedSession(t, e, st, e.Client, SessionOptions{Seller: e.Sandbox.SellerID()})
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	a.settleOn("All 17]")
+	a.keys("/", packReadOld, "enter", "enter")
+	// Busy (the API's page is held), yet the stored messages are on screen.
+	view := a.settle("the stored conversation", func(string) bool { return false }, "¡Perfecto, muchas gracias!")
+	if !strings.Contains(view, "Pack "+packReadOld) || strings.Contains(view, "Loading conversation…") {
+		t.Fatalf("the stored conversation did not open at once:\n%s", view)
+	}
+	close(release)
+	view = a.settleOn("Pack "+packReadOld, "¡Perfecto, muchas gracias!")
+	if n := strings.Count(view, "¡Perfecto, muchas gracias!"); n != 1 {
+		t.Fatalf("after the API's answer the message shows %d times:\n%s", n, view)
 	}
 }

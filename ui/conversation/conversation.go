@@ -63,6 +63,8 @@ type Model struct {
 	status  *api.ConversationStatus
 	total   int  // the API's paging.total
 	loaded  bool // the newest page arrived at least once
+	// fromStore: what is shown is the stored copy; the API's newest page merges into it.
+	fromStore bool
 	// exhausted is set when an older page came back empty: nothing more to ask for.
 	exhausted     bool
 	loadingNewest bool
@@ -165,8 +167,46 @@ func (m *Model) SetSize(width, height int) {
 	m.restore(anchor, off)
 }
 
-// Init loads the newest page.
-func (m *Model) Init() tea.Cmd { return m.load(loadNewest) }
+// Init shows the stored copy of the newest page, when the data keeps one, and asks the API
+// for it.
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.loadStored(), m.load(loadNewest)) }
+
+// Stored is a Source that keeps a copy of the conversations (the local store, *store.Data):
+// the view shows the copy at once, and the API's answer, merged into it, refreshes it.
+type Stored interface {
+	StoredConversation(ctx context.Context, packID string, opts api.PageOptions) (*api.Conversation, bool, error)
+}
+
+// storedPageMsg is the stored copy of the newest page, read while the API is asked for it.
+type storedPageMsg struct{ conv *api.Conversation }
+
+// loadStored reads the stored copy of the newest page off the update loop (nil without one).
+func (m *Model) loadStored() tea.Cmd {
+	s, ok := m.src.(Stored)
+	if !ok {
+		return nil
+	}
+	ctx, packID := m.c.Ctx, m.packID
+	return common.Own(m.owner(), func() tea.Msg {
+		conv, ok, err := s.StoredConversation(ctx, packID, api.PageOptions{Limit: PageSize})
+		if err != nil || !ok || len(conv.Messages) == 0 {
+			return nil
+		}
+		return storedPageMsg{conv: conv}
+	})
+}
+
+// showStored shows the stored copy unless the API answered first; the API's page, still being
+// fetched, is merged into it when it comes.
+func (m *Model) showStored(msg storedPageMsg) tea.Cmd {
+	if m.loaded {
+		return nil
+	}
+	fetching := m.loadingNewest
+	cmd := tea.Batch(m.applyPage(PageMsg{kind: loadNewest, Conversation: msg.conv}, nil), m.seekTarget())
+	m.loadingNewest, m.fromStore = fetching, true
+	return cmd
+}
 
 func (m *Model) owner() common.Owner { return common.ConversationOwner(m.packID) }
 
@@ -238,6 +278,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if f, ok := msg.Msg.(attachments.FetchedMsg); ok {
 			return m, m.fetched(f, msg.Err)
 		}
+	case storedPageMsg:
+		return m, m.showStored(msg)
 	case common.TeamChangedMsg:
 		m.teamChanged(msg)
 	case common.RefreshMsg:
@@ -384,12 +426,15 @@ func (m *Model) applyPage(p PageMsg, err error) tea.Cmd {
 		if m.toBeginning {
 			m.top = 0
 		}
-	case p.kind == loadNewest || !m.loaded:
+	case p.kind == loadNewest && !m.fromStore || !m.loaded:
 		m.replace(chron, false)
 		m.loaded = true
 		m.follow = true
 	default:
 		m.merge(chron)
+	}
+	if p.kind != loadOlder {
+		m.fromStore = false
 	}
 	if m.total < m.serverCount() {
 		m.total = m.serverCount()
