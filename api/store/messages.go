@@ -487,8 +487,13 @@ func (s *Store) Packs(ctx context.Context, limit, offset int) ([]Pack, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+packColumns+packJoins+
+	return s.queryPacks(ctx, "SELECT "+packColumns+packJoins+
 		" ORDER BY max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ? OFFSET ?", limit, max(offset, 0))
+}
+
+// queryPacks runs a statement selecting packColumns and scans every row.
+func (s *Store) queryPacks(ctx context.Context, query string, args ...any) ([]Pack, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -518,20 +523,7 @@ func (s *Store) InboxPacks(ctx context.Context, limit int) ([]Pack, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.db.QueryContext(ctx, queryInboxPacks, limit, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Pack
-	for rows.Next() {
-		p, err := scanPack(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return s.queryPacks(ctx, queryInboxPacks, limit, limit)
 }
 
 // Pack returns one stored pack; ok is false when it is not stored.
