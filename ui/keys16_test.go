@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"encoding/base64"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -100,24 +98,6 @@ func TestCtrlOAttachesBesideCtrlA(t *testing.T) {
 	a.settleOn("Attach a file")
 }
 
-// syncBuffer is a terminal output the test reads while the program writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // osc52 is the clipboard text in the last OSC 52 sequence written (tmux-wrapped or not).
 func osc52(t *testing.T, out string) string {
 	t.Helper()
@@ -139,7 +119,7 @@ func osc52(t *testing.T, out string) string {
 func TestCopyFromTheList(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
-	var term syncBuffer
+	var term uitest.Buffer
 	env := map[string]string{"TMUX": "/tmp/tmux-0/default,1,0"}
 	e.Common.Opener = open.New(open.Auto, &term, open.WithEnv(func(k string) string { return env[k] }))
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -21,24 +20,6 @@ import (
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/uitest"
 )
-
-// lockedBuffer is a session's output for notices, read by the test while the program writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // filledStore is a store that has seen the whole demo account once: a delta sync, the backfill
 // to its end and users/me kept, as an earlier run of the inbox would leave it.
@@ -138,7 +119,7 @@ func TestStoreDeltaSyncInsideTheInboxAndNewMessageNotice(t *testing.T) {
 	e := uitest.New(t, uitest.At(testNow))
 	st := filledStore(t, e)
 	before := len(e.Sandbox.Requests())
-	bell := &lockedBuffer{}
+	bell := &uitest.Buffer{}
 	env := map[string]string{"TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"}
 	m := storedSession(t, e, st, e.Client, SessionOptions{
 		Seller: e.Sandbox.SellerID(), NotifyOut: bell, NotifyEnv: func(k string) string { return env[k] },

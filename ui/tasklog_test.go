@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"bytes"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,23 +10,10 @@ import (
 	"github.com/postsale/postsale/ui/uitest"
 )
 
-// syncLog is a log destination the program goroutine writes while the test reads.
-type syncLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-func (l *syncLog) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.buf.String() }
-
 func TestFailedTaskAndSendAreLoggedWithoutTokenOrText(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
-	var log syncLog
+	var log uitest.Buffer
 	e.Common.Logger = logging.New(&log, false)
 	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
 	a.settleOn("All 17] · 7 new")

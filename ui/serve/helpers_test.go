@@ -23,6 +23,7 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/api/transport"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // waitLimit only bounds a test that went wrong; every wait ends as soon as its condition holds.
@@ -82,7 +83,7 @@ type rig struct {
 	api     *timedLog
 	token   string
 	dataDir string
-	logBuf  *syncBuffer
+	logBuf  *uitest.Buffer
 	addr    string
 }
 
@@ -108,7 +109,7 @@ func startRig(t testing.TB, o rigOptions) *rig {
 	tl := &timedLog{next: sb}
 	hs := httptest.NewServer(tl)
 	t.Cleanup(hs.Close)
-	logBuf := &syncBuffer{}
+	logBuf := &uitest.Buffer{}
 	logger := slog.New(slog.NewTextHandler(logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	hc := transport.NewClient(transport.Config{PerMinute: o.perPeriod, Period: o.period, Logger: logger})
 	client, err := api.New(api.StaticToken(distinctiveToken), api.WithHTTPClient(hc), api.WithBaseURL(hs.URL))
@@ -143,23 +144,6 @@ func startRig(t testing.TB, o rigOptions) *rig {
 	r := &rig{srv: srv, sb: sb, api: tl, token: distinctiveToken, dataDir: dir, logBuf: logBuf, addr: ln.Addr().String()}
 	t.Cleanup(func() { _ = srv.Close() })
 	return r
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func dial(addr string, auth ...gossh.AuthMethod) (*gossh.Client, error) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/postsale/postsale/ui/uitest"
 	gossh "golang.org/x/crypto/ssh"
 )
 
@@ -103,7 +104,7 @@ func TestScpFetchesOnlyOnesOwnSavedFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	in, _ := sess.StdinPipe()
-	out := &syncBuffer{} // stdout and stderr are copied by two goroutines
+	out := &uitest.Buffer{} // stdout and stderr are copied by two goroutines
 	sess.Stdout, sess.Stderr = out, out
 	if err := sess.Start("scp -t evil.sh"); err != nil {
 		t.Fatal(err)
