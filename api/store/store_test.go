@@ -286,17 +286,7 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 	for from := 0; from < SchemaVersion(); from++ {
 		t.Run("v"+strconv.Itoa(from), func(t *testing.T) {
 			ctx := context.Background()
-			path := filepath.Join(t.TempDir(), "store.db")
-			db, err := sql.Open("sqlite", "file:"+path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for v := 0; v < from; v++ {
-				if _, err := db.Exec(migrations[v]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			db.Exec(fmt.Sprintf("PRAGMA user_version = %d", from))
+			path, db := storeAtVersion(t, from)
 			if from >= 1 {
 				// What v1 wrote: a pack and a message with an accented word and an attachment.
 				raw := wireMessage("old1", "P9", true, "João", "a câmara chegou quebrada", base)
@@ -330,6 +320,24 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			}
 		})
 	}
+}
+
+// storeAtVersion is a new store file at schema version from, as that version created it, and
+// the connection to write its data with (closed by the caller before Open).
+func storeAtVersion(t *testing.T, from int) (string, *sql.DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "store.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := 0; v < from; v++ {
+		if _, err := db.Exec(migrations[v]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(t, db, fmt.Sprintf("PRAGMA user_version = %d", from))
+	return path, db
 }
 
 func must(t *testing.T, db *sql.DB, q string, args ...any) {

@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -72,17 +69,7 @@ func TestTeamTablesAfterMigration(t *testing.T) {
 	for from := 0; from < SchemaVersion(); from++ {
 		t.Run("v"+strconv.Itoa(from), func(t *testing.T) {
 			ctx := context.Background()
-			path := filepath.Join(t.TempDir(), "store.db")
-			db, err := sql.Open("sqlite", "file:"+path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for v := 0; v < from; v++ {
-				if _, err := db.Exec(migrations[v]); err != nil {
-					t.Fatal(err)
-				}
-			}
-			db.Exec(fmt.Sprintf("PRAGMA user_version = %d", from))
+			path, db := storeAtVersion(t, from)
 			if from >= 1 {
 				must(t, db, `INSERT INTO packs (id, buyer_name) VALUES ('P9', 'João')`)
 			}
