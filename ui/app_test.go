@@ -144,6 +144,21 @@ func (a *app) settleOn(texts ...string) string {
 	})
 }
 
+// unreadOnServer reports whether Mercado Libre (the sandbox) still counts pack unread.
+func (a *app) unreadOnServer(pack string) bool {
+	a.t.Helper()
+	u, err := a.client.UnreadPacks(context.Background())
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	for _, r := range u.Results {
+		if r.PackID() == pack {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *app) gen() int {
 	ch := make(probeMsg, 1)
 	a.tm.Send(ch)
@@ -228,15 +243,7 @@ func TestOpenConversationAndToggleTranslation(t *testing.T) {
 	}
 
 	// Reading never marks anything read: the pack is still unread on the server.
-	u, err := a.client.UnreadPacks(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := false
-	for _, r := range u.Results {
-		found = found || r.PackID() == packTopUnread
-	}
-	if !found {
+	if !a.unreadOnServer(packTopUnread) {
 		t.Error("opening the conversation marked it read")
 	}
 
