@@ -21,7 +21,7 @@ type searchKeys struct{ Up, Down, Open, Back key.Binding }
 func newSearchView(c *common.Common, s search.Searcher) *searchView {
 	return &searchView{
 		c: c,
-		m: search.New(s, search.DefaultStyles(c.Renderer)).WithContext(c.Ctx),
+		m: search.New(s, search.DefaultStyles(c.Renderer)).WithContext(c.Ctx).WithLocation(c.Location),
 		keys: searchKeys{
 			Up:   key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
 			Down: key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),

@@ -1,13 +1,15 @@
 // Package search is a standalone search view over the local store: a query line searched as
 // you type (the last word as a prefix) and a list of results with the buyer, the date and a
 // snippet with the match highlighted. enter asks, with OpenMsg, to open the pack at the message;
-// esc sends CloseMsg. It knows the store only through Searcher; it is not wired into the inbox.
+// esc sends CloseMsg. It knows the store only through Searcher; the inbox shows it with `s`
+// (ui/searchview.go).
 package search
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -58,6 +60,8 @@ type Model struct {
 	styles   Styles
 	input    textinput.Model
 	results  []store.Result
+	lines    []resultLines // results drawn once when they arrive: sanitised, styled, local dates
+	loc      *time.Location
 	cursor   int
 	seq      int // the query last sent; older answers are dropped
 	done     int // the query last answered
@@ -78,6 +82,16 @@ func New(s Searcher, styles Styles) Model {
 
 // Init starts the cursor blinking.
 func (m Model) Init() tea.Cmd { return textinput.Blink }
+
+// resultLines is one result as the view draws it, before cutting to the width.
+type resultLines struct{ meta, snippet string }
+
+// WithLocation shows the results' dates in loc (the session's time zone; the process's when
+// never set).
+func (m Model) WithLocation(loc *time.Location) Model {
+	m.loc = loc
+	return m
+}
 
 // Results are the results on display.
 func (m Model) Results() []store.Result { return m.results }
@@ -123,6 +137,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil // typed on since
 		}
 		m.done, m.results, m.err, m.cursor = msg.seq, msg.results, msg.err, 0
+		m.lines = m.draw(msg.results)
 		return m, nil
 	case tea.KeyMsg:
 		switch msg.String() {
@@ -148,7 +163,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if v := m.input.Value(); v != before {
 		m.seq++
 		if strings.TrimSpace(v) == "" {
-			m.done, m.results, m.err = m.seq, nil, nil
+			m.done, m.results, m.lines, m.err = m.seq, nil, nil, nil
 			return m, cmd
 		}
 		return m, tea.Batch(cmd, m.search(m.seq, v))
@@ -184,28 +199,37 @@ func (m Model) View() string {
 	fit := max(1, (m.height-2)/2)
 	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
 	for i := first; i < len(m.results) && i < first+fit; i++ {
-		r := m.results[i]
+		l := m.lines[i]
 		marker := "  "
 		if i == m.cursor {
 			marker = m.styles.Selected.Render(">") + " "
 		}
-		meta := fmt.Sprintf("%s · %s · pack %s", sanitize.Line(r.Buyer), r.Date.Local().Format("2006-01-02 15:04"), sanitize.Line(r.PackID))
-		b.WriteString(marker + ansi.Truncate(meta, m.width-2, "…") + "\n")
-		b.WriteString("  " + m.snippet(r) + "\n")
+		b.WriteString(marker + ansi.Truncate(l.meta, m.width-2, "…") + "\n")
+		b.WriteString("  " + ansi.Truncate(l.snippet, max(1, m.width-2), "…") + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// snippet sanitises each segment on its own (so the marks stay on the matched words), styles
-// the matches and cuts the line to the width.
-func (m Model) snippet(r store.Result) string {
-	var b strings.Builder
-	for _, seg := range r.Segments() {
-		text := sanitize.Line(seg.Text)
-		if seg.Match {
-			text = m.styles.Match.Render(text)
-		}
-		b.WriteString(text)
+// draw turns results into their lines once, when they arrive: the buyer and pack sanitised, the
+// date in the view's time zone, and the snippet's segments sanitised each on its own (so the
+// marks stay on the matched words) with the matches styled.
+func (m Model) draw(results []store.Result) []resultLines {
+	loc := m.loc
+	if loc == nil {
+		loc = time.Local
 	}
-	return ansi.Truncate(b.String(), max(1, m.width-2), "…")
+	out := make([]resultLines, len(results))
+	for i, r := range results {
+		out[i].meta = fmt.Sprintf("%s · %s · pack %s", sanitize.Line(r.Buyer), r.Date.In(loc).Format("2006-01-02 15:04"), sanitize.Line(r.PackID))
+		var b strings.Builder
+		for _, seg := range r.Segments() {
+			text := sanitize.Line(seg.Text)
+			if seg.Match {
+				text = m.styles.Match.Render(text)
+			}
+			b.WriteString(text)
+		}
+		out[i].snippet = b.String()
+	}
+	return out
 }

@@ -144,3 +144,15 @@ func TestEscCloses(t *testing.T) {
 		t.Error("esc did not ask to close")
 	}
 }
+
+// Dates show in the view's time zone (a served session's, not the server process's).
+func TestDatesInTheSessionsTimeZone(t *testing.T) {
+	s := fixture(t)
+	tokyo := time.FixedZone("JST", 9*3600)
+	m := New(s, DefaultStyles(uitest.Renderer(termenv.Ascii))).WithLocation(tokyo)
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 20})
+	m = typeAndAnswer(t, m, "pedro")
+	if want := base.Add(2 * time.Hour).In(tokyo).Format("2006-01-02 15:04"); !strings.Contains(m.View(), "Pedro · "+want) {
+		t.Fatalf("want the date %s (JST):\n%s", want, m.View())
+	}
+}
