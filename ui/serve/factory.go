@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui"
@@ -112,4 +113,4 @@ type errorModel struct{ err error }
 
 func (e errorModel) Init() tea.Cmd                       { return tea.Quit }
 func (e errorModel) Update(tea.Msg) (tea.Model, tea.Cmd) { return e, tea.Quit }
-func (e errorModel) View() string                        { return "postsale: " + e.err.Error() + "\n" }
+func (e errorModel) View() string                        { return "postsale: " + sanitize.Line(e.err.Error()) + "\n" }
