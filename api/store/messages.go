@@ -37,6 +37,10 @@ type Pack struct {
 	Seen      time.Time // the local "seen up to" mark (MarkSeen)
 
 	Status *Status // nil when never fetched
+
+	// Rev is the store's revision of this row: it grows whenever one of the values above
+	// changes (PacksSince).
+	Rev int64
 }
 
 // Buyer is the best name for the pack's buyer: the name, else the nickname, else the id.
@@ -372,11 +376,13 @@ func metaTx(ctx context.Context, tx wtx, key string) (string, error) {
 // PutOrders stores the order search's packs (buyer, site, date, the pack's JSON). Conversation
 // fields are left as they are. raw, when given, is parallel to packs and kept as served.
 func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawMessage) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	stmts := s.prepared(ctx)
+	btx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer btx.Rollback()
+	tx := wtx{btx, stmts}
 	for i, p := range packs {
 		if p.ID == "" {
 			continue
@@ -387,7 +393,7 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 		} else if b, err = json.Marshal(p); err != nil {
 			return err
 		}
-		before, err := packIndexFields(ctx, wtx{tx, nil}, string(p.ID))
+		before, err := packIndexFields(ctx, tx, string(p.ID))
 		if err != nil {
 			return err
 		}
@@ -398,19 +404,17 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 		if p.Buyer.Nickname != "" {
 			after.buyerNickname = p.Buyer.Nickname
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, site, buyer_id, buyer_nickname, date_created, raw) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET site = excluded.site, buyer_id = excluded.buyer_id, buyer_nickname = excluded.buyer_nickname,
-			date_created = excluded.date_created, raw = excluded.raw`,
+		if _, err := tx.ExecContext(ctx, queryUpsertOrder,
 			string(p.ID), p.SiteID, after.buyerID, after.buyerNickname, nanos(p.DateCreated.Time), b); err != nil {
 			return err
 		}
 		if after.buyerText() != before.buyerText() {
-			if err := reindexPack(ctx, wtx{tx, nil}, string(p.ID), after); err != nil {
+			if err := reindexPack(ctx, tx, string(p.ID), after); err != nil {
 				return err
 			}
 		}
 	}
-	return tx.Commit()
+	return btx.Commit()
 }
 
 // SetItemTitles records the titles of the items bought in a pack (searchable).
@@ -435,27 +439,38 @@ func (s *Store) SetItemTitles(ctx context.Context, packID string, titles []strin
 }
 
 // SetUnread records the API's unread counts: every pack listed gets its count (a pack not stored
-// yet gets a bare row), every other pack 0.
+// yet gets a bare row), every other pack 0. Only the counts that differ are written, so a sync
+// with nothing new changes no row (PacksSince).
 func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	ids := make([]string, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	listed, err := json.Marshal(ids)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "UPDATE packs SET unread = 0 WHERE unread != 0"); err != nil {
+	stmts := s.prepared(ctx)
+	btx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer btx.Rollback()
+	tx := wtx{btx, stmts}
+	if _, err := tx.ExecContext(ctx, queryUnreadZero, string(listed)); err != nil {
 		return err
 	}
 	for id, n := range counts {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO packs (id, unread) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET unread = excluded.unread", id, n); err != nil {
+		if _, err := tx.ExecContext(ctx, queryUnread, id, n); err != nil {
 			return err
 		}
 	}
-	return tx.Commit()
+	return btx.Commit()
 }
 
 const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.date_created,
 	p.last_message_id, p.last_message_at, p.last_message_text, p.last_from_seller, p.unread, p.total, p.fetched_at,
-	coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at`
+	coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at, p.rev`
 
 const packJoins = ` FROM packs p LEFT JOIN read_state r ON r.pack_id = p.id LEFT JOIN conversation_status s ON s.pack_id = p.id`
 
@@ -468,7 +483,7 @@ func scanPack(sc interface{ Scan(...any) error }) (Pack, error) {
 	var stRaw []byte
 	if err := sc.Scan(&p.ID, &p.Site, &p.BuyerID, &p.BuyerNickname, &p.BuyerName, &items, &created,
 		&p.LastMessageID, &lastAt, &p.LastMessageText, &p.LastFromSeller, &p.Unread, &p.Total, &fetched,
-		&seen, &st, &sub, &stDate, &stRaw, &stUpdated); err != nil {
+		&seen, &st, &sub, &stDate, &stRaw, &stUpdated, &p.Rev); err != nil {
 		return p, err
 	}
 	if items != "" {
@@ -489,6 +504,27 @@ func (s *Store) Packs(ctx context.Context, limit, offset int) ([]Pack, error) {
 	}
 	return s.queryPacks(ctx, "SELECT "+packColumns+packJoins+
 		" ORDER BY max(p.last_message_at, p.date_created) DESC, p.id DESC LIMIT ? OFFSET ?", limit, max(offset, 0))
+}
+
+// queryPacksSince is PacksSince's statement: the changed rows come from their index
+// (packs_by_rev).
+const queryPacksSince = "SELECT " + packColumns + packJoins + " WHERE p.rev > ?"
+
+// PacksSince lists the stored packs whose row changed after revision rev (every pack when rev
+// is negative), in no particular order, and the revision to ask from next time: the newest
+// among them, or rev itself when none changed. One statement reads them, so the rows and the
+// revision are of one moment. A list keeps that revision and asks again after a sync: with
+// nothing changed, the answer is an index lookup instead of every stored pack.
+func (s *Store) PacksSince(ctx context.Context, rev int64) ([]Pack, int64, error) {
+	packs, err := s.queryPacks(ctx, queryPacksSince, rev)
+	if err != nil {
+		return nil, rev, err
+	}
+	next := rev
+	for i := range packs {
+		next = max(next, packs[i].Rev)
+	}
+	return packs, next, nil
 }
 
 // queryPacks runs a statement selecting packColumns and scans every row.

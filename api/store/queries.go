@@ -1,7 +1,15 @@
 package store
 
-// The statements PutPage runs, prepared once per Store (stmtcache.go).
+// The statements PutPage, PutOrders and SetUnread run, prepared once per Store (stmtcache.go).
 const (
+	queryUpsertOrder = `INSERT INTO packs (id, site, buyer_id, buyer_nickname, date_created, raw) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET site = excluded.site, buyer_id = excluded.buyer_id, buyer_nickname = excluded.buyer_nickname,
+		date_created = excluded.date_created, raw = excluded.raw`
+	// queryUnreadZero takes the ids listed as unread as one JSON array; queryUnread writes a
+	// count only when it differs, so an unchanged count changes no row (PacksSince).
+	queryUnreadZero = "UPDATE packs SET unread = 0 WHERE unread != 0 AND id NOT IN (SELECT value FROM json_each(?))"
+	queryUnread     = "INSERT INTO packs (id, unread) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET unread = excluded.unread WHERE unread != excluded.unread"
+
 	queryMeta            = "SELECT value FROM meta WHERE key = ?"
 	queryPackIndexFields = "SELECT buyer_id, buyer_name, buyer_nickname, item_titles FROM packs WHERE id = ?"
 	queryPackBuyer       = `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)

@@ -114,6 +114,48 @@ FROM messages m LEFT JOIN packs p ON p.id = m.pack_id;
 CREATE INDEX packs_unread ON packs (id) WHERE unread > 0;
 CREATE INDEX packs_by_date ON packs (date_created);
 `,
+	// v5: a revision per pack row, so a list re-reads only the rows that changed since it last
+	// read (PacksSince) instead of all 5,000 after every sync. Every change to a Pack's values
+	// (the pack's columns, its conversation status, its seen mark; not when the status was last
+	// stored) gives the row the store's next revision; a write that leaves them as they were
+	// does not.
+	// Writers take SQLite's write lock one at a time, so revisions follow the commits' order.
+	// Rows stored before v5 keep revision 0: a first read takes them all anyway.
+	`
+ALTER TABLE packs ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX packs_by_rev ON packs (rev);
+
+CREATE TRIGGER packs_rev_insert AFTER INSERT ON packs BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
+END;
+CREATE TRIGGER packs_rev_update AFTER UPDATE ON packs
+WHEN NEW.rev IS OLD.rev AND (NEW.site IS NOT OLD.site OR NEW.buyer_id IS NOT OLD.buyer_id
+	OR NEW.buyer_nickname IS NOT OLD.buyer_nickname OR NEW.buyer_name IS NOT OLD.buyer_name
+	OR NEW.item_titles IS NOT OLD.item_titles OR NEW.date_created IS NOT OLD.date_created
+	OR NEW.last_message_id IS NOT OLD.last_message_id OR NEW.last_message_at IS NOT OLD.last_message_at
+	OR NEW.last_message_text IS NOT OLD.last_message_text OR NEW.last_from_seller IS NOT OLD.last_from_seller
+	OR NEW.unread IS NOT OLD.unread OR NEW.total IS NOT OLD.total OR NEW.fetched_at IS NOT OLD.fetched_at)
+BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
+END;
+
+CREATE TRIGGER status_rev_insert AFTER INSERT ON conversation_status BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.pack_id;
+END;
+CREATE TRIGGER status_rev_update AFTER UPDATE ON conversation_status
+WHEN NEW.status IS NOT OLD.status OR NEW.substatus IS NOT OLD.substatus
+	OR NEW.status_date IS NOT OLD.status_date OR NEW.raw IS NOT OLD.raw
+BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.pack_id;
+END;
+
+CREATE TRIGGER seen_rev_insert AFTER INSERT ON read_state BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.pack_id;
+END;
+CREATE TRIGGER seen_rev_update AFTER UPDATE ON read_state WHEN NEW.seen_through IS NOT OLD.seen_through BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.pack_id;
+END;
+`,
 }
 
 // SchemaVersion is the schema this build writes.

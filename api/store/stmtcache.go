@@ -6,10 +6,11 @@ import (
 	"sync"
 )
 
-// The statements of a page's write and of a search are prepared once per Store (on the first
-// PutPage or Search, before it takes a connection, so preparing never waits for a connection
-// held by a writer, and Open stays as quick as before) and reused:
-// SQLite's parser is a noticeable part of a small write. database/sql prepares each one again,
+// The statements of a page's write, of the orders' and unread counts' writes and of a search
+// are prepared once per Store (on the first write or search, before it takes a connection, so
+// preparing never waits for a connection held by a writer, and Open stays as quick as before)
+// and reused: SQLite's parser is a noticeable part of a small write, more so for a statement
+// that fires the row revision triggers (schema v5), whose programs it compiles in. database/sql prepares each one again,
 // once, on every connection that first runs it inside a transaction, and keeps it there.
 
 // cachedQueries are the statements prepared on first use. Each is used with exactly this text.
@@ -17,6 +18,7 @@ var cachedQueries = []string{
 	queryMeta, queryPackIndexFields, queryPackBuyer, queryStatus, queryFetched, queryTotal,
 	queryStoredMessages, queryUpsertMessage, queryDelAttachments, queryInsAttachment,
 	queryDelSearch, queryInsSearch, queryNewest, queryLast,
+	queryUpsertOrder, queryUnreadZero, queryUnread,
 }
 
 // prepareCache prepares cachedQueries on db.

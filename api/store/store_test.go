@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -318,6 +319,17 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 					t.Errorf("search %q after migration = %+v, %v", q, res, err)
 				}
 			}
+			// Rows stored before revisions are read by a first read, and change after it.
+			packs, rev, err := s.PacksSince(ctx, -1)
+			if err != nil || len(packs) != 1 || packs[0].ID != "P9" {
+				t.Fatalf("PacksSince(-1) after migration = %+v, %v", packs, err)
+			}
+			if err := s.SetUnread(ctx, map[string]int{"P9": 1}); err != nil {
+				t.Fatal(err)
+			}
+			if packs, _, err := s.PacksSince(ctx, rev); err != nil || len(packs) != 1 || packs[0].Unread != 1 {
+				t.Errorf("the changed row after migration = %+v, %v", packs, err)
+			}
 		})
 	}
 }
@@ -468,6 +480,79 @@ func TestBookmarksAndSeen(t *testing.T) {
 	}
 }
 
+// TestPacksSinceSeesEveryWriter: a list that asks for the rows changed since its last read gets
+// each change to what a row holds, whoever wrote it (this store, another process's), and
+// nothing for a write that changed no value.
+func TestPacksSinceSeesEveryWriter(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	for _, id := range []string{"P1", "P2", "P3"} {
+		if err := s.PutPage(ctx, page(t, id, wireMessage("m"+id, id, true, "Ana", "hola", base))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, rev, err := s.PacksSince(ctx, -1)
+	if err != nil || len(all) != 3 || rev <= 0 {
+		t.Fatalf("PacksSince(-1) = %d packs, rev %d, %v", len(all), rev, err)
+	}
+	other, err := Open(ctx, s.Path()) // another process's connections to the same file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	status := &api.ConversationStatus{Status: "blocked", Substatus: "blocked_by_time"}
+	steps := []struct {
+		name  string
+		write func() error
+		want  []string
+	}{
+		{"nothing written", func() error { return nil }, nil},
+		{"the same page again", func() error {
+			return s.PutPage(ctx, page(t, "P1", wireMessage("mP1", "P1", true, "Ana", "hola", base)))
+		}, nil},
+		{"the same unread counts", func() error { return s.SetUnread(ctx, map[string]int{}) }, nil},
+		{"a new message", func() error {
+			return s.PutPage(ctx, page(t, "P2", wireMessage("m2b", "P2", true, "Ana", "¿y?", base.Add(time.Hour))))
+		}, []string{"P2"}},
+		{"an unread count", func() error { return s.SetUnread(ctx, map[string]int{"P3": 2}) }, []string{"P3"}},
+		{"the same count again", func() error { return s.SetUnread(ctx, map[string]int{"P3": 2}) }, nil},
+		{"a count back to 0", func() error { return s.SetUnread(ctx, map[string]int{}) }, []string{"P3"}},
+		{"the seen mark", func() error { return s.MarkSeen(ctx, "P1", base) }, []string{"P1"}},
+		{"the seen mark, not moving", func() error { return s.MarkSeen(ctx, "P1", base.Add(-time.Hour)) }, nil},
+		{"the seen mark, moving on", func() error { return s.MarkSeen(ctx, "P1", base.Add(time.Hour)) }, []string{"P1"}},
+		{"a status, from another process", func() error {
+			return other.PutPage(ctx, Page{PackID: "P3", Status: status, Total: -1})
+		}, []string{"P3"}},
+		{"item titles, from another process", func() error { return other.SetItemTitles(ctx, "P2", []string{"Cámara"}) }, []string{"P2"}},
+		{"a new order", func() error {
+			return s.PutOrders(ctx, []api.Pack{{ID: "P4", SiteID: "MLM", Buyer: api.UserRef{ID: "9", Nickname: "NUEVO"}}}, nil)
+		}, []string{"P4"}},
+		{"the same order again", func() error {
+			return s.PutOrders(ctx, []api.Pack{{ID: "P4", SiteID: "MLM", Buyer: api.UserRef{ID: "9", Nickname: "NUEVO"}}}, nil)
+		}, nil},
+	}
+	for _, st := range steps {
+		if err := st.write(); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		packs, next, err := s.PacksSince(ctx, rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range packs {
+			got = append(got, p.ID)
+		}
+		if !slices.Equal(got, st.want) {
+			t.Errorf("%s: rows changed = %v, want %v", st.name, got, st.want)
+		}
+		if (len(got) == 0) != (next == rev) {
+			t.Errorf("%s: next revision %d after %d", st.name, next, rev)
+		}
+		rev = next
+	}
+}
+
 // The inbox's first screen reads the packs with unread messages and the oldest stored date
 // through indexes, not by walking every stored pack (plans, not timings: walking 5,000 packs
 // was most of a start's time).
@@ -498,6 +583,7 @@ func TestFirstScreenReadsThroughIndexes(t *testing.T) {
 	}{
 		{"first screen", plan(queryInboxPacks, 50, 50), []string{"packs_unread", "packs_by_activity"}},
 		{"oldest", plan(queryOldest), []string{"messages_by_date", "packs_by_date"}},
+		{"rows changed since", plan(queryPacksSince, 7), []string{"packs_by_rev"}},
 	} {
 		p := strings.Join(tc.plan, "; ")
 		for _, w := range tc.wants {

@@ -88,12 +88,33 @@ func TestDeltaSyncRequestCounts(t *testing.T) {
 	if st.Packs == 0 || st.Messages == 0 {
 		t.Fatalf("first sync stored %+v", st)
 	}
+	// Which rows a list re-reads after each sync (PacksSince): none when nothing changed.
+	all, rev, err := f.store.PacksSince(context.Background(), -1)
+	if err != nil || len(all) != st.Packs {
+		t.Fatalf("PacksSince(-1) = %d packs, %v; want all %d", len(all), err, st.Packs)
+	}
+	changed := func(t *testing.T, want ...string) {
+		t.Helper()
+		packs, next, err := f.store.PacksSince(context.Background(), rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range packs {
+			got = append(got, p.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("rows changed by the sync = %v, want %v", got, want)
+		}
+		rev = next
+	}
 
 	t.Run("nothing changed", func(t *testing.T) {
 		rep := f.sync(t, sy)
 		if rep.Requests > 3 || len(rep.Fetched) != 0 {
 			t.Errorf("nothing changed: %d requests, fetched %v; want at most 3 and none", rep.Requests, rep.Fetched)
 		}
+		changed(t)
 	})
 
 	t.Run("nothing changed, new process", func(t *testing.T) {
@@ -107,6 +128,7 @@ func TestDeltaSyncRequestCounts(t *testing.T) {
 		if rep.Requests > 3 || len(rep.Fetched) != 0 {
 			t.Errorf("restart: %d requests, fetched %v", rep.Requests, rep.Fetched)
 		}
+		changed(t)
 	})
 
 	t.Run("one new message", func(t *testing.T) {
@@ -124,6 +146,7 @@ func TestDeltaSyncRequestCounts(t *testing.T) {
 		if len(rep.NewMessages) != 1 || rep.NewMessages[0] != (NewMessage{PackID: pack, MessageID: id}) {
 			t.Errorf("new messages = %v", rep.NewMessages)
 		}
+		changed(t, pack)
 		res, _ := f.store.Search(context.Background(), SearchQuery{Text: "semana pedido"})
 		if len(res) != 1 || res[0].MessageID != id {
 			t.Errorf("the new message is not searchable: %+v", res)
@@ -144,6 +167,7 @@ func TestDeltaSyncRequestCounts(t *testing.T) {
 		if !ok || p.BuyerNickname != "NUEVO_COMPRADOR" || p.LastMessageText != "Hola, ¿hacen factura?" || p.Unread != 1 {
 			t.Errorf("new pack = %+v", p)
 		}
+		changed(t, pack)
 		res, _ := f.store.Search(context.Background(), SearchQuery{Text: "zuniga"})
 		if len(res) != 1 || res[0].PackID != pack {
 			t.Errorf("the new buyer is not searchable: %+v", res)
