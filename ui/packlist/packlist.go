@@ -59,6 +59,8 @@ type row struct {
 
 	team     rowTeam // what the row shows of a served team (team.go)
 	teamRead bool
+
+	storedRev int64 // the store's revision of the row last merged (mergeStored)
 }
 
 // rowLook is everything a row's lines depend on: when it is unchanged the lines are reused (a

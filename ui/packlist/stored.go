@@ -30,18 +30,24 @@ type storedState struct {
 	filling  bool // this list's backfill command is running
 	partial  bool // only the first screen was read in the constructor
 	progress chan store.History
+	// rev is the store's revision of the rows read so far (store.PacksSince): a sync or a
+	// backfill step reads only the rows changed since. Negative until every row has been read.
+	rev int64
 }
 
 // syncedMsg is a delta sync's end: the stored rows after it and what it brought.
 type syncedMsg struct {
-	Rows    []storedRow
+	Rows    []storedRow // the rows the sync changed (all of them the first time)
+	Rev     int64       // the store's revision of what was read
 	Report  store.SyncReport
 	History store.History
 }
 
-// storedRowsMsg carries the stored rows re-read after the backfill stored older history.
+// storedRowsMsg carries the stored rows that changed while the backfill or the first sync
+// stored history.
 type storedRowsMsg struct {
 	Rows    []storedRow
+	Rev     int64
 	History store.History
 }
 
@@ -65,7 +71,7 @@ func firstScreen(height int) int {
 // the stored inbox. Reading a local database here (in the constructor, not in Update) is the
 // point; the other stored packs are read by Init's command.
 func (m *Model) initStored(d Stored) {
-	m.stored = &storedState{data: d}
+	m.stored = &storedState{data: d, rev: -1}
 	n := firstScreen(m.c.Height)
 	packs, err := d.Store().InboxPacks(m.c.Ctx, n)
 	if err != nil || len(packs) == 0 {
@@ -75,6 +81,11 @@ func (m *Model) initStored(d Stored) {
 	m.loaded = true
 	m.stored.synced = true
 	m.stored.partial = len(packs) == n
+	if !m.stored.partial { // every stored row is read
+		for i := range packs {
+			m.stored.rev = max(m.stored.rev, packs[i].Rev)
+		}
+	}
 	if h, err := d.Syncer().History(m.c.Ctx); err == nil {
 		m.stored.history, m.stored.known = h, true
 	}
@@ -89,13 +100,14 @@ func (m *Model) InitStored() tea.Cmd {
 	return m.readRowsCmd()
 }
 
-// syncCmd runs a delta sync (the open conversation is the root's to refresh) and re-reads the
-// stored rows, as a task of the list: its error says offline, the rows still come back. A list
+// syncCmd runs a delta sync (the open conversation is the root's to refresh) and reads the
+// stored rows it changed, as a task of the list: its error says offline, the rows still come
+// back. A list
 // with nothing to show yet (an empty store's first sync, which fetches every recent conversation
 // through the rate budget) shows the orders as soon as they are stored and each conversation as
 // it comes, instead of "Loading" until the end.
 func (m *Model) syncCmd() tea.Cmd {
-	d, links := m.stored.data, m.links
+	d, links, since := m.stored.data, m.links, m.stored.rev
 	label := "Syncing conversations"
 	var changed func()
 	var progress chan struct{}
@@ -113,12 +125,12 @@ func (m *Model) syncCmd() tea.Cmd {
 		if progress != nil {
 			close(progress)
 		}
-		packs, perr := d.Store().Packs(ctx, 0, 0)
+		packs, rev, perr := d.Store().PacksSince(ctx, since)
 		if err == nil {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
-		return syncedMsg{Rows: prepareStored(packs, links), Report: rep, History: h}, err
+		return syncedMsg{Rows: prepareStored(packs, links), Rev: rev, Report: rep, History: h}, err
 	})
 	if progress == nil {
 		return run
@@ -176,16 +188,17 @@ func (m *Model) waitProgress() tea.Cmd {
 	})
 }
 
-// readRowsCmd re-reads the stored rows off the update loop.
+// readRowsCmd reads the stored rows changed since the list last read (all of them the first
+// time) off the update loop.
 func (m *Model) readRowsCmd() tea.Cmd {
-	d, ctx, links := m.stored.data, m.c.Ctx, m.links
+	d, ctx, links, since := m.stored.data, m.c.Ctx, m.links, m.stored.rev
 	return common.Own(common.ListOwner(), func() tea.Msg {
-		packs, err := d.Store().Packs(ctx, 0, 0)
+		packs, rev, err := d.Store().PacksSince(ctx, since)
 		if err != nil {
 			return nil
 		}
 		h, _ := d.Syncer().History(ctx)
-		return storedRowsMsg{Rows: prepareStored(packs, links), History: h}
+		return storedRowsMsg{Rows: prepareStored(packs, links), Rev: rev, History: h}
 	})
 }
 
@@ -206,6 +219,7 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		if len(res.Rows) > 0 {
 			m.mergeStored(res.Rows)
 		}
+		st.rev = max(st.rev, res.Rev)
 		st.history, st.known = res.History, true
 		var cmds []tea.Cmd
 		if len(res.Report.NewMessages) > 0 && st.synced {
@@ -226,7 +240,10 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		st.history.Syncing = false
 		return m.readRowsCmd(), true
 	case storedRowsMsg:
-		m.mergeStored(msg.Rows)
+		if len(msg.Rows) > 0 {
+			m.mergeStored(msg.Rows)
+		}
+		st.rev = max(st.rev, msg.Rev)
 		st.history, st.known = msg.History, true
 		return nil, true
 	}
@@ -261,6 +278,7 @@ type storedRow struct {
 	substatus                    string
 	header                       bool // the newest message (or its absence) is known
 	empty, lastMine              bool
+	rev                          int64 // the store's revision of the row
 }
 
 // prepareStored turns stored packs into rows (sanitising, links drawn as in the conversation).
@@ -269,7 +287,7 @@ func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
 	out := make([]storedRow, 0, len(packs))
 	for i := range packs {
 		p := &packs[i]
-		r := storedRow{id: p.ID, unread: p.Unread, buyer: sanitize.Line(p.Buyer()), site: sanitize.Line(p.Site), lastAt: p.DateCreated}
+		r := storedRow{id: p.ID, unread: p.Unread, buyer: sanitize.Line(p.Buyer()), site: sanitize.Line(p.Site), lastAt: p.DateCreated, rev: p.Rev}
 		if len(p.ItemTitles) > 0 {
 			r.title = sanitize.Line(strings.Join(p.ItemTitles, " · "))
 		}
@@ -294,11 +312,16 @@ func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
 }
 
 // mergeStored replaces the rows' data with the stored rows and keeps the cursor on the seller's
-// row.
+// row. A stored row older than the one already merged (two reads in flight, answered out of
+// order) is skipped.
 func (m *Model) mergeStored(rows []storedRow) {
 	for i := range rows {
 		s := &rows[i]
 		r := m.ensure(s.id)
+		if s.rev < r.storedRev {
+			continue
+		}
+		r.storedRev = s.rev
 		r.Unread = s.unread
 		if s.buyer != "" {
 			r.Buyer = s.buyer

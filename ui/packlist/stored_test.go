@@ -1,0 +1,104 @@
+package packlist
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
+)
+
+// TestSyncReadsOnlyTheRowsThatChanged: after a delta sync the list reads the stored rows that
+// changed since its last read, not every stored pack: none when nothing changed, the one a
+// buyer wrote in, and a row another process changed in the same store.
+func TestSyncReadsOnlyTheRowsThatChanged(t *testing.T) {
+	ctx := context.Background()
+	u := uitest.New(t, uitest.At(testNow), uitest.AsSeller("", ""))
+	path := filepath.Join(t.TempDir(), "store.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := store.NewData(st, u.Client, store.SyncOptions{})
+	if _, err := d.Syncer().Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.Packs(ctx, 0, 0)
+	if err != nil || len(all) < 3 {
+		t.Fatalf("stored packs = %d, %v", len(all), err)
+	}
+	u.Common.Client = d
+	m := New(u.Common) // reads every stored row: fewer than a first screen
+	m.SetSize(100, 40)
+	sync := func(t *testing.T) []string {
+		t.Helper()
+		fin, ok := m.syncCmd()().(common.TaskFinishedMsg)
+		if !ok {
+			t.Fatal("the sync is not a task of the list")
+		}
+		res, ok := fin.Msg.(syncedMsg)
+		if fin.Err != nil || !ok {
+			t.Fatalf("sync: %v, %T", fin.Err, fin.Msg)
+		}
+		u.Common.Tasks.Finish(fin.Task.ID)
+		m.Update(fin)
+		var ids []string
+		for _, r := range res.Rows {
+			ids = append(ids, r.id)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+
+	if got := sync(t); len(got) != 0 {
+		t.Fatalf("nothing changed, yet the list read %v", got)
+	}
+
+	buyer := all[len(all)-1].ID
+	if _, err := u.Sandbox.BuyerWrites(buyer, "¿Y el reembolso?"); err != nil {
+		t.Fatal(err)
+	}
+	if got := sync(t); !slices.Equal(got, []string{buyer}) {
+		t.Fatalf("a buyer wrote in %s; the list read %v", buyer, got)
+	}
+
+	// Another process (a CLI command, another served session) stores a message the API has
+	// not shown this one: the sync changes nothing, the row still comes.
+	other, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	elsewhere := all[1].ID
+	msg := api.Message{ID: "elsewhere-1", Text: "Enviado desde otra terminal"}
+	msg.From.UserID = api.ID(u.Sandbox.SellerID())
+	msg.MessageDate.Created = api.Time{Time: testNow}
+	if err := other.PutPage(ctx, store.Page{PackID: elsewhere, Messages: []api.Message{msg}, Total: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sync(t); !slices.Equal(got, []string{elsewhere}) {
+		t.Fatalf("another process changed %s; the list read %v", elsewhere, got)
+	}
+	if v := m.View(); !strings.Contains(v, "Enviado desde otra terminal") {
+		t.Fatalf("the row another process changed is not shown:\n%s", v)
+	}
+	if got := sync(t); len(got) != 0 {
+		t.Fatalf("nothing changed since, yet the list read %v", got)
+	}
+}
+
+// Two reads in flight can answer out of order: the older row never replaces the newer one.
+func TestOlderStoredRowIsNotMerged(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.m.mergeStored([]storedRow{{id: "P1", buyer: "Ana", last: "la nueva", header: true, rev: 9}})
+	h.m.mergeStored([]storedRow{{id: "P1", buyer: "Ana", last: "la vieja", header: true, rev: 4}})
+	if r := h.m.byID["P1"]; r.Last != "la nueva" || r.storedRev != 9 {
+		t.Fatalf("row = %q at rev %d, want the newer one", r.Last, r.storedRev)
+	}
+}
