@@ -336,3 +336,39 @@ func TestConversationOpensFromTheStoreWhileTheAPIIsAsked(t *testing.T) {
 		t.Fatalf("after the API's answer the message shows %d times:\n%s", n, view)
 	}
 }
+
+// A reply is the row's newest message as soon as it is sent, and the store keeps it as Mercado
+// Libre does: the sync the send starts fetches that conversation (an unread count that did not
+// move would not have), so the row still says so after any later sync, and in the next run.
+func TestReplyShowsInTheRowAndReachesTheStore(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	m := storedSession(t, e, st, e.Client, SessionOptions{Seller: e.Sandbox.SellerID()})
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	a.settleOn("whole history", "Beatriz Souza")
+	a.keys("/", "Carlos", "enter", "enter")
+	a.settleOn("Pack " + packReadOld)
+	a.keys("r")
+	a.settleOn("· pack " + packReadOld)
+	const reply = "Gracias a usted, Carlos. Buen dia!"
+	a.keys(reply)
+	a.settleOn(reply)
+	a.keys("ctrl+s")
+	a.settleOn("Message sent.")
+	a.keys("esc", "esc")
+	a.settle("the reply in Carlos's row", func(v string) bool {
+		return strings.Contains(v, "You: "+reply) && !strings.Contains(v, "Pack "+packReadOld)
+	})
+	stored := func() bool {
+		p, ok, err := st.Pack(context.Background(), packReadOld)
+		return err == nil && ok && p.LastMessageText == reply && p.LastFromSeller
+	}
+	teatest.WaitFor(t, strings.NewReader(""), func([]byte) bool { return stored() },
+		teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	// A later sync reads the row from the store: it still shows the reply.
+	a.keys("R")
+	a.settle("the reply after a sync", func(v string) bool {
+		return strings.Contains(v, "You: "+reply) && !strings.Contains(v, "Syncing")
+	})
+}

@@ -234,11 +234,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case common.SendDoneMsg:
 		if msg.Err == nil {
+			// The row shows the reply at once; what Mercado Libre keeps of it follows: the
+			// header read again without a store, the conversation fetched by the next sync
+			// with one.
 			if r := m.byID[msg.PackID]; r != nil && m.stored == nil {
 				r.stale = true
-				m.afterReply(msg.PackID)
 			}
-			if !m.loading {
+			m.afterReply(msg.PackID, msg.Request.Text, msg.Message)
+			switch {
+			case m.stored != nil:
+				cmds = append(cmds, m.replied(msg.PackID))
+			case !m.loading:
 				m.loading = true
 				cmds = append(cmds, m.refreshCmd(false))
 			}

@@ -2,6 +2,7 @@ package packlist
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,11 @@ type storedState struct {
 	// rev is the store's revision of the rows read so far (store.PacksSince): a sync or a
 	// backfill step reads only the rows changed since. Negative until every row has been read.
 	rev int64
+	// replied are the packs the seller replied to since the last sync: the next sync fetches
+	// their conversations, so the store (and the row) holds the reply as Mercado Libre keeps it.
+	// again asks for that sync as soon as the running one ends.
+	replied []string
+	again   bool
 }
 
 // syncedMsg is a delta sync's end: the stored rows after it and what it brought.
@@ -41,6 +47,7 @@ type syncedMsg struct {
 	Rev     int64       // the store's revision of what was read
 	Report  store.SyncReport
 	History store.History
+	Replied []string // the replied-to packs it was asked to fetch
 }
 
 // storedRowsMsg carries the stored rows that changed while the backfill or the first sync
@@ -107,7 +114,8 @@ func (m *Model) InitStored() tea.Cmd {
 // through the rate budget) shows the orders as soon as they are stored and each conversation as
 // it comes, instead of "Loading" until the end.
 func (m *Model) syncCmd() tea.Cmd {
-	d, links, since := m.stored.data, m.links, m.stored.rev
+	d, links, since, replied := m.stored.data, m.links, m.stored.rev, m.stored.replied
+	m.stored.replied, m.stored.again = nil, false
 	label := "Syncing conversations"
 	var changed func()
 	var progress chan struct{}
@@ -121,7 +129,7 @@ func (m *Model) syncCmd() tea.Cmd {
 		}
 	}
 	run := m.run(label, func(ctx context.Context) (tea.Msg, error) {
-		rep, err := d.Syncer().SyncNotify(ctx, changed)
+		rep, err := d.Syncer().SyncNotify(ctx, changed, replied...)
 		if progress != nil {
 			close(progress)
 		}
@@ -130,7 +138,7 @@ func (m *Model) syncCmd() tea.Cmd {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
-		return syncedMsg{Rows: prepareStored(packs, links), Rev: rev, Report: rep, History: h}, err
+		return syncedMsg{Rows: prepareStored(packs, links), Rev: rev, Report: rep, History: h, Replied: replied}, err
 	})
 	if progress == nil {
 		return run
@@ -228,6 +236,12 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.Err == nil {
 			st.synced = true
 			cmds = append(cmds, m.backfillCmds())
+		} else {
+			st.replied = append(st.replied, res.Replied...) // offline: fetched on the next sync
+		}
+		if st.again {
+			m.loading = true
+			cmds = append(cmds, m.syncCmd())
 		}
 		return tea.Batch(cmds...), true
 	case syncProgressMsg:
@@ -248,6 +262,21 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// replied notes a reply sent to pack: the next sync fetches its conversation (now when none is
+// running, else as soon as the running one ends).
+func (m *Model) replied(pack string) tea.Cmd {
+	st := m.stored
+	if !slices.Contains(st.replied, pack) {
+		st.replied = append(st.replied, pack)
+	}
+	if m.loading {
+		st.again = true
+		return nil
+	}
+	m.loading = true
+	return m.syncCmd()
 }
 
 // notifyNew asks the root to ring: the buyers' names of the packs with new messages.

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 )
@@ -367,15 +368,22 @@ func (m *Model) opening(pack string) {
 	m.workPack, m.workAt = pack, m.cursor
 }
 
-// afterReply keeps the cursor where the seller was working when they replied to pack: at the
-// place in the list they opened it from, whichever row is there now (the answered one moved
-// away, or left "Needs reply").
-func (m *Model) afterReply(pack string) {
+// afterReply shows the reply sent to pack as the row's newest message (text, and the API's
+// answer to the send when it has one), and keeps the cursor where the seller was working: at
+// the place in the list they opened it from, whichever row is there now (the answered one
+// moved away, or left "Needs reply").
+func (m *Model) afterReply(pack, text string, sent *api.Message) {
 	r := m.byID[pack]
 	if r == nil {
 		return
 	}
-	r.LastMine = true
+	r.LastMine, r.Empty, r.Receipt = true, false, common.Receipt{State: common.ReceiptSent}
+	if text != "" {
+		r.Last, r.LastT = strings.Join(strings.Fields(m.links.Render(text)), " "), ""
+	}
+	if sent != nil {
+		r.Receipt = common.ReceiptOf(sent, false)
+	}
 	if at := m.c.Now(); at.After(r.LastAt) {
 		r.LastAt = at
 	}
