@@ -97,13 +97,11 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 	if p.PackID == "" {
 		return errors.New("store: a page needs its pack id")
 	}
-	stmts := s.prepared(ctx) // before BeginTx: preparing needs a connection of its own
-	stx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer stx.Rollback()
-	tx := wtx{stx, stmts}
+	defer tx.Rollback()
 	now := s.now()
 	seller, err := metaTx(ctx, tx, MetaSeller)
 	if err != nil {
@@ -172,7 +170,7 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			return err
 		}
 	}
-	return stx.Commit()
+	return tx.Commit()
 }
 
 // putMessages upserts the page's messages, their attachments and their search rows.
@@ -376,13 +374,11 @@ func metaTx(ctx context.Context, tx wtx, key string) (string, error) {
 // PutOrders stores the order search's packs (buyer, site, date, the pack's JSON). Conversation
 // fields are left as they are. raw, when given, is parallel to packs and kept as served.
 func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawMessage) error {
-	stmts := s.prepared(ctx)
-	btx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer btx.Rollback()
-	tx := wtx{btx, stmts}
+	defer tx.Rollback()
 	for i, p := range packs {
 		if p.ID == "" {
 			continue
@@ -414,7 +410,7 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 			}
 		}
 	}
-	return btx.Commit()
+	return tx.Commit()
 }
 
 // SetItemTitles records the titles of the items bought in a pack (searchable).
@@ -450,13 +446,11 @@ func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
 	if err != nil {
 		return err
 	}
-	stmts := s.prepared(ctx)
-	btx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer btx.Rollback()
-	tx := wtx{btx, stmts}
+	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, queryUnreadZero, string(listed)); err != nil {
 		return err
 	}
@@ -465,7 +459,7 @@ func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
 			return err
 		}
 	}
-	return btx.Commit()
+	return tx.Commit()
 }
 
 const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.date_created,

@@ -70,6 +70,17 @@ func (c *stmtCache) close() {
 	c.m, c.closed = nil, true
 }
 
+// beginWrite starts a write transaction that runs the store's prepared statements (prepared
+// first: preparing needs a connection of its own).
+func (s *Store) beginWrite(ctx context.Context) (wtx, error) {
+	stmts := s.prepared(ctx)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return wtx{}, err
+	}
+	return wtx{tx, stmts}, nil
+}
+
 // wtx is a write transaction that runs the store's prepared statements when it has them.
 type wtx struct {
 	*sql.Tx
