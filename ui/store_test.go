@@ -372,3 +372,30 @@ func TestReplyShowsInTheRowAndReachesTheStore(t *testing.T) {
 		return strings.Contains(v, "You: "+reply) && !strings.Contains(v, "Syncing")
 	})
 }
+
+// Two sessions over one store, as a served team inbox has them: a reply one sends shows in the
+// other's list without a key or a poll there (its own syncs are an hour apart here): the store
+// tells the other list when the sending session's sync stored the reply.
+func TestAReplyShowsInTheOtherSessionsList(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	opts := SessionOptions{Seller: e.Sandbox.SellerID(), RefreshInterval: time.Hour}
+	other := startApp(t, e, probed{storedSession(t, e, st, e.Client, opts)}, 5*time.Second)
+	other.settleOn("whole history", "Beatriz Souza")
+	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, opts)}, 5*time.Second)
+	a.settleOn("whole history", "Beatriz Souza")
+	a.keys("/", "Carlos", "enter", "enter")
+	a.settleOn("Pack " + packReadOld)
+	a.keys("r")
+	a.settleOn("· pack " + packReadOld)
+	const reply = "Ya le respondo desde el equipo."
+	a.keys(reply)
+	a.settleOn(reply)
+	a.keys("ctrl+s")
+	a.settleOn("Message sent.")
+	other.keys("/", "Carlos")
+	other.settle("the teammate's reply in the other list", func(v string) bool {
+		return strings.Contains(v, "You: "+reply)
+	})
+}

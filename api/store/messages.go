@@ -170,7 +170,7 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	return s.commit(tx)
 }
 
 // putMessages upserts the page's messages, their attachments and their search rows.
@@ -410,12 +410,12 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 			}
 		}
 	}
-	return tx.Commit()
+	return s.commit(tx)
 }
 
 // SetItemTitles records the titles of the items bought in a pack (searchable).
 func (s *Store) SetItemTitles(ctx context.Context, packID string, titles []string) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
@@ -424,14 +424,14 @@ func (s *Store) SetItemTitles(ctx context.Context, packID string, titles []strin
 	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, item_titles) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET item_titles = excluded.item_titles`, packID, joined); err != nil {
 		return err
 	}
-	f, err := packIndexFields(ctx, wtx{tx, nil}, packID)
+	f, err := packIndexFields(ctx, tx, packID)
 	if err != nil {
 		return err
 	}
-	if err := reindexPack(ctx, wtx{tx, nil}, packID, f); err != nil {
+	if err := reindexPack(ctx, tx, packID, f); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return s.commit(tx)
 }
 
 // SetUnread records the API's unread counts: every pack listed gets its count (a pack not stored
@@ -459,7 +459,7 @@ func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	return s.commit(tx)
 }
 
 const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.date_created,
@@ -638,6 +638,9 @@ func (s *Store) MarkSeen(ctx context.Context, packID string, through time.Time) 
 	_, err := s.db.ExecContext(ctx, `INSERT INTO read_state (pack_id, seen_through, seen_at) VALUES (?, ?, ?)
 		ON CONFLICT (pack_id) DO UPDATE SET seen_through = max(seen_through, excluded.seen_through), seen_at = excluded.seen_at`,
 		packID, nanos(through), nanos(s.now()))
+	if err == nil {
+		s.wrote()
+	}
 	return err
 }
 

@@ -36,6 +36,7 @@ type Store struct {
 	notice string
 	now    func() time.Time
 	stmts  stmtCache
+	watch  watchers // readers waiting for writes (watch.go)
 }
 
 // Option configures Open.

@@ -39,6 +39,10 @@ type storedState struct {
 	// again asks for that sync as soon as the running one ends.
 	replied []string
 	again   bool
+	// watch signals writes to the store by this process (another served session's sync or
+	// reply, the shared backfill): the list reads the rows they changed (watchCmd).
+	watch   <-chan struct{}
+	unwatch func()
 }
 
 // syncedMsg is a delta sync's end: the stored rows after it and what it brought.
@@ -98,13 +102,39 @@ func (m *Model) initStored(d Stored) {
 	}
 }
 
-// InitStored reads the stored packs past the first screen (nil when there are none or no
-// store): the root starts it whether or not the seller is known yet.
+// InitStored reads the stored packs past the first screen and starts watching the store for
+// other sessions' writes (nil without a store): the root starts it whether or not the seller
+// is known yet.
 func (m *Model) InitStored() tea.Cmd {
-	if m.stored == nil || !m.stored.partial {
+	st := m.stored
+	if st == nil {
 		return nil
 	}
-	return m.readRowsCmd()
+	var read tea.Cmd
+	if st.partial {
+		read = m.readRowsCmd()
+	}
+	if st.watch == nil {
+		st.watch, st.unwatch = st.data.Store().Watch()
+	}
+	return tea.Batch(read, m.watchCmd())
+}
+
+// storeWroteMsg says the store was written in this process since the list last looked.
+type storeWroteMsg struct{}
+
+// watchCmd waits for the next write to the store; the session's end stops the watch.
+func (m *Model) watchCmd() tea.Cmd {
+	ch, stop, ctx := m.stored.watch, m.stored.unwatch, m.c.Ctx
+	return common.Own(common.ListOwner(), func() tea.Msg {
+		select {
+		case <-ch:
+			return storeWroteMsg{}
+		case <-ctx.Done():
+			stop()
+			return nil
+		}
+	})
 }
 
 // syncCmd runs a delta sync (the open conversation is the root's to refresh) and reads the
@@ -246,6 +276,13 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		return tea.Batch(cmds...), true
 	case syncProgressMsg:
 		return tea.Batch(m.readRowsCmd(), waitSyncProgress(msg.ch)), true
+	case storeWroteMsg:
+		// The rows the write changed, once every row has been read (before that, the reading
+		// of them all is on its way and a second one would cost as much again).
+		if st.rev < 0 {
+			return m.watchCmd(), true
+		}
+		return tea.Batch(m.readRowsCmd(), m.watchCmd()), true
 	case backfillProgressMsg:
 		st.history, st.known = msg.History, true
 		return tea.Batch(m.readRowsCmd(), m.waitProgress()), true
