@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -398,4 +399,49 @@ func TestAReplyShowsInTheOtherSessionsList(t *testing.T) {
 	other.settle("the teammate's reply in the other list", func(v string) bool {
 		return strings.Contains(v, "You: "+reply)
 	})
+}
+
+// sentMark is a sent reply's receipt on its own line of the conversation.
+var sentMark = regexp.MustCompile(`(?m)^\s*sent\s*$`)
+
+// A reply whose conversation the following sync cannot reach (Mercado Libre took the send,
+// then the line dropped) still reaches the store: the next refresh that can reach Mercado Libre
+// asks for it (the row waits for the buyer's read receipt, which reads the conversation).
+func TestReplyFetchedByTheNextSyncAfterBeingOffline(t *testing.T) {
+	t.Parallel()
+	var reads atomic.Bool // cut every GET, let the send through
+	reads.Store(true)
+	e := uitest.New(t, uitest.At(testNow), uitest.Behind(func(sb *sandbox.Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && !reads.Load() {
+				panic(http.ErrAbortHandler)
+			}
+			sb.ServeHTTP(w, r)
+		})
+	}))
+	st := filledStore(t, e)
+	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{Seller: e.Sandbox.SellerID()})}, 5*time.Second)
+	a.settleOn("whole history", "Beatriz Souza")
+	a.keys("/", "Carlos", "enter", "enter")
+	a.settleOn("Pack " + packReadOld)
+	a.keys("r")
+	a.settleOn("· pack " + packReadOld)
+	const reply = "Le escribo sin red."
+	a.keys(reply)
+	a.settleOn(reply)
+	reads.Store(false)
+	a.keys("ctrl+s")
+	a.settle("sent, then offline", func(v string) bool {
+		return strings.Contains(v, "offline") && !strings.Contains(v, "· pack ") && sentMark.MatchString(v)
+	})
+	a.keys("esc", "esc")
+	if p, _, _ := st.Pack(context.Background(), packReadOld); p.LastMessageText == reply {
+		t.Fatal("the reply reached the store with every read cut")
+	}
+	reads.Store(true)
+	a.keys("R")
+	teatest.WaitFor(t, strings.NewReader(""), func([]byte) bool {
+		p, ok, err := st.Pack(context.Background(), packReadOld)
+		return err == nil && ok && p.LastMessageText == reply
+	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }

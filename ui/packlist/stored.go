@@ -51,7 +51,6 @@ type syncedMsg struct {
 	Rev     int64       // the store's revision of what was read
 	Report  store.SyncReport
 	History store.History
-	Replied []string // the replied-to packs it was asked to fetch
 }
 
 // storedRowsMsg carries the stored rows that changed while the backfill or the first sync
@@ -168,7 +167,7 @@ func (m *Model) syncCmd() tea.Cmd {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
-		return syncedMsg{Rows: prepareStored(packs, links), Rev: rev, Report: rep, History: h, Replied: replied}, err
+		return syncedMsg{Rows: prepareStored(packs, links), Rev: rev, Report: rep, History: h}, err
 	})
 	if progress == nil {
 		return run
@@ -266,8 +265,6 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.Err == nil {
 			st.synced = true
 			cmds = append(cmds, m.backfillCmds())
-		} else {
-			st.replied = append(st.replied, res.Replied...) // offline: fetched on the next sync
 		}
 		if st.again {
 			m.loading = true
