@@ -445,3 +445,43 @@ func TestReplyFetchedByTheNextSyncAfterBeingOffline(t *testing.T) {
 		return err == nil && ok && p.LastMessageText == reply
 	}, teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
+
+// A buyer's new message rings in every session sharing the store (each teammate's terminal),
+// whichever session's sync fetched it: here only one session syncs, the other's polls are an
+// hour apart.
+func TestNewMessageRingsInEverySessionSharingTheStore(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	env := map[string]string{"TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"}
+	session := func(bell *uitest.Buffer) *app {
+		m := storedSession(t, e, st, e.Client, SessionOptions{
+			Seller: e.Sandbox.SellerID(), RefreshInterval: time.Hour,
+			NotifyOut: bell, NotifyEnv: func(k string) string { return env[k] },
+		})
+		a := startApp(t, e, probed{m}, 5*time.Second)
+		a.settleOn("whole history", "Beatriz Souza")
+		return a
+	}
+	ringA, ringB := &uitest.Buffer{}, &uitest.Buffer{}
+	a := session(ringA)
+	b := session(ringB)
+	if ringA.String() != "" || ringB.String() != "" {
+		t.Fatalf("nothing new, yet the terminals got %q and %q", ringA.String(), ringB.String())
+	}
+	if _, err := e.Sandbox.BuyerWrites(packReadOld, "¿Llegó el reembolso?"); err != nil {
+		t.Fatal(err)
+	}
+	a.keys("R")
+	const want = "\a\x1b]9;postsale: 1 new message from Carlos Restrepo\a"
+	teatest.WaitFor(t, strings.NewReader(""), func([]byte) bool { return ringA.String() == want && ringB.String() == want },
+		teatest.WithDuration(30*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	b.settle("the new message in the other session's list", func(v string) bool {
+		return strings.Contains(v, "Llegó el reembolso") && strings.Contains(v, "8 new")
+	})
+	// Each terminal rang once.
+	a.settle("settled", func(string) bool { return true })
+	if ringA.String() != want || ringB.String() != want {
+		t.Fatalf("the terminals got %q and %q, want one notice each", ringA.String(), ringB.String())
+	}
+}

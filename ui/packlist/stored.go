@@ -48,6 +48,7 @@ type storedState struct {
 // syncedMsg is a delta sync's end: the stored rows after it and what it brought.
 type syncedMsg struct {
 	Rows    []storedRow // the rows the sync changed (all of them the first time)
+	Since   int64       // the revision the rows were read from (negative: all of them)
 	Rev     int64       // the store's revision of what was read
 	Report  store.SyncReport
 	History store.History
@@ -56,9 +57,9 @@ type syncedMsg struct {
 // storedRowsMsg carries the stored rows that changed while the backfill or the first sync
 // stored history.
 type storedRowsMsg struct {
-	Rows    []storedRow
-	Rev     int64
-	History store.History
+	Rows       []storedRow
+	Since, Rev int64
+	History    store.History
 }
 
 // backfillProgressMsg is the backfill's progress; backfillEndMsg its end.
@@ -167,7 +168,7 @@ func (m *Model) syncCmd() tea.Cmd {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
-		return syncedMsg{Rows: prepareStored(packs, links), Rev: rev, Report: rep, History: h}, err
+		return syncedMsg{Rows: prepareStored(packs, links), Since: since, Rev: rev, Report: rep, History: h}, err
 	})
 	if progress == nil {
 		return run
@@ -235,7 +236,7 @@ func (m *Model) readRowsCmd() tea.Cmd {
 			return nil
 		}
 		h, _ := d.Syncer().History(ctx)
-		return storedRowsMsg{Rows: prepareStored(packs, links), Rev: rev, History: h}
+		return storedRowsMsg{Rows: prepareStored(packs, links), Since: since, Rev: rev, History: h}
 	})
 }
 
@@ -253,15 +254,8 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.Err != nil && len(res.Rows) == 0 {
 			m.loadErr = sanitize.Line(msg.Err.Error())
 		}
-		if len(res.Rows) > 0 {
-			m.mergeStored(res.Rows)
-		}
-		st.rev = max(st.rev, res.Rev)
+		cmds := []tea.Cmd{m.mergeChanged(res.Rows, res.Since, res.Rev)}
 		st.history, st.known = res.History, true
-		var cmds []tea.Cmd
-		if len(res.Report.NewMessages) > 0 && st.synced {
-			cmds = append(cmds, m.notifyNew(res.Report.NewMessages))
-		}
 		if msg.Err == nil {
 			st.synced = true
 			cmds = append(cmds, m.backfillCmds())
@@ -288,12 +282,9 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		st.history.Syncing = false
 		return m.readRowsCmd(), true
 	case storedRowsMsg:
-		if len(msg.Rows) > 0 {
-			m.mergeStored(msg.Rows)
-		}
-		st.rev = max(st.rev, msg.Rev)
+		cmd := m.mergeChanged(msg.Rows, msg.Since, msg.Rev)
 		st.history, st.known = msg.History, true
-		return nil, true
+		return cmd, true
 	}
 	return nil, false
 }
@@ -313,22 +304,64 @@ func (m *Model) replied(pack string) tea.Cmd {
 	return m.syncCmd()
 }
 
-// notifyNew asks the root to ring: the buyers' names of the packs with new messages.
-func (m *Model) notifyNew(fresh []store.NewMessage) tea.Cmd {
-	var buyers []string
-	seen := map[string]bool{}
-	for _, n := range fresh {
-		if seen[n.PackID] {
+// mergeChanged merges the stored rows read from revision since up to rev and, when they show
+// buyers writing, asks the root to ring.
+func (m *Model) mergeChanged(rows []storedRow, since, rev int64) tea.Cmd {
+	var notice tea.Cmd
+	if since >= 0 && m.stored.synced {
+		notice = m.notifyNew(rows)
+	}
+	if len(rows) > 0 {
+		m.mergeStored(rows)
+	}
+	m.stored.rev = max(m.stored.rev, rev)
+	return notice
+}
+
+// notifyNew asks the root to ring for the stored rows whose unread count went up: a buyer wrote.
+// It reads the rows before they are merged. The notice comes from the store, not from the sync
+// that fetched the messages, so every session sharing the store rings (each teammate's
+// terminal), whichever session's sync got there first. A read of every row (the first one)
+// brings rows the list had not read yet, not news: callers leave it out.
+func (m *Model) notifyNew(rows []storedRow) tea.Cmd {
+	type fresh struct {
+		buyer string
+		n     int
+		at    time.Time
+	}
+	var news []fresh
+	count := 0
+	for i := range rows {
+		s := &rows[i]
+		before := 0
+		name := s.buyer
+		if r := m.byID[s.id]; r != nil {
+			if s.rev < r.storedRev {
+				continue
+			}
+			before = r.Unread
+			if name == "" {
+				name = r.Buyer
+			}
+		}
+		if s.unread <= before {
 			continue
 		}
-		seen[n.PackID] = true
-		name := n.PackID
-		if r := m.byID[n.PackID]; r != nil && r.Buyer != "" {
-			name = r.Buyer
+		if name == "" {
+			name = s.id
 		}
-		buyers = append(buyers, name)
+		news = append(news, fresh{buyer: name, n: s.unread - before, at: s.lastAt})
+		count += s.unread - before
 	}
-	msg := common.NewMessagesMsg{Count: len(fresh), Buyers: buyers}
+	if count == 0 {
+		return nil
+	}
+	slices.SortStableFunc(news, func(a, b fresh) int { return b.at.Compare(a.at) }) // newest first
+	buyers := make([]string, len(news))
+	for i, f := range news {
+		buyers[i] = f.buyer
+	}
+	msg := common.NewMessagesMsg{Count: count, Buyers: buyers}
 	return func() tea.Msg { return msg }
 }
 
