@@ -71,6 +71,27 @@ func storedSession(t *testing.T, e *uitest.Env, st *store.Store, client store.AP
 	return m
 }
 
+// startStored runs a session over st (storedSession) and waits for the stored inbox, its whole
+// history, on screen.
+func startStored(t *testing.T, e *uitest.Env, st *store.Store, o SessionOptions) *app {
+	t.Helper()
+	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, o)}, 5*time.Second)
+	a.settleOn("whole history", "Beatriz Souza")
+	return a
+}
+
+// draftReplyToCarlos opens Carlos Restrepo's conversation through the list's filter and types
+// text into a reply, not sent yet.
+func (a *app) draftReplyToCarlos(text string) {
+	a.t.Helper()
+	a.keys("/", "Carlos", "enter", "enter")
+	a.settleOn("Pack " + packReadOld)
+	a.keys("r")
+	a.settleOn("· pack " + packReadOld)
+	a.keys(text)
+	a.settleOn(text)
+}
+
 // With Mercado Libre unreachable, the inbox starts on the store: the first frame (before any
 // command ran) shows the stored conversations and how far the history goes, the status bar says
 // offline, a conversation opens from the store, and search finds and opens at a message.
@@ -345,16 +366,9 @@ func TestReplyShowsInTheRowAndReachesTheStore(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
 	st := filledStore(t, e)
-	m := storedSession(t, e, st, e.Client, SessionOptions{Seller: e.Sandbox.SellerID()})
-	a := startApp(t, e, probed{m}, 5*time.Second)
-	a.settleOn("whole history", "Beatriz Souza")
-	a.keys("/", "Carlos", "enter", "enter")
-	a.settleOn("Pack " + packReadOld)
-	a.keys("r")
-	a.settleOn("· pack " + packReadOld)
+	a := startStored(t, e, st, SessionOptions{Seller: e.Sandbox.SellerID()})
 	const reply = "Gracias a usted, Carlos. Buen dia!"
-	a.keys(reply)
-	a.settleOn(reply)
+	a.draftReplyToCarlos(reply)
 	a.keys("ctrl+s")
 	a.settleOn("Message sent.")
 	a.keys("esc", "esc")
@@ -382,17 +396,10 @@ func TestAReplyShowsInTheOtherSessionsList(t *testing.T) {
 	e := uitest.New(t, uitest.At(testNow))
 	st := filledStore(t, e)
 	opts := SessionOptions{Seller: e.Sandbox.SellerID(), RefreshInterval: time.Hour}
-	other := startApp(t, e, probed{storedSession(t, e, st, e.Client, opts)}, 5*time.Second)
-	other.settleOn("whole history", "Beatriz Souza")
-	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, opts)}, 5*time.Second)
-	a.settleOn("whole history", "Beatriz Souza")
-	a.keys("/", "Carlos", "enter", "enter")
-	a.settleOn("Pack " + packReadOld)
-	a.keys("r")
-	a.settleOn("· pack " + packReadOld)
+	other := startStored(t, e, st, opts)
+	a := startStored(t, e, st, opts)
 	const reply = "Ya le respondo desde el equipo."
-	a.keys(reply)
-	a.settleOn(reply)
+	a.draftReplyToCarlos(reply)
 	a.keys("ctrl+s")
 	a.settleOn("Message sent.")
 	other.keys("/", "Carlos")
@@ -420,15 +427,9 @@ func TestReplyFetchedByTheNextSyncAfterBeingOffline(t *testing.T) {
 		})
 	}))
 	st := filledStore(t, e)
-	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{Seller: e.Sandbox.SellerID()})}, 5*time.Second)
-	a.settleOn("whole history", "Beatriz Souza")
-	a.keys("/", "Carlos", "enter", "enter")
-	a.settleOn("Pack " + packReadOld)
-	a.keys("r")
-	a.settleOn("· pack " + packReadOld)
+	a := startStored(t, e, st, SessionOptions{Seller: e.Sandbox.SellerID()})
 	const reply = "Le escribo sin red."
-	a.keys(reply)
-	a.settleOn(reply)
+	a.draftReplyToCarlos(reply)
 	reads.Store(false)
 	a.keys("ctrl+s")
 	a.settle("sent, then offline", func(v string) bool {
@@ -455,13 +456,10 @@ func TestNewMessageRingsInEverySessionSharingTheStore(t *testing.T) {
 	st := filledStore(t, e)
 	env := map[string]string{"TERM_PROGRAM": "WezTerm", "TERM": "xterm-256color"}
 	session := func(bell *uitest.Buffer) *app {
-		m := storedSession(t, e, st, e.Client, SessionOptions{
+		return startStored(t, e, st, SessionOptions{
 			Seller: e.Sandbox.SellerID(), RefreshInterval: time.Hour,
 			NotifyOut: bell, NotifyEnv: func(k string) string { return env[k] },
 		})
-		a := startApp(t, e, probed{m}, 5*time.Second)
-		a.settleOn("whole history", "Beatriz Souza")
-		return a
 	}
 	ringA, ringB := &uitest.Buffer{}, &uitest.Buffer{}
 	a := session(ringA)
