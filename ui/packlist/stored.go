@@ -308,8 +308,8 @@ func (m *Model) replied(pack string) tea.Cmd {
 // buyers writing, asks the root to ring.
 func (m *Model) mergeChanged(rows []storedRow, since, rev int64) tea.Cmd {
 	var notice tea.Cmd
-	if since >= 0 && m.stored.synced {
-		notice = m.notifyNew(rows)
+	if m.stored.synced {
+		notice = m.notifyNew(rows, since < 0)
 	}
 	if len(rows) > 0 {
 		m.mergeStored(rows)
@@ -321,9 +321,10 @@ func (m *Model) mergeChanged(rows []storedRow, since, rev int64) tea.Cmd {
 // notifyNew asks the root to ring for the stored rows whose unread count went up: a buyer wrote.
 // It reads the rows before they are merged. The notice comes from the store, not from the sync
 // that fetched the messages, so every session sharing the store rings (each teammate's
-// terminal), whichever session's sync got there first. A read of every row (the first one)
-// brings rows the list had not read yet, not news: callers leave it out.
-func (m *Model) notifyNew(rows []storedRow) tea.Cmd {
+// terminal), whichever session's sync got there first. A read of every row (all, the first one
+// past the first screen) brings rows the list had not read yet: those are not news, only the
+// rows it knew are compared.
+func (m *Model) notifyNew(rows []storedRow, all bool) tea.Cmd {
 	type fresh struct {
 		buyer string
 		n     int
@@ -343,6 +344,8 @@ func (m *Model) notifyNew(rows []storedRow) tea.Cmd {
 			if name == "" {
 				name = r.Buyer
 			}
+		} else if all {
+			continue
 		}
 		if s.unread <= before {
 			continue

@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/common"
@@ -100,5 +102,38 @@ func TestOlderStoredRowIsNotMerged(t *testing.T) {
 	h.m.mergeStored([]storedRow{{id: "P1", buyer: "Ana", last: "la vieja", header: true, rev: 4}})
 	if r := h.m.byID["P1"]; r.Last != "la nueva" || r.storedRev != 9 {
 		t.Fatalf("row = %q at rev %d, want the newer one", r.Last, r.storedRev)
+	}
+}
+
+// The notice counts the rows whose unread count went up. A read of every row also brings rows
+// the list had not read yet (past the first screen): those are not news; a read of the rows
+// changed since the last one brings new packs, which are.
+func TestNoticeCountsUnreadGoingUp(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.m.mergeStored([]storedRow{
+		{id: "P1", buyer: "Ana", unread: 1, rev: 1, lastAt: testNow.Add(-time.Hour)},
+		{id: "P2", buyer: "Bruno", unread: 0, rev: 2, lastAt: testNow.Add(-2 * time.Hour)},
+	})
+	rows := []storedRow{
+		{id: "P1", buyer: "Ana", unread: 3, rev: 5, lastAt: testNow},                     // two more
+		{id: "P2", buyer: "Bruno", unread: 0, rev: 6},                                    // read elsewhere, nothing new
+		{id: "P3", buyer: "Carla", unread: 1, rev: 7, lastAt: testNow.Add(-time.Minute)}, // not read before
+	}
+	notice := func(cmd tea.Cmd) common.NewMessagesMsg {
+		t.Helper()
+		if cmd == nil {
+			return common.NewMessagesMsg{}
+		}
+		return cmd().(common.NewMessagesMsg)
+	}
+	if got := notice(h.m.notifyNew(rows, true)); got.Count != 2 || !slices.Equal(got.Buyers, []string{"Ana"}) {
+		t.Errorf("reading every row: %+v, want 2 from Ana", got)
+	}
+	if got := notice(h.m.notifyNew(rows, false)); got.Count != 3 || !slices.Equal(got.Buyers, []string{"Ana", "Carla"}) {
+		t.Errorf("reading the changed rows: %+v, want 3 from Ana and Carla", got)
+	}
+	h.m.mergeStored(rows)
+	if got := notice(h.m.notifyNew(rows, false)); got.Count != 0 {
+		t.Errorf("the same rows again: %+v, want nothing", got)
 	}
 }
