@@ -137,12 +137,12 @@ func (m *Model) watchCmd() tea.Cmd {
 	})
 }
 
-// syncCmd runs a delta sync (the open conversation is the root's to refresh) and reads the
-// stored rows it changed, as a task of the list: its error says offline, the rows still come
-// back. A list
-// with nothing to show yet (an empty store's first sync, which fetches every recent conversation
-// through the rate budget) shows the orders as soon as they are stored and each conversation as
-// it comes, instead of "Loading" until the end.
+// syncCmd runs a delta sync (the open conversation is the root's to refresh; the packs just
+// replied to are fetched with it) and reads the stored rows it changed, as a task of the list:
+// its error says offline, the rows still come back. A list with nothing to show yet (an empty
+// store's first sync, which fetches every recent conversation through the rate budget) shows
+// the orders as soon as they are stored and each conversation as it comes, instead of
+// "Loading" until the end.
 func (m *Model) syncCmd() tea.Cmd {
 	d, links, since, replied := m.stored.data, m.links, m.stored.rev, m.stored.replied
 	m.stored.replied, m.stored.again = nil, false
@@ -327,7 +327,6 @@ func (m *Model) mergeChanged(rows []storedRow, since, rev int64) tea.Cmd {
 func (m *Model) notifyNew(rows []storedRow, all bool) tea.Cmd {
 	type fresh struct {
 		buyer string
-		n     int
 		at    time.Time
 	}
 	var news []fresh
@@ -353,7 +352,7 @@ func (m *Model) notifyNew(rows []storedRow, all bool) tea.Cmd {
 		if name == "" {
 			name = s.id
 		}
-		news = append(news, fresh{buyer: name, n: s.unread - before, at: s.lastAt})
+		news = append(news, fresh{buyer: name, at: s.lastAt})
 		count += s.unread - before
 	}
 	if count == 0 {
