@@ -10,8 +10,9 @@ import (
 // are prepared once per Store (on the first write or search, before it takes a connection, so
 // preparing never waits for a connection held by a writer, and Open stays as quick as before)
 // and reused: SQLite's parser is a noticeable part of a small write, more so for a statement
-// that fires the row revision triggers (schema v5), whose programs it compiles in. database/sql prepares each one again,
-// once, on every connection that first runs it inside a transaction, and keeps it there.
+// that fires the row revision triggers (schema v5), whose programs it compiles in.
+// database/sql prepares each one again, once, on every connection that first runs it inside a
+// transaction, and keeps it there.
 
 // cachedQueries are the statements prepared on first use. Each is used with exactly this text.
 var cachedQueries = []string{
