@@ -156,6 +156,20 @@ CREATE TRIGGER seen_rev_update AFTER UPDATE ON read_state WHEN NEW.seen_through 
 	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.pack_id;
 END;
 `,
+	// v6: the seller's own triage (seen.go): when they last opened each conversation, its unread
+	// count then, and when they marked it done. who is "" for the seller at their terminal, a
+	// member's name in a served team inbox (each person triages for themselves). Earlier
+	// versions kept these in a file under the state dir; the inbox imports it once.
+	`
+CREATE TABLE seen_marks (
+	who     TEXT NOT NULL,
+	pack_id TEXT NOT NULL,
+	seen_at INTEGER NOT NULL DEFAULT 0, -- unix nanoseconds, 0 never opened
+	unread  INTEGER NOT NULL DEFAULT 0,
+	done_at INTEGER NOT NULL DEFAULT 0, -- the buyer's newest message when marked done, 0 not done
+	PRIMARY KEY (who, pack_id)
+) WITHOUT ROWID;
+`,
 }
 
 // SchemaVersion is the schema this build writes.

@@ -1,6 +1,7 @@
 // Package seen keeps, per seller account, which conversations the seller has opened and which
 // they marked done: a small 0600 JSON file under the state dir. It is the seller's own triage,
-// apart from Mercado Libre's read state (which the buyer sees).
+// apart from Mercado Libre's read state (which the buyer sees). With a local store the marks
+// live in it (ui.StoreSeen), which imports this file once.
 package seen
 
 import (

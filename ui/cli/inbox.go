@@ -109,7 +109,6 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	so.Ctx = sctx
-	seenDir := so.Seen
 	// The store has been opening since setup knew the account (storeAhead); the rest of the
 	// inbox (its first screen, the views) is built while Bubble Tea takes the terminal
 	// (starting.go). Bubble Tea draws its first frame a frame after it starts: started once the
@@ -144,8 +143,10 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	// store, which closes after this); the session's context ends the build's work early.
 	cancel()
 	<-start.done
-	if d, ok := seenDir.(*seen.Dir); ok {
-		d.Close() // a seen state being written is finished before the process ends
+	// A seen state being written is finished before the store closes and the process ends (the
+	// build is over: so is no longer written).
+	if c, ok := so.Seen.(interface{ Close() }); ok {
+		c.Close()
 	}
 	// A signal ends the program without the quit key: write what typing left pending.
 	if start.inbox != nil {

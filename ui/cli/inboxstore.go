@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui"
 )
 
@@ -22,4 +23,9 @@ func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 	}
 	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
 	so.Notice = st.Notice()
+	// The seller's triage marks live with the history (the file earlier versions wrote is
+	// imported once). The demo's stay in memory, as its store is temporary.
+	if file, ok := so.Seen.(*seen.Dir); ok {
+		so.Seen = ui.NewStoreSeen(st, "", file)
+	}
 }

@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui"
 )
 
-// The inbox reads through the account's store under XDG_DATA_HOME; --demo through a temporary
-// one removed on exit, never the seller's; a store that cannot open leaves the inbox on the API
-// with one sentence.
+// The inbox reads through the account's store under XDG_DATA_HOME, and keeps the seller's
+// triage marks in it; --demo through a temporary one removed on exit, never the seller's, its
+// marks in memory; a store that cannot open leaves the inbox on the API with one sentence, and
+// the marks in their file.
 func TestInboxStore(t *testing.T) {
 	open := func(t *testing.T, demo bool, env map[string]string) (*app, ui.SessionOptions) {
 		h := newHarness(t)
@@ -25,6 +27,9 @@ func TestInboxStore(t *testing.T) {
 			t.Fatal(err)
 		}
 		var so ui.SessionOptions
+		if !demo { // as inboxSession has it
+			so.Seen = seen.NewDir(t.TempDir())
+		}
 		a.withStore(context.Background(), &so)
 		return a, so
 	}
@@ -40,6 +45,9 @@ func TestInboxStore(t *testing.T) {
 		if want := filepath.Join(data, "postsale", "default", "store.db"); d.Store().Path() != want {
 			t.Fatalf("store at %s, want %s", d.Store().Path(), want)
 		}
+		if _, ok := so.Seen.(*ui.StoreSeen); !ok {
+			t.Errorf("the marks are kept by %T, not the store", so.Seen)
+		}
 	})
 
 	t.Run("demo", func(t *testing.T) {
@@ -51,6 +59,9 @@ func TestInboxStore(t *testing.T) {
 		path := d.Store().Path()
 		if strings.HasPrefix(path, data) || !strings.Contains(path, "postsale-demo-store-") {
 			t.Fatalf("the demo's store is at %s", path)
+		}
+		if so.Seen != nil {
+			t.Errorf("the demo keeps its marks in %T", so.Seen)
 		}
 		a.close()
 		if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
@@ -67,6 +78,9 @@ func TestInboxStore(t *testing.T) {
 		defer a.close()
 		if so.Data != nil || so.Notice != storeNotOpened {
 			t.Fatalf("data %T, notice %q", so.Data, so.Notice)
+		}
+		if _, ok := so.Seen.(*seen.Dir); !ok {
+			t.Errorf("without a store the marks are kept by %T, not their file", so.Seen)
 		}
 	})
 }

@@ -12,8 +12,9 @@ import (
 // SeenMark is what the seller did with one conversation (config/seen keeps them).
 type SeenMark = seen.Mark
 
-// SeenStore keeps the marks of one account between runs (a 0600 file under the state dir;
-// a local store later). Both calls run off the event loop, in commands.
+// SeenStore keeps the marks of one account between runs (the account's local store,
+// ui.StoreSeen; a 0600 file under the state dir without one, config/seen). Both calls run off
+// the event loop, in commands.
 type SeenStore interface {
 	Load(ctx context.Context, account string) (map[string]SeenMark, error)
 	// Save writes marks as the account's whole state; seq grows with every call so a store

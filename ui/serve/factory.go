@@ -59,7 +59,8 @@ type Person struct {
 	// DraftsDir, DownloadsDir and CacheDir are this person's directories on the server.
 	DraftsDir, DownloadsDir, CacheDir string
 	// Seen keeps this person's triage (conversations opened, marked done) on the server, so it
-	// survives reconnects (a seen.Dir under their folder); nil keeps it for the session only.
+	// survives reconnects (ui.StoreSeen in the account's store, else a seen.Dir under their
+	// folder); nil keeps it for the session only.
 	Seen common.SeenStore
 	// Team is this session's view of the team (NewTeam); nil shows no team.
 	Team common.Team

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -61,5 +62,41 @@ func TestSeenStateSurvivesAReconnect(t *testing.T) {
 		if len(entries) > 0 {
 			t.Errorf("Carla opened nothing but has seen state: %v", entries)
 		}
+	}
+}
+
+// With the account's store, a member's triage is kept in it (no file under their folder), apart
+// from the others', and a new session of theirs starts with it.
+func TestSeenStateInTheStoreSurvivesAReconnect(t *testing.T) {
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	dir := t.TempDir()
+	tune, opened := withStore(t, filepath.Join(dir, "store.db"))
+	r := startRig(t, rigOptions{members: []member{bruno, carla}, dataDir: dir, tune: tune})
+	b := connect(t, r.addr, bruno, nil)
+	b.waitFor(demoBuyer)
+	openBuyer(b, "Ana Lu")
+	inStore := func() bool {
+		marks, err := opened().SeenMarks(context.Background(), "Bruno")
+		return err == nil && len(marks) > 0
+	}
+	waitUntil(t, inStore, "Bruno's seen state in the store", b)
+	b.close()
+	if entries, _ := os.ReadDir(filepath.Join(dir, "members", "Bruno", "seen")); len(entries) > 0 {
+		t.Errorf("a seen file was written beside the store: %v", entries)
+	}
+
+	c := connect(t, r.addr, carla, nil)
+	c.waitFor(demoBuyer)
+	waitUntil(t, func() bool { return lastNewCount(c) > 0 }, "Carla's new count", c)
+	want := lastNewCount(c) - 1
+	b2 := connect(t, r.addr, bruno, nil)
+	b2.waitFor(demoBuyer)
+	if want == 0 {
+		waitUntil(t, func() bool { return lastNewCount(b2) == -1 && strings.Contains(b2.screen(), demoBuyer) }, "no new count", b2)
+	} else {
+		b2.waitFor("· " + strconv.Itoa(want) + " new")
+	}
+	if marks, _ := opened().SeenMarks(context.Background(), "Carla"); len(marks) != 0 {
+		t.Errorf("Carla opened nothing but has marks: %+v", marks)
 	}
 }

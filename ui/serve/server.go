@@ -30,6 +30,8 @@ import (
 
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config/seen"
+	"github.com/postsale/postsale/ui"
+	"github.com/postsale/postsale/ui/common"
 )
 
 // Defaults for the server's limits.
@@ -100,7 +102,14 @@ type sessionState struct {
 	member string
 	conn   *Conn
 	model  *sessionModel
-	seen   *seen.Dir // the member's triage marks, closed when the session ends
+	seen   seenKeeper // the member's triage marks, closed when the session ends
+}
+
+// seenKeeper keeps a member's triage marks: in the account's store when the server has one
+// (ui.StoreSeen), else in a file under their folder (seen.Dir).
+type seenKeeper interface {
+	common.SeenStore
+	Close()
 }
 
 // New checks the configuration, reads the team file and the Hub's state and prepares the host
@@ -359,7 +368,11 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	env := sessionEnv(sess)
 	r := wishtea.MakeRenderer(sess)
 	home := filepath.Join(s.cfg.DataDir, "members", st.member)
-	st.seen = seen.NewDir(filepath.Join(home, "seen"))
+	file := seen.NewDir(filepath.Join(home, "seen"))
+	st.seen = file
+	if s.cfg.TeamStore != nil { // with the team's state, in the store; the file is imported once
+		st.seen = ui.NewStoreSeen(s.cfg.TeamStore, st.member, file)
+	}
 	inner := NewInbox(s.cfg.Shared, Person{
 		Member:       st.member,
 		Ctx:          sess.Context(),

@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/config/seen"
+	"github.com/postsale/postsale/ui/common"
+)
+
+// StoreSeen keeps a person's triage marks (conversations opened, marked done) in the account's
+// local store, with the history they describe, when there is one: who is "" for the seller at
+// their terminal, a member's name in a served team inbox. Marks an earlier version kept in a
+// file (config/seen) are imported on the first Load that finds none stored, and the file is
+// renamed *.imported so it is read once. Like the file, a Save older (by seq) than one already
+// written is dropped, and nothing is written after Close.
+type StoreSeen struct {
+	st   *store.Store
+	who  string
+	file *seen.Dir // where earlier versions kept the marks; nil: nothing to import
+
+	mu     sync.Mutex // held for a whole write
+	last   int
+	closed bool
+}
+
+// NewStoreSeen keeps who's marks in st, importing them from file once (file may be nil).
+func NewStoreSeen(st *store.Store, who string, file *seen.Dir) *StoreSeen {
+	return &StoreSeen{st: st, who: who, file: file}
+}
+
+// Load reads the marks; account names the file to import from.
+func (s *StoreSeen) Load(ctx context.Context, account string) (map[string]common.SeenMark, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, err := s.st.SeenMarks(ctx, s.who)
+	if err != nil {
+		return nil, fmt.Errorf("read seen conversations: %w", err)
+	}
+	if len(stored) == 0 && s.file != nil {
+		return s.importFile(ctx, account)
+	}
+	marks := make(map[string]common.SeenMark, len(stored))
+	for id, mk := range stored {
+		marks[id] = common.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done}
+	}
+	return marks, nil
+}
+
+// importFile moves the file's marks into the store and renames the file.
+func (s *StoreSeen) importFile(ctx context.Context, account string) (map[string]common.SeenMark, error) {
+	path := s.file.Path(account)
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return map[string]common.SeenMark{}, nil
+	}
+	marks, err := s.file.Load(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.st.SetSeenMarks(ctx, s.who, toStored(marks)); err != nil {
+		return nil, fmt.Errorf("keep seen conversations in the local store: %w", err)
+	}
+	if err := os.Rename(path, path+".imported"); err != nil {
+		return nil, fmt.Errorf("set the imported seen file aside: %w", err)
+	}
+	return marks, nil
+}
+
+// Save replaces the marks, unless a write with a higher seq already happened or Close was called.
+func (s *StoreSeen) Save(ctx context.Context, _ string, seq int, marks map[string]common.SeenMark) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || seq <= s.last {
+		return nil
+	}
+	// A mark saved as the session ends is still written: the write is small and local, and the
+	// store closes only after Close.
+	if err := s.st.SetSeenMarks(context.WithoutCancel(ctx), s.who, toStored(marks)); err != nil {
+		return fmt.Errorf("save seen conversations: %w", err)
+	}
+	s.last = seq
+	return nil
+}
+
+// Close waits for a write in progress and drops any later one: call it before the store closes.
+func (s *StoreSeen) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+}
+
+func toStored(marks map[string]common.SeenMark) map[string]store.SeenMark {
+	out := make(map[string]store.SeenMark, len(marks))
+	for id, mk := range marks {
+		out[id] = store.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done}
+	}
+	return out
+}

@@ -1,0 +1,65 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/config/seen"
+	"github.com/postsale/postsale/ui/common"
+)
+
+// The marks an earlier version kept in a file move into the store on the first load (the file
+// is renamed, so it is read once); saves keep their order and stop at Close.
+func TestStoreSeenImportsTheFileOnceAndKeepsTheMarks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	file := seen.NewDir(filepath.Join(dir, "seen"))
+	at := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	old := map[string]common.SeenMark{"P1": {At: at, Unread: 2}, "P2": {Done: at.Add(-time.Hour)}}
+	if err := file.Save(ctx, "523132944", 1, old); err != nil {
+		t.Fatal(err)
+	}
+	s := NewStoreSeen(st, "", file)
+	marks, err := s.Load(ctx, "523132944")
+	if err != nil || len(marks) != 2 || !marks["P1"].At.Equal(at) || marks["P1"].Unread != 2 || !marks["P2"].Done.Equal(at.Add(-time.Hour)) {
+		t.Fatalf("first load = %+v, %v; want the file's marks", marks, err)
+	}
+	if _, err := os.Stat(file.Path("523132944")); !os.IsNotExist(err) {
+		t.Errorf("the imported file is still there (%v)", err)
+	}
+	if _, err := os.Stat(file.Path("523132944") + ".imported"); err != nil {
+		t.Errorf("the imported file was not kept aside: %v", err)
+	}
+	if stored, _ := st.SeenMarks(ctx, ""); len(stored) != 2 {
+		t.Errorf("the store holds %+v after the import", stored)
+	}
+
+	// A new session: the marks come from the store.
+	s = NewStoreSeen(st, "", file)
+	if marks, err := s.Load(ctx, "523132944"); err != nil || len(marks) != 2 {
+		t.Fatalf("second load = %+v, %v", marks, err)
+	}
+	newer := map[string]common.SeenMark{"P3": {At: at}}
+	if err := s.Save(ctx, "523132944", 2, newer); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, "523132944", 1, old); err != nil { // an older save arriving late
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := s.Save(ctx, "523132944", 3, old); err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := st.SeenMarks(ctx, ""); len(stored) != 1 || stored["P3"].At.IsZero() {
+		t.Errorf("store = %+v, want the newest save only", stored)
+	}
+}
