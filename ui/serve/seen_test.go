@@ -22,6 +22,23 @@ func lastNewCount(tm *term) int {
 	return n
 }
 
+// oneSeenLess connects base, who never opened anything, for the baseline "· N new", then seen,
+// who opened one conversation in an earlier session: their new session counts one less.
+func oneSeenLess(t *testing.T, r *rig, base, seen member) {
+	t.Helper()
+	c := connect(t, r.addr, base, nil)
+	c.waitFor(demoBuyer)
+	waitUntil(t, func() bool { return lastNewCount(c) > 0 }, "the baseline's new count", c)
+	want := lastNewCount(c) - 1
+	s := connect(t, r.addr, seen, nil)
+	s.waitFor(demoBuyer)
+	if want == 0 {
+		waitUntil(t, func() bool { return lastNewCount(s) == -1 && strings.Contains(s.screen(), demoBuyer) }, "no new count", s)
+	} else {
+		s.waitFor("· " + strconv.Itoa(want) + " new")
+	}
+}
+
 // A served seller's triage (which conversations they opened) is kept per member on the server:
 // it is written under their folder and a new session of theirs starts with it.
 func TestSeenStateSurvivesAReconnect(t *testing.T) {
@@ -45,18 +62,7 @@ func TestSeenStateSurvivesAReconnect(t *testing.T) {
 	waitUntil(t, saved, "Bruno's seen state written under his folder", b)
 	b.close()
 
-	// Carla never opened anything: her count is the baseline; Bruno's new session counts one less.
-	c := connect(t, r.addr, carla, nil)
-	c.waitFor(demoBuyer)
-	waitUntil(t, func() bool { return lastNewCount(c) > 0 }, "Carla's new count", c)
-	want := lastNewCount(c) - 1
-	b2 := connect(t, r.addr, bruno, nil)
-	b2.waitFor(demoBuyer)
-	if want == 0 {
-		waitUntil(t, func() bool { return lastNewCount(b2) == -1 && strings.Contains(b2.screen(), demoBuyer) }, "no new count", b2)
-	} else {
-		b2.waitFor("· " + strconv.Itoa(want) + " new")
-	}
+	oneSeenLess(t, r, carla, bruno)
 	if _, err := os.Stat(filepath.Join(r.dataDir, "members", "Carla", "seen")); err == nil {
 		entries, _ := os.ReadDir(filepath.Join(r.dataDir, "members", "Carla", "seen"))
 		if len(entries) > 0 {
@@ -84,18 +90,7 @@ func TestSeenStateInTheStoreSurvivesAReconnect(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(dir, "members", "Bruno", "seen")); len(entries) > 0 {
 		t.Errorf("a seen file was written beside the store: %v", entries)
 	}
-
-	c := connect(t, r.addr, carla, nil)
-	c.waitFor(demoBuyer)
-	waitUntil(t, func() bool { return lastNewCount(c) > 0 }, "Carla's new count", c)
-	want := lastNewCount(c) - 1
-	b2 := connect(t, r.addr, bruno, nil)
-	b2.waitFor(demoBuyer)
-	if want == 0 {
-		waitUntil(t, func() bool { return lastNewCount(b2) == -1 && strings.Contains(b2.screen(), demoBuyer) }, "no new count", b2)
-	} else {
-		b2.waitFor("· " + strconv.Itoa(want) + " new")
-	}
+	oneSeenLess(t, r, carla, bruno)
 	if marks, _ := opened().SeenMarks(context.Background(), "Carla"); len(marks) != 0 {
 		t.Errorf("Carla opened nothing but has marks: %+v", marks)
 	}
