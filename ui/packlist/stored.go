@@ -34,11 +34,10 @@ type storedState struct {
 	// rev is the store's revision of the rows read so far (store.PacksSince): a sync or a
 	// backfill step reads only the rows changed since. Negative until every row has been read.
 	rev int64
-	// replied are the packs the seller replied to since the last sync: the next sync fetches
-	// their conversations, so the store (and the row) holds the reply as Mercado Libre keeps it.
-	// again asks for that sync as soon as the running one ends.
+	// replied are the packs the seller replied to since the last sync started: the next sync
+	// fetches their conversations, so the store (and the row) holds the reply as Mercado Libre
+	// keeps it. A reply sent while a sync runs starts that sync as soon as the running one ends.
 	replied []string
-	again   bool
 	// watch signals writes to the store by this process (another served session's sync or
 	// reply, the shared backfill): the list reads the rows they changed (watchCmd).
 	watch   <-chan struct{}
@@ -145,7 +144,7 @@ func (m *Model) watchCmd() tea.Cmd {
 // "Loading" until the end.
 func (m *Model) syncCmd() tea.Cmd {
 	d, links, since, replied := m.stored.data, m.links, m.stored.rev, m.stored.replied
-	m.stored.replied, m.stored.again = nil, false
+	m.stored.replied = nil
 	label := "Syncing conversations"
 	var changed func()
 	var progress chan struct{}
@@ -260,7 +259,7 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 			st.synced = true
 			cmds = append(cmds, m.backfillCmds())
 		}
-		if st.again {
+		if len(st.replied) > 0 { // replies sent while it ran
 			m.loading = true
 			cmds = append(cmds, m.syncCmd())
 		}
@@ -296,8 +295,7 @@ func (m *Model) replied(pack string) tea.Cmd {
 	if !slices.Contains(st.replied, pack) {
 		st.replied = append(st.replied, pack)
 	}
-	if m.loading {
-		st.again = true
+	if m.loading { // the running sync's end starts the next one
 		return nil
 	}
 	m.loading = true
