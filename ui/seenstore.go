@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"sync"
 
@@ -54,17 +52,14 @@ func (s *StoreSeen) Load(ctx context.Context, account string) (map[string]common
 
 // importFile moves the file's marks into the store and renames the file.
 func (s *StoreSeen) importFile(ctx context.Context, account string) (map[string]common.SeenMark, error) {
-	path := s.file.Path(account)
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		return map[string]common.SeenMark{}, nil
-	}
-	marks, err := s.file.Load(ctx, account)
-	if err != nil {
-		return nil, err
+	marks, err := s.file.Load(ctx, account) // none when there is no file
+	if err != nil || len(marks) == 0 {
+		return marks, err
 	}
 	if err := s.st.SetSeenMarks(ctx, s.who, toStored(marks)); err != nil {
 		return nil, fmt.Errorf("keep seen conversations in the local store: %w", err)
 	}
+	path := s.file.Path(account)
 	if err := os.Rename(path, path+".imported"); err != nil {
 		return nil, fmt.Errorf("set the imported seen file aside: %w", err)
 	}

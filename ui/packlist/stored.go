@@ -49,7 +49,6 @@ type syncedMsg struct {
 	Rows    []storedRow // the rows the sync changed (all of them the first time)
 	Since   int64       // the revision the rows were read from (negative: all of them)
 	Rev     int64       // the store's revision of what was read
-	Report  store.SyncReport
 	History store.History
 }
 
@@ -158,7 +157,7 @@ func (m *Model) syncCmd() tea.Cmd {
 		}
 	}
 	run := m.run(label, func(ctx context.Context) (tea.Msg, error) {
-		rep, err := d.Syncer().SyncNotify(ctx, changed, replied...)
+		_, err := d.Syncer().SyncNotify(ctx, changed, replied...)
 		if progress != nil {
 			close(progress)
 		}
@@ -167,7 +166,7 @@ func (m *Model) syncCmd() tea.Cmd {
 			err = perr
 		}
 		h, _ := d.Syncer().History(ctx)
-		return syncedMsg{Rows: prepareStored(packs, links), Since: since, Rev: rev, Report: rep, History: h}, err
+		return syncedMsg{Rows: prepareStored(packs, links), Since: since, Rev: rev, History: h}, err
 	})
 	if progress == nil {
 		return run
