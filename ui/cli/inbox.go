@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -92,7 +94,12 @@ const storeWait = 50 * time.Millisecond
 
 // runInbox starts the Bubble Tea inbox on the configured API (or the --demo sandbox).
 func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
-	ctx := cmd.Context()
+	// A terminal that goes away (its window closed, the SSH connection to this machine dropped)
+	// ends the inbox as Ctrl+C does, instead of killing it: what typing left pending is written
+	// and the store closed (a demo's temporary one removed). Only here: serve re-reads its team
+	// file on SIGHUP.
+	ctx, stopHangup := signal.NotifyContext(cmd.Context(), syscall.SIGHUP)
+	defer stopHangup()
 	a.wantStore = true // opened while setup goes on (storeAhead)
 	if err := a.setup(ctx); err != nil {
 		return err
