@@ -138,7 +138,7 @@ func (c *Client) SendOption(ctx context.Context, packID string, req OptionReques
 	path := guidePath(packID) + "/option"
 	var m Message
 	if err := c.postJSON(ctx, path, url.Values{"tag": {DefaultTag}}, req, &m); err != nil {
-		return nil, err
+		return nil, unreadSendAnswer(err, path)
 	}
 	// The answer is the message just created (its text is the template's, not req's): it must
 	// at least name itself, or nothing says the option was sent.

@@ -175,7 +175,7 @@ func (c *Client) SendMessage(ctx context.Context, packID string, msg SendRequest
 			return nil, &UnconfirmedSendError{Method: http.MethodPost, Path: path,
 				Reason: fmt.Sprintf("Mercado Libre answered %d", e.StatusCode), Err: err}
 		}
-		return nil, err
+		return nil, unreadSendAnswer(err, path)
 	}
 	return decodeSent(raw, msg, path)
 }
@@ -191,13 +191,13 @@ func decodeSent(body json.RawMessage, msg SendRequest, path string) (*Message, e
 		Messages []Message `json:"messages"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, &DecodeError{Method: http.MethodPost, Path: path, Err: err, Body: snippet(body)}
+		return nil, unreadSendAnswer(&DecodeError{Method: http.MethodPost, Path: path, Err: err, Body: snippet(body)}, path)
 	}
 	var candidates []*Message
 	if env.ID != "" {
 		var m Message
 		if err := json.Unmarshal(body, &m); err != nil {
-			return nil, &DecodeError{Method: http.MethodPost, Path: path, Err: err, Body: snippet(body)}
+			return nil, unreadSendAnswer(&DecodeError{Method: http.MethodPost, Path: path, Err: err, Body: snippet(body)}, path)
 		}
 		candidates = append(candidates, &m)
 	} else {

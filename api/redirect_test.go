@@ -64,18 +64,28 @@ func TestSendNeverFollowsARedirect(t *testing.T) {
 }
 
 // The answer to a send must be the message just created: an old message of the conversation
-// (another text, another date) is not a confirmation, and the error says to read it back.
+// (another text, another date) is not a confirmation, nor is a 2xx whose body cannot be read (an
+// empty 201 or 204, text, a bare string): Mercado Libre took the message, most likely stored it,
+// and the error says to read the conversation back, never to send again.
 func TestSendAnswerMustBeTheMessageJustSent(t *testing.T) {
-	for name, body := range map[string]string{
-		"conversation envelope": conversationJSON,
-		"other text":            `{"id":"9","text":"something else","from":{"user_id":"123"}}`,
-		"no sender":             `{"id":"9","text":"hello"}`,
-		"no id":                 `{"text":"hello","from":{"user_id":"123"}}`,
-		"empty":                 `{}`,
+	for name, answer := range map[string]struct {
+		status int
+		body   string
+	}{
+		"conversation envelope": {201, conversationJSON},
+		"other text":            {201, `{"id":"9","text":"something else","from":{"user_id":"123"}}`},
+		"no sender":             {201, `{"id":"9","text":"hello"}`},
+		"no id":                 {201, `{"text":"hello","from":{"user_id":"123"}}`},
+		"empty object":          {201, `{}`},
+		"empty body":            {201, ``},
+		"no content":            {204, ``},
+		"text":                  {200, `OK`},
+		"a string":              {201, `"sent"`},
+		"an array":              {201, `[]`},
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.WriteHeader(http.StatusCreated)
-			_, _ = w.Write([]byte(body))
+			w.WriteHeader(answer.status)
+			_, _ = w.Write([]byte(answer.body))
 		}))
 		msg, err := newClient(t, srv.URL).SendMessage(context.Background(), "2000001", api.SendRequest{Text: "hello"})
 		srv.Close()
@@ -85,6 +95,9 @@ func TestSendAnswerMustBeTheMessageJustSent(t *testing.T) {
 		}
 		if !errors.Is(err, transport.ErrAmbiguous) {
 			t.Errorf("%s: %v is not ambiguous (the conversation must be read back)", name, err)
+		}
+		if s := api.Explain(err); !strings.Contains(s, "check the conversation before sending again") {
+			t.Errorf("%s: explained as %q", name, s)
 		}
 	}
 	// The envelope holding the new message is fine.

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+	"net/http"
 	"strings"
 	"time"
 
@@ -17,7 +19,18 @@ const answerSkew = 2 * time.Minute
 type UnconfirmedSendError struct {
 	Method, Path string
 	Reason       string
-	Err          error // the 5xx answer, when that is why
+	Err          error // the 5xx answer, or the 2xx one that could not be read, when that is why
+}
+
+// unreadSendAnswer turns a 2xx answer to a send whose body could not be read (empty, not JSON,
+// another shape, too large) into an UnconfirmedSendError: Mercado Libre took the message and
+// most likely stored it, so it is read back rather than sent again.
+func unreadSendAnswer(err error, path string) error {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return &UnconfirmedSendError{Method: http.MethodPost, Path: path, Reason: "its body could not be read", Err: err}
+	}
+	return err
 }
 
 // Unwrap exposes the 5xx answer, if any.
