@@ -68,7 +68,14 @@ type Syncer struct {
 	paused  int
 	resumed chan struct{} // closed when paused drops to 0
 	filling atomic.Bool   // a backfill is running
+	// missed counts, per pack, the backfill runs a conversation's read failed in for a reason
+	// that may pass (a 5xx, a 429, no answer). Only the running backfill (one at a time) uses it.
+	missed map[string]int
 }
+
+// backfillTries is how many backfill runs stop at a conversation Mercado Libre could not serve
+// before the walk goes past it (the delta sync still fetches it when it changes).
+const backfillTries = 3
 
 // NewSyncer returns a Syncer writing into st from src.
 func NewSyncer(st *Store, src Source, opts SyncOptions) *Syncer {
@@ -339,6 +346,26 @@ func (s *Syncer) fetchConversation(ctx context.Context, src *counted, packID, se
 	return fresh, nil
 }
 
+// retryLater counts a backfill run that could not read pack's conversation, and reports whether
+// the walk should stop for it (fewer than backfillTries runs so far) rather than go past it.
+func (s *Syncer) retryLater(pack string) bool {
+	if s.missed == nil {
+		s.missed = map[string]int{}
+	}
+	s.missed[pack]++
+	return s.missed[pack] <= backfillTries
+}
+
+// mayPass reports a failure the same request may not meet later: a 5xx or 429 answer, or none.
+func mayPass(err error) bool {
+	var e *api.Error
+	if errors.As(err, &e) {
+		return e.Temporary()
+	}
+	var ne *api.NetworkError
+	return errors.As(err, &ne)
+}
+
 // syncStateRow is what the delta sync compares against.
 type syncStateRow struct {
 	unread  int
@@ -461,8 +488,10 @@ func (s *Syncer) History(ctx context.Context) (History, error) {
 // conversation not stored yet, at BackfillShare of the rate budget (default 10% of 500 a
 // minute: one request every 1.2 s). It resumes where the last run stopped (the bookmark keeps
 // the scroll id), waits while paused, reports progress after each page of orders, and returns
-// when the history is whole or ctx ends. A conversation that fails (an expired one answers
-// 403) is skipped; an error reading orders ends the run (retry later).
+// when the history is whole or ctx ends. A conversation refused for good (an expired one
+// answers 403) is skipped; one Mercado Libre could not serve (5xx, 429, no answer) ends the run
+// before the bookmark moves, up to backfillTries runs; an error reading orders ends the run
+// (retry later).
 func (s *Syncer) Backfill(ctx context.Context, progress func(History)) error {
 	if !s.filling.CompareAndSwap(false, true) {
 		return errors.New("a backfill is already running")
@@ -532,8 +561,15 @@ func (s *Syncer) Backfill(ctx context.Context, progress func(History)) error {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
+				if mayPass(err) && s.retryLater(id) {
+					// Mercado Libre busy or out of reach: this run ends before the bookmark moves,
+					// so the next one walks this page again (what it stored costs nothing) instead
+					// of leaving the conversation out of the history for good.
+					return err
+				}
 				continue // keep walking; an expired conversation stays as stored
 			}
+			delete(s.missed, id)
 		}
 		for _, p := range res.Results {
 			if !p.DateCreated.IsZero() && (b.Oldest.IsZero() || p.DateCreated.Before(b.Oldest)) {

@@ -313,6 +313,95 @@ func TestBackfillWalksEveryOrderResumablyWithinItsShare(t *testing.T) {
 	}
 }
 
+// A conversation Mercado Libre could not serve during the walk (a 500, a 429) is not left out
+// of the history: the run ends before the bookmark moves past its page, and the next run
+// fetches it. One that fails run after run is gone past after backfillTries runs, so the walk
+// is never stuck on it.
+func TestBackfillComesBackForAConversationThatFailed(t *testing.T) {
+	ctx := context.Background()
+	for _, failure := range []sandbox.Failure{sandbox.FailServerError, sandbox.FailRateLimit} {
+		f := newFixture(t)
+		opts := SyncOptions{RecentOrders: 5, RateBudget: 600_000}
+		sy := NewSyncer(f.store, f.client, opts)
+		f.sync(t, sy)
+		// The walk's first conversation read fails.
+		f.sb.Fail(sandbox.RoutePackMessages, failure, 1)
+		err := sy.Backfill(ctx, nil)
+		var apiErr *api.Error
+		if !errors.As(err, &apiErr) || !apiErr.Temporary() {
+			t.Fatalf("failure %d: the run went on past the conversation it could not read: %v", failure, err)
+		}
+		if h, _ := sy.History(ctx); h.Done {
+			t.Fatalf("failure %d: the walk ended at the conversation it could not read", failure)
+		}
+		if err := sy.Backfill(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if missing := unfetchedOrders(t, f); len(missing) != 0 {
+			t.Errorf("failure %d: conversations never fetched: %v", failure, missing)
+		}
+	}
+
+	// One pack that always fails: three runs stop for it, the fourth walks past it to the end.
+	f := newFixture(t)
+	opts := SyncOptions{RecentOrders: 5, RateBudget: 600_000}
+	f.sync(t, NewSyncer(f.store, f.client, opts))
+	waiting := unfetchedOrders(t, f)
+	if len(waiting) == 0 {
+		t.Fatal("the sync fetched every conversation: nothing for the walk to fetch")
+	}
+	broken := waiting[0] // the first conversation the walk reads
+	sy := NewSyncer(f.store, brokenPack{f.client, broken}, opts)
+	for run := 1; run <= backfillTries; run++ {
+		if err := sy.Backfill(ctx, nil); err == nil {
+			t.Fatalf("run %d went past pack %s", run, broken)
+		}
+	}
+	if err := sy.Backfill(ctx, nil); err != nil {
+		t.Fatalf("run %d: %v", backfillTries+1, err)
+	}
+	if h, _ := sy.History(ctx); !h.Done {
+		t.Fatalf("the walk did not end past the broken pack: %+v", h)
+	}
+	if missing := unfetchedOrders(t, f); len(missing) != 1 || missing[0] != broken {
+		t.Errorf("not fetched: %v, want only %s", missing, broken)
+	}
+}
+
+// brokenPack is the API with one conversation that always answers 500 (a Source only, so the
+// sync reads through PackMessages).
+type brokenPack struct {
+	Source
+	pack string
+}
+
+func (b brokenPack) PackMessages(ctx context.Context, packID string, opts api.PageOptions) (*api.Conversation, error) {
+	if packID == b.pack {
+		return nil, &api.Error{StatusCode: 500, Message: "internal_error"}
+	}
+	return b.Source.PackMessages(ctx, packID, opts)
+}
+
+// unfetchedOrders lists the orders the API has whose conversation the store never fetched.
+func unfetchedOrders(t *testing.T, f *fixture) []string {
+	t.Helper()
+	var missing []string
+	for scroll := ""; ; {
+		res, err := f.client.SearchOrders(context.Background(), api.OrderSearchOptions{Seller: f.sb.SellerID(), Sort: api.SortDateDesc, Limit: 50, ScrollID: scroll})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Results {
+			if sp, ok, _ := f.store.Pack(context.Background(), string(p.ID)); !ok || sp.FetchedAt.IsZero() {
+				missing = append(missing, string(p.ID))
+			}
+		}
+		if scroll = res.Paging.ScrollID; scroll == "" {
+			return missing
+		}
+	}
+}
+
 func TestHistoryString(t *testing.T) {
 	d := time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)
 	for h, want := range map[History]string{
