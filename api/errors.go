@@ -281,18 +281,22 @@ func explainAPIError(e *Error) string {
 	switch {
 	case e.StatusCode == http.StatusTooManyRequests:
 		return "Mercado Libre's rate limit (500 requests a minute) is used up: wait a minute, then try again."
+	case e.Code == "invalid_operator_user_id" || has("invalid_operator_user_id"):
+		return "Only the account's administrator can authorize postsale: log in with the administrator's Mercado Libre account, not an operator's."
 	case e.Code == "invalid_grant":
 		return "Your Mercado Libre session has ended: log in again with `postsale login`."
 	case has("access token is required"):
 		return "No access token was sent: log in with `postsale login` or set MELI_ACCESS_TOKEN."
 	case e.StatusCode == http.StatusUnauthorized || has("invalid access token") || has("invalid_token"):
 		return "Your access token is invalid or expired: log in again with `postsale login`."
-	case has("attachment empty or null"):
+	case has("attachment empty or null") || has("attached is empty"):
 		return "The attachment is empty: choose a valid, non-empty file."
 	case has("file name cannot include"):
 		return `The file name contains "/" or "\": rename the file and attach it again.`
-	case has("file size exceeds"):
+	case has("file size exceeds") || has("bigger than 25"):
 		return "The file is larger than 25 MB: reduce it or split it, then attach it again."
+	case has("original_filename exceeded"):
+		return "The file's name is longer than 200 characters: rename the file and attach it again."
 	case has("allowed number of attachments"):
 		return "A message can carry at most 25 attachments: remove some and send again."
 	case has("not allowed to execute the option"):
@@ -346,16 +350,21 @@ func explainAPIError(e *Error) string {
 		return "The page size must be greater than 0."
 	case has("invalid offset or limit"):
 		return "The page offset or size is invalid: use a non-negative offset and a positive size."
+	case has("mime") || has("file type"):
+		return "That file type is not accepted: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS."
 	case has("text has character"), has("not supported"):
 		return "The text has characters Mercado Libre does not accept: use Latin letters, accents and common emoji only."
 	case has("attachment key is invalid"):
 		return "An attachment expired or is unknown (uploads last 48 hours): attach the file again."
-	case has("mime") || has("file type"):
-		return "That file type is not accepted: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS."
 	case has("blocked_conversation") || has("blocked conversation"):
 		return "This conversation is blocked: Mercado Libre does not allow sending messages in it."
-	case e.StatusCode == http.StatusForbidden:
+	case e.StatusCode == http.StatusForbidden && has("token"):
 		return "Your access token is not valid for this pack: check you are logged in with the seller account that made the sale."
+	case e.StatusCode == http.StatusForbidden && isSend(e):
+		// What a 403 on a send usually means, when its words say nothing.
+		return "Mercado Libre did not take the message (403): usually you already answered and must wait for the buyer to write, or a limit of this conversation is used."
+	case e.StatusCode == http.StatusForbidden:
+		return "Mercado Libre refused access (403): check you are logged in with the seller account that made the sale (Global Selling sellers of model 6 cannot use messages at all)."
 	case e.StatusCode == http.StatusNotFound && has("could not be retrieved"):
 		return "The message was not found: check its id; if it was sent just now, wait a few seconds and try again."
 	case e.StatusCode == http.StatusNotFound:
@@ -371,6 +380,12 @@ func explainAPIError(e *Error) string {
 	default:
 		return fmt.Sprintf("Mercado Libre refused the request (%d).", e.StatusCode)
 	}
+}
+
+// isSend reports an answer to a message's send (either flavour) or a contact reason's.
+func isSend(e *Error) bool {
+	return e.Method == http.MethodPost && !strings.Contains(e.Path, "/attachments") &&
+		(strings.Contains(e.Path, "/messages/packs/") || strings.HasSuffix(e.Path, "/option"))
 }
 
 // firstNumber returns the first decimal number in s, 0 when none.

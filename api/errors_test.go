@@ -108,6 +108,34 @@ func TestExplainSeedErrorTable(t *testing.T) {
 	if got := api.Explain(&api.Error{StatusCode: 400, Code: "invalid_grant"}); !strings.Contains(got, "log in again") {
 		t.Errorf("invalid_grant: %q", got)
 	}
+}
+
+// The reference's other wordings: the domestic upload errors, a file type refused (not the
+// text), an operator account at the token step, and a 403 that says nothing: on a send it
+// usually means the seller must wait for the buyer or used a cap; elsewhere the account.
+func TestExplainReferenceWordings(t *testing.T) {
+	rows := []struct {
+		err  *api.Error
+		want string
+	}{
+		{&api.Error{StatusCode: 400, Message: "File attachment is bigger than 25 Mb."}, "larger than 25 MB"},
+		{&api.Error{StatusCode: 400, Message: "The original_filename exceeded 200 character limit"}, "200 characters"},
+		{&api.Error{StatusCode: 400, Message: "File attached is empty"}, "attachment is empty"},
+		{&api.Error{StatusCode: 400, Message: "File type application/zip not supported"}, "file type is not accepted"},
+		{&api.Error{StatusCode: 400, Code: "invalid_operator_user_id", Message: "invalid_operator_user_id"}, "administrator"},
+		{&api.Error{StatusCode: 403, Code: "forbidden", Message: "forbidden", Method: "POST", Path: "/marketplace/messages/packs/2000001"}, "wait for the buyer"},
+		{&api.Error{StatusCode: 403, Code: "forbidden", Message: "forbidden", Method: "POST", Path: "/messages/packs/2000001/sellers/123"}, "wait for the buyer"},
+		{&api.Error{StatusCode: 403, Code: "forbidden", Message: "forbidden", Method: "GET", Path: "/marketplace/messages/packs/2000001"}, "model 6"},
+		{&api.Error{StatusCode: 403, Message: "User access token invalid for resource 2315686468", Method: "POST", Path: "/marketplace/messages/packs/2000001"}, "not valid for this pack"},
+	}
+	for _, r := range rows {
+		if got := api.Explain(r.err); !strings.Contains(got, r.want) {
+			t.Errorf("Explain(%d %s %s %q) = %q, want it to say %q", r.err.StatusCode, r.err.Method, r.err.Path, r.err.Message, got, r.want)
+		}
+	}
+}
+
+func TestExplainEdgeCases(t *testing.T) {
 	if api.Explain(nil) != "" {
 		t.Error("Explain(nil) is not empty")
 	}

@@ -473,6 +473,7 @@ func TestSubstatusVocabulary(t *testing.T) {
 		"block_by_ai_assistant_initiated_by_seller_expired", "blocked_by_conversation_expired", "blocked_by_refund",
 		"blocked_by_restrictions", "blocked_by_deactivated_account", "blocked_by_message_pending_review",
 		"blocked_by_return_to_buyer_fulfillment", "blocked_by_conversation_use_message_api", "blocked_by_cancelled_order_hidden",
+		"blocked_by_cancelled_order_by_fraud", "blocked_by_conversation_initiated_by_seller_limited",
 		"blocked_by_claim", "blocked_by_conversation_started_by_seller"} {
 		if got := api.SubstatusReason(s); got == "" || strings.Contains(got, "(substatus") {
 			t.Errorf("documented %s explained generically: %q", s, got)

@@ -46,7 +46,8 @@ func SubstatusReason(substatus string) string {
 	case "blocked_by_conversation_initiated_by_seller", "blocked_by_conversation_initiated_by_seller_limited",
 		"blocked_by_conversation_started_by_seller":
 		return "You may not start this conversation freely: write first with a contact reason (`postsale contact PACK_ID`)."
-	case "blocked_by_cancelled_order", "blocked_by_fraud", "blocked_by_hidden", "blocked_by_cancelled_order_hidden":
+	case "blocked_by_cancelled_order", "blocked_by_cancelled_order_by_fraud", "blocked_by_cancelled_order_hidden",
+		"blocked_by_fraud", "blocked_by_hidden":
 		return "The sale was cancelled."
 	case "blocked_by_mediation_fbm":
 		return "A mediation is ongoing on this fulfillment sale."
