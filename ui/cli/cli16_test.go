@@ -57,6 +57,21 @@ func TestSendTextFromStdinAndFile(t *testing.T) {
 	if got := h.newest(packActive).Text; got != "Tracking: 43210987651" {
 		t.Fatalf("--text-file sent %q", got)
 	}
+	// A file written on Windows (CRLF line ends, which Mercado Libre refuses as a carriage
+	// return) is sent with plain newlines.
+	if err := os.WriteFile(file, []byte("Hola Ana:\r\nya salió tu paquete.\r\nGracias\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.mustRun("send", packActive, "--text-file", file)
+	if got := h.newest(packActive).Text; got != "Hola Ana:\nya salió tu paquete.\nGracias" {
+		t.Fatalf("--text-file with CRLF sent %q", got)
+	}
+	if _, errs, code := h.runIn("Listo\r\nsaludos\r\n", "send", packActive, "--text", "-"); code != ExitOK {
+		t.Fatalf("--text - with CRLF: exit %d, %q", code, errs)
+	}
+	if got := h.newest(packActive).Text; got != "Listo\nsaludos" {
+		t.Fatalf("--text - with CRLF sent %q", got)
+	}
 }
 
 // A lone "-" is never the message, empty text is refused, and no text at all is a usage

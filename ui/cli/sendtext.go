@@ -57,8 +57,11 @@ func (a *app) sendText(cmd *cobra.Command, text, textFile, translated string) (s
 	if len(data) > maxTextInput {
 		return "", &api.ValidationError{Field: "text", Problem: fmt.Sprintf("%s holds more than %d KB: a message has at most 350 characters", from, maxTextInput>>10)}
 	}
+	// A file written on Windows ends its lines with CRLF; Mercado Libre refuses the carriage
+	// return, and the seller meant a newline.
+	text = strings.ReplaceAll(string(data), "\r\n", "\n")
 	// Editors and echo end the text with a newline the seller did not mean to send.
-	text = strings.TrimRight(string(data), "\r\n")
+	text = strings.TrimRight(text, "\r\n")
 	if strings.TrimSpace(text) == "" {
 		return "", &usageError{fmt.Errorf("%s is empty: there is no message to send", from)}
 	}
