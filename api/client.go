@@ -300,7 +300,7 @@ func pathEscape(s string) string { return url.PathEscape(s) }
 // would resolve it to the parent path and the request would reach another resource.
 func checkSegment(field, id string) error {
 	if id == "." || id == ".." {
-		return &ValidationError{Field: field, Problem: fmt.Sprintf("%q is not a valid %s id", id, field)}
+		return &ValidationError{Field: field, Problem: fmt.Sprintf("the %s id %q is not valid", field, id)}
 	}
 	return nil
 }

@@ -3,30 +3,45 @@ package api
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // ValidationError is input refused before any request is made.
 type ValidationError struct {
-	Field   string // "text", "file", "attachments", "site", ...
-	Problem string // what is wrong, as a sentence fragment
+	Field string // "text", "file", "attachments", "site", ...
+	// Problem is what is wrong, as a sentence fragment. It starts with postsale's own wording,
+	// never with a value the seller or the server chose (a file name, an id): Sentence
+	// capitalises its first letter.
+	Problem string
 	// Offending holds the rejected runes of a text, in order of first appearance.
 	Offending []rune
 }
 
 func (e *ValidationError) Error() string { return e.Field + ": " + e.Problem }
 
-// Sentence is the seller-facing sentence.
+// Sentence is the seller-facing sentence: Problem with its first letter capitalised and a
+// final full stop.
 func (e *ValidationError) Sentence() string {
 	s := e.Problem
 	if s == "" {
 		return "Invalid " + e.Field + "."
 	}
-	s = strings.ToUpper(s[:1]) + s[1:]
+	s = capitalise(s)
 	if !strings.HasSuffix(s, ".") {
 		s += "."
 	}
 	return s
+}
+
+// capitalise upper-cases s's first character when it is a lower-case letter, as a whole rune:
+// upper-casing the first byte would split a multi-byte letter into invalid UTF-8.
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // SupportedRune reports whether the API accepts r in a seller's message: Latin-1 printable
@@ -129,7 +144,7 @@ func ValidateSite(site string) error {
 	case strings.EqualFold(site, "CBT"):
 		return &ValidationError{Field: "site", Problem: "CBT is not a site for attachments: use the seller's site (MLM, MLB, MCO or MLC)"}
 	case !KnownSite(site):
-		return &ValidationError{Field: "site", Problem: fmt.Sprintf("%q is not a Mercado Libre site id (MLM, MLB, MCO, MLC, ...)", site)}
+		return &ValidationError{Field: "site", Problem: fmt.Sprintf("the site %q is not a Mercado Libre site id (MLM, MLB, MCO, MLC, ...)", site)}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/postsale/postsale/api"
 )
@@ -138,6 +139,38 @@ func TestHumanSize(t *testing.T) {
 	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KB", 25 << 20: "25.0 MB", 3 << 30: "3.0 GB"} {
 		if got := api.HumanSize(n); got != want {
 			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// A sentence capitalises only postsale's own first word, a whole rune at a time, and never
+// changes a value the seller chose: the refusals below put such values where Sentence does
+// not touch them.
+func TestSentenceKeepsUTF8AndTheSellersValues(t *testing.T) {
+	for problem, want := range map[string]string{
+		"ñandú is a bird":            "Ñandú is a bird.",
+		"éramos tres":                "Éramos tres.",
+		"the file x already exists.": "The file x already exists.",
+		`"x" stays quoted`:           `"x" stays quoted.`,
+		"-o - would write":           "-o - would write.",
+		"CBT is not a site":          "CBT is not a site.",
+	} {
+		got := (&api.ValidationError{Field: "f", Problem: problem}).Sentence()
+		if got != want || !utf8.ValidString(got) {
+			t.Errorf("Sentence(%q) = %q, want %q", problem, got, want)
+		}
+	}
+	for value, err := range map[string]error{
+		"ñandú.jpg": api.ValidateUpload("ñandú.jpg", 0, "image/jpeg"),
+		"out.jpg":   api.ValidateUpload("out.jpg", 26<<20, "image/jpeg"),
+		"x.gif":     api.ValidateUpload("x.gif", 10, "image/gif"),
+		"a/ñ.png":   api.ValidateFileName("a/ñ.png"),
+		"mlb":       api.ValidateSite("mlb"),
+		"ñu":        api.ValidateSite("ñu"),
+	} {
+		got := api.Explain(err)
+		if !utf8.ValidString(got) || !strings.Contains(got, value) || !strings.HasSuffix(got, ".") {
+			t.Errorf("refusal of %q: %q, want the value as given in one valid sentence", value, got)
 		}
 	}
 }

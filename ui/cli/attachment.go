@@ -133,6 +133,8 @@ func (a *app) findAttachment(ctx context.Context, packID, id string) (api.Attach
 	return api.Attachment{}, false
 }
 
+// exists refuses to replace path. The sentence starts with its own words, not the path, so the
+// seller's file name is shown exactly as typed.
 func exists(path string) error {
-	return &api.ValidationError{Field: "output", Problem: fmt.Sprintf("%s already exists: choose another file with -o or add --force", path)}
+	return &api.ValidationError{Field: "output", Problem: fmt.Sprintf("the file %s already exists: choose another file with -o or add --force", path)}
 }

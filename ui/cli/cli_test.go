@@ -313,7 +313,7 @@ func TestSendAttachmentRoundTrip(t *testing.T) {
 	// An existing file is refused before any request, and kept intact.
 	before := len(h.sb.Requests())
 	_, errs, code := h.run("attachment", att.Filename, "--site", "MLB", "-o", dest)
-	if line := oneLine(t, errs); code != ExitError || line != "postsale: "+dest+" already exists: choose another file with -o or add --force." {
+	if line := oneLine(t, errs); code != ExitError || line != "postsale: The file "+dest+" already exists: choose another file with -o or add --force." {
 		t.Fatalf("overwrite: exit %d, %q", code, line)
 	}
 	if len(h.sb.Requests()) != before {
@@ -343,6 +343,25 @@ func TestSendAttachmentRoundTrip(t *testing.T) {
 	second := filepath.Join(h.dir, "dl", stem+" (1)"+filepath.Ext(att.Filename))
 	if got, _ := os.ReadFile(second); !bytes.Equal(got, content) || !strings.HasSuffix(out, " to "+second+"\n") {
 		t.Fatalf("second download: %q", out)
+	}
+}
+
+// packPhoto is the demo's MLB pack whose buyer sent a photo (caixa_quebrada.jpg).
+const packPhoto = "2000004587654321"
+
+// The refusal to replace a file named with -o shows the name exactly as typed: not its first
+// letter upper-cased, not its first byte split out of a multi-byte letter.
+func TestAttachmentExistsKeepsTheFileNameAsTyped(t *testing.T) {
+	h := newHarness(t)
+	id := h.conversation(packPhoto)[0].Attachments[0].Filename
+	t.Chdir(h.dir) // a relative -o, as typed at a shell
+	for _, name := range []string{"out.jpg", "ñandú.jpg"} {
+		h.mustRun("attachment", id, "--site", "MLB", "-o", name)
+		_, errs, code := h.run("attachment", id, "--site", "MLB", "-o", name)
+		want := "postsale: The file " + name + " already exists: choose another file with -o or add --force."
+		if line := oneLine(t, errs); code != ExitError || line != want {
+			t.Errorf("second download to %s: exit %d, %q; want %q", name, code, line, want)
+		}
 	}
 }
 
