@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"sort"
@@ -613,9 +614,12 @@ func redact(err error, secrets []string) error {
 	return &out
 }
 
-// asShare reads a share of the rate budget: a fraction (0.1) or a percentage ("10%").
+// asShare reads a share of the rate budget: a percentage ("10%") or a number without "%",
+// which is a fraction of the budget (0.1), never itself a percentage. Either way it must be more
+// than 0 and at most 100%: 150% or 1.5 is refused, not read as something smaller.
 func asShare(v any) (float64, error) {
 	var f float64
+	fraction := true
 	switch x := v.(type) {
 	case float64:
 		f = x
@@ -624,23 +628,22 @@ func asShare(v any) (float64, error) {
 	case int:
 		f = float64(x)
 	case string:
-		str := strings.TrimSpace(x)
-		pct := strings.HasSuffix(str, "%")
-		n, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(str, "%")), 64)
-		if err != nil {
+		num, pct := strings.CutSuffix(strings.TrimSpace(x), "%")
+		n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
 			return 0, fmt.Errorf("%q is not a share such as 0.1 or 10%%", x)
 		}
 		if pct {
-			n /= 100
+			n, fraction = n/100, false
 		}
 		f = n
 	default:
 		return 0, errors.New("must be a share such as 0.1 or 10%")
 	}
-	if f > 1 && f <= 100 {
-		f /= 100 // "10" read as 10%
-	}
-	if f <= 0 || f > 1 {
+	if !(f > 0 && f <= 1) { // NaN (a TOML nan) is refused too
+		if fraction && f > 1 && f <= 100 {
+			return 0, fmt.Errorf("must be more than 0 and at most 100%%: a number without %% is a fraction, so write %g or \"%g%%\"", f/100, f)
+		}
 		return 0, errors.New("must be more than 0 and at most 100%")
 	}
 	return f, nil

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -148,6 +149,8 @@ func TestBadValuesAreOneLine(t *testing.T) {
 		{"unknown key", "site_id = \"MLM\"\ncolour = \"red\"", `key "colour" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation, notify, backfill_share)`},
 		{"unknown table", "[server]\nport = 1", `key "server" is not a postsale setting (known: api_url, site_id, access_token, refresh_interval, open, downloads_dir, osc8, account, client_id, client_secret, redirect_uri, flavor, theme, translation, notify, backfill_share)`},
 		{"token not string", `access_token = 12345678`, `key "access_token": must be a string`},
+		{"share over 100%", `backfill_share = "150%"`, `key "backfill_share": must be more than 0 and at most 100%`},
+		{"share over 1", `backfill_share = 1.5`, `key "backfill_share": must be more than 0 and at most 100%: a number without % is a fraction, so write 0.015 or "1.5%"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -303,15 +306,26 @@ func TestNotifyAndBackfillShare(t *testing.T) {
 	if !s.Notify || s.BackfillShare != DefaultBackfillShare {
 		t.Fatalf("defaults: notify %v share %v", s.Notify, s.BackfillShare)
 	}
-	for in, want := range map[any]float64{"10%": 0.10, "0.25": 0.25, 0.05: 0.05, int64(20): 0.20} {
+	// A percentage has "%"; a number without it is a fraction of the budget.
+	for in, want := range map[any]float64{"10%": 0.10, "100%": 1, "0.5%": 0.005, "0.25": 0.25, 0.05: 0.05, 1.0: 1, int64(1): 1, "1": 1} {
 		if err := s.set(KeyBackfillShare, in, "test"); err != nil || s.BackfillShare != want {
 			t.Errorf("%v: share %v, err %v; want %v", in, s.BackfillShare, err, want)
 		}
 	}
-	for _, bad := range []any{"0", "-1%", "lots", 500.0} {
+	for _, bad := range []any{"0", "-1%", "lots", "nan", "inf%", math.NaN(), 500.0} {
 		if err := s.set(KeyBackfillShare, bad, "test"); err == nil {
-			t.Errorf("%v accepted", bad)
+			t.Errorf("%v accepted as %v", bad, s.BackfillShare)
 		}
+	}
+	// Above 100% is refused, never read as a smaller share (150% was 1.5%, 1.5 was 1.5%).
+	for _, over := range []any{"150%", "101%", "1000%", "100.5%", 1.5, "1.5", int64(20), 101.0, 1e6, int64(-3), "-3"} {
+		err := s.set(KeyBackfillShare, over, "test")
+		if err == nil || !strings.HasPrefix(err.Error(), "must be more than 0 and at most 100%") {
+			t.Errorf("%v: share %v, err %v; want it refused", over, s.BackfillShare, err)
+		}
+	}
+	if err := s.set(KeyBackfillShare, int64(20), "test"); err == nil || !strings.Contains(err.Error(), `write 0.2 or "20%"`) {
+		t.Errorf("20 without %%: %v; want the fraction and the percentage it may mean", err)
 	}
 	if err := s.set(KeyNotify, false, "test"); err != nil || s.Notify {
 		t.Fatalf("notify = false: %v %v", s.Notify, err)

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -496,6 +497,36 @@ func TestBadConfigIsOneLine(t *testing.T) {
 	_, errs, code := h.run("--refresh", "soon")
 	if line := oneLine(t, errs); code != ExitError || line != `postsale: config: flag --refresh: "soon" is not a duration` {
 		t.Fatalf("exit %d, %q", code, line)
+	}
+}
+
+// backfill_share is a percentage ("10%") or a fraction (0.1): over 100% is refused, never
+// reread as a smaller share, and `postsale config` shows what was written.
+func TestBackfillShareOverAllIsRefused(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(h.env["XDG_CONFIG_HOME"], "postsale", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	write := func(value string) {
+		if err := os.WriteFile(path, []byte("backfill_share = "+value+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, over := range []string{`"150%"`, `"101%"`, `"1000%"`, `1.5`, `20`, `-3`} {
+		write(over)
+		_, errs, code := h.run("config")
+		want := `postsale: config: ` + path + `: key "backfill_share": must be more than 0 and at most 100%`
+		if line := oneLine(t, errs); code != ExitError || !strings.HasPrefix(line, want) {
+			t.Errorf("backfill_share = %s: exit %d, %q", over, code, line)
+		}
+	}
+	for value, shown := range map[string]string{`"7%"`: "7%", `0.07`: "7%", `1`: "100%", `"100%"`: "100%", `0.25`: "25%"} {
+		write(value)
+		out := h.mustRun("config")
+		if !regexp.MustCompile(`(?m)^backfill_share +` + regexp.QuoteMeta(shown) + ` +` + regexp.QuoteMeta(path) + `$`).MatchString(out) {
+			t.Errorf("backfill_share = %s: want it shown as %s:\n%s", value, shown, out)
+		}
 	}
 }
 

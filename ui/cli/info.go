@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -64,7 +66,7 @@ environment variable or a flag. The access token is never shown, only whether it
 				config.KeyFlavor:          string(s.Flavor),
 				config.KeyTranslation:     s.Translation,
 				config.KeyNotify:          fmt.Sprint(s.Notify),
-				config.KeyBackfillShare:   fmt.Sprintf("%g%%", s.BackfillShare*100),
+				config.KeyBackfillShare:   percent(s.BackfillShare),
 			}
 			rows := make([]settingView, 0, len(values))
 			for _, k := range config.Keys() {
@@ -102,4 +104,10 @@ func redactedURL(raw string) string {
 		return raw
 	}
 	return u.Redacted()
+}
+
+// percent shows a share as the percentage it was written as: 0.07 is "7%", not the
+// "7.000000000000001%" its float times 100 prints.
+func percent(share float64) string {
+	return strconv.FormatFloat(math.Round(share*100*1e6)/1e6, 'f', -1, 64) + "%"
 }
