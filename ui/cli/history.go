@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config"
@@ -141,20 +143,24 @@ func (a *app) closeStore() {
 	}
 }
 
+// errOffline is why --pack's conversation was not fetched under --offline.
+var errOffline = errors.New("--offline: Mercado Libre was not asked")
+
 // historyStore sets up, opens the store and, unless --offline, catches it up with a delta sync
 // (plus the whole of --pack). A failed sync is a note, not an error: the stored history answers.
-func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (*store.Store, error) {
+// packErr says why --pack's conversation was not fetched (errOffline, the sync's error or the
+// fetch's); it is nil when it was, or without --pack.
+func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (st *store.Store, packErr, err error) {
 	ctx := cmd.Context()
 	a.wantStore = true // opened while setup goes on (storeAhead)
 	if err := a.setup(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	st, err := a.openStore(ctx)
-	if err != nil {
-		return nil, err
+	if st, err = a.openStore(ctx); err != nil {
+		return nil, nil, err
 	}
 	if f.offline {
-		return st, nil
+		return st, errOffline, nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, historySyncTimeout)
 	defer cancel()
@@ -165,11 +171,39 @@ func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (*store.Store, e
 	rep, err := store.NewSyncer(st, a.client, store.SyncOptions{}).Sync(sctx, open...)
 	if err != nil {
 		fmt.Fprintln(a.io.Err, "postsale: note: could not reach Mercado Libre, answering from the local store: "+sanitize.Line(err.Error()))
+		packErr = err
 	}
 	for pack, ferr := range rep.Failed {
 		a.log().Info("history: a conversation could not be refreshed", "pack", pack, "err", ferr)
 	}
-	return st, nil
+	if ferr := rep.Failed[f.pack]; ferr != nil {
+		packErr = ferr
+	}
+	if f.pack == "" {
+		packErr = nil
+	}
+	return st, packErr, nil
+}
+
+// storedPack refuses a --pack the local history does not hold, saying why it could not be
+// fetched: Mercado Libre has no such pack, --offline kept postsale from asking, or it could not
+// be asked. A stored pack passes, with or without messages.
+func storedPack(ctx context.Context, st *store.Store, packID string, packErr error) error {
+	_, ok, err := st.Pack(ctx, packID)
+	if err != nil {
+		return fmt.Errorf("read the local store: %w", err)
+	}
+	if ok {
+		return nil
+	}
+	pack := sanitize.Line(packID)
+	switch {
+	case errors.Is(packErr, errOffline):
+		return fmt.Errorf("The local history has no pack %s: check the pack id, or drop --offline to fetch it from Mercado Libre.", pack)
+	case errors.Is(packErr, api.ErrNotFound):
+		return fmt.Errorf("Mercado Libre has no pack %s and the local history has none: check the pack id.", pack)
+	}
+	return fmt.Errorf("The local history has no pack %s and Mercado Libre could not be asked for it: check the pack id and try again.", pack)
 }
 
 func (a *app) searchCommand() *cobra.Command {
@@ -192,7 +226,7 @@ requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<acco
 			if limit <= 0 {
 				return &usageError{fmt.Errorf("--limit must be greater than 0 (see %s --help)", cmd.CommandPath())}
 			}
-			st, err := a.historyStore(cmd, &f)
+			st, _, err := a.historyStore(cmd, &f)
 			if err != nil {
 				return err
 			}
@@ -258,7 +292,8 @@ func (a *app) exportCommand() *cobra.Command {
 		Long: `Write every message in the local history as JSON lines: one message per line, the API's own
 JSON as Mercado Libre served it, by pack then date. It first catches the history up (with --pack,
 that whole conversation), and works offline from the local store. Older history arrives as the
-inbox's background sync walks back; the export covers what is stored.`,
+inbox's background sync walks back; the export covers what is stored. A --pack the local
+history does not hold and Mercado Libre does not know is an error.`,
 		Example: "  postsale export > history.jsonl\n  postsale export --pack 2000001234567890 --since 2025-03-01",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -266,9 +301,14 @@ inbox's background sync walks back; the export covers what is stored.`,
 			if err != nil {
 				return err
 			}
-			st, err := a.historyStore(cmd, &f)
+			st, packErr, err := a.historyStore(cmd, &f)
 			if err != nil {
 				return err
+			}
+			if f.pack != "" {
+				if err := storedPack(cmd.Context(), st, f.pack, packErr); err != nil {
+					return err
+				}
 			}
 			w := bufio.NewWriter(a.io.Out)
 			var line bytes.Buffer

@@ -148,3 +148,42 @@ func TestStoreOpensOnlyForCommandsThatUseIt(t *testing.T) {
 		t.Fatal("export --account mx opened no store for mx")
 	}
 }
+
+// An export of a pack neither the local history nor Mercado Libre has says so and fails, online
+// and offline, as `messages` does; a pack that exists without messages exports nothing, exit 0.
+func TestExportUnknownPackSaysSo(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--pack", "999"}, "postsale: Mercado Libre has no pack 999 and the local history has none: check the pack id."},
+		{[]string{"export", "--pack", "999", "--offline"}, "postsale: The local history has no pack 999: check the pack id, or drop --offline to fetch it from Mercado Libre."},
+		{[]string{"export", "--pack", "999", "--since", "2025-01-01"}, "postsale: Mercado Libre has no pack 999 and the local history has none: check the pack id."},
+	} {
+		out, errs, code := h.run(c.args...)
+		if line := oneLine(t, errs); code != ExitError || line != c.want || out != "" {
+			t.Errorf("postsale %s: exit %d, stdout %q, %q; want exit 1, %q", strings.Join(c.args, " "), code, out, line, c.want)
+		}
+	}
+
+	quiet, err := h.sb.NewOrder("SILENT_BUYER", "Silent Buyer", "") // a sale nobody wrote about
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := h.mustRun("export", "--pack", quiet); out != "" {
+		t.Errorf("export of a pack without messages: %q", out)
+	}
+	if out := h.mustRun("export", "--pack", quiet, "--offline"); out != "" {
+		t.Errorf("offline export of a stored pack without messages: %q", out)
+	}
+
+	h.ts.Close() // Mercado Libre cannot be asked
+	_, errs, code := h.run("export", "--pack", "998")
+	if code != ExitError || !strings.HasSuffix(errs, "postsale: The local history has no pack 998 and Mercado Libre could not be asked for it: check the pack id and try again.\n") {
+		t.Errorf("unreachable: exit %d, %q", code, errs)
+	}
+	if out, errs, code := h.run("export", "--pack", quiet); code != ExitOK || out != "" || strings.Contains(errs, "no pack") {
+		t.Errorf("unreachable, a stored pack: exit %d, %q, %q", code, out, errs)
+	}
+}
