@@ -35,9 +35,12 @@ otherwise the id; -o - writes to standard output. A file named with -o is never
 overwritten without --force. The site comes from --site,
 MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs to).`,
 		Example: "  postsale attachment 123_abc.png --site MLM -o photo.png\n  postsale attachment 123_abc.pdf --pack 2000001234567890 -o - | less",
-		Args:    args(cobra.ExactArgs(1)),
+		Args:    idArgs("an attachment id"),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			id := list[0]
+			if err := packFlag(cmd, packID); err != nil {
+				return err
+			}
 			if err := a.setup(cmd.Context()); err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -201,6 +202,32 @@ func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// idArgs is cobra.ExactArgs for commands whose arguments are ids, named as a sentence says them
+// ("a pack id"): an empty one (an unset shell variable, "") is a usage mistake like a missing one,
+// refused before anything is asked of Mercado Libre.
+func idArgs(names ...string) cobra.PositionalArgs {
+	return args(func(cmd *cobra.Command, list []string) error {
+		if err := cobra.ExactArgs(len(names))(cmd, list); err != nil {
+			return err
+		}
+		for i, name := range names {
+			if strings.TrimSpace(list[i]) == "" {
+				return fmt.Errorf("%s is required, not an empty argument", name)
+			}
+		}
+		return nil
+	})
+}
+
+// packFlag refuses a --pack given with an empty value: it would otherwise quietly mean no pack
+// at all (every pack's messages, or no pack to find a site from).
+func packFlag(cmd *cobra.Command, packID string) error {
+	if cmd.Flags().Changed("pack") && strings.TrimSpace(packID) == "" {
+		return &usageError{fmt.Errorf("--pack is empty: give a pack id, or leave --pack out (see %s --help)", cmd.CommandPath())}
+	}
+	return nil
 }
 
 // loadSettings reads config file, environment and the flags the user set.

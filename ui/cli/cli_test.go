@@ -575,6 +575,35 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	}
 }
 
+// An empty id (an unset shell variable) is a usage mistake like a missing one, for every
+// command that takes a pack id, and for the message and attachment ids beside them: exit 2, one
+// line, no request.
+func TestEmptyIdsAreUsageErrors(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"messages", ""}, "postsale: postsale messages: a pack id is required, not an empty argument (see postsale messages --help)"},
+		{[]string{"messages", " ", "--all"}, "a pack id is required"},
+		{[]string{"send", "", "--text", "hi"}, "postsale: postsale send: a pack id is required, not an empty argument (see postsale send --help)"},
+		{[]string{"contact", "", "--reason", "OTHER", "--text", "hi"}, "postsale: postsale contact: a pack id is required"},
+		{[]string{"message", ""}, "postsale: postsale message: a message id is required"},
+		{[]string{"attachment", "", "--site", "MLB"}, "postsale: postsale attachment: an attachment id is required"},
+		{[]string{"attachment", "123_x.png", "--pack", ""}, "postsale: --pack is empty: give a pack id, or leave --pack out (see postsale attachment --help)"},
+		{[]string{"export", "--pack", ""}, "postsale: --pack is empty"},
+		{[]string{"search", "hola", "--pack", " "}, "postsale: --pack is empty"},
+	} {
+		_, errs, code := h.run(c.args...)
+		if line := oneLine(t, errs); code != ExitUsage || !strings.Contains(line, c.want) {
+			t.Errorf("postsale %q: exit %d, %q; want exit %d, %q", c.args, code, line, ExitUsage, c.want)
+		}
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Errorf("%d requests made for empty ids", n)
+	}
+}
+
 func TestVersionAndCompletion(t *testing.T) {
 	h := newHarness(t)
 	if out := h.mustRun("version"); !strings.HasPrefix(out, "postsale "+api.Version+" (go") {

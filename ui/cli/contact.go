@@ -24,7 +24,7 @@ func (a *app) contactCommand() *cobra.Command {
 templates, character limits and how many uses are left; with --reason, send one: a template
 (--template, the first one when omitted) or, for OTHER, your own --text.`,
 		Example: "  postsale contact 2000009100000003\n  postsale contact 2000009100000003 --reason REQUEST_BILLING_INFO\n  postsale contact 2000009100000003 --reason OTHER --text 'Seu pedido sai amanhã.'",
-		Args:    args(cobra.ExactArgs(1)),
+		Args:    idArgs("a pack id"),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			if err := a.setup(cmd.Context()); err != nil {
 				return err

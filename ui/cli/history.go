@@ -36,8 +36,11 @@ func (f *historyFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.offline, "offline", false, "do not ask Mercado Libre: use only the local store")
 }
 
-// sinceTime parses --since.
-func (f *historyFlags) sinceTime(cmd *cobra.Command) (time.Time, error) {
+// check refuses a --pack given empty and parses --since.
+func (f *historyFlags) check(cmd *cobra.Command) (since time.Time, err error) {
+	if err := packFlag(cmd, f.pack); err != nil {
+		return time.Time{}, err
+	}
 	if f.since == "" {
 		return time.Time{}, nil
 	}
@@ -219,7 +222,7 @@ requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<acco
 		Example: "  postsale search camara quebrada\n  postsale search reembolso --since 2025-03-01 --json",
 		Args:    args(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, list []string) error {
-			since, err := f.sinceTime(cmd)
+			since, err := f.check(cmd)
 			if err != nil {
 				return err
 			}
@@ -297,7 +300,7 @@ history does not hold and Mercado Libre does not know is an error.`,
 		Example: "  postsale export > history.jsonl\n  postsale export --pack 2000001234567890 --since 2025-03-01",
 		Args:    args(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			since, err := f.sinceTime(cmd)
+			since, err := f.check(cmd)
 			if err != nil {
 				return err
 			}

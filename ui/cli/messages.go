@@ -30,7 +30,7 @@ unless --mark-read asks for it (domestic sellers: as opening the conversation on
 does). With --json it prints Mercado Libre's JSON as served; --all joins the pages' messages
 under one envelope.`,
 		Example: "  postsale messages 2000001234567890 --limit 10\n  postsale messages 2000001234567890 --all --json > pack.json",
-		Args:    args(cobra.ExactArgs(1)),
+		Args:    idArgs("a pack id"),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			if limit <= 0 || offset < 0 {
 				return &usageError{fmt.Errorf("--limit must be greater than 0 and --offset at least 0 (see %s --help)", cmd.CommandPath())}
@@ -125,7 +125,7 @@ func (a *app) messageCommand() *cobra.Command {
 		Use:     "message MESSAGE_ID",
 		Short:   "Show one message",
 		Example: "  postsale message 0123456789abcdef0123456789abcdef",
-		Args:    args(cobra.ExactArgs(1)),
+		Args:    idArgs("a message id"),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			if err := a.setup(cmd.Context()); err != nil {
 				return err

@@ -36,7 +36,7 @@ refused). A blocked conversation is refused before anything is uploaded, with th
 			"  postsale send 2000001234567890 --template delay --dry-run\n" +
 			"  fortune -s | postsale send 2000001234567890 --text -\n" +
 			"  postsale send 2000001234567890 --text-file reply.txt",
-		Args: args(cobra.ExactArgs(1)),
+		Args: idArgs("a pack id"),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			packID := list[0]
 			text, err := a.sendText(cmd, text, textFile, translated)
