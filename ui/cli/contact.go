@@ -22,10 +22,14 @@ func (a *app) contactCommand() *cobra.Command {
 		Long: `Where Mercado Libre blocks a conversation until the seller picks a reason to write first
 (blocked_by_conversation_started_by_seller), list the reasons it offers for the pack with their
 templates, character limits and how many uses are left; with --reason, send one: a template
-(--template, the first one when omitted) or, for OTHER, your own --text.`,
+(--template, the first one when omitted) or, for OTHER, your own --text. --text, --template
+and --var send only with --reason.`,
 		Example: "  postsale contact 2000009100000003\n  postsale contact 2000009100000003 --reason REQUEST_BILLING_INFO\n  postsale contact 2000009100000003 --reason OTHER --text 'Seu pedido sai amanhã.'",
 		Args:    idArgs("a pack id"),
 		RunE: func(cmd *cobra.Command, list []string) error {
+			if err := checkReason(cmd, list[0], reason); err != nil {
+				return err
+			}
 			if err := a.setup(cmd.Context()); err != nil {
 				return err
 			}
@@ -77,6 +81,23 @@ templates, character limits and how many uses are left; with --reason, send one:
 	cmd.Flags().StringVar(&text, "text", "", "your text, for the free-text reason OTHER")
 	cmd.Flags().StringArrayVar(&vars, "var", nil, "a template variable as ID=VALUE (repeatable; a NUMBER is a whole number), e.g. --var DAYS=12")
 	return cmd
+}
+
+// checkReason refuses what to send without the reason to send it with: --text, --template or
+// --var without --reason would otherwise only list the reasons and send nothing, exit 0.
+func checkReason(cmd *cobra.Command, packID, reason string) error {
+	if strings.TrimSpace(reason) != "" {
+		return nil
+	}
+	if cmd.Flags().Changed("reason") {
+		return &usageError{fmt.Errorf("--reason is empty: give a reason id; run `postsale contact %s` to see them", sanitize.Line(packID))}
+	}
+	for _, name := range []string{"text", "template", "var"} {
+		if cmd.Flags().Changed(name) {
+			return &usageError{fmt.Errorf("--reason is required to send with --%s: run `postsale contact %s` to see the reasons", name, sanitize.Line(packID))}
+		}
+	}
+	return nil
 }
 
 func printGuide(a *app, packID string, g *api.ActionGuide) {

@@ -152,6 +152,33 @@ func TestDomesticContactReasons(t *testing.T) {
 	}
 }
 
+// What to send without the reason to send it with is a usage mistake, not a listing of the
+// reasons that exits 0 having sent nothing.
+func TestContactWithoutReasonRefusesToSend(t *testing.T) {
+	h := newDomesticHarness(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--text", "hi"}, "postsale: --reason is required to send with --text: run `postsale contact " + domReason + "` to see the reasons"},
+		{[]string{"--template", "TEMPLATE___REQUEST_BILLING_INFO___1"}, "postsale: --reason is required to send with --template: "},
+		{[]string{"--var", "DAYS=3"}, "postsale: --reason is required to send with --var: "},
+		{[]string{"--reason", " ", "--text", "hi"}, "postsale: --reason is empty: give a reason id; run `postsale contact " + domReason + "` to see them"},
+	} {
+		args := append([]string{"contact", domReason}, c.args...)
+		out, errs, code := h.run(args...)
+		if line := oneLine(t, errs); code != ExitUsage || !strings.HasPrefix(line, c.want) || out != "" {
+			t.Errorf("postsale %q: exit %d, stdout %q, %q; want exit %d, %q", args, code, out, line, ExitUsage, c.want)
+		}
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Errorf("%d requests made", n)
+	}
+	if out := h.mustRun("contact", domReason); !strings.Contains(out, "Send one with: postsale contact "+domReason) {
+		t.Errorf("the reasons are no longer listed:\n%s", out)
+	}
+}
+
 func TestDomesticUnknownSubstatusIsShownVerbatim(t *testing.T) {
 	h := newDomesticHarness(t)
 	out := h.mustRun("messages", domUnknown)
