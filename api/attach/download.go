@@ -119,7 +119,8 @@ var ErrExists = errors.New("the file already exists")
 // DownloadToPath streams attachment id into exactly path, a name the seller chose (so it is not
 // rewritten by SafeName). An existing file is replaced only when overwrite is set, and then
 // atomically; otherwise the error matches ErrExists. When path is an existing folder the file
-// goes inside it as DownloadToDir would.
+// goes inside it as DownloadToDir would. path's folder must exist: it is never created, and
+// the error matches ErrNoFolder before anything is downloaded.
 func DownloadToPath(ctx context.Context, client Downloader, site, id, path string, overwrite bool, progress Progress) (Saved, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return DownloadToDir(ctx, client, site, id, path, progress)
@@ -131,7 +132,7 @@ func DownloadToPath(ctx context.Context, client Downloader, site, id, path strin
 	if name == "" || name == "." || name == ".." {
 		return Saved{}, &DownloadError{ID: id, Err: fmt.Errorf("%q does not name a file", path)}
 	}
-	f, tmp, w, err := startDownload(ctx, client, site, id, -1, dir, progress)
+	f, tmp, w, err := startDownload(ctx, client, site, id, -1, dir, false, progress)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -156,7 +157,7 @@ func DownloadToPath(ctx context.Context, client Downloader, site, id, path strin
 // download writes into a hidden temporary file in dir and links it into place only when
 // complete, so a failed or cancelled download leaves nothing behind under the final name.
 func download(ctx context.Context, client Downloader, site, id, name string, total int64, dir string, progress Progress) (Saved, error) {
-	f, tmp, w, err := startDownload(ctx, client, site, id, total, dir, progress)
+	f, tmp, w, err := startDownload(ctx, client, site, id, total, dir, true, progress)
 	if err != nil {
 		return Saved{}, err
 	}
@@ -175,13 +176,13 @@ type fetched struct {
 	contentType string
 }
 
-// startDownload opens dir and streams the attachment into a complete temporary file there. The
-// caller places it and closes the folder.
-func startDownload(ctx context.Context, client Downloader, site, id string, total int64, dir string, progress Progress) (*folder, string, fetched, error) {
+// startDownload opens dir (creating it when create is set) and streams the attachment into a
+// complete temporary file there. The caller places it and closes the folder.
+func startDownload(ctx context.Context, client Downloader, site, id string, total int64, dir string, create bool, progress Progress) (*folder, string, fetched, error) {
 	if client == nil {
 		return nil, "", fetched{}, &DownloadError{ID: id, Err: errors.New("no API client")}
 	}
-	f, err := openFolder(dir)
+	f, err := openFolder(dir, create)
 	if err != nil {
 		return nil, "", fetched{}, &DownloadError{ID: id, Err: err}
 	}

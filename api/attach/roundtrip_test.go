@@ -344,6 +344,41 @@ func TestThreatWarning(t *testing.T) {
 	}
 }
 
+// A file the seller names goes into a folder that exists: a missing one (or a file where the
+// folder should be) is refused before any download, and nothing is created.
+func TestDownloadToPathNeverCreatesAFolder(t *testing.T) {
+	parent, target, _ := sandboxDirs(t)
+	sb, c := newSandbox(t)
+	ctx := context.Background()
+	guide := findAttachment(t, c, demoPack, "guia_rapida.txt")
+	before := len(sb.Requests())
+	for _, path := range []string{
+		filepath.Join(parent, "missing", "deeper", "guide.txt"),
+		filepath.Join(target, "missing", "guide.txt"),
+		filepath.Join(parent, "outside", "keep.txt", "guide.txt"), // keep.txt is a file
+	} {
+		if s, err := DownloadToPath(ctx, c, demoSite, guide.Filename, path, false, nil); !errors.Is(err, ErrNoFolder) {
+			t.Errorf("%s: %+v, %v; want ErrNoFolder", path, s, err)
+		}
+		if _, err := DownloadToPath(ctx, c, demoSite, guide.Filename, path, true, nil); !errors.Is(err, ErrNoFolder) {
+			t.Errorf("%s with overwrite: %v; want ErrNoFolder", path, err)
+		}
+	}
+	for _, dir := range []string{filepath.Join(parent, "missing"), filepath.Join(target, "missing")} {
+		if _, err := os.Lstat(dir); !os.IsNotExist(err) {
+			t.Errorf("%s was created (%v)", dir, err)
+		}
+	}
+	if n := len(sb.Requests()) - before; n != 0 {
+		t.Errorf("%d download requests for folders that do not exist", n)
+	}
+	// The downloads folder is still made when missing: the seller asked for it by setting it.
+	dl := filepath.Join(parent, "Downloads")
+	if s, err := DownloadToDir(ctx, c, demoSite, guide.Filename, dl, nil); err != nil || filepath.Dir(s.Path) != dl {
+		t.Fatalf("DownloadToDir into a new folder: %+v, %v", s, err)
+	}
+}
+
 func TestDownloadToPath(t *testing.T) {
 	parent, target, outside := sandboxDirs(t)
 	_, c := newSandbox(t)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // maxCopies bounds the "name (n).ext" search so a folder full of copies ends with a sentence.
@@ -22,13 +23,23 @@ type folder struct {
 	root *os.Root
 }
 
-// openFolder creates dir if needed (0700: attachments can hold personal data) and opens it.
-func openFolder(dir string) (*folder, error) {
+// ErrNoFolder is a folder to save into that does not exist (or is not a folder) and that
+// postsale may not create: the folder of a file the seller named.
+var ErrNoFolder = errors.New("the folder does not exist")
+
+// openFolder opens dir, first creating it if create is set (0700: attachments can hold personal
+// data). Without create, a missing dir is an error matching ErrNoFolder: a folder is made only
+// where the seller asked for one (the downloads folder), never from a typo in a file's path.
+func openFolder(dir string, create bool) (*folder, error) {
 	if strings.TrimSpace(dir) == "" {
 		return nil, errors.New("no folder given to save into")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create folder %s: %w", dir, err)
+	if create {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("create folder %s: %w", dir, err)
+		}
+	} else if st, err := os.Stat(filepath.Clean(dir)); errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) || err == nil && !st.IsDir() {
+		return nil, fmt.Errorf("open folder %s: %w", dir, ErrNoFolder) // ENOTDIR: a file on the way
 	}
 	real, err := filepath.EvalSymlinks(dir) // the folder itself may be a link the seller made
 	if err != nil {
@@ -65,7 +76,7 @@ func (f *folder) create(name string) (*os.File, error) {
 // (SafeName), and an existing file is never overwritten — "name (1).ext", "name (2).ext", ...
 // are tried instead. It returns the open file (the caller writes and closes it) and its path.
 func SaveTo(dir, name string) (*os.File, string, error) {
-	f, err := openFolder(dir)
+	f, err := openFolder(dir, true)
 	if err != nil {
 		return nil, "", err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
@@ -32,7 +33,7 @@ func (a *app) attachmentCommand() *cobra.Command {
 to the downloads directory under a safe name ("name (1).ext" when that exists) unless -o names
 another file: with --pack, the buyer's original file name, as the inbox saves it (case kept);
 otherwise the id; -o - writes to standard output. A file named with -o is never
-overwritten without --force. The site comes from --site,
+overwritten without --force, and its folder must exist. The site comes from --site,
 MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs to).`,
 		Example: "  postsale attachment 123_abc.png --site MLM -o photo.png\n  postsale attachment 123_abc.pdf --pack 2000001234567890 -o - | less",
 		Args:    idArgs("an attachment id"),
@@ -79,7 +80,7 @@ MELI_SITE_ID or the config file, or from --pack (the pack the attachment belongs
 
 // download saves the attachment with api/attach, like the inbox: with -o into exactly that file
 // (an existing one is refused before any request unless --force, and replaced atomically with
-// it), otherwise into the downloads directory under a safe name derived from the id, never
+// it; its folder must exist, postsale never creates it), otherwise into the downloads directory under a safe name derived from the id, never
 // overwriting ("name (1).ext"). A failed download never leaves a partial file behind.
 func (a *app) download(cmd *cobra.Command, site, id, packID, output string, force bool) (*downloadResult, error) {
 	var saved attach.Saved
@@ -100,6 +101,9 @@ func (a *app) download(cmd *cobra.Command, site, id, packID, output string, forc
 	}
 	if errors.Is(err, attach.ErrExists) {
 		return nil, exists(output) // it appeared while downloading
+	}
+	if errors.Is(err, attach.ErrNoFolder) {
+		return nil, &api.ValidationError{Field: "output", Problem: fmt.Sprintf("there is no folder %s to save %s in: create it first, or choose another file with -o", filepath.Dir(output), filepath.Base(output))}
 	}
 	if err != nil {
 		return nil, err

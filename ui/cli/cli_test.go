@@ -366,6 +366,30 @@ func TestAttachmentExistsKeepsTheFileNameAsTyped(t *testing.T) {
 	}
 }
 
+// -o into a folder that does not exist is refused with a sentence, and the folder is not made:
+// a typo in a path must not leave folders behind.
+func TestAttachmentIntoAMissingFolderIsRefused(t *testing.T) {
+	h := newHarness(t)
+	id := h.conversation(packPhoto)[0].Attachments[0].Filename
+	missing := filepath.Join(h.dir, "nonexistent", "dir")
+	for _, args := range [][]string{{}, {"--force"}, {"--json"}} {
+		args = append([]string{"attachment", id, "--site", "MLB", "-o", filepath.Join(missing, "x.jpg")}, args...)
+		out, errs, code := h.run(args...)
+		want := "postsale: There is no folder " + missing + " to save x.jpg in: create it first, or choose another file with -o."
+		if line := oneLine(t, errs); code != ExitError || line != want || out != "" {
+			t.Errorf("postsale %q: exit %d, stdout %q, %q; want %q", args, code, out, line, want)
+		}
+	}
+	if _, err := os.Lstat(filepath.Dir(missing)); !os.IsNotExist(err) {
+		t.Fatalf("%s was created (%v)", filepath.Dir(missing), err)
+	}
+	for _, r := range h.sb.Requests() {
+		if r.Route == sandbox.RouteDownload {
+			t.Fatal("the attachment was downloaded for a folder that does not exist")
+		}
+	}
+}
+
 func TestAttachmentWithoutSiteIsOneClearLine(t *testing.T) {
 	h := newHarness(t)
 	_, errs, code := h.run("attachment", "123_x.png", "-o", filepath.Join(h.dir, "x.png"))
