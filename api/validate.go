@@ -89,18 +89,28 @@ func UnsupportedRunes(s string) []rune {
 // TextLength is the length the API counts: characters, not bytes.
 func TextLength(s string) int { return utf8.RuneCountInString(s) }
 
-// ValidateText checks a message text against the API's limits.
+// ValidateText checks a message text against the API's limits; the sentence names the field
+// (text_translated is "the translation"), so a refusal points at the text that needs fixing.
 func ValidateText(field, s string) error {
+	what := textNoun(field)
 	if !utf8.ValidString(s) {
-		return &ValidationError{Field: field, Problem: "the text is not valid UTF-8"}
+		return &ValidationError{Field: field, Problem: what + " is not valid UTF-8"}
 	}
 	if n := TextLength(s); n > MaxTextLength {
-		return &ValidationError{Field: field, Problem: fmt.Sprintf("the text has %d characters; Mercado Libre accepts at most %d", n, MaxTextLength)}
+		return &ValidationError{Field: field, Problem: fmt.Sprintf("%s has %d characters; Mercado Libre accepts at most %d", what, n, MaxTextLength)}
 	}
 	if bad := UnsupportedRunes(s); len(bad) > 0 {
-		return &ValidationError{Field: field, Offending: bad, Problem: fmt.Sprintf("the text has characters Mercado Libre does not accept: %s", quoteRunes(bad))}
+		return &ValidationError{Field: field, Offending: bad, Problem: fmt.Sprintf("%s has characters Mercado Libre does not accept: %s", what, quoteRunes(bad))}
 	}
 	return nil
+}
+
+// textNoun is how a refusal names a text field of a send.
+func textNoun(field string) string {
+	if field == "text_translated" {
+		return "the translation"
+	}
+	return "the text"
 }
 
 // ValidateSend checks a whole message before it is sent.

@@ -83,6 +83,27 @@ func TestValidateSend(t *testing.T) {
 	}
 }
 
+// A refusal names the field it is about: the translation's own length or characters are never
+// reported as the text's.
+func TestValidateSendNamesTheTranslation(t *testing.T) {
+	cases := []struct {
+		req  api.SendRequest
+		want string
+	}{
+		{api.SendRequest{Text: "hi", TextTranslated: strings.Repeat("b", 400)}, "The translation has 400 characters; Mercado Libre accepts at most 350."},
+		{api.SendRequest{Text: "hi", TextTranslated: "日本"}, "The translation has characters Mercado Libre does not accept: "},
+		{api.SendRequest{Text: "hi", TextTranslated: "\xff"}, "The translation is not valid UTF-8."},
+		{api.SendRequest{Text: strings.Repeat("a", 351), TextTranslated: "ok"}, "The text has 351 characters; Mercado Libre accepts at most 350."},
+	}
+	for _, c := range cases {
+		err := api.ValidateSend(c.req)
+		var ve *api.ValidationError
+		if !errors.As(err, &ve) || !strings.HasPrefix(api.Explain(err), c.want) {
+			t.Errorf("ValidateSend(%.40q / %.40q): %q, want %q", c.req.Text, c.req.TextTranslated, api.Explain(err), c.want)
+		}
+	}
+}
+
 func TestValidateUpload(t *testing.T) {
 	if err := api.ValidateUpload("factura.pdf", api.MaxAttachmentSize, "application/pdf"); err != nil {
 		t.Errorf("exactly 25 MB: %v", err)

@@ -422,6 +422,7 @@ func TestSendRefusedBeforeAnyRequest(t *testing.T) {
 		want string
 	}{
 		{"too long", []string{"send", packActive, "--text", strings.Repeat("a", 351)}, "postsale: The text has 351 characters; Mercado Libre accepts at most 350."},
+		{"translation too long", []string{"send", packActive, "--text", "hi", "--translated", strings.Repeat("b", 400)}, "postsale: The translation has 400 characters; Mercado Libre accepts at most 350."},
 		{"gif", []string{"send", packActive, "--text", "hi", "--attach", gif}, "postsale: The file Animation.gif is a .gif file, a type Mercado Libre does not accept: send JPG, PNG, HEIC, PDF, TXT, XML, DOC or XLS."},
 		{"missing file", []string{"send", packActive, "--text", "hi", "--attach", filepath.Join(h.dir, "nope.pdf")}, "postsale: The file " + filepath.Join(h.dir, "nope.pdf") + " does not exist: check the path."},
 		{"png named pdf", []string{"send", packActive, "--text", "hi", "--attach", fakePDF}, "postsale: The file factura.pdf ends in .pdf but its content is a PNG image: rename it to .png if that is what it is."},

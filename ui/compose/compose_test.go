@@ -105,6 +105,27 @@ func TestRefusesOverTheLimit(t *testing.T) {
 	}
 }
 
+// A translation over the limit is refused as the translation, in the status bar as in the
+// inline check, never as "the text".
+func TestRefusesAnOverLongTranslationByName(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	typeText(m, "hi")
+	uitest.Press(m, "tab")
+	typeText(m, strings.Repeat("b", 361))
+	if v := m.View(); !strings.Contains(v, "Translation too long: 361/350 characters, remove 11.") {
+		t.Fatalf("over-long translation not flagged:\n%s", v)
+	}
+	out := uitest.Press(m, "ctrl+s")
+	st, ok := uitest.Find[common.StatusMsg](out)
+	if want := "The translation has 361 characters; Mercado Libre accepts at most 350."; !ok || st.Err == nil || st.Text != want {
+		t.Fatalf("ctrl+s said %q, want %q", st.Text, want)
+	}
+	if _, started := uitest.Find[common.SendStartedMsg](out); started || len(posts(e.Sandbox)) != 0 {
+		t.Fatal("an over-long translation was sent")
+	}
+}
+
 func TestRefusesUnsupportedCharacters(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packOpen)
