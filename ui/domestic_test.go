@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
@@ -37,5 +40,40 @@ func TestContactReasonFromTheInbox(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d option posts, want 1", n)
+	}
+}
+
+// The inbox the CLI builds reads through the local store (store.Data): the composer still learns
+// the domestic flavour through it, so it has no translation field, no translation hint and no
+// tab to one, and a reply goes out without a translation.
+func TestDomesticComposerOverTheStoreHasNoTranslation(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(sandbox.Domestic()), uitest.WithClient(api.WithFlavor(api.FlavorAuto)))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{})}, 5*time.Second)
+	const pack = "2000009100000002" // Juliana Martins, an ordinary thread
+	a.settleOn("LOJA_AURORA", "Juliana Martins")
+	a.keys("/", pack, "enter", "r")
+	view := a.settleOn("Reply to Juliana Martins · MLB")
+	for _, not := range []string{"Translation", "translates your message", "message/translation", "Portuguese"} {
+		if strings.Contains(view, not) {
+			t.Errorf("the domestic composer shows %q:\n%s", not, view)
+		}
+	}
+	// tab has no translation to go to: what is typed after it is still the message.
+	a.keys("Oi Juliana,", "tab", " vem sim.", "ctrl+s")
+	a.settleOn("Message sent.")
+	var sent []string
+	for _, r := range a.sb.Requests() {
+		if r.Method == "POST" && strings.Contains(r.Path, "/packs/"+pack) {
+			sent = append(sent, string(r.Body))
+		}
+	}
+	if len(sent) != 1 || !strings.Contains(sent[0], `"text":"Oi Juliana, vem sim."`) || strings.Contains(sent[0], "text_translated") {
+		t.Fatalf("posted %q, want one message with the whole text and no translation", sent)
 	}
 }

@@ -21,6 +21,11 @@ type API interface {
 	attach.Downloader
 }
 
+// flavorer knows which of Mercado Libre's two messaging APIs the account speaks (*api.Client).
+type flavorer interface {
+	Flavor(ctx context.Context) (api.Flavor, error)
+}
+
 // contactReasons is the domestic flavour's seller-initiated contact, when the API offers it.
 type contactReasons interface {
 	ActionGuide(ctx context.Context, packID string) (*api.ActionGuide, error)
@@ -235,6 +240,17 @@ func (d *Data) SendMessage(ctx context.Context, packID string, msg api.SendReque
 func (d *Data) UploadAttachment(ctx context.Context, siteID string, f api.UploadFile) (*api.Upload, error) {
 	defer d.syncer.Pause()()
 	return d.API.UploadAttachment(ctx, siteID, f)
+}
+
+// Flavor passes the API's flavour through: the views ask their data for it (the composer hides
+// the translation on the domestic flavour, templates pick the buyer's language), and a decorator
+// that hid it would make every session over the store look cross-border.
+func (d *Data) Flavor(ctx context.Context) (api.Flavor, error) {
+	f, ok := d.API.(flavorer)
+	if !ok {
+		return "", fmt.Errorf("the API flavour is not known here")
+	}
+	return f.Flavor(ctx)
 }
 
 // ActionGuide passes the domestic contact reasons through when the API offers them.

@@ -120,3 +120,25 @@ func (s *slowSend) SendMessage(ctx context.Context, packID string, msg api.SendR
 	<-s.release
 	return s.API.SendMessage(ctx, packID, msg)
 }
+
+// Data passes the API's flavour through, so a session over the store knows a domestic account as
+// one; an API that does not know its flavour is not guessed to be either.
+func TestDataPassesTheFlavourThrough(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	domestic, err := api.New(api.StaticToken(f.sb.Token()), api.WithBaseURL(f.srv.URL), api.WithFlavor(api.FlavorDomestic), api.WithSeller("1", "MLB"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		client API
+		want   api.Flavor
+	}{{f.client, api.FlavorMarketplace}, {domestic, api.FlavorDomestic}} {
+		if got, err := NewData(f.store, c.client, SyncOptions{}).Flavor(ctx); err != nil || got != c.want {
+			t.Errorf("Flavor() = %q, %v; want %q", got, err, c.want)
+		}
+	}
+	if got, err := NewData(f.store, struct{ API }{f.client}, SyncOptions{}).Flavor(ctx); err == nil {
+		t.Errorf("an API without a flavour gave %q", got)
+	}
+}
