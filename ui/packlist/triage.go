@@ -350,16 +350,33 @@ func (m *Model) shown(id string) bool {
 
 // replyToRow (`r`) opens the selected conversation with its composer.
 func (m *Model) replyToRow() tea.Cmd {
+	r, refused := m.replyRow()
+	if r == nil {
+		return refused
+	}
+	return m.openReply(r, false)
+}
+
+// replyRow is the selected row when a reply may be written there; else nil and, on a blocked
+// row, the refusal saying why. Every way of replying from the list (`r`, `T`) asks it first, so
+// none opens a composer on a conversation nobody can answer.
+func (m *Model) replyRow() (*row, tea.Cmd) {
 	if m.cursor >= len(m.visible) {
-		return nil
+		return nil, nil
 	}
 	r := m.visible[m.cursor]
 	if r.Blocked {
 		text := "You cannot reply here: " + common.BlockedReason(r.Substatus)
-		return func() tea.Msg { return common.StatusMsg{Text: text, Err: errBlocked} }
+		return nil, func() tea.Msg { return common.StatusMsg{Text: text, Err: errBlocked} }
 	}
+	return r, nil
+}
+
+// openReply asks the root for the row's conversation and, over it, its composer (with the
+// template picker showing when template is set).
+func (m *Model) openReply(r *row, template bool) tea.Cmd {
 	m.c.Navigate(common.OpenPackMsg{PackID: r.PackID, Site: r.Site})
-	return m.c.Navigate(common.ComposeMsg{PackID: r.PackID, Site: r.Site})
+	return m.c.Navigate(common.ComposeMsg{PackID: r.PackID, Site: r.Site, Template: template})
 }
 
 // opening notes where the seller works before the list asks the root to open pack: a reply

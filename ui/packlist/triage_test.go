@@ -76,4 +76,13 @@ func TestDoneTogglesAndBlockedRowsSayWhy(t *testing.T) {
 	if _, opened := uitest.Find[common.ComposeMsg](out); opened {
 		t.Fatal("r on a blocked row opened a composer")
 	}
+	// `T` is a reply too: the same check, the same sentence, nothing opened.
+	outT := h.key(t, "T")
+	stT, ok := uitest.Find[common.StatusMsg](outT)
+	if !ok || stT.Err == nil || stT.Text != st.Text {
+		t.Fatalf("T on a blocked row: %+v, want the status %q", outT, st.Text)
+	}
+	if len(outT) != 1 {
+		t.Fatalf("T on a blocked row did more than refuse: %+v", outT)
+	}
 }
