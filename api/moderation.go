@@ -127,8 +127,9 @@ func trimPunct(s string) string { return strings.TrimRight(s, ".,;:!?)]}") }
 
 // ModerationRisks finds what Mercado Libre's moderation would likely stop in text: shortened
 // links, social networks (links, names, @handles), phone numbers and e-mail addresses, in the
-// order of the kinds, each match once. Numbers equal to one of ignore (the conversation's own
-// order, pack and shipping ids) are not phone numbers.
+// order of the kinds, each match once. The numbers of ignore (the conversation's own order, pack
+// and shipping ids) are not phone numbers, written with separators or standing next to other
+// numbers ("4512345672 - 2 unidades").
 func ModerationRisks(text string, ignore ...string) []ModerationRisk {
 	var out []ModerationRisk
 	add := func(k RiskKind, match string) {
@@ -159,7 +160,7 @@ func ModerationRisks(text string, ignore ...string) []ModerationRisk {
 	for _, m := range re.handle.FindAllStringSubmatch(bare, -1) {
 		add(RiskSocial, m[1])
 	}
-	for _, m := range re.phone.FindAllString(bare, -1) {
+	for _, m := range re.phone.FindAllString(withoutIDs(bare, ignore), -1) {
 		if isPhone(m, ignore) {
 			add(RiskPhone, m)
 		}
@@ -169,6 +170,40 @@ func ModerationRisks(text string, ignore ...string) []ModerationRisk {
 	}
 	return out
 }
+
+// withoutIDs is text with every number of ids that stands on its own (no digit touches it) taken
+// out, so an id followed by a dash and a count ("4512345672 - 2") or next to other digits is
+// neither read as a phone number nor lends its digits to one.
+func withoutIDs(text string, ids []string) string {
+	for _, id := range ids {
+		if id == "" || strings.Trim(id, "0123456789") != "" {
+			continue // only numbers pass for phone numbers
+		}
+		var b strings.Builder
+		last, from := 0, 0
+		for {
+			i := strings.Index(text[from:], id)
+			if i < 0 {
+				break
+			}
+			start, end := from+i, from+i+len(id)
+			from = start + 1
+			if (start > 0 && isDigitByte(text[start-1])) || (end < len(text) && isDigitByte(text[end])) {
+				continue // part of a longer number
+			}
+			b.WriteString(text[last:start])
+			b.WriteByte('_') // not a digit nor a phone's separator
+			last, from = end, end
+		}
+		if b.Len() > 0 {
+			b.WriteString(text[last:])
+			text = b.String()
+		}
+	}
+	return text
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
 // isPhone reports whether a run of digits and separators reads as a phone number: 8 to 13
 // digits (15 with a +). An unbroken run of 12 or more digits is an id (orders, packs), and a

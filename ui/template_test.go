@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/assets"
 	tpl "github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/common"
@@ -65,5 +68,38 @@ func TestTemplateReplyRefusedOnABlockedRow(t *testing.T) {
 	refused("T after opening it")
 	if n := len(a.sends(pack)); n != 0 {
 		t.Fatalf("%d sends to a blocked conversation", n)
+	}
+}
+
+// A template naming the sale's orders, in an inbox over the local store as --demo runs: the
+// sale's own ids are not phone numbers (the composer knows them, as its context line shows),
+// however they got into the text; a real phone number still is.
+func TestTemplateWithTheOrderIDsIsNoPhoneNumber(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	e.Common.Templates = []tpl.Layer{{Source: "demo", FS: assets.Templates()}}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{Templates: e.Common.Templates})}, 5*time.Second)
+	const pack = "2000004512345671" // Ana Lucía Pérez: orders 4512345671 and 4512345672, shipment 43210987651
+	a.settleOn("Ana Lucía Pérez")
+	a.keys("/", "ana", "enter", "T")
+	a.settleOn("Template:", "> delay", "order 4512345671, 4512345672")
+	a.keys("enter")
+	view := a.settleOn("Inserted template delay.", "Hola Ana, lo sentimos: el pedido 4512345671, 4512345672", "shipment 43210987651")
+	if strings.Contains(view, "may hold this reply") {
+		t.Fatalf("the sale's order ids are taken for phone numbers:\n%s", view)
+	}
+	if !strings.Contains(view, "Orders 4512345671, 4512345672 · shipment 43210987651") {
+		t.Errorf("the composer's context lacks the sale's orders:\n%s", view)
+	}
+	// Typed by hand, glued to another number or next to a real phone number: only the phone is one.
+	a.keys(" Pedido 4512345672 - 2 unidades, envio 43210987651. Tel 11 91234-5678")
+	view = a.settleOn("Mercado Libre may hold this reply: phone number 11 91234-5678. You can still send it.")
+	if strings.Contains(view, "phone number 4512") || strings.Contains(view, "phone number 4321") {
+		t.Fatalf("a sale id is flagged:\n%s", view)
 	}
 }

@@ -25,6 +25,11 @@ type Pack struct {
 	BuyerName     string
 	ItemTitles    []string
 	DateCreated   time.Time
+	// Orders and Shipment are the sale's ids, as the order search gave them (empty until it
+	// has listed the pack): the inbox shows them beside the conversation and knows a reply
+	// quoting them is not giving a phone number.
+	Orders   []string
+	Shipment string
 
 	LastMessageID   string
 	LastMessageAt   time.Time
@@ -400,8 +405,14 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 		if p.Buyer.Nickname != "" {
 			after.buyerNickname = p.Buyer.Nickname
 		}
-		if _, err := tx.ExecContext(ctx, queryUpsertOrder,
-			string(p.ID), p.SiteID, after.buyerID, after.buyerNickname, nanos(p.DateCreated.Time), b); err != nil {
+		orders := make([]string, 0, len(p.Orders))
+		for _, o := range p.Orders {
+			if o.ID != "" {
+				orders = append(orders, string(o.ID))
+			}
+		}
+		if _, err := tx.ExecContext(ctx, queryUpsertOrder, string(p.ID), p.SiteID, after.buyerID, after.buyerNickname,
+			nanos(p.DateCreated.Time), strings.Join(orders, "\n"), string(p.Shipment.ID), b); err != nil {
 			return err
 		}
 		if after.buyerText() != before.buyerText() {
@@ -462,7 +473,7 @@ func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
 	return s.commit(tx)
 }
 
-const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.date_created,
+const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.order_ids, p.shipment_id, p.date_created,
 	p.last_message_id, p.last_message_at, p.last_message_text, p.last_from_seller, p.unread, p.total, p.fetched_at,
 	coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at, p.rev`
 
@@ -470,18 +481,21 @@ const packJoins = ` FROM packs p LEFT JOIN read_state r ON r.pack_id = p.id LEFT
 
 func scanPack(sc interface{ Scan(...any) error }) (Pack, error) {
 	var p Pack
-	var items string
+	var items, orders string
 	var created, lastAt, fetched, seen int64
 	var st, sub sql.NullString
 	var stDate, stUpdated sql.NullInt64
 	var stRaw []byte
-	if err := sc.Scan(&p.ID, &p.Site, &p.BuyerID, &p.BuyerNickname, &p.BuyerName, &items, &created,
+	if err := sc.Scan(&p.ID, &p.Site, &p.BuyerID, &p.BuyerNickname, &p.BuyerName, &items, &orders, &p.Shipment, &created,
 		&p.LastMessageID, &lastAt, &p.LastMessageText, &p.LastFromSeller, &p.Unread, &p.Total, &fetched,
 		&seen, &st, &sub, &stDate, &stRaw, &stUpdated, &p.Rev); err != nil {
 		return p, err
 	}
 	if items != "" {
 		p.ItemTitles = strings.Split(items, "\n")
+	}
+	if orders != "" {
+		p.Orders = strings.Split(orders, "\n")
 	}
 	p.DateCreated, p.LastMessageAt, p.FetchedAt, p.Seen = fromNanos(created), fromNanos(lastAt), fromNanos(fetched), fromNanos(seen)
 	if st.Valid {

@@ -2,9 +2,9 @@ package store
 
 // The statements PutPage, PutOrders and SetUnread run, prepared once per Store (stmtcache.go).
 const (
-	queryUpsertOrder = `INSERT INTO packs (id, site, buyer_id, buyer_nickname, date_created, raw) VALUES (?, ?, ?, ?, ?, ?)
+	queryUpsertOrder = `INSERT INTO packs (id, site, buyer_id, buyer_nickname, date_created, order_ids, shipment_id, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET site = excluded.site, buyer_id = excluded.buyer_id, buyer_nickname = excluded.buyer_nickname,
-		date_created = excluded.date_created, raw = excluded.raw`
+		date_created = excluded.date_created, order_ids = excluded.order_ids, shipment_id = excluded.shipment_id, raw = excluded.raw`
 	// queryUnreadZero takes the ids listed as unread as one JSON array; queryUnread writes a
 	// count only when it differs, so an unchanged count changes no row (PacksSince).
 	queryUnreadZero = "UPDATE packs SET unread = 0 WHERE unread != 0 AND id NOT IN (SELECT value FROM json_each(?))"

@@ -291,7 +291,8 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			if from >= 1 {
 				// What v1 wrote: a pack and a message with an accented word and an attachment.
 				raw := wireMessage("old1", "P9", true, "João", "a câmara chegou quebrada", base)
-				must(t, db, `INSERT INTO packs (id, buyer_id, buyer_name, buyer_nickname, item_titles) VALUES ('P9', ?, 'João', 'JOAO99', 'Câmera digital')`, testBuyer)
+				must(t, db, `INSERT INTO packs (id, buyer_id, buyer_name, buyer_nickname, item_titles, raw) VALUES ('P9', ?, 'João', 'JOAO99', 'Câmera digital', ?)`,
+					testBuyer, []byte(`{"id":"P9","orders":[{"id":4600000091},{"id":"4600000092"}],"shipment":{"id":44000000009}}`))
 				must(t, db, `INSERT INTO messages (id, pack_id, from_id, from_name, text, created, raw, stored_at) VALUES ('old1', 'P9', ?, 'João', 'a câmara chegou quebrada', ?, ?, 1)`, testBuyer, base.UnixNano(), []byte(raw))
 				must(t, db, `INSERT INTO attachments (message_id, filename, original_filename) VALUES ('old1', 'x.pdf', 'nota_fiscal.pdf')`)
 			}
@@ -323,6 +324,10 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			packs, rev, err := s.PacksSince(ctx, -1)
 			if err != nil || len(packs) != 1 || packs[0].ID != "P9" {
 				t.Fatalf("PacksSince(-1) after migration = %+v, %v", packs, err)
+			}
+			// The sale's ids come out of the order JSON stored before they had columns.
+			if p := packs[0]; !slices.Equal(p.Orders, []string{"4600000091", "4600000092"}) || p.Shipment != "44000000009" {
+				t.Errorf("the sale's ids after migration: orders %q, shipment %q", p.Orders, p.Shipment)
 			}
 			if err := s.SetUnread(ctx, map[string]int{"P9": 1}); err != nil {
 				t.Fatal(err)
@@ -595,6 +600,62 @@ func TestFirstScreenReadsThroughIndexes(t *testing.T) {
 			if step == "SCAN packs" || step == "SCAN p" || step == "SCAN messages" {
 				t.Errorf("%s: plan %q walks a table", tc.name, p)
 			}
+		}
+	}
+}
+
+// A stored pack gives the sale's ids as the order search listed them, and a shipment that
+// appears later moves the row's revision, so a list reading the changed rows learns it.
+func TestPackGivesTheSaleIDs(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	sale := api.Pack{ID: "2000004512345671", Buyer: api.UserRef{ID: "1"}, Orders: []api.OrderRef{{ID: "4512345671"}, {ID: "4512345672"}}}
+	if err := s.PutOrders(ctx, []api.Pack{sale, {ID: "2000004999", Buyer: api.UserRef{ID: "2"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	check := func(id string, orders []string, shipment string) {
+		t.Helper()
+		p, ok, err := s.Pack(ctx, id)
+		if err != nil || !ok {
+			t.Fatalf("Pack(%s): %v, %v", id, ok, err)
+		}
+		if !slices.Equal(p.Orders, orders) || p.Shipment != shipment {
+			t.Errorf("Pack(%s): orders %q, shipment %q; want %q, %q", id, p.Orders, p.Shipment, orders, shipment)
+		}
+	}
+	check(sale.ID.String(), []string{"4512345671", "4512345672"}, "")
+	check("2000004999", nil, "")
+	_, rev, err := s.PacksSince(ctx, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sale.Shipment = api.Ref{ID: "43210987651"}
+	if err := s.PutOrders(ctx, []api.Pack{sale}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if packs, _, err := s.PacksSince(ctx, rev); err != nil || len(packs) != 1 || packs[0].Shipment != "43210987651" {
+		t.Fatalf("after the shipment appeared, PacksSince = %+v, %v", packs, err)
+	}
+	check(sale.ID.String(), []string{"4512345671", "4512345672"}, "43210987651")
+}
+
+// A pack whose stored order JSON cannot be read still migrates to v7, without ids.
+func TestMigrationToSaleIDsSkipsUnreadableOrderJSON(t *testing.T) {
+	path, db := storeAtVersion(t, 6)
+	must(t, db, `INSERT INTO packs (id, raw) VALUES ('P1', ?), ('P2', NULL), ('P3', ?)`, []byte(`{"orders":`), []byte(`{"orders":null,"shipment":null}`))
+	db.Close()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	packs, _, err := s.PacksSince(context.Background(), -1)
+	if err != nil || len(packs) != 3 {
+		t.Fatalf("PacksSince(-1) = %+v, %v", packs, err)
+	}
+	for _, p := range packs {
+		if len(p.Orders) != 0 || p.Shipment != "" {
+			t.Errorf("%s: orders %q, shipment %q from unreadable JSON", p.ID, p.Orders, p.Shipment)
 		}
 	}
 }

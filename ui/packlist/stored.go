@@ -367,6 +367,8 @@ func (m *Model) notifyNew(rows []storedRow, all bool) tea.Cmd {
 // storedRow is a stored pack as the list shows it, sanitised and drawn off the update loop.
 type storedRow struct {
 	id, buyer, site, title, last string
+	orders                       []string // the sale's ids, as the order search gave them (PackInfo)
+	shipment                     string
 	unread                       int
 	lastAt                       time.Time
 	blocked                      bool
@@ -386,6 +388,12 @@ func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
 		if len(p.ItemTitles) > 0 {
 			r.title = sanitize.Line(strings.Join(p.ItemTitles, " · "))
 		}
+		for _, o := range p.Orders {
+			if id := sanitize.Line(o); id != "" {
+				r.orders = append(r.orders, id)
+			}
+		}
+		r.shipment = sanitize.Line(p.Shipment)
 		if !p.LastMessageAt.IsZero() {
 			r.lastAt = p.LastMessageAt
 		}
@@ -426,6 +434,13 @@ func (m *Model) mergeStored(rows []storedRow) {
 		}
 		if s.title != "" {
 			r.Title = s.title
+		}
+		// The sale's ids reach the conversation and its composer (PackInfo).
+		if len(s.orders) > 0 {
+			r.Orders = s.orders
+		}
+		if s.shipment != "" {
+			r.Shipping = s.shipment
 		}
 		r.LastAt = s.lastAt
 		r.Blocked, r.Substatus = s.blocked, s.substatus

@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
@@ -135,5 +136,42 @@ func TestNoticeCountsUnreadGoingUp(t *testing.T) {
 	h.m.mergeStored(rows)
 	if got := notice(h.m.notifyNew(rows, false)); got.Count != 0 {
 		t.Errorf("the same rows again: %+v, want nothing", got)
+	}
+}
+
+// Over the store, the list knows each sale's ids as the order search gave them (orders,
+// shipment) and hands them on with PackInfo, as it does without a store.
+func TestStoredRowsKnowTheSale(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		opts    []uitest.Option
+		pack    string
+		want    common.PackInfo
+		flavour api.Flavor
+	}{
+		{"cross-border", nil, "2000004512345671",
+			common.PackInfo{Orders: []string{"4512345671", "4512345672"}, Shipping: "43210987651"}, api.FlavorMarketplace},
+		{"domestic", []uitest.Option{uitest.WithSandbox(sandbox.Domestic()), uitest.WithClient(api.WithFlavor(api.FlavorAuto))}, "2000009100000002",
+			common.PackInfo{Orders: []string{"4600000000000021", "4600000000000022"}, Shipping: "44100000000021"}, api.FlavorDomestic},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			u := uitest.New(t, append([]uitest.Option{uitest.At(testNow), uitest.AsSeller("", "")}, c.opts...)...)
+			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			d := store.NewData(st, u.Client, store.SyncOptions{})
+			if _, err := d.Syncer().Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			u.Common.Client = d
+			m := New(u.Common) // the stored rows
+			got := m.PackInfo(c.pack)
+			if !slices.Equal(got.Orders, c.want.Orders) || got.Shipping != c.want.Shipping {
+				t.Fatalf("PackInfo = %+v, want %+v", got, c.want)
+			}
+		})
 	}
 }
