@@ -415,32 +415,19 @@ func (s *Store) PutOrders(ctx context.Context, packs []api.Pack, raw []json.RawM
 			nanos(p.DateCreated.Time), strings.Join(orders, "\n"), string(p.Shipment.ID), b); err != nil {
 			return err
 		}
-		if after.buyerText() != before.buyerText() {
+		// The items' titles come with the domestic order search (the list shows them, search
+		// finds them); the marketplace's orders have none, which keeps what is stored.
+		if titles := strings.Join(p.Titles, "\n"); titles != "" && titles != before.items {
+			after.items = titles
+			if _, err := tx.ExecContext(ctx, "UPDATE packs SET item_titles = ? WHERE id = ?", titles, string(p.ID)); err != nil {
+				return err
+			}
+		}
+		if after.buyerText() != before.buyerText() || after.items != before.items {
 			if err := reindexPack(ctx, tx, string(p.ID), after); err != nil {
 				return err
 			}
 		}
-	}
-	return s.commit(tx)
-}
-
-// SetItemTitles records the titles of the items bought in a pack (searchable).
-func (s *Store) SetItemTitles(ctx context.Context, packID string, titles []string) error {
-	tx, err := s.beginWrite(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	joined := strings.Join(titles, "\n")
-	if _, err := tx.ExecContext(ctx, `INSERT INTO packs (id, item_titles) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET item_titles = excluded.item_titles`, packID, joined); err != nil {
-		return err
-	}
-	f, err := packIndexFields(ctx, tx, packID)
-	if err != nil {
-		return err
-	}
-	if err := reindexPack(ctx, tx, packID, f); err != nil {
-		return err
 	}
 	return s.commit(tx)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/postsale/postsale/api"
 )
 
 func searchFixture(t *testing.T) *Store {
@@ -23,7 +25,8 @@ func searchFixture(t *testing.T) *Store {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SetItemTitles(ctx, "2000003333", []string{"Tripé Profissional"}); err != nil {
+	// The domestic order search brings the items' titles.
+	if err := s.PutOrders(ctx, []api.Pack{{ID: "2000003333", SiteID: "MLB", Titles: []string{"Tripé Profissional"}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return s

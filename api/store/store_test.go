@@ -528,7 +528,9 @@ func TestPacksSinceSeesEveryWriter(t *testing.T) {
 		{"a status, from another process", func() error {
 			return other.PutPage(ctx, Page{PackID: "P3", Status: status, Total: -1})
 		}, []string{"P3"}},
-		{"item titles, from another process", func() error { return other.SetItemTitles(ctx, "P2", []string{"Cámara"}) }, []string{"P2"}},
+		{"item titles, from another process", func() error {
+			return other.PutOrders(ctx, []api.Pack{{ID: "P2", Titles: []string{"Cámara"}}}, nil)
+		}, []string{"P2"}},
 		{"a new order", func() error {
 			return s.PutOrders(ctx, []api.Pack{{ID: "P4", SiteID: "MLM", Buyer: api.UserRef{ID: "9", Nickname: "NUEVO"}}}, nil)
 		}, []string{"P4"}},

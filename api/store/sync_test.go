@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -399,6 +400,53 @@ func unfetchedOrders(t *testing.T, f *fixture) []string {
 		if scroll = res.Paging.ScrollID; scroll == "" {
 			return missing
 		}
+	}
+}
+
+// The domestic order search names the items bought: the sync keeps their titles, so the list
+// shows them and search finds a conversation by what was bought.
+func TestSyncKeepsTheItemTitlesTheOrdersName(t *testing.T) {
+	ctx := context.Background()
+	sb := sandbox.New(sandbox.Domestic())
+	srv := httptest.NewServer(sb)
+	t.Cleanup(srv.Close)
+	c, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(srv.URL), api.WithFlavor(api.FlavorDomestic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := NewSyncer(st, c, SyncOptions{}).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.SearchOrders(ctx, api.OrderSearchOptions{Seller: sb.SellerID(), Sort: api.SortDateDesc, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titled *api.Pack
+	for i, p := range res.Results {
+		if n, _ := st.countMessages(ctx, string(p.ID)); len(p.Titles) > 0 && n > 0 {
+			titled = &res.Results[i]
+			break
+		}
+	}
+	if titled == nil {
+		t.Fatal("the domestic sandbox names no item in a conversation with messages")
+	}
+	sp, ok, err := st.Pack(ctx, string(titled.ID))
+	if err != nil || !ok {
+		t.Fatalf("pack %s not stored: %v", titled.ID, err)
+	}
+	if !slices.Equal(sp.ItemTitles, titled.Titles) {
+		t.Fatalf("stored titles %q, the orders name %q", sp.ItemTitles, titled.Titles)
+	}
+	word := strings.Fields(titled.Titles[0])[0]
+	found, err := st.Search(ctx, SearchQuery{Text: word, PackID: string(titled.ID)})
+	if err != nil || len(found) == 0 {
+		t.Fatalf("search %q in pack %s: %v, %v", word, titled.ID, found, err)
 	}
 }
 

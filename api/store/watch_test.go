@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/postsale/postsale/api"
 )
 
 // TestWatchSignalsEachWrite: every write that can change a pack row signals each watcher once
@@ -27,7 +29,7 @@ func TestWatchSignalsEachWrite(t *testing.T) {
 		write func() error
 	}{
 		{"a page", func() error { return s.PutPage(ctx, page(t, "P1", wireMessage("m1", "P1", true, "Ana", "hola", base))) }},
-		{"item titles", func() error { return s.SetItemTitles(ctx, "P1", []string{"Cámara"}) }},
+		{"item titles", func() error { return s.PutOrders(ctx, []api.Pack{{ID: "P1", Titles: []string{"Cámara"}}}, nil) }},
 		{"unread counts", func() error { return s.SetUnread(ctx, map[string]int{"P1": 1}) }},
 		{"the seen mark", func() error { return s.MarkSeen(ctx, "P1", base) }},
 		{"orders", func() error { return s.PutOrders(ctx, nil, nil) }},
