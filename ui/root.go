@@ -161,7 +161,7 @@ func (m *Model) Init() tea.Cmd {
 }
 
 // start reads the account when it is not known yet, then the list loads; and the stored inbox
-// past its first screen is read, whether or not the seller is known yet.
+// past its first screen and the drafts folder are read, whether or not the seller is known yet.
 func (m *Model) start() tea.Cmd {
 	var first tea.Cmd
 	if m.c.Seller == "" {
@@ -169,7 +169,7 @@ func (m *Model) start() tea.Cmd {
 	} else {
 		first = m.list.Init()
 	}
-	return tea.Batch(m.list.InitStored(), first)
+	return tea.Batch(m.list.InitStored(), m.list.ReadDrafts(), first)
 }
 
 func (m *Model) loadMe() tea.Cmd {

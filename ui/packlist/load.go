@@ -26,8 +26,6 @@ type packsLoadedMsg struct {
 	Full   bool
 	Unread []api.UnreadPack
 	Packs  []api.Pack
-	// Drafts are the packs with a draft on disk (full loads, when drafts are kept).
-	Drafts []string
 }
 
 // headerLoadedMsg carries the newest message and status of one conversation.
@@ -46,7 +44,7 @@ type Source interface {
 
 // loadCmd fetches the unread counts and (when full) the seller's recent packs.
 func (m *Model) loadCmd(full bool) tea.Cmd {
-	client, seller, store := m.src, m.c.Seller, m.c.Drafts
+	client, seller := m.src, m.c.Seller
 	label := "Checking for new messages"
 	if full {
 		label = "Loading conversations"
@@ -66,17 +64,6 @@ func (m *Model) loadCmd(full bool) tea.Cmd {
 				errs = append(errs, fmt.Errorf("recent orders: %w", err))
 			}
 			msg.Packs = packs
-			if store != nil {
-				// A draft that cannot be read is still a draft: its file is listed, only not
-				// marked (compose says what is wrong when it is opened).
-				if ds, err := store.List(); err == nil {
-					for _, d := range ds {
-						if !d.Empty() {
-							msg.Drafts = append(msg.Drafts, d.PackID)
-						}
-					}
-				}
-			}
 		}
 		return msg, errors.Join(errs...)
 	})

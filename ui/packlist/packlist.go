@@ -218,7 +218,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case common.TaskFinishedMsg:
 		cmds = append(cmds, m.finished(msg))
+	case draftsReadMsg:
+		m.draftsRead(msg)
 	case common.RefreshMsg:
+		if msg.Manual { // drafts written or sent by another postsale meanwhile
+			cmds = append(cmds, m.ReadDrafts())
+		}
 		if !m.loading {
 			m.loading = true
 			if msg.Manual && m.stored == nil { // a store's sync re-reads what changed
@@ -408,9 +413,6 @@ func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
 // merge folds a load into the rows. Unread counts are authoritative only when the unread call
 // succeeded (ok), so a failed poll never wipes the badges.
 func (m *Model) merge(res packsLoadedMsg, ok bool) {
-	for _, id := range res.Drafts {
-		m.c.DraftMarks.Set(id, true)
-	}
 	for _, p := range res.Packs {
 		id := string(p.ID)
 		if id == "" {
