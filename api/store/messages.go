@@ -34,7 +34,9 @@ type Pack struct {
 	LastMessageID   string
 	LastMessageAt   time.Time
 	LastMessageText string
-	LastFromSeller  bool
+	// LastMessageTranslated is its translation (text_translated), "" when it has none.
+	LastMessageTranslated string
+	LastFromSeller        bool
 
 	Unread    int       // the API's unread count at the last sync
 	Total     int       // the API's message total at the last fetch
@@ -352,9 +354,9 @@ func reindexPack(ctx context.Context, tx wtx, packID string, f indexFields) erro
 
 // refreshLast copies the pack's newest stored message into its header.
 func refreshLast(ctx context.Context, tx wtx, packID, buyerID, seller string) error {
-	var id, text, from string
+	var id, text, translated, from string
 	var at int64
-	err := tx.QueryRowContext(ctx, queryNewest, packID).Scan(&id, &text, &from, &at)
+	err := tx.QueryRowContext(ctx, queryNewest, packID).Scan(&id, &text, &translated, &from, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -363,7 +365,7 @@ func refreshLast(ctx context.Context, tx wtx, packID, buyerID, seller string) er
 	}
 	fromSeller := (seller != "" && from == seller) || (seller == "" && buyerID != "" && from != buyerID)
 	_, err = tx.ExecContext(ctx, queryLast,
-		id, text, at, fromSeller, packID)
+		id, text, translated, at, fromSeller, packID)
 	return err
 }
 
@@ -461,8 +463,8 @@ func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
 }
 
 const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.order_ids, p.shipment_id, p.date_created,
-	p.last_message_id, p.last_message_at, p.last_message_text, p.last_from_seller, p.unread, p.total, p.fetched_at,
-	coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at, p.rev`
+	p.last_message_id, p.last_message_at, p.last_message_text, p.last_message_translated, p.last_from_seller, p.unread, p.total,
+	p.fetched_at, coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at, p.rev`
 
 const packJoins = ` FROM packs p LEFT JOIN read_state r ON r.pack_id = p.id LEFT JOIN conversation_status s ON s.pack_id = p.id`
 
@@ -474,7 +476,7 @@ func scanPack(sc interface{ Scan(...any) error }) (Pack, error) {
 	var stDate, stUpdated sql.NullInt64
 	var stRaw []byte
 	if err := sc.Scan(&p.ID, &p.Site, &p.BuyerID, &p.BuyerNickname, &p.BuyerName, &items, &orders, &p.Shipment, &created,
-		&p.LastMessageID, &lastAt, &p.LastMessageText, &p.LastFromSeller, &p.Unread, &p.Total, &fetched,
+		&p.LastMessageID, &lastAt, &p.LastMessageText, &p.LastMessageTranslated, &p.LastFromSeller, &p.Unread, &p.Total, &fetched,
 		&seen, &st, &sub, &stDate, &stRaw, &stUpdated, &p.Rev); err != nil {
 		return p, err
 	}

@@ -196,6 +196,30 @@ BEGIN
 	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
 END;
 `,
+	// v8: the newest message's translation beside its text, so the list's previews follow the
+	// translation mode from the store as they do from the API. It is filled from the stored
+	// messages before the revision trigger learns the column (no row's revision moves: a list
+	// reads every row at its start anyway); from then on a translation that arrives later moves
+	// the row's revision like any change the list shows.
+	`
+ALTER TABLE packs ADD COLUMN last_message_translated TEXT NOT NULL DEFAULT '';
+UPDATE packs SET last_message_translated = coalesce((SELECT m.text_translated FROM messages m WHERE m.id = packs.last_message_id), '')
+WHERE last_message_id != '';
+
+DROP TRIGGER packs_rev_update;
+CREATE TRIGGER packs_rev_update AFTER UPDATE ON packs
+WHEN NEW.rev IS OLD.rev AND (NEW.site IS NOT OLD.site OR NEW.buyer_id IS NOT OLD.buyer_id
+	OR NEW.buyer_nickname IS NOT OLD.buyer_nickname OR NEW.buyer_name IS NOT OLD.buyer_name
+	OR NEW.item_titles IS NOT OLD.item_titles OR NEW.date_created IS NOT OLD.date_created
+	OR NEW.last_message_id IS NOT OLD.last_message_id OR NEW.last_message_at IS NOT OLD.last_message_at
+	OR NEW.last_message_text IS NOT OLD.last_message_text OR NEW.last_from_seller IS NOT OLD.last_from_seller
+	OR NEW.last_message_translated IS NOT OLD.last_message_translated
+	OR NEW.unread IS NOT OLD.unread OR NEW.total IS NOT OLD.total OR NEW.fetched_at IS NOT OLD.fetched_at
+	OR NEW.order_ids IS NOT OLD.order_ids OR NEW.shipment_id IS NOT OLD.shipment_id)
+BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
+END;
+`,
 }
 
 // SchemaVersion is the schema this build writes.

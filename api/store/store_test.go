@@ -161,6 +161,45 @@ func TestMergeByIDNeverDuplicatesOrLoses(t *testing.T) {
 	}
 }
 
+// The row keeps the newest message's translation beside its text (the list's previews follow
+// the translation mode), and a translation Mercado Libre adds later moves the row's revision,
+// so a list reading what changed sees it.
+func TestPackRowKeepsTheNewestTranslation(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	older := wireMessage("m1", "P1", true, "Ana", "hola", base)
+	pending := wireMessage("m2", "P1", true, "Ana", "¿hacen factura?", base.Add(time.Minute))
+	if err := s.PutPage(ctx, page(t, "P1", pending, translated(t, older, "hello"))); err != nil {
+		t.Fatal(err)
+	}
+	packs, rev, err := s.PacksSince(ctx, -1)
+	if err != nil || len(packs) != 1 || packs[0].LastMessageText != "¿hacen factura?" || packs[0].LastMessageTranslated != "" {
+		t.Fatalf("row before the translation = %+v, %v", packs, err)
+	}
+	if err := s.PutPage(ctx, page(t, "P1", translated(t, pending, "do you issue invoices?"))); err != nil {
+		t.Fatal(err)
+	}
+	packs, _, err = s.PacksSince(ctx, rev)
+	if err != nil || len(packs) != 1 || packs[0].LastMessageTranslated != "do you issue invoices?" {
+		t.Fatalf("rows changed by the translation = %+v, %v", packs, err)
+	}
+}
+
+// translated is raw with text_translated set, as Mercado Libre serves a translated message.
+func translated(t *testing.T, raw json.RawMessage, text string) json.RawMessage {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["text_translated"] = text
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestOrderByCreatedThenReceived(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
@@ -291,10 +330,16 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			if from >= 1 {
 				// What v1 wrote: a pack and a message with an accented word and an attachment.
 				raw := wireMessage("old1", "P9", true, "João", "a câmara chegou quebrada", base)
-				must(t, db, `INSERT INTO packs (id, buyer_id, buyer_name, buyer_nickname, item_titles, raw) VALUES ('P9', ?, 'João', 'JOAO99', 'Câmera digital', ?)`,
-					testBuyer, []byte(`{"id":"P9","orders":[{"id":4600000091},{"id":"4600000092"}],"shipment":{"id":44000000009}}`))
-				must(t, db, `INSERT INTO messages (id, pack_id, from_id, from_name, text, created, raw, stored_at) VALUES ('old1', 'P9', ?, 'João', 'a câmara chegou quebrada', ?, ?, 1)`, testBuyer, base.UnixNano(), []byte(raw))
+				must(t, db, `INSERT INTO packs (id, buyer_id, buyer_name, buyer_nickname, item_titles, last_message_id, last_message_text, last_message_at, raw)
+					VALUES ('P9', ?, 'João', 'JOAO99', 'Câmera digital', 'old1', 'a câmara chegou quebrada', ?, ?)`, testBuyer, base.UnixNano(),
+					[]byte(`{"id":"P9","orders":[{"id":4600000091},{"id":"4600000092"}],"shipment":{"id":44000000009}}`))
+				must(t, db, `INSERT INTO messages (id, pack_id, from_id, from_name, text, text_translated, created, raw, stored_at)
+					VALUES ('old1', 'P9', ?, 'João', 'a câmara chegou quebrada', 'the camera arrived broken', ?, ?, 1)`, testBuyer, base.UnixNano(), []byte(raw))
 				must(t, db, `INSERT INTO attachments (message_id, filename, original_filename) VALUES ('old1', 'x.pdf', 'nota_fiscal.pdf')`)
+			}
+			if from >= 7 {
+				// v7 kept the sale's ids in their own columns as it stored the order.
+				must(t, db, `UPDATE packs SET order_ids = '4600000091' || char(10) || '4600000092', shipment_id = '44000000009' WHERE id = 'P9'`)
 			}
 			if from >= 2 {
 				// v2 also indexed it for search as it stored it.
@@ -328,6 +373,10 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			// The sale's ids come out of the order JSON stored before they had columns.
 			if p := packs[0]; !slices.Equal(p.Orders, []string{"4600000091", "4600000092"}) || p.Shipment != "44000000009" {
 				t.Errorf("the sale's ids after migration: orders %q, shipment %q", p.Orders, p.Shipment)
+			}
+			// The newest message's translation, stored before the row kept it, is in the row.
+			if got := packs[0].LastMessageTranslated; got != "the camera arrived broken" {
+				t.Errorf("the newest message's translation after migration = %q", got)
 			}
 			if err := s.SetUnread(ctx, map[string]int{"P9": 1}); err != nil {
 				t.Fatal(err)
