@@ -62,4 +62,10 @@ func TestTranslationModes(t *testing.T) {
 	if TranslationTranslated.Preview("hola", "hello", true) != "hello" || TranslationOriginal.Preview("oi", "hi", false) != "oi" {
 		t.Error("translated and original previews")
 	}
+	if got := TranslationBoth.Preview("oi", "hi", false); got != "oi ↳ hi" {
+		t.Errorf("both previews the text and its translation, as the conversation shows them: %q", got)
+	}
+	if got := TranslationBoth.Preview("oi", "", false); got != "oi" {
+		t.Errorf("both without a translation: %q", got)
+	}
 }

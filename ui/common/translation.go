@@ -80,12 +80,20 @@ func (m TranslationMode) For(seller bool) TranslationMode {
 	return TranslationTranslated
 }
 
-// Preview is the text a one-line preview shows of a message in mode m: the translation when the
-// mode shows only the translation for that side and there is one, else the text as written
-// (both: the original, which the conversation shows first).
+// Preview is the one line a list preview shows of a message in mode m, as the conversation
+// shows that message: as written (original, and the seller's own in buyer-translated), the
+// translation (translated, and the buyer's in buyer-translated), or both, the translation after
+// the text as the conversation puts it under ("text ↳ translation"). A message without a
+// translation, or whose translation is its text, shows as written.
 func (m TranslationMode) Preview(text, translated string, seller bool) string {
-	if m.For(seller) == TranslationTranslated && strings.TrimSpace(translated) != "" {
+	if strings.TrimSpace(translated) == "" || translated == text {
+		return text
+	}
+	switch m.For(seller) {
+	case TranslationTranslated:
 		return translated
+	case TranslationBoth:
+		return text + " ↳ " + translated
 	}
 	return text
 }

@@ -29,6 +29,22 @@ func TestPreviewsFollowTheTranslationMode(t *testing.T) {
 	}
 }
 
+// A reply shows in its row at once in the session's translation mode: with its translation in
+// translated mode, as written in buyer-translated mode (the seller's own).
+func TestReplyPreviewFollowsTheTranslationMode(t *testing.T) {
+	h := newHarness(t, 120, 200)
+	h.drain(t, h.m.Init())
+	h.m.afterReply(packBeatriz, api.SendRequest{Text: "Sim, emitimos.", TextTranslated: "Yes, we do."}, nil)
+	h.c.Translation = common.TranslationTranslated
+	if row := rowText(t, h, packBeatriz); !strings.Contains(row, "You: Yes, we do.") {
+		t.Fatalf("translated mode:\n%s", row)
+	}
+	h.c.Translation = common.TranslationBuyer
+	if row := rowText(t, h, packBeatriz); !strings.Contains(row, "You: Sim, emitimos.") {
+		t.Fatalf("buyer-translated mode:\n%s", row)
+	}
+}
+
 // A row whose newest message is the seller's, stopped by moderation, says so in words and in the
 // warning colour, not only with a mark.
 func TestRowSaysModerationStoppedTheReply(t *testing.T) {

@@ -245,7 +245,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if r := m.byID[msg.PackID]; r != nil && m.stored == nil {
 				r.stale = true
 			}
-			m.afterReply(msg.PackID, msg.Request.Text, msg.Message)
+			m.afterReply(msg.PackID, msg.Request, msg.Message)
 			switch {
 			case m.stored != nil:
 				cmds = append(cmds, m.replied(msg.PackID))

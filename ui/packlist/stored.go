@@ -369,6 +369,7 @@ type storedRow struct {
 	id, buyer, site, title, last string
 	orders                       []string // the sale's ids, as the order search gave them (PackInfo)
 	shipment                     string
+	lastT                        string // the newest message's translation, "" when none
 	unread                       int
 	lastAt                       time.Time
 	blocked                      bool
@@ -406,6 +407,7 @@ func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
 		case p.LastMessageID != "":
 			r.header, r.lastMine = true, p.LastFromSeller
 			r.last = strings.Join(strings.Fields(links.Render(p.LastMessageText)), " ")
+			r.lastT = strings.Join(strings.Fields(links.Render(p.LastMessageTranslated)), " ")
 		case !p.FetchedAt.IsZero():
 			r.header, r.empty = true, true
 		}
@@ -446,7 +448,7 @@ func (m *Model) mergeStored(rows []storedRow) {
 		r.Blocked, r.Substatus = s.blocked, s.substatus
 		if s.header {
 			r.header, r.stale = headerDone, false
-			r.Empty, r.Last, r.LastMine = s.empty, s.last, s.lastMine
+			r.Empty, r.Last, r.LastT, r.LastMine = s.empty, s.last, s.lastT, s.lastMine
 		}
 	}
 	m.applyFilter(m.Selected())

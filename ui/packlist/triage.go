@@ -389,14 +389,15 @@ func (m *Model) opening(pack string) {
 // answer to the send when it has one), and keeps the cursor where the seller was working: at
 // the place in the list they opened it from, whichever row is there now (the answered one
 // moved away, or left "Needs reply").
-func (m *Model) afterReply(pack, text string, sent *api.Message) {
+func (m *Model) afterReply(pack string, req api.SendRequest, sent *api.Message) {
 	r := m.byID[pack]
 	if r == nil {
 		return
 	}
 	r.LastMine, r.Empty, r.Receipt = true, false, common.Receipt{State: common.ReceiptSent}
-	if text != "" {
-		r.Last, r.LastT = strings.Join(strings.Fields(m.links.Render(text)), " "), ""
+	if req.Text != "" { // the translation too: the preview follows the translation mode
+		r.Last = strings.Join(strings.Fields(m.links.Render(req.Text)), " ")
+		r.LastT = strings.Join(strings.Fields(m.links.Render(req.TextTranslated)), " ")
 	}
 	if sent != nil {
 		r.Receipt = common.ReceiptOf(sent, false)
