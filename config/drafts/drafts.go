@@ -45,7 +45,11 @@ type Store struct {
 	// or the delete after a send) is dropped, so a slow debounced save never resurrects a sent draft.
 	ticket uint64
 	floor  map[string]uint64
+	closed bool // Close: nothing is written any more
 }
+
+// ErrClosed is a write to a store after Close.
+var ErrClosed = errors.New("the drafts folder is closed")
 
 // NewStore keeps drafts in dir (created on first save, 0700).
 func NewStore(dir string) *Store {
@@ -63,6 +67,15 @@ func Open(env config.Env) (*Store, error) {
 
 // Dir is where the drafts live.
 func (s *Store) Dir() string { return s.dir }
+
+// Close ends writing: a save or delete still running finishes first, later ones are refused
+// (ErrClosed), so a folder removed after Close (the demo's temporary one) stays removed even
+// when a debounced save wakes late.
+func (s *Store) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+}
 
 // SetClock replaces the clock that stamps Draft.Saved (tests).
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
@@ -98,6 +111,9 @@ func (s *Store) SaveTicket(d Draft, ticket uint64) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("save draft for pack %s: %w", d.PackID, ErrClosed)
+	}
 	if ticket < s.floor[d.PackID] {
 		return nil
 	}
@@ -146,6 +162,9 @@ func (s *Store) Delete(packID string) error { return s.DeleteTicket(packID, s.Ti
 func (s *Store) DeleteTicket(packID string, ticket uint64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("delete draft for pack %s: %w", packID, ErrClosed)
+	}
 	if ticket < s.floor[packID] {
 		return nil
 	}

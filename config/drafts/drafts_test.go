@@ -3,7 +3,9 @@ package drafts
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,6 +136,26 @@ func TestStaleSaveNeverOverwritesNewerOrResurrectsDeleted(t *testing.T) {
 	}
 	if d, _ := s.Load("1"); d.Text != "a new reply" {
 		t.Fatalf("text %q, want a fresh draft after the send to be saved", d.Text)
+	}
+}
+
+// A closed store writes nothing: a debounced save waking after the demo removed its temporary
+// folder is refused instead of creating the folder again.
+func TestClosedStoreWritesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "drafts")
+	s := NewStore(dir)
+	late := NewDebouncer(context.Background(), s, 0)
+	late.SetSleep(func(context.Context, time.Duration) error { return nil })
+	save := late.Changed(Draft{PackID: "2000001", Text: "tarde"})
+	s.Close()
+	if err := save(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("a save after Close = %v, want ErrClosed", err)
+	}
+	if err := s.Delete("2000001"); !errors.Is(err, ErrClosed) {
+		t.Fatalf("a delete after Close = %v, want ErrClosed", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the closed store's folder was created: %v", err)
 	}
 }
 

@@ -18,26 +18,67 @@ import (
 
 // TestHangupKeepsTheDraftAndRemovesTheDemoStore closes the terminal under a running inbox, as a
 // closed window or a dropped SSH connection does (the kernel sends SIGHUP): postsale ends as
-// with Ctrl+C instead of being killed, so the reply being typed is in its draft and the demo's
-// temporary store is gone from the temporary folder.
+// with Ctrl+C instead of being killed, so on a seller's account the reply being typed is in
+// their drafts, and the demo leaves nothing behind: its temporary store and drafts folder are
+// gone from the temporary folder and the seller's drafts folder is untouched.
 func TestHangupKeepsTheDraftAndRemovesTheDemoStore(t *testing.T) {
 	if os.Getenv("POSTSALE_HANGUP_CHILD") == "1" {
-		os.Exit(Run(context.Background(), []string{"--demo"}, IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
+		args := strings.Fields(os.Getenv("POSTSALE_HANGUP_ARGS"))
+		os.Exit(Run(context.Background(), args, IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
 	}
-	dir := t.TempDir()
+	const text = "Llega el martes sin falta"
+	t.Run("account", func(t *testing.T) {
+		_, _, _, env := cliSandbox(t) // postsale on an account at the sandbox
+		dir := t.TempDir()
+		hangUpWhileTyping(t, dir, text, nil, "POSTSALE_HANGUP_ARGS=",
+			"MELI_API_URL="+env["MELI_API_URL"], "MELI_ACCESS_TOKEN="+env["MELI_ACCESS_TOKEN"])
+		list := sellersDrafts(t, dir)
+		var found bool
+		for _, d := range list {
+			found = found || (d.PackID == "2000004600112233" && strings.Contains(d.Text, text))
+		}
+		if !found {
+			t.Errorf("the reply typed before the hangup is not in the drafts: %+v", list)
+		}
+	})
+	t.Run("demo", func(t *testing.T) {
+		dir := t.TempDir()
+		tmp := filepath.Join(dir, "tmp")
+		patterns := []string{"postsale-demo-store-*", "postsale-demo-drafts-*"}
+		running := func() {
+			for _, pattern := range patterns {
+				if m, _ := filepath.Glob(filepath.Join(tmp, pattern)); len(m) != 1 {
+					t.Fatalf("%d %s in the temporary folder while the demo runs, want 1", len(m), pattern)
+				}
+			}
+		}
+		hangUpWhileTyping(t, dir, text, running, "POSTSALE_HANGUP_ARGS=--demo")
+		for _, pattern := range patterns {
+			if left, _ := filepath.Glob(filepath.Join(tmp, pattern)); len(left) != 0 {
+				t.Errorf("the demo left %v behind", left)
+			}
+		}
+		if list := sellersDrafts(t, dir); len(list) != 0 {
+			t.Errorf("the demo wrote into the seller's drafts: %+v", list)
+		}
+	})
+}
+
+// hangUpWhileTyping runs postsale (the child, with env) in a home below dir, with its temporary
+// folder dir/tmp, on a terminal; once its first frame is up (running, when set, looks around
+// then) it types text into a reply to Carlos and hangs the terminal up under it, and returns
+// once postsale ended.
+func hangUpWhileTyping(t *testing.T, dir, text string, running func(), env ...string) {
+	t.Helper()
 	tmp := filepath.Join(dir, "tmp")
 	if err := os.Mkdir(tmp, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	demoStores := func() []string {
-		m, _ := filepath.Glob(filepath.Join(tmp, "postsale-demo-store-*"))
-		return m
-	}
-	c := startChild(t, "TestHangupKeepsTheDraftAndRemovesTheDemoStore", dir, "POSTSALE_HANGUP_CHILD=1",
-		"TERM=xterm-256color", "TMPDIR="+tmp)
+	env = append(env, "POSTSALE_HANGUP_CHILD=1", "TERM=xterm-256color", "TMPDIR="+tmp)
+	c := startChild(t, "TestHangupKeepsTheDraftAndRemovesTheDemoStore", dir, env...)
 	c.waitFor("first frame", func() bool { return c.has("Conversations") })
-	if n := len(demoStores()); n != 1 {
-		t.Fatalf("%d demo stores in the temporary folder while the demo runs, want 1", n)
+	if running != nil {
+		running()
 	}
 	typeKeys := func(s string) {
 		t.Helper()
@@ -47,11 +88,10 @@ func TestHangupKeepsTheDraftAndRemovesTheDemoStore(t *testing.T) {
 	}
 	// Filter down to Carlos's row (enter keeps the filter), then reply to it.
 	typeKeys("/Carlos")
-	c.waitFor("Carlos's row alone", func() bool { return c.has("Carlos Restrepo") && c.has(" 1 of 18") })
+	c.waitFor("Carlos's row alone", func() bool { return c.has("Carlos Restrepo") && c.has(" 1 of ") })
 	typeKeys("\r")
 	typeKeys("r")
 	c.waitFor("the reply", func() bool { return c.has("Reply to Carlos Restrepo") })
-	const text = "Llega el martes sin falta"
 	typeKeys(text)
 	c.waitFor("the typed reply", func() bool { return c.has(text) })
 
@@ -70,9 +110,11 @@ func TestHangupKeepsTheDraftAndRemovesTheDemoStore(t *testing.T) {
 			t.Fatalf("postsale was killed by %v when its terminal hung up", ws.Signal())
 		}
 	}
-	if left := demoStores(); len(left) != 0 {
-		t.Errorf("the demo's temporary store was left behind: %v", left)
-	}
+}
+
+// sellersDrafts lists the drafts in the seller's drafts folder of the home below dir.
+func sellersDrafts(t *testing.T, dir string) []drafts.Draft {
+	t.Helper()
 	store, err := drafts.Open(func(k string) (string, bool) {
 		if k == "XDG_STATE_HOME" {
 			return filepath.Join(dir, "state"), true
@@ -86,11 +128,5 @@ func TestHangupKeepsTheDraftAndRemovesTheDemoStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var found bool
-	for _, d := range list {
-		found = found || (d.PackID == "2000004600112233" && strings.Contains(d.Text, text))
-	}
-	if !found {
-		t.Errorf("the reply typed before the hangup is not in the drafts: %+v", list)
-	}
+	return list
 }

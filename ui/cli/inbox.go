@@ -80,13 +80,34 @@ func (a *app) inboxSession(cmd *cobra.Command) (ui.SessionOptions, error) {
 		}
 		o.Seen = seenDir
 	}
-	store, err := drafts.Open(env)
+	store, err := a.inboxDrafts()
 	if err != nil {
 		return o, err
 	}
 	// One seller at this terminal: the drafts folder itself, as earlier versions kept it.
 	o.Drafts = store
 	return o, nil
+}
+
+// inboxDrafts is where the inbox keeps unsent replies: the seller's drafts folder, or with
+// --demo a temporary one removed when the demo ends, as its store is, so the demo never
+// restores, discards or writes the seller's own drafts (its packs are real pack ids).
+func (a *app) inboxDrafts() (*drafts.Store, error) {
+	if !a.demo {
+		return drafts.Open(a.io.Env)
+	}
+	dir, err := os.MkdirTemp("", "postsale-demo-drafts-")
+	if err != nil {
+		return nil, fmt.Errorf("create the demo's temporary drafts folder: %w", err)
+	}
+	store := drafts.NewStore(dir)
+	// After the inbox wrote what typing left pending (runInbox): a save that wakes later is
+	// refused rather than creating the folder again.
+	a.cleanup = append(a.cleanup, func() {
+		store.Close()
+		os.RemoveAll(dir)
+	})
+	return store, nil
 }
 
 // storeWait is how long the inbox waits for its store before Bubble Tea takes the terminal.
