@@ -2,6 +2,7 @@ package drafts
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -23,7 +24,10 @@ type Debouncer struct {
 type pendingDraft struct {
 	draft  Draft
 	ticket uint64
-	saved  atomic.Bool
+	// writing is held while the draft is written: a Flush (quitting) waits for a save under
+	// way instead of writing again after it, so nothing is written once Flush has returned.
+	writing sync.Mutex
+	saved   atomic.Bool // read by Pending, from Update, without waiting for a write
 }
 
 // NewDebouncer saves through store after delay (DefaultDelay when <= 0). ctx ends pending saves
@@ -82,6 +86,8 @@ func (d *Debouncer) Sent(packID string) func() error {
 }
 
 func (d *Debouncer) flush(p *pendingDraft) error {
+	p.writing.Lock()
+	defer p.writing.Unlock()
 	if p.saved.Load() {
 		return nil
 	}

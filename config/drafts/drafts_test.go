@@ -10,8 +10,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -279,6 +281,48 @@ func TestDebouncerFlushesWhenTheProgramEnds(t *testing.T) {
 	cmd()
 	if got, _ := s.Load("9"); got.Text != "do not lose me" {
 		t.Fatalf("saved %q, want the draft written on quit", got.Text)
+	}
+}
+
+// A Flush (quitting) while the debounced save of the same draft is writing waits for that
+// write and does not write again: when Flush returns nothing more is written, so a caller may
+// remove the folder (a demo's, a test's) at once.
+func TestFlushWaitsForTheSaveUnderWay(t *testing.T) {
+	// Flush may be scheduled before or after the save it races: many rounds make sure the
+	// round where it checks while the save is writing comes.
+	for round := range 200 {
+		s := NewStore(t.TempDir())
+		inWrite, release := make(chan struct{}), make(chan struct{})
+		var writes atomic.Int32
+		s.SetClock(func() time.Time { // called once by every write of a draft
+			if writes.Add(1) == 1 {
+				close(inWrite)
+				<-release
+			}
+			return time.Now()
+		})
+		d := NewDebouncer(t.Context(), s, time.Second)
+		d.SetSleep(func(context.Context, time.Duration) error { return nil })
+		save := d.Changed(Draft{PackID: "7", Text: "en camino"})
+		saved := make(chan error, 1)
+		go func() { saved <- save() }()
+		<-inWrite // the debounced save is writing
+		flushed := make(chan error, 1)
+		go func() { flushed <- d.Flush() }()
+		runtime.Gosched()
+		close(release)
+		if err := <-saved; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-flushed; err != nil {
+			t.Fatal(err)
+		}
+		if n := writes.Load(); n != 1 {
+			t.Fatalf("round %d: the draft was written %d times: Flush wrote it again after the save under way", round, n)
+		}
+		if got, _ := s.Load("7"); got.Text != "en camino" {
+			t.Fatalf("saved %q", got.Text)
+		}
 	}
 }
 
