@@ -101,6 +101,7 @@ type Model struct {
 func New(c *common.Common, packID, site string) *Model {
 	m := &Model{c: c, data: c.Client, packID: packID, site: site, keys: DefaultKeyMap(), files: attachments.NewList()}
 	common.ApplyKeys("compose", &m.keys, c.Keys)
+	m.servedLimits()
 	m.files.AddKey = m.keys.Attach.Help().Key
 	m.text = newTextarea(c, "Write your reply to the buyer…")
 	m.translated = newTextarea(c, "")
@@ -261,11 +262,11 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, m.askDiscard()
 		case key.Matches(msg, m.keys.OpenSale):
 			return m, m.openSale()
-		case key.Matches(msg, m.keys.Attach):
-			return m, m.openPicker()
+		case pressed(msg, m.keys.Attach): // disabled when served: it then says why
+			return m, m.openPicker(msg.String())
 		case key.Matches(msg, m.keys.Template):
 			return m, m.OpenTemplates()
-		case key.Matches(msg, m.keys.Editor):
+		case pressed(msg, m.keys.Editor): // disabled when served: it then says why
 			return m, m.openEditor()
 		case key.Matches(msg, m.keys.Switch):
 			// tab: message → translation → chosen files (when there are any) → message; without
@@ -571,7 +572,7 @@ func (m *Model) View() string {
 		notes = append(notes, st.Subtle.Render(m.note))
 	}
 	if len(notes) == 0 {
-		notes = append(notes, st.Subtle.Render("ctrl+s sends · ctrl+t template · ctrl+e editor · esc goes back and keeps the draft"))
+		notes = append(notes, st.Subtle.Render(m.hint()))
 	}
 	for _, n := range notes {
 		lines = append(lines, wrapLine(n, m.width)...)

@@ -40,6 +40,7 @@ type draftRestoredMsg struct {
 	draft   drafts.Draft
 	files   []attach.File // the draft's files that can still be attached
 	missing []string      // names of those that cannot
+	refused []string      // names of those a served inbox leaves out
 	err     error
 }
 
@@ -58,7 +59,7 @@ func (m *Model) restoreDraft() tea.Cmd {
 	if !m.restoring {
 		return nil
 	}
-	store, packID := m.c.Drafts, m.packID
+	store, packID, served := m.c.Drafts, m.packID, m.c.Served
 	return common.Own(m.owner(), func() tea.Msg {
 		d, err := store.Load(packID)
 		if err != nil {
@@ -66,6 +67,10 @@ func (m *Model) restoreDraft() tea.Cmd {
 		}
 		res := draftRestoredMsg{draft: d}
 		for _, p := range d.Files {
+			if served { // a served inbox attaches no file of the server's, not even a saved one
+				res.refused = append(res.refused, sanitize.Line(filepath.Base(p)))
+				continue
+			}
 			f, err := attach.Check(p)
 			if err != nil {
 				res.missing = append(res.missing, sanitize.Line(filepath.Base(p)))
@@ -108,8 +113,11 @@ func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
 		}
 	}
 	missing = append(missing, msg.missing...)
-	if len(missing) > 0 {
+	switch {
+	case len(missing) > 0:
 		m.err = "Restored your draft without " + strings.Join(missing, ", ") + ": the file can no longer be attached."
+	case len(msg.refused) > 0:
+		m.err = "Restored your draft without " + strings.Join(msg.refused, ", ") + ": a served inbox cannot attach the server's files."
 	}
 	m.layout()
 	if typed == "" && typedT == "" {

@@ -17,8 +17,12 @@ import (
 // Files returns the files chosen for this reply.
 func (m *Model) Files() []attachments.Item { return m.files.Items() }
 
-// openPicker shows the file picker in the working directory.
-func (m *Model) openPicker() tea.Cmd {
+// openPicker shows the file picker in the working directory (k is the key pressed); a served
+// inbox refuses, whatever key led here.
+func (m *Model) openPicker(k string) tea.Cmd {
+	if m.c.Served {
+		return refuseAttach(k)
+	}
 	m.Blur()
 	m.files.Blur()
 	m.picker = attachments.NewPicker(m.c, "")
@@ -40,6 +44,9 @@ type fileCheckedMsg struct {
 
 // pick checks a chosen file (in a command: it reads the disk), then checked adds it.
 func (m *Model) pick(path string) tea.Cmd {
+	if m.c.Served {
+		return refuseAttach(m.keys.Attach.Help().Key)
+	}
 	if m.files.Has(path) {
 		return m.fileStatus("Not attached: "+sanitize.Line(path)+" is already attached.", errAlreadyAttached)
 	}
