@@ -21,7 +21,7 @@ type Audit struct {
 // AuditEvent is one line. Only ids and names: never text.
 type AuditEvent struct {
 	Time     time.Time `json:"time"`
-	Event    string    `json:"event"` // connect, disconnect, refused, open, send, assign, note
+	Event    string    `json:"event"` // connect, disconnect, refused, closed, open, send, assign, note
 	Member   string    `json:"member,omitempty"`
 	Remote   string    `json:"remote,omitempty"`
 	Pack     string    `json:"pack,omitempty"`

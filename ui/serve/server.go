@@ -44,6 +44,12 @@ const (
 	DefaultMaxSessions  = 64
 )
 
+// Why the server ends a session itself (sessionState.end): the gate says it, after the program
+// restored the terminal, followed by whether the drafts were saved.
+const (
+	endRemoved = "your key was removed from the team, so this session is closed"
+)
+
 // Config is a server's setup. Shared (the one client), Team or TeamFile, HostKeyPath and
 // DataDir are required.
 type Config struct {
@@ -84,9 +90,11 @@ type Server struct {
 	audit *Audit
 	team  atomic.Pointer[Team]
 	log   *slog.Logger
-	wg    sync.WaitGroup
-	ln    net.Listener
+	wg    sync.WaitGroup // the gates (sessions) running
 	mu    sync.Mutex
+	// under mu:
+	ln       net.Listener
+	sessions map[*sessionState]struct{} // the sessions past the gate, to end on reload
 }
 
 type ctxKey int
@@ -100,9 +108,40 @@ const (
 // sessionState travels from the gate middleware to the program handler and back.
 type sessionState struct {
 	member string
+	key    gossh.PublicKey // the key the session logged in with
+	remote string
 	conn   *Conn
 	model  *sessionModel
 	seen   seenKeeper // the member's triage marks, closed when the session ends
+
+	gone <-chan struct{} // closed when the connection is
+
+	endOnce sync.Once
+	ended   chan struct{} // closed by end: the program quits, the gate says why
+	why     string        // written before ended is closed
+}
+
+func newSessionState(member string, key gossh.PublicKey, remote string, gone <-chan struct{}) *sessionState {
+	return &sessionState{member: member, key: key, remote: remote, gone: gone, ended: make(chan struct{})}
+}
+
+// end asks the session to close itself the clean way (drafts saved, terminal restored, why
+// said); the first reason wins. It never blocks.
+func (st *sessionState) end(why string) {
+	st.endOnce.Do(func() {
+		st.why = why
+		close(st.ended)
+	})
+}
+
+// endedWhy is the reason end was given, or "".
+func (st *sessionState) endedWhy() string {
+	select {
+	case <-st.ended:
+		return st.why
+	default:
+		return ""
+	}
 }
 
 // seenKeeper keeps a member's triage marks: in the account's store when the server has one
@@ -151,7 +190,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.CacheDir == "" {
 		cfg.CacheDir = filepath.Join(cfg.DataDir, "cache")
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger}
+	s := &Server{cfg: cfg, log: cfg.Logger, sessions: map[*sessionState]struct{}{}}
 	team := cfg.Team
 	if team == nil {
 		t, err := LoadTeam(cfg.TeamFile)
@@ -213,7 +252,8 @@ func (s *Server) Hub() *Hub { return s.hub }
 // Team is the team file as last read.
 func (s *Server) Team() *Team { return s.team.Load() }
 
-// ReloadTeam reads the team file again; on error the old team stays.
+// ReloadTeam reads the team file again; on error the old team stays. The sessions whose key is
+// no longer in it (or now names someone else) are closed, each told why.
 func (s *Server) ReloadTeam() error {
 	if s.cfg.TeamFile == "" {
 		return nil
@@ -222,8 +262,23 @@ func (s *Server) ReloadTeam() error {
 	if err != nil {
 		return err
 	}
+	// Under mu: a gate past its lookup is in sessions already, so none slips between the two.
+	s.mu.Lock()
 	s.team.Store(t)
-	s.log.Info("team file reloaded", "members", len(t.Members))
+	var gone []*sessionState
+	for st := range s.sessions {
+		if name, ok := t.Lookup(st.key); !ok || name != st.member {
+			gone = append(gone, st)
+		}
+	}
+	s.mu.Unlock()
+	for _, st := range gone {
+		st.end(endRemoved)
+		s.log.Info("session closed: its key is no longer in the team file", "member", st.member, "remote", st.remote,
+			"key", gossh.FingerprintSHA256(st.key))
+		s.audit.Log(AuditEvent{Event: "closed", Member: st.member, Remote: st.remote, Reason: "key removed from the team file"})
+	}
+	s.log.Info("team file reloaded", "members", len(t.Members), "sessions_closed", len(gone))
 	return nil
 }
 
@@ -259,6 +314,26 @@ func (s *Server) Close() error {
 	return err
 }
 
+// admit registers a session past the team lookup, or says why not (the key is not in the team
+// file). done unregisters it.
+func (s *Server) admit(sess ssh.Session) (st *sessionState, refusal string, done func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	member, ok := s.Team().Lookup(sess.PublicKey())
+	if !ok {
+		return nil, "postsale: your key is no longer in the team file.", nil
+	}
+	st = newSessionState(member, sess.PublicKey(), sess.RemoteAddr().String(), sess.Context().Done())
+	s.sessions[st] = struct{}{}
+	s.wg.Add(1)
+	return st, "", func() {
+		s.mu.Lock()
+		delete(s.sessions, st)
+		s.mu.Unlock()
+		s.wg.Done()
+	}
+}
+
 // publicKey admits the keys of the team file.
 func (s *Server) publicKey(ctx ssh.Context, key ssh.PublicKey) bool {
 	if _, ok := s.Team().Lookup(key); ok {
@@ -290,13 +365,13 @@ func (s *Server) keyboardInteractive(ctx ssh.Context, challenge gossh.KeyboardIn
 // the program it flushes drafts and leaves.
 func (s *Server) gate(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		s.wg.Add(1)
-		defer s.wg.Done()
-		member, ok := s.Team().Lookup(sess.PublicKey())
-		if !ok {
-			wish.Fatalln(sess, "postsale: your key is no longer in the team file.")
+		st, refusal, done := s.admit(sess)
+		if st == nil {
+			wish.Fatalln(sess, refusal)
 			return
 		}
+		defer done()
+		member := st.member
 		conn, err := s.hub.Join(member, sess.RemoteAddr().String())
 		if err != nil {
 			s.audit.Log(AuditEvent{Event: "refused", Member: member, Remote: sess.RemoteAddr().String(), Reason: err.Error()})
@@ -307,7 +382,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			wish.Fatalln(sess, msg)
 			return
 		}
-		st := &sessionState{member: member, conn: conn}
+		st.conn = conn
 		sess.Context().SetValue(sessionKey, st)
 		stop := s.keepAlive(sess)
 		next(sess)
@@ -315,13 +390,21 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		if st.seen != nil {
 			st.seen.Close() // a mark being written is finished; later ones are dropped
 		}
+		saved := true
 		if st.model != nil {
 			if err := st.model.FlushDrafts(); err != nil {
+				saved = false
 				s.log.Error("drafts not saved", "member", member, "err", err)
 			}
-			if st.model.idledOut {
-				wish.Println(sess, fmt.Sprintf("postsale: closed after %s without a key; connect again to carry on.", s.cfg.IdleTimeout))
-			}
+		}
+		// The program has left the alternate screen and shown the cursor: the last line stays.
+		switch why := st.endedWhy(); {
+		case st.model != nil && st.model.idledOut:
+			wish.Println(sess, fmt.Sprintf("postsale: closed after %s without a key; connect again to carry on.", s.cfg.IdleTimeout))
+		case why != "" && saved:
+			wish.Println(sess, "postsale: "+why+"; your draft is saved.")
+		case why != "":
+			wish.Println(sess, "postsale: "+why+"; your draft could not be saved.")
 		}
 		conn.Leave()
 	}
@@ -392,6 +475,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 		idle = 0
 	}
 	st.model = newSessionModel(inner, st.conn, r, idle, s.cfg.Now)
+	st.model.ended, st.model.gone = st.ended, st.gone
 	opts := append(wishtea.MakeOptions(sess), tea.WithAltScreen(), tea.WithoutSignalHandler())
 	return tea.NewProgram(st.model, opts...)
 }

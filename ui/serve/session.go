@@ -17,6 +17,9 @@ const teamLines = 1
 // idleCheckMsg is the idle timer's tick.
 type idleCheckMsg struct{}
 
+// endedMsg: the server ends this session (a removed key, a stopping server).
+type endedMsg struct{}
+
 // sessionModel wraps one person's inbox: it reports where the person is to the Hub (open pack,
 // typing, sends), refreshes the open conversation when a teammate sends on it, draws a team bar
 // with who else is connected, and ends the session after IdleTimeout without a key.
@@ -37,6 +40,10 @@ type sessionModel struct {
 	composing bool
 	lastKey   time.Time
 	idledOut  bool
+
+	// ended is closed when the server ends the session (sessionState.end); gone when the
+	// connection is (then nothing waits on ended any longer).
+	ended, gone <-chan struct{}
 }
 
 func newSessionModel(inner tea.Model, conn *Conn, r *lipgloss.Renderer, idle time.Duration, now func() time.Time) *sessionModel {
@@ -53,7 +60,23 @@ func newSessionModel(inner tea.Model, conn *Conn, r *lipgloss.Renderer, idle tim
 }
 
 func (m *sessionModel) Init() tea.Cmd {
-	return tea.Batch(m.inner.Init(), m.conn.Wait(), m.idleTick())
+	return tea.Batch(m.inner.Init(), m.conn.Wait(), m.idleTick(), m.waitEnded())
+}
+
+// waitEnded yields endedMsg once the server ends the session.
+func (m *sessionModel) waitEnded() tea.Cmd {
+	if m.ended == nil {
+		return nil
+	}
+	ended, gone := m.ended, m.gone
+	return func() tea.Msg {
+		select {
+		case <-ended:
+			return endedMsg{}
+		case <-gone:
+			return nil
+		}
+	}
 }
 
 func (m *sessionModel) idleTick() tea.Cmd {
@@ -80,12 +103,14 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case idleCheckMsg:
 		if m.idle > 0 && m.now().Sub(m.lastKey) >= m.idle {
 			m.idledOut = true
-			if f, ok := m.inner.(interface{ FlushDrafts() error }); ok {
-				_ = f.FlushDrafts()
-			}
+			_ = m.FlushDrafts()
 			return m, tea.Quit
 		}
 		return m, m.idleTick()
+	case endedMsg:
+		// Quitting restores the terminal; the gate then says why and whether drafts were saved.
+		_ = m.FlushDrafts()
+		return m, tea.Quit
 	case common.SendDoneMsg:
 		if msg.Err == nil {
 			id := ""

@@ -1,0 +1,100 @@
+package serve
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Terminal restore sequences a session ends with: leave the alternate screen, show the cursor.
+const (
+	leaveAltScreen = "\x1b[?1049l"
+	showCursor     = "\x1b[?25h"
+)
+
+// teamFileRig is a rig reading its team from a file, so ReloadTeam can change it.
+func teamFileRig(t *testing.T, ms ...member) (*rig, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "team.toml")
+	if err := os.WriteFile(path, []byte(teamTOML(ms...)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startRig(t, rigOptions{members: ms, tune: func(c *Config) {
+		c.Team, c.TeamFile = nil, path
+		c.IdleTimeout = -1
+	}})
+	return r, path
+}
+
+// assertEndedCleanly checks what a session received after mark: the terminal restored, then
+// the one line saying why.
+func assertEndedCleanly(t *testing.T, tm *term, mark int, why string) {
+	t.Helper()
+	tm.waitFrom(mark, why)
+	<-tm.ended
+	raw := tm.rawBytes()[mark:]
+	at := strings.Index(raw, why)
+	for _, seq := range []string{leaveAltScreen, showCursor} {
+		if i := strings.LastIndex(raw[:at], seq); i < 0 {
+			t.Errorf("the session ended without %q before its last line:\n%q", seq, tail(raw))
+		}
+	}
+	if rest := raw[at:]; strings.Contains(rest, "\x1b[?1049h") || strings.Count(strings.TrimSpace(rest), "\n") > 0 {
+		t.Errorf("after the last line the session drew more: %q", rest)
+	}
+}
+
+// Removing a member from the team file and reloading it closes their open sessions: each is
+// told why in one line with the terminal restored, its draft is kept, the others stop seeing
+// them, and the key cannot connect again. The members that stay are not touched.
+func TestReloadClosesTheSessionsOfRemovedKeys(t *testing.T) {
+	ana, bruno := newMember(t, "Ana"), newMember(t, "Bruno")
+	r, path := teamFileRig(t, ana, bruno)
+	a := connect(t, r.addr, ana, nil)
+	b := connect(t, r.addr, bruno, nil)
+	a.waitFor(demoBuyer)
+	b.waitFor(demoBuyer)
+	m := a.mark()
+	a.send("r")
+	a.waitFrom(m, "ctrl+s sends") // compose has read its saved draft back: what is typed now is kept
+	a.send("borrador 5150")
+	a.waitFrom(m, "borrador 5150")
+	b.waitFor("Ana replying on ")
+
+	if err := os.WriteFile(path, []byte(teamTOML(bruno)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	am, bm := a.mark(), b.mark()
+	if err := r.srv.ReloadTeam(); err != nil {
+		t.Fatal(err)
+	}
+	assertEndedCleanly(t, a, am, "postsale: your key was removed from the team, so this session is closed; your draft is saved.")
+	b.waitFrom(bm, "nobody else connected")
+
+	drafts, _ := filepath.Glob(filepath.Join(r.dataDir, "members", "Ana", "drafts", "*"))
+	found := false
+	for _, p := range drafts {
+		data, _ := os.ReadFile(p)
+		found = found || strings.Contains(string(data), "borrador 5150")
+	}
+	if !found {
+		t.Errorf("Ana's draft was not saved (drafts: %v)", drafts)
+	}
+	if !strings.Contains(r.logBuf.String(), "session closed: its key is no longer in the team file") {
+		t.Error("the server log does not say the session was closed")
+	}
+	if _, err := dial(r.addr, gossh.PublicKeys(ana.signer)); err == nil {
+		t.Error("the removed key connected again")
+	}
+	mb := b.mark()
+	b.send("j") // Bruno is still served
+	b.waitAny(mb)
+	select {
+	case <-b.ended:
+		t.Fatal("the reload closed a session whose key is still in the team file")
+	default:
+	}
+}
