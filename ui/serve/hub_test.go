@@ -137,6 +137,10 @@ func TestTeamFileErrorsAreOneSentence(t *testing.T) {
 		good + good:                                                "listed twice",
 		"[[member]]\nname = \"Ana\"\nkey = []\n":                   "unknown key",
 		"[[member]]\nname = \"../x\"\nkeys = []\n":                 "may not contain",
+		// Options postsale would not enforce: refused, never ignored.
+		strings.Replace(good, `keys = ["`, `keys = ["from=\"10.9.9.9\",no-pty `, 1):                                            `member "Ana" starts with authorized_keys options (from, no-pty), which postsale does not support: remove them`,
+		strings.Replace(good, `keys = ["`, `keys = ["command=\"/bin/true\" `, 1):                                               `options (command)`,
+		strings.Replace(good, `"]`, `\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPaMVr0G5nZOzv4PeWlsXJG4TWyUEBnmT6jDgAzHkBfI"]`, 1): "more than one key",
 	}
 	for in, want := range cases {
 		_, err := ParseTeam("/etc/team.toml", []byte(in))

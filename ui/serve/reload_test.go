@@ -98,3 +98,27 @@ func TestReloadClosesTheSessionsOfRemovedKeys(t *testing.T) {
 	default:
 	}
 }
+
+// A team file whose key carries authorized_keys options is refused at start and at reload (the
+// team as it was stays): the server could not enforce them.
+func TestKeyOptionsAreRefusedAtStartAndReload(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r, path := teamFileRig(t, ana)
+	restricted := strings.Replace(teamTOML(ana), `keys = ["`, `keys = ["from=\"10.9.9.9\",no-pty `, 1)
+	if err := os.WriteFile(path, []byte(restricted), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := r.srv.ReloadTeam()
+	if err == nil || !strings.Contains(err.Error(), `member "Ana" starts with authorized_keys options`) {
+		t.Fatalf("reload = %v, want the options refused", err)
+	}
+	if _, ok := r.srv.Team().Lookup(ana.signer.PublicKey()); !ok {
+		t.Error("a refused reload dropped the team as it was")
+	}
+	cfg := r.srv.cfg
+	cfg.DataDir = t.TempDir()
+	cfg.HostKeyPath = filepath.Join(cfg.DataDir, "host_ed25519")
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "does not support") {
+		t.Errorf("start = %v, want the options refused", err)
+	}
+}

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -81,9 +82,17 @@ func ParseTeam(path string, data []byte) (*Team, error) {
 		}
 		mem := Member{Name: name}
 		for j, line := range m.Keys {
-			k, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
+			k, _, options, rest, err := gossh.ParseAuthorizedKey([]byte(line))
 			if err != nil {
 				return nil, fmt.Errorf("team file %s: key %d of member %q is not an authorized_keys line (%s)", path, j+1, name, sanitize.Line(err.Error()))
+			}
+			// The server would not enforce from=, no-pty, command= and the like: a key that
+			// looks restricted would get in unrestricted. Refused rather than ignored.
+			if len(options) > 0 {
+				return nil, fmt.Errorf("team file %s: key %d of member %q starts with authorized_keys options (%s), which postsale does not support: remove them and keep the key alone", path, j+1, name, optionNames(options))
+			}
+			if len(bytes.TrimSpace(rest)) > 0 {
+				return nil, fmt.Errorf("team file %s: key %d of member %q holds more than one key: give each key its own string", path, j+1, name)
 			}
 			id := string(k.Marshal())
 			if other, dup := t.byKey[id]; dup && other != name {
@@ -98,6 +107,17 @@ func ParseTeam(path string, data []byte) (*Team, error) {
 		return nil, fmt.Errorf("team file %s lists no [[member]]: nobody could connect", path)
 	}
 	return t, nil
+}
+
+// optionNames lists authorized_keys options by name only ("from, no-pty"): their values can be
+// long, and are not the point.
+func optionNames(options []string) string {
+	names := make([]string, len(options))
+	for i, o := range options {
+		n, _, _ := strings.Cut(o, "=")
+		names[i] = sanitize.Line(n)
+	}
+	return strings.Join(names, ", ")
 }
 
 // Lookup returns the member a public key belongs to.
