@@ -42,12 +42,14 @@ const (
 	DefaultKeepAliveMax = 3
 	DefaultMaxPerMember = 3
 	DefaultMaxSessions  = 64
+	DefaultStopGrace    = 5 * time.Second
 )
 
 // Why the server ends a session itself (sessionState.end): the gate says it, after the program
 // restored the terminal, followed by whether the drafts were saved.
 const (
-	endRemoved = "your key was removed from the team, so this session is closed"
+	endRemoved  = "your key was removed from the team, so this session is closed"
+	endStopping = "the server is stopping"
 )
 
 // Config is a server's setup. Shared (the one client), Team or TeamFile, HostKeyPath and
@@ -79,6 +81,9 @@ type Config struct {
 	MaxSessions  int
 	// TypingTTL is how long "is replying" lasts after the last key.
 	TypingTTL time.Duration
+	// StopGrace is how long Close lets the sessions restore their terminals and say why they
+	// end before it cuts the connections (0 = default).
+	StopGrace time.Duration
 	Now       func() time.Time
 }
 
@@ -90,11 +95,12 @@ type Server struct {
 	audit *Audit
 	team  atomic.Pointer[Team]
 	log   *slog.Logger
-	wg    sync.WaitGroup // the gates (sessions) running
+	wg    sync.WaitGroup // the gates (sessions) running; Add only under mu while not stopping
 	mu    sync.Mutex
 	// under mu:
 	ln       net.Listener
-	sessions map[*sessionState]struct{} // the sessions past the gate, to end on reload
+	sessions map[*sessionState]struct{} // the sessions past the gate, to end on reload or stop
+	stopping bool                       // Close began: no new session
 }
 
 type ctxKey int
@@ -183,6 +189,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = DefaultMaxSessions
+	}
+	if cfg.StopGrace <= 0 {
+		cfg.StopGrace = DefaultStopGrace
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -285,10 +294,17 @@ func (s *Server) ReloadTeam() error {
 // Serve accepts connections on ln until Close.
 func (s *Server) Serve(ln net.Listener) error {
 	s.mu.Lock()
+	if s.stopping {
+		s.mu.Unlock()
+		return ln.Close()
+	}
 	s.ln = ln
 	s.mu.Unlock()
 	err := s.ssh.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	s.mu.Lock()
+	stopping := s.stopping // Close closed ln
+	s.mu.Unlock()
+	if stopping || errors.Is(err, ssh.ErrServerClosed) {
 		return nil
 	}
 	return err
@@ -303,10 +319,40 @@ func (s *Server) ListenAndServe() error {
 	return s.Serve(ln)
 }
 
-// Close ends every session (their drafts are flushed) and closes the audit log.
+// Close stops accepting connections, ends every session the clean way (drafts saved, terminal
+// restored, "the server is stopping" said) and waits up to StopGrace for their clients to hang
+// up, then cuts what is left and closes the audit log.
 func (s *Server) Close() error {
+	s.mu.Lock()
+	s.stopping = true
+	if s.ln != nil {
+		_ = s.ln.Close() // no new connection; ssh.Close closes it again below
+	}
+	sessions := make([]*sessionState, 0, len(s.sessions))
+	for st := range s.sessions {
+		sessions = append(sessions, st)
+	}
+	s.mu.Unlock()
+	for _, st := range sessions {
+		st.end(endStopping)
+	}
+	// Each session says why and ends, then its client hangs up (cutting sooner could lose the
+	// last line); each step gets StopGrace, so a client that stopped reading cannot hold the stop.
+	gates := make(chan struct{})
+	go func() { s.wg.Wait(); close(gates) }()
+	if !s.waitStop([]<-chan struct{}{gates}) {
+		s.log.Warn("sessions still open after the stop grace: cutting them", "grace", s.cfg.StopGrace.String())
+	} else {
+		gone := make([]<-chan struct{}, len(sessions))
+		for i, st := range sessions {
+			gone[i] = st.gone
+		}
+		if !s.waitStop(gone) {
+			s.log.Warn("clients still connected after the stop grace: cutting them", "grace", s.cfg.StopGrace.String())
+		}
+	}
 	err := s.ssh.Close()
-	s.wg.Wait()
+	<-gates
 	_ = s.audit.Close()
 	if errors.Is(err, ssh.ErrServerClosed) {
 		return nil
@@ -314,11 +360,28 @@ func (s *Server) Close() error {
 	return err
 }
 
-// admit registers a session past the team lookup, or says why not (the key is not in the team
-// file). done unregisters it.
+// waitStop waits up to StopGrace for every channel to close; false when the grace ran out.
+func (s *Server) waitStop(chs []<-chan struct{}) bool {
+	grace := time.NewTimer(s.cfg.StopGrace)
+	defer grace.Stop()
+	for _, ch := range chs {
+		select {
+		case <-ch:
+		case <-grace.C:
+			return false
+		}
+	}
+	return true
+}
+
+// admit registers a session past the team lookup, or says why not (the server is stopping, the
+// key is not in the team file). done unregisters it.
 func (s *Server) admit(sess ssh.Session) (st *sessionState, refusal string, done func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.stopping {
+		return nil, "postsale: the server is stopping; connect again in a moment.", nil
+	}
 	member, ok := s.Team().Lookup(sess.PublicKey())
 	if !ok {
 		return nil, "postsale: your key is no longer in the team file.", nil
