@@ -20,9 +20,9 @@ import (
 
 // serveFlags are `postsale serve`'s own flags.
 type serveFlags struct {
-	addr, hostKey, team string
-	idle, keepAlive     time.Duration
-	perPerson, maxTotal int
+	addr, hostKey, team            string
+	idle, keepAlive, loginGrace    time.Duration
+	perPerson, maxTotal, maxLogins int
 }
 
 func (a *app) serveCommand() *cobra.Command {
@@ -56,6 +56,8 @@ The host key is generated on first start. Send SIGHUP to re-read the team file.`
 	fl.DurationVar(&f.keepAlive, "keepalive", serve.DefaultKeepAlive, "interval of keep-alive requests to clients")
 	fl.IntVar(&f.perPerson, "max-per-person", serve.DefaultMaxPerMember, "most sessions one person may have open")
 	fl.IntVar(&f.maxTotal, "max-sessions", serve.DefaultMaxSessions, "most sessions in total")
+	fl.DurationVar(&f.loginGrace, "login-grace", serve.DefaultLoginGrace, "close a connection that has not logged in after this long (0: never)")
+	fl.IntVar(&f.maxLogins, "max-logins", serve.DefaultMaxLogins, "most connections still logging in at once; more are refused at once")
 	return cmd
 }
 
@@ -111,9 +113,12 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
-	idle := f.idle
+	idle, loginGrace := f.idle, f.loginGrace
 	if idle == 0 {
 		idle = -1 // the flag's 0 means never
+	}
+	if loginGrace == 0 {
+		loginGrace = -1
 	}
 	shared := &serve.Shared{
 		Client: a.client, Logger: a.log(), Site: a.settings.SiteID, Account: a.settings.Account,
@@ -139,6 +144,7 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		Shared: shared, TeamStore: teamStore,
 		Logger: a.log(), IdleTimeout: idle, KeepAlive: f.keepAlive,
 		MaxPerMember: f.perPerson, MaxSessions: f.maxTotal,
+		LoginGrace: loginGrace, MaxLogins: f.maxLogins,
 	})
 	if err != nil {
 		return err

@@ -43,6 +43,8 @@ const (
 	DefaultMaxPerMember = 3
 	DefaultMaxSessions  = 64
 	DefaultStopGrace    = 5 * time.Second
+	DefaultLoginGrace   = 30 * time.Second
+	DefaultMaxLogins    = 64
 )
 
 // Why the server ends a session itself (sessionState.end): the gate says it, after the program
@@ -81,6 +83,10 @@ type Config struct {
 	MaxSessions  int
 	// TypingTTL is how long "is replying" lasts after the last key.
 	TypingTTL time.Duration
+	// LoginGrace is how long a connection has to log in before it is cut (0 = default, <0 =
+	// no limit); MaxLogins caps the connections still logging in, refusing more at once.
+	LoginGrace time.Duration
+	MaxLogins  int
 	// StopGrace is how long Close lets the sessions restore their terminals and say why they
 	// end before it cuts the connections (0 = default).
 	StopGrace time.Duration
@@ -89,14 +95,15 @@ type Config struct {
 
 // Server is a running `postsale serve`.
 type Server struct {
-	cfg   Config
-	ssh   *ssh.Server
-	hub   *Hub
-	audit *Audit
-	team  atomic.Pointer[Team]
-	log   *slog.Logger
-	wg    sync.WaitGroup // the gates (sessions) running; Add only under mu while not stopping
-	mu    sync.Mutex
+	cfg    Config
+	ssh    *ssh.Server
+	hub    *Hub
+	audit  *Audit
+	logins *logins // connections still logging in
+	team   atomic.Pointer[Team]
+	log    *slog.Logger
+	wg     sync.WaitGroup // the gates (sessions) running; Add only under mu while not stopping
+	mu     sync.Mutex
 	// under mu:
 	ln       net.Listener
 	sessions map[*sessionState]struct{} // the sessions past the gate, to end on reload or stop
@@ -109,6 +116,7 @@ const (
 	rejectedKey ctxKey = iota // fingerprint of a key not in the team file
 	sessionKey                // *sessionState
 	refusedKey                // the refusal line was shown on this connection
+	loginKey                  // *loginConn, until the login is accepted
 )
 
 // sessionState travels from the gate middleware to the program handler and back.
@@ -190,6 +198,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxSessions <= 0 {
 		cfg.MaxSessions = DefaultMaxSessions
 	}
+	if cfg.LoginGrace == 0 {
+		cfg.LoginGrace = DefaultLoginGrace
+	}
+	if cfg.MaxLogins <= 0 {
+		cfg.MaxLogins = DefaultMaxLogins
+	}
 	if cfg.StopGrace <= 0 {
 		cfg.StopGrace = DefaultStopGrace
 	}
@@ -231,12 +245,17 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.hub = hub
+	s.logins = newLogins(cfg.LoginGrace, cfg.MaxLogins, s.log)
 	printf := printfLogger{s.log}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(cfg.HostKeyPath),
 		wish.WithPublicKeyAuth(s.publicKey),
 		wish.WithKeyboardInteractiveAuth(s.keyboardInteractive),
+		func(srv *ssh.Server) error {
+			srv.ConnCallback, srv.ServerConfigCallback = s.logins.admit, s.logins.config
+			return nil
+		},
 		wish.WithMiddleware(
 			wishrecover.MiddlewareWithLogger(printf,
 				wishtea.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
@@ -351,6 +370,7 @@ func (s *Server) Close() error {
 			s.log.Warn("clients still connected after the stop grace: cutting them", "grace", s.cfg.StopGrace.String())
 		}
 	}
+	s.logins.closeAll()
 	err := s.ssh.Close()
 	<-gates
 	_ = s.audit.Close()

@@ -1,0 +1,103 @@
+package serve
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// rawConn is a TCP connection that never logs in: it only reads what the server sends.
+type rawConn struct {
+	t *testing.T
+	c net.Conn
+	r *bufio.Reader
+}
+
+func dialRaw(t *testing.T, addr string) *rawConn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	_ = c.SetReadDeadline(time.Now().Add(waitLimit)) // only bounds a test that went wrong
+	return &rawConn{t: t, c: c, r: bufio.NewReader(c)}
+}
+
+// greeted reports whether the server began the SSH handshake (its version line) with this
+// connection: it was let in.
+func (rc *rawConn) greeted() bool {
+	rc.t.Helper()
+	line, err := rc.r.ReadString('\n')
+	if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+		rc.t.Fatalf("the server neither greeted nor closed a connection: %v", err)
+	}
+	return strings.HasPrefix(line, "SSH-2.0-") // a refused one is closed (EOF, or a reset)
+}
+
+// waitCut waits until the server closes the connection.
+func (rc *rawConn) waitCut() {
+	rc.t.Helper()
+	if _, err := io.Copy(io.Discard, rc.r); err != nil {
+		rc.t.Fatalf("the server never closed a connection that did not log in: %v", err)
+	}
+}
+
+// Connections that never log in are bounded like OpenSSH's LoginGraceTime and MaxStartups: past
+// the cap a new one is refused at once, each is cut after the grace, a login frees its slot
+// and is never cut by the grace, and stopping the server cuts the ones still waiting.
+func TestConnectionsThatNeverLogInAreBounded(t *testing.T) {
+	ana := newMember(t, "Ana")
+	const grace = 200 * time.Millisecond
+	r := startRig(t, rigOptions{members: []member{ana}, tune: func(c *Config) {
+		c.LoginGrace, c.MaxLogins = grace, 2
+		c.IdleTimeout = -1
+	}})
+	c1, c2 := dialRaw(t, r.addr), dialRaw(t, r.addr)
+	if !c1.greeted() || !c2.greeted() {
+		t.Fatal("connections under the cap were not let in")
+	}
+	if c3 := dialRaw(t, r.addr); c3.greeted() {
+		t.Fatal("a connection over the cap of those logging in was let in")
+	}
+	c1.waitCut()
+	c2.waitCut()
+
+	// Their slots are free again; Ana logs in, and her login holds no slot: two more fit.
+	a := connect(t, r.addr, ana, nil)
+	a.waitFor(demoBuyer)
+	c4, c5 := dialRaw(t, r.addr), dialRaw(t, r.addr)
+	if !c4.greeted() || !c5.greeted() {
+		t.Fatal("a logged-in connection still counts as logging in")
+	}
+	c4.waitCut() // a grace longer than Ana has been connected
+	m := a.mark()
+	a.send("j")
+	a.waitAny(m)
+	select {
+	case <-a.ended:
+		t.Fatal("the login grace cut a session that had logged in")
+	default:
+	}
+	if !strings.Contains(r.logBuf.String(), "too many still logging in") {
+		t.Error("the server log does not say it refused connections")
+	}
+}
+
+// Stopping the server cuts the connections still logging in, without waiting for their grace.
+func TestStopCutsConnectionsStillLoggingIn(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r := startRig(t, rigOptions{members: []member{ana}, tune: func(c *Config) { c.LoginGrace = time.Hour }})
+	c := dialRaw(t, r.addr)
+	if !c.greeted() {
+		t.Fatal("not let in")
+	}
+	if err := r.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c.waitCut()
+}
