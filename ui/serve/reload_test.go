@@ -71,7 +71,7 @@ func TestReloadClosesTheSessionsOfRemovedKeys(t *testing.T) {
 	if err := r.srv.ReloadTeam(); err != nil {
 		t.Fatal(err)
 	}
-	assertEndedCleanly(t, a, am, "postsale: your key was removed from the team, so this session is closed; your draft is saved.")
+	assertEndedCleanly(t, a, am, "postsale: your key was removed from the team, so this session is closed; any reply you were writing is saved as a draft.")
 	b.waitFrom(bm, "nobody else connected")
 
 	drafts, _ := filepath.Glob(filepath.Join(r.dataDir, "members", "Ana", "drafts", "*"))

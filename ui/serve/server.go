@@ -485,7 +485,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		case st.model != nil && st.model.idledOut:
 			wish.Println(sess, fmt.Sprintf("postsale: closed after %s without a key; connect again to carry on.", s.cfg.IdleTimeout))
 		case why != "" && saved:
-			wish.Println(sess, "postsale: "+why+"; your draft is saved.")
+			wish.Println(sess, "postsale: "+why+"; any reply you were writing is saved as a draft.")
 		case why != "":
 			wish.Println(sess, "postsale: "+why+"; your draft could not be saved.")
 		}

@@ -28,7 +28,7 @@ func TestStopEndsEverySessionCleanly(t *testing.T) {
 	am, bm := a.mark(), b.mark()
 	closed := make(chan error, 1)
 	go func() { closed <- r.srv.Close() }()
-	const why = "postsale: the server is stopping; your draft is saved."
+	const why = "postsale: the server is stopping; any reply you were writing is saved as a draft."
 	for _, tm := range []struct {
 		*term
 		mark int
