@@ -24,6 +24,7 @@ import (
 	"github.com/postsale/postsale/api/transport"
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/logging"
+	"github.com/postsale/postsale/ui"
 )
 
 // IO is where a run reads and writes, and how it sees the environment.
@@ -244,6 +245,11 @@ func (a *app) loadSettings() error {
 	s, err := config.Load(config.Options{Env: a.io.Env, File: a.configFile, Flags: flags})
 	if err != nil {
 		return err
+	}
+	// A key given to two actions is a mistake in the file, whatever the command: say so as for
+	// any other setting, not only when the inbox starts.
+	if err := ui.CheckKeys(s.Keys); err != nil {
+		return &config.Error{Where: s.File, Key: "keys", Problem: strings.TrimPrefix(err.Error(), "keys: ")}
 	}
 	for _, n := range s.Notes {
 		fmt.Fprintln(a.io.Err, "postsale: note: "+n)

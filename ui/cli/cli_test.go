@@ -527,6 +527,26 @@ func TestBadConfigIsOneLine(t *testing.T) {
 
 // backfill_share is a percentage ("10%") or a fraction (0.1): over 100% is refused, never
 // reread as a smaller share, and `postsale config` shows what was written.
+// A [keys] table giving one key to two actions is refused by every command, as a setting of
+// the config file (it was refused only when the inbox started, without naming the file).
+func TestKeyConflictIsAConfigError(t *testing.T) {
+	h := newHarness(t)
+	path := filepath.Join(h.env["XDG_CONFIG_HOME"], "postsale", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("[keys]\n\"list.up\" = [\"q\"]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"config"}, {"unread"}} {
+		_, errs, code := h.run(args...)
+		want := `postsale: config: ` + path + `: key "keys": list.up gets "q", which global.quit already uses`
+		if line := oneLine(t, errs); code != ExitError || !strings.HasPrefix(line, want) {
+			t.Errorf("%v: exit %d, %q", args, code, line)
+		}
+	}
+}
+
 func TestBackfillShareOverAllIsRefused(t *testing.T) {
 	h := newHarness(t)
 	path := filepath.Join(h.env["XDG_CONFIG_HOME"], "postsale", "config.toml")
