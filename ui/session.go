@@ -63,7 +63,8 @@ type SessionOptions struct {
 	// Team is the team sharing a served inbox (presence, assignment, notes, sent-by); nil for
 	// the local inbox, whose team keys then say they need `postsale serve`.
 	Team common.Team
-	// SavedHint is the sentence after saving an attachment (a server says how to fetch it).
+	// SavedHint is the command that fetches a saved attachment (a server's scp), shown and
+	// copied after saving; nil says where it was saved.
 	SavedHint func(path string) string
 	// Translation is the translation mode conversations and list previews start in (the
 	// `translation` setting); `t` changes it for the rest of the session.

@@ -65,8 +65,8 @@ type Common struct {
 	Keys map[string][]string
 	// Team is the people sharing this inbox (team.go); nil in the local inbox.
 	Team Team
-	// SavedHint, when set, is the sentence after saving an attachment to path (a served inbox
-	// says how to fetch it from the server); nil says "Saved to PATH.".
+	// SavedHint, when set, is the command that fetches an attachment saved to path (a served
+	// inbox: scp through the server), shown and copied after saving; nil says "Saved to PATH.".
 	SavedHint func(path string) string
 	// Seen is what the seller has opened and marked done in this account (seen.go).
 	Seen *Seen

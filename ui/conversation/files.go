@@ -184,7 +184,7 @@ func (m *Model) fetched(f attachments.FetchedMsg, err error) tea.Cmd {
 	m.decorate()
 	if f.Save {
 		if m.c.SavedHint != nil {
-			return status(sanitize.Line(m.c.SavedHint(f.Path)), nil)
+			return savedOnServer(m.c.Opener, sanitize.Line(m.c.SavedHint(f.Path)))
 		}
 		return status("Saved to "+sanitize.Line(f.Path)+".", nil)
 	}
@@ -412,6 +412,18 @@ func displayName(a api.Attachment) string {
 		return n
 	}
 	return sanitize.Line(a.Filename)
+}
+
+// savedOnServer says how to fetch a file saved on the server and copies that command to the
+// seller's own clipboard (OSC 52, as links are over SSH): a long name does not fit the status
+// line, and the command is what they paste next.
+func savedOnServer(o *open.Opener, command string) tea.Cmd {
+	return func() tea.Msg {
+		if o != nil && o.Copy(command) == nil {
+			return common.StatusMsg{Text: "Saved on the server; copied to your clipboard: " + command}
+		}
+		return common.StatusMsg{Text: "Saved on the server; fetch it with: " + command}
+	}
 }
 
 func status(text string, err error) tea.Cmd {

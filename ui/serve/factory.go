@@ -64,7 +64,7 @@ type Person struct {
 	Seen common.SeenStore
 	// Team is this session's view of the team (NewTeam); nil shows no team.
 	Team common.Team
-	// SavedHint says how to fetch a saved attachment (scp through this server).
+	// SavedHint is the command that fetches a saved attachment (scp through this server).
 	SavedHint func(path string) string
 }
 
