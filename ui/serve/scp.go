@@ -46,14 +46,15 @@ func (s *Server) scpMiddleware() wish.Middleware {
 			if req.op == scp.OpCopyToClient && req.path != "" {
 				ss.acks.owed = 1 // a receiving scp starts with one (a person typing `scp -f` sends none)
 			}
+			if err == nil && req.op == scp.OpCopyFromClient {
+				err = errReadOnly // before the protocol starts: the client sends nothing
+			}
 			if err != nil {
 				wish.Fatal(ss, err)
 				return
 			}
-			if req.op == scp.OpCopyToClient {
-				member, _ := s.Team().Lookup(sess.PublicKey())
-				s.audit.Log(AuditEvent{Event: "fetch", Member: member, Remote: sess.RemoteAddr().String()})
-			}
+			member, _ := s.Team().Lookup(sess.PublicKey())
+			s.audit.Log(AuditEvent{Event: "fetch", Member: member, Remote: sess.RemoteAddr().String()})
 			h(ss)
 			ss.finish()
 		}
@@ -140,6 +141,23 @@ func (s *scpSession) Command() []string { return append([]string(nil), s.cmd...)
 func (s *scpSession) Write(p []byte) (int, error) {
 	s.acks.wrote(p)
 	return s.Session.Write(p)
+}
+
+// Stderr is where wish.Fatal writes a failure, without a newline. It goes to the client the scp
+// protocol's way instead: a line of its own starting with \x01, which OpenSSH's scp prints
+// (on stderr it ran into the next output, and a refused upload ended in "lost connection").
+func (s *scpSession) Stderr() io.ReadWriter { return scpFailure{s.Session} }
+
+type scpFailure struct{ ssh.Session }
+
+func (f scpFailure) Read(p []byte) (int, error) { return f.Session.Stderr().Read(p) }
+
+func (f scpFailure) Write(p []byte) (int, error) {
+	line := strings.ReplaceAll(strings.TrimRight(string(p), "\r\n"), "\n", " ")
+	if _, err := f.Session.Write([]byte("\x01" + line + "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // Exit (wish's scp middleware exits after a failure) lets the client finish first.
@@ -281,6 +299,25 @@ func (h memberFiles) NewFileEntry(sess ssh.Session, path string) (*scp.FileEntry
 	}
 	defer root.Close() // the file opened stays open on its own
 	return scp.NewFSReadHandler(root.FS()).NewFileEntry(sess, path)
+}
+
+// refuseSubsystem answers a subsystem request with a sentence instead of OpenSSH's bare
+// "subsystem request failed on channel 0": plain scp speaks SFTP since OpenSSH 9, which the
+// server does not offer.
+func (s *Server) refuseSubsystem(sess ssh.Session) {
+	host, port := reachedAt(sess.LocalAddr())
+	portFlag := ""
+	if port != "22" {
+		portFlag = " -P " + port
+	}
+	name := sess.Subsystem()
+	s.log.Info("subsystem refused", "subsystem", name, "remote", sess.RemoteAddr().String())
+	what := fmt.Sprintf("has no %q subsystem", name)
+	if name == "sftp" {
+		what = "does not speak SFTP, which scp uses unless given -O"
+	}
+	_, _ = fmt.Fprintf(sess.Stderr(), "postsale: this server %s: fetch your saved attachments with scp -O%s %s:NAME . (the inbox shows the command when it saves one)\n", what, portFlag, host)
+	_ = sess.Exit(1)
 }
 
 // refuseUpload: the scp of saved files is read-only.

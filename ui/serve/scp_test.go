@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -300,3 +301,73 @@ type fakeAddr string
 
 func (a fakeAddr) Network() string { return "tcp" }
 func (a fakeAddr) String() string  { return string(a) }
+
+// A refusal reaches scp as a line of its own: in the protocol, which OpenSSH's scp prints
+// (without "lost connection" after a refused upload), and plain scp, which asks for SFTP, is
+// told to add -O instead of "subsystem request failed on channel 0".
+func TestScpRefusalsAreLinesOfTheirOwn(t *testing.T) {
+	bruno, key := memberWithKeyFile(t, "Bruno")
+	r := startRig(t, rigOptions{members: []member{bruno}})
+	if err := os.MkdirAll(r.srv.downloadsDir("Bruno"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	port := strings.TrimPrefix(r.addr, "127.0.0.1:")
+
+	// The bytes, as any client gets them.
+	c, err := dial(r.addr, gossh.PublicKeys(bruno.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	run := func(start func(*gossh.Session) error) (stdout, stderr string, code int) {
+		t.Helper()
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		var o, e strings.Builder
+		sess.Stdout, sess.Stderr = &o, &e
+		if err := start(sess); err != nil {
+			t.Fatal(err)
+		}
+		err = sess.Wait()
+		var exit *gossh.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitStatus()
+		}
+		return o.String(), e.String(), code
+	}
+	const noMatch = `postsale: no saved file matches "nothing" (names are as the inbox said when saving)`
+	if out, errs, code := run(func(s *gossh.Session) error { return s.Start("scp -f nothing") }); out != "\x01"+noMatch+"\n" || errs != "" || code != 1 {
+		t.Errorf("scp -f nothing: stdout %q, stderr %q, exit %d; want the refusal as one \\x01 line, exit 1", out, errs, code)
+	}
+	sftp := "postsale: this server does not speak SFTP, which scp uses unless given -O: fetch your saved attachments with scp -O -P " + port + " 127.0.0.1:NAME . (the inbox shows the command when it saves one)\n"
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	errPipe, _ := sess.StderrPipe()
+	if err := sess.RequestSubsystem("sftp"); err != nil {
+		t.Fatalf("the sftp subsystem request failed (%v): OpenSSH says only that", err)
+	}
+	if errs, _ := io.ReadAll(errPipe); string(errs) != sftp {
+		t.Errorf("sftp subsystem: stderr %q, want %q", errs, sftp)
+	}
+	sess.Close()
+
+	// What OpenSSH's scp prints.
+	upload := filepath.Join(t.TempDir(), "evil.sh")
+	if err := os.WriteFile(upload, []byte("echo hi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for command, want := range map[string]string{
+		"scp -O -P " + port + " 127.0.0.1:nothing .":        noMatch + "\n",
+		"scp -O -P " + port + " " + upload + " 127.0.0.1:x": "postsale: scp here only fetches your saved attachments; nothing can be uploaded\n",
+		"scp -P " + port + " 127.0.0.1:nothing .":           sftp + "scp: Connection closed\r\n",
+	} {
+		if _, out, err := openSSH(t, key, command); err == nil || out != want {
+			t.Errorf("%s printed %q (%v), want %q and a failure", command, out, err, want)
+		}
+	}
+}

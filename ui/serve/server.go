@@ -256,6 +256,7 @@ func New(cfg Config) (*Server, error) {
 			srv.ConnCallback, srv.ServerConfigCallback = s.logins.admit, s.logins.config
 			return nil
 		},
+		wish.WithSubsystem("default", s.refuseSubsystem),
 		wish.WithMiddleware(
 			wishrecover.MiddlewareWithLogger(printf,
 				wishtea.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
