@@ -21,7 +21,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/ssh"
 	"github.com/charmbracelet/wish"
-	"github.com/charmbracelet/wish/activeterm"
 	wishtea "github.com/charmbracelet/wish/bubbletea"
 	"github.com/charmbracelet/wish/logging"
 	wishrecover "github.com/charmbracelet/wish/recover"
@@ -261,7 +260,7 @@ func New(cfg Config) (*Server, error) {
 			wishrecover.MiddlewareWithLogger(printf,
 				wishtea.MiddlewareWithProgramHandler(s.program, termenv.Ascii),
 				s.gate,
-				activeterm.Middleware(),
+				s.terminalOnly,
 			),
 			s.scpMiddleware(),
 			logging.MiddlewareWithLogger(printf),
