@@ -88,6 +88,7 @@ type child struct {
 	master *os.File
 	scr    *screen
 	exited chan error
+	proc   *os.Process
 }
 
 // startChild starts test's child side with env (and a home of its own below dir: HOME and the
@@ -109,7 +110,7 @@ func startChild(t *testing.T, test, dir string, env ...string) *child {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	c := &child{t: t, master: master, scr: &screen{seen: make(chan struct{}, 1)}, exited: make(chan error, 1)}
+	c := &child{t: t, master: master, scr: &screen{seen: make(chan struct{}, 1)}, exited: make(chan error, 1), proc: cmd.Process}
 	go func() { c.exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()

@@ -149,6 +149,11 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Before the address is announced: a reload sent as soon as it shows must not kill the
+	// server (SIGHUP's default).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		_ = srv.Close()
@@ -159,15 +164,14 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		ln.Addr(), len(srv.Team().Members), fp)
 	a.log().Info("serving", "addr", ln.Addr().String(), "members", len(srv.Team().Members), "demo", a.demo)
 
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	for {
 		select {
 		case <-hup:
 			if err := srv.ReloadTeam(); err != nil {
+				// The old team goes on serving; a service's terminal is seldom read.
+				a.log().Error("team file not reloaded; the previous team is kept", "team", f.team, "err", err)
 				fmt.Fprintln(a.io.Err, "postsale: team file not reloaded: "+err.Error())
 			} else {
 				fmt.Fprintln(a.io.Err, "postsale: team file reloaded.")
