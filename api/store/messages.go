@@ -37,6 +37,10 @@ type Pack struct {
 	// LastMessageTranslated is its translation (text_translated), "" when it has none.
 	LastMessageTranslated string
 	LastFromSeller        bool
+	// The newest message's delivery, as last stored: its status, moderation verdict and reason,
+	// and when the buyer was notified of it and read it (LastDelivery).
+	LastStatus, LastModeration, LastModerationReason api.Word
+	LastNotified, LastRead                           time.Time
 
 	Unread    int       // the API's unread count at the last sync
 	Total     int       // the API's message total at the last fetch
@@ -48,6 +52,15 @@ type Pack struct {
 	// Rev is the store's revision of this row: it grows whenever one of the values above
 	// changes (PacksSince).
 	Rev int64
+}
+
+// LastDelivery is the newest message with its delivery fields alone (status, moderation,
+// notified and read dates): where a reply stands, the same for every list reading the store.
+func (p *Pack) LastDelivery() api.Message {
+	var m api.Message
+	m.Status, m.Moderation.Status, m.Moderation.Reason = p.LastStatus, p.LastModeration, p.LastModerationReason
+	m.MessageDate.Notified.Time, m.MessageDate.Read.Time = p.LastNotified, p.LastRead
+	return m
 }
 
 // Buyer is the best name for the pack's buyer: the name, else the nickname, else the id.
@@ -352,11 +365,12 @@ func reindexPack(ctx context.Context, tx wtx, packID string, f indexFields) erro
 	return nil
 }
 
-// refreshLast copies the pack's newest stored message into its header.
+// refreshLast copies the pack's newest stored message into its header, with its delivery.
 func refreshLast(ctx context.Context, tx wtx, packID, buyerID, seller string) error {
 	var id, text, translated, from string
 	var at int64
-	err := tx.QueryRowContext(ctx, queryNewest, packID).Scan(&id, &text, &translated, &from, &at)
+	var raw []byte
+	err := tx.QueryRowContext(ctx, queryNewest, packID).Scan(&id, &text, &translated, &from, &at, &raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -364,8 +378,12 @@ func refreshLast(ctx context.Context, tx wtx, packID, buyerID, seller string) er
 		return err
 	}
 	fromSeller := (seller != "" && from == seller) || (seller == "" && buyerID != "" && from != buyerID)
+	var m api.Message
+	_ = json.Unmarshal(raw, &m) // as the store reads it back: a field it cannot read stays empty
 	_, err = tx.ExecContext(ctx, queryLast,
-		id, text, translated, at, fromSeller, packID)
+		id, text, translated, at, fromSeller,
+		string(m.Status), string(m.Moderation.Status), string(m.Moderation.Reason), nanos(m.MessageDate.Notified.Time), nanos(m.MessageDate.Read.Time),
+		packID)
 	return err
 }
 
@@ -464,20 +482,22 @@ func (s *Store) SetUnread(ctx context.Context, counts map[string]int) error {
 
 const packColumns = `p.id, p.site, p.buyer_id, p.buyer_nickname, p.buyer_name, p.item_titles, p.order_ids, p.shipment_id, p.date_created,
 	p.last_message_id, p.last_message_at, p.last_message_text, p.last_message_translated, p.last_from_seller, p.unread, p.total,
-	p.fetched_at, coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at, p.rev`
+	p.fetched_at, coalesce(r.seen_through, 0), s.status, s.substatus, s.status_date, s.raw, s.updated_at, p.rev,
+	p.last_status, p.last_moderation, p.last_moderation_reason, p.last_notified, p.last_read`
 
 const packJoins = ` FROM packs p LEFT JOIN read_state r ON r.pack_id = p.id LEFT JOIN conversation_status s ON s.pack_id = p.id`
 
 func scanPack(sc interface{ Scan(...any) error }) (Pack, error) {
 	var p Pack
 	var items, orders string
-	var created, lastAt, fetched, seen int64
+	var created, lastAt, fetched, seen, notified, read int64
 	var st, sub sql.NullString
 	var stDate, stUpdated sql.NullInt64
 	var stRaw []byte
 	if err := sc.Scan(&p.ID, &p.Site, &p.BuyerID, &p.BuyerNickname, &p.BuyerName, &items, &orders, &p.Shipment, &created,
 		&p.LastMessageID, &lastAt, &p.LastMessageText, &p.LastMessageTranslated, &p.LastFromSeller, &p.Unread, &p.Total, &fetched,
-		&seen, &st, &sub, &stDate, &stRaw, &stUpdated, &p.Rev); err != nil {
+		&seen, &st, &sub, &stDate, &stRaw, &stUpdated, &p.Rev,
+		&p.LastStatus, &p.LastModeration, &p.LastModerationReason, &notified, &read); err != nil {
 		return p, err
 	}
 	if items != "" {
@@ -487,6 +507,7 @@ func scanPack(sc interface{ Scan(...any) error }) (Pack, error) {
 		p.Orders = strings.Split(orders, "\n")
 	}
 	p.DateCreated, p.LastMessageAt, p.FetchedAt, p.Seen = fromNanos(created), fromNanos(lastAt), fromNanos(fetched), fromNanos(seen)
+	p.LastNotified, p.LastRead = fromNanos(notified), fromNanos(read)
 	if st.Valid {
 		p.Status = &Status{Status: st.String, Substatus: sub.String, StatusDate: fromNanos(stDate.Int64), Raw: stRaw, UpdatedAt: fromNanos(stUpdated.Int64)}
 	}

@@ -35,8 +35,9 @@ const (
 	queryInsSearch = `INSERT INTO search (rowid, text, translated, buyer, pack, items, files)
 		SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6
 		FROM json_each(?) r`
-	queryNewest = `SELECT id, text, text_translated, from_id, created FROM messages WHERE pack_id = ?
+	queryNewest = `SELECT id, text, text_translated, from_id, created, raw FROM messages WHERE pack_id = ?
 		ORDER BY created DESC, received DESC, id DESC LIMIT 1`
 	queryLast = `UPDATE packs SET last_message_id = ?, last_message_text = ?, last_message_translated = ?, last_message_at = ?,
-		last_from_seller = ? WHERE id = ?`
+		last_from_seller = ?, last_status = ?, last_moderation = ?, last_moderation_reason = ?, last_notified = ?, last_read = ?
+		WHERE id = ?`
 )

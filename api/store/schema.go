@@ -220,6 +220,43 @@ BEGIN
 	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
 END;
 `,
+	// v9: the newest message's delivery in its pack's row (its status, moderation verdict and
+	// reason, when the buyer was notified of it and read it), so every list sharing the store
+	// shows the same receipt mark on a reply, and a buyer reading it moves the row's revision.
+	// Rows stored before are filled from their newest message's JSON (times to the
+	// millisecond) before the revision trigger learns the new columns: filling them is no change.
+	`
+ALTER TABLE packs ADD COLUMN last_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE packs ADD COLUMN last_moderation TEXT NOT NULL DEFAULT '';
+ALTER TABLE packs ADD COLUMN last_moderation_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE packs ADD COLUMN last_notified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE packs ADD COLUMN last_read INTEGER NOT NULL DEFAULT 0;
+UPDATE packs SET (last_status, last_moderation, last_moderation_reason, last_notified, last_read) = (
+	SELECT m.status,
+		lower(trim(coalesce(CAST(m.raw AS TEXT) ->> '$.message_moderation.status', ''))),
+		lower(trim(coalesce(CAST(m.raw AS TEXT) ->> '$.message_moderation.reason', ''))),
+		coalesce(CAST(round((julianday(CAST(m.raw AS TEXT) ->> '$.message_date.notified') - 2440587.5) * 86400000) AS INTEGER) * 1000000, 0),
+		m.read_at
+	FROM messages m WHERE m.id = packs.last_message_id)
+WHERE EXISTS (SELECT 1 FROM messages m WHERE m.id = packs.last_message_id AND json_valid(CAST(m.raw AS TEXT)));
+
+DROP TRIGGER packs_rev_update;
+CREATE TRIGGER packs_rev_update AFTER UPDATE ON packs
+WHEN NEW.rev IS OLD.rev AND (NEW.site IS NOT OLD.site OR NEW.buyer_id IS NOT OLD.buyer_id
+	OR NEW.buyer_nickname IS NOT OLD.buyer_nickname OR NEW.buyer_name IS NOT OLD.buyer_name
+	OR NEW.item_titles IS NOT OLD.item_titles OR NEW.date_created IS NOT OLD.date_created
+	OR NEW.last_message_id IS NOT OLD.last_message_id OR NEW.last_message_at IS NOT OLD.last_message_at
+	OR NEW.last_message_text IS NOT OLD.last_message_text OR NEW.last_from_seller IS NOT OLD.last_from_seller
+	OR NEW.last_message_translated IS NOT OLD.last_message_translated
+	OR NEW.unread IS NOT OLD.unread OR NEW.total IS NOT OLD.total OR NEW.fetched_at IS NOT OLD.fetched_at
+	OR NEW.order_ids IS NOT OLD.order_ids OR NEW.shipment_id IS NOT OLD.shipment_id
+	OR NEW.last_status IS NOT OLD.last_status OR NEW.last_moderation IS NOT OLD.last_moderation
+	OR NEW.last_moderation_reason IS NOT OLD.last_moderation_reason
+	OR NEW.last_notified IS NOT OLD.last_notified OR NEW.last_read IS NOT OLD.last_read)
+BEGIN
+	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
+END;
+`,
 }
 
 // SchemaVersion is the schema this build writes.

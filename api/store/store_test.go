@@ -341,6 +341,10 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 				// v7 kept the sale's ids in their own columns as it stored the order.
 				must(t, db, `UPDATE packs SET order_ids = '4600000091' || char(10) || '4600000092', shipment_id = '44000000009' WHERE id = 'P9'`)
 			}
+			if from >= 8 {
+				// v8 kept the newest message's translation in the row as it stored it.
+				must(t, db, `UPDATE packs SET last_message_translated = 'the camera arrived broken' WHERE id = 'P9'`)
+			}
 			if from >= 2 {
 				// v2 also indexed it for search as it stored it.
 				must(t, db, `INSERT INTO search (rowid, text, translated, buyer, pack, items, files) SELECT seq, text, text_translated, 'João JOAO99', pack_id, 'Câmera digital', 'nota_fiscal.pdf x.pdf' FROM messages WHERE id = 'old1'`)

@@ -233,7 +233,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 					}
 				}
 			}
-			m.awaitReceipts() // has the buyer read the seller's last reply since?
+			m.awaitReceipts(msg.Manual) // has the buyer read the seller's last reply since?
 			// A manual refresh re-reads the orders too; the interval only polls unread counts.
 			cmds = append(cmds, m.refreshCmd(msg.Manual))
 		}

@@ -50,13 +50,14 @@ func markStyle(st *common.Styles, r common.Receipt) lipgloss.Style {
 // it; past that only a manual refresh (R) looks again, so replies a buyer ignores cost nothing.
 const receiptWatch = 7 * 24 * time.Hour
 
-// awaitReceipts marks stale the rows whose newest message is the seller's, recent and not yet
-// read (nor stopped by moderation), so the headers fetched for the rows on screen bring news of
-// it: unread counts alone never change when the buyer reads.
-func (m *Model) awaitReceipts() {
+// awaitReceipts marks stale the rows whose newest message is the seller's, recent (any age on
+// R) and not yet read (nor stopped by moderation), so the headers fetched for the rows on screen
+// bring news of it: unread counts alone never change when the buyer reads. Over a store the
+// header fetched is stored, and every list reading it follows.
+func (m *Model) awaitReceipts(manual bool) {
 	now := m.c.Now()
 	for _, r := range m.rows {
-		if r.header == headerDone && r.LastMine && !r.Receipt.Final() && now.Sub(r.LastAt) < receiptWatch {
+		if r.header == headerDone && r.LastMine && !r.Receipt.Final() && (manual || now.Sub(r.LastAt) < receiptWatch) {
 			r.stale = true
 		}
 	}

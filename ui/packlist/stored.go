@@ -376,7 +376,8 @@ type storedRow struct {
 	substatus                    string
 	header                       bool // the newest message (or its absence) is known
 	empty, lastMine              bool
-	rev                          int64 // the store's revision of the row
+	receipt                      common.Receipt // where the newest message stands, when it is the seller's
+	rev                          int64          // the store's revision of the row
 }
 
 // prepareStored turns stored packs into rows (sanitising, links drawn as in the conversation).
@@ -408,6 +409,10 @@ func prepareStored(packs []store.Pack, links *open.Parser) []storedRow {
 			r.header, r.lastMine = true, p.LastFromSeller
 			r.last = strings.Join(strings.Fields(links.Render(p.LastMessageText)), " ")
 			r.lastT = strings.Join(strings.Fields(links.Render(p.LastMessageTranslated)), " ")
+			if r.lastMine {
+				d := p.LastDelivery()
+				r.receipt = common.ReceiptOf(&d, false)
+			}
 		case !p.FetchedAt.IsZero():
 			r.header, r.empty = true, true
 		}
@@ -447,8 +452,12 @@ func (m *Model) mergeStored(rows []storedRow) {
 		r.LastAt = s.lastAt
 		r.Blocked, r.Substatus = s.blocked, s.substatus
 		if s.header {
-			r.header, r.stale = headerDone, false
-			r.Empty, r.Last, r.LastT, r.LastMine = s.empty, s.last, s.lastT, s.lastMine
+			// A reply still due for its receipt check (awaitReceipts) stays due: the store having
+			// the row again says nothing of whether the buyer has read it since.
+			r.header, r.stale = headerDone, r.stale && s.lastMine && !s.receipt.Final()
+			// The receipt too: whatever this session last heard (a header it fetched, its own
+			// send), every session shows what the store says.
+			r.Empty, r.Last, r.LastT, r.LastMine, r.Receipt = s.empty, s.last, s.lastT, s.lastMine, s.receipt
 		}
 	}
 	m.applyFilter(m.Selected())
