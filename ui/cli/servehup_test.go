@@ -37,7 +37,8 @@ func TestServeLogsATeamFileItCannotReload(t *testing.T) {
 		t.Fatal(err)
 	}
 	// TERM=dumb: nothing asks the terminal for its colours, which this one would not answer.
-	c := startChild(t, "TestServeLogsATeamFileItCannotReload", dir, "POSTSALE_SERVE_HUP_CHILD=1", "POSTSALE_TEAM="+team, "TERM=dumb")
+	// TMPDIR: the demo's temporary store goes with the test's folder (the child is killed at the end).
+	c := startChild(t, "TestServeLogsATeamFileItCannotReload", dir, "POSTSALE_SERVE_HUP_CHILD=1", "POSTSALE_TEAM="+team, "TERM=dumb", "TMPDIR="+dir)
 	c.waitFor("the server", func() bool { return c.has("serving the inbox") })
 
 	if err := os.WriteFile(team, []byte("[[member]]\nname = \"Ana\"\nkeys = [\n"), 0o600); err != nil {
