@@ -53,6 +53,7 @@ func (l *timedLog) snapshot() []time.Time {
 type member struct {
 	name   string
 	signer gossh.Signer
+	key    ed25519.PrivateKey // the signer's key, for a key file (memberWithKeyFile)
 }
 
 func newMember(t testing.TB, name string) member {
@@ -65,7 +66,7 @@ func newMember(t testing.TB, name string) member {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return member{name: name, signer: s}
+	return member{name: name, signer: s, key: priv}
 }
 
 func teamTOML(ms ...member) string {
@@ -355,4 +356,19 @@ func (tm *term) waitAny(mark int) {
 			tm.t.Fatal("no frame after the key")
 		}
 	}
+}
+
+// connectWithADraft connects ana and bruno, and has ana start a reply holding text (a draft of
+// hers once saved), as sessions a stop or a reload then ends.
+func connectWithADraft(t *testing.T, addr string, ana, bruno member, text string) (a, b *term) {
+	t.Helper()
+	a, b = connect(t, addr, ana, nil), connect(t, addr, bruno, nil)
+	a.waitFor(demoBuyer)
+	b.waitFor(demoBuyer)
+	m := a.mark()
+	a.send("r")
+	a.waitFrom(m, "ctrl+s sends") // compose has read its saved draft back: what is typed now is kept
+	a.send(text)
+	a.waitFrom(m, text)
+	return a, b
 }

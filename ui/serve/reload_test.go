@@ -53,15 +53,7 @@ func assertEndedCleanly(t *testing.T, tm *term, mark int, why string) {
 func TestReloadClosesTheSessionsOfRemovedKeys(t *testing.T) {
 	ana, bruno := newMember(t, "Ana"), newMember(t, "Bruno")
 	r, path := teamFileRig(t, ana, bruno)
-	a := connect(t, r.addr, ana, nil)
-	b := connect(t, r.addr, bruno, nil)
-	a.waitFor(demoBuyer)
-	b.waitFor(demoBuyer)
-	m := a.mark()
-	a.send("r")
-	a.waitFrom(m, "ctrl+s sends") // compose has read its saved draft back: what is typed now is kept
-	a.send("borrador 5150")
-	a.waitFrom(m, "borrador 5150")
+	a, b := connectWithADraft(t, r.addr, ana, bruno, "borrador 5150")
 	b.waitFor("Ana replying on ")
 
 	if err := os.WriteFile(path, []byte(teamTOML(bruno)), 0o600); err != nil {

@@ -2,8 +2,6 @@ package serve
 
 import (
 	"bufio"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
@@ -186,15 +184,8 @@ func TestParseSCP(t *testing.T) {
 // memberWithKeyFile is a test person whose private key is also in a file, for OpenSSH's clients.
 func memberWithKeyFile(t *testing.T, name string) (member, string) {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	block, err := gossh.MarshalPrivateKey(priv, "")
+	m := newMember(t, name)
+	block, err := gossh.MarshalPrivateKey(m.key, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +193,7 @@ func memberWithKeyFile(t *testing.T, name string) (member, string) {
 	if err := os.WriteFile(file, pem.EncodeToMemory(block), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return member{name: name, signer: s}, file
+	return m, file
 }
 
 // openSSH runs command (an scp or ssh command line as the inbox shows it) in a POSIX shell, as

@@ -15,15 +15,7 @@ import (
 func TestStopEndsEverySessionCleanly(t *testing.T) {
 	ana, bruno := newMember(t, "Ana"), newMember(t, "Bruno")
 	r := startRig(t, rigOptions{members: []member{ana, bruno}, tune: func(c *Config) { c.IdleTimeout = -1 }})
-	a := connect(t, r.addr, ana, nil)
-	b := connect(t, r.addr, bruno, nil)
-	a.waitFor(demoBuyer)
-	b.waitFor(demoBuyer)
-	m := a.mark()
-	a.send("r")
-	a.waitFrom(m, "ctrl+s sends") // compose has read its saved draft back: what is typed now is kept
-	a.send("borrador 8086")
-	a.waitFrom(m, "borrador 8086")
+	a, b := connectWithADraft(t, r.addr, ana, bruno, "borrador 8086")
 
 	am, bm := a.mark(), b.mark()
 	closed := make(chan error, 1)
