@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/ui/uitest"
@@ -35,17 +34,7 @@ func TestDraftsOnDiskAreMarkedFromTheStart(t *testing.T) {
 				t.Fatal(err)
 			}
 			o := SessionOptions{Seller: e.Sandbox.SellerID(), Drafts: ds}
-			var a *app
-			if source == "store" {
-				a = startStored(t, e, filledStore(t, e), o)
-			} else {
-				o.Ctx, o.Data, o.Renderer, o.Now, o.Location = e.Common.Ctx, e.Client, e.Common.Renderer, e.Common.Now, time.UTC
-				m, err := NewSession(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				a = startApp(t, e, probed{m}, 5*time.Second)
-			}
+			a := startFrom(t, e, source, o)
 			view := a.settle("Beatriz's row marked", func(v string) bool {
 				return strings.Contains(rowPreview(v, packTopUnread), "✎ draft")
 			})

@@ -3,7 +3,6 @@ package ui
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
@@ -26,17 +25,7 @@ func TestListPreviewsFollowTheTranslationMode(t *testing.T) {
 			t.Parallel()
 			e := uitest.New(t, uitest.At(testNow))
 			o := SessionOptions{Seller: e.Sandbox.SellerID(), Translation: common.TranslationTranslated}
-			var a *app
-			if source == "store" {
-				a = startStored(t, e, filledStore(t, e), o)
-			} else {
-				o.Ctx, o.Data, o.Renderer, o.Now, o.Location = e.Common.Ctx, e.Client, e.Common.Renderer, e.Common.Now, time.UTC
-				m, err := NewSession(o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				a = startApp(t, e, probed{m}, 5*time.Second)
-			}
+			a := startFrom(t, e, source, o)
 			previews := func(mode, wantBeatriz, wantJorge string) {
 				t.Helper()
 				a.settle("the previews in "+mode, func(v string) bool {

@@ -80,6 +80,21 @@ func startStored(t *testing.T, e *uitest.Env, st *store.Store, o SessionOptions)
 	return a
 }
 
+// startFrom runs a session with o whose list is filled from the store ("store": the sandbox's
+// history stored first) or from the API ("api"), for tests that must hold for both.
+func startFrom(t *testing.T, e *uitest.Env, source string, o SessionOptions) *app {
+	t.Helper()
+	if source == "store" {
+		return startStored(t, e, filledStore(t, e), o)
+	}
+	o.Ctx, o.Data, o.Renderer, o.Now, o.Location = e.Common.Ctx, e.Client, e.Common.Renderer, e.Common.Now, time.UTC
+	m, err := NewSession(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startApp(t, e, probed{m}, 5*time.Second)
+}
+
 // draftReplyToCarlos opens Carlos Restrepo's conversation through the list's filter and types
 // text into a reply, not sent yet.
 func (a *app) draftReplyToCarlos(text string) {
