@@ -23,15 +23,7 @@ func TestSyncReadsOnlyTheRowsThatChanged(t *testing.T) {
 	ctx := context.Background()
 	u := uitest.New(t, uitest.At(testNow), uitest.AsSeller("", ""))
 	path := filepath.Join(t.TempDir(), "store.db")
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	d := store.NewData(st, u.Client, store.SyncOptions{})
-	if _, err := d.Syncer().Sync(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st, d := syncedStore(t, u, path)
 	all, err := st.Packs(ctx, 0, 0)
 	if err != nil || len(all) < 3 {
 		t.Fatalf("stored packs = %d, %v", len(all), err)
@@ -155,17 +147,8 @@ func TestStoredRowsKnowTheSale(t *testing.T) {
 			common.PackInfo{Orders: []string{"4600000000000021", "4600000000000022"}, Shipping: "44100000000021"}, api.FlavorDomestic},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			ctx := context.Background()
 			u := uitest.New(t, append([]uitest.Option{uitest.At(testNow), uitest.AsSeller("", "")}, c.opts...)...)
-			st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			d := store.NewData(st, u.Client, store.SyncOptions{})
-			if _, err := d.Syncer().Sync(ctx); err != nil {
-				t.Fatal(err)
-			}
+			_, d := syncedStore(t, u, filepath.Join(t.TempDir(), "store.db"))
 			u.Common.Client = d
 			m := New(u.Common) // the stored rows
 			got := m.PackInfo(c.pack)
@@ -174,4 +157,19 @@ func TestStoredRowsKnowTheSale(t *testing.T) {
 			}
 		})
 	}
+}
+
+// syncedStore opens a store at path (closed when the test ends) and syncs the sandbox into it.
+func syncedStore(t *testing.T, u *uitest.Env, path string) (*store.Store, *store.Data) {
+	t.Helper()
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := store.NewData(st, u.Client, store.SyncOptions{})
+	if _, err := d.Syncer().Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st, d
 }
