@@ -374,7 +374,9 @@ func (s *Server) Close() error {
 	err := s.ssh.Close()
 	<-gates
 	_ = s.audit.Close()
-	if errors.Is(err, ssh.ErrServerClosed) {
+	// We closed the listener first, so the library may close it a second time (until its
+	// accept loop notices): that error says only that it is closed, which is what we want.
+	if errors.Is(err, ssh.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
 		return nil
 	}
 	return err
