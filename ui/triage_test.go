@@ -306,6 +306,12 @@ func TestFilterIgnoresAccentsAndSearchesLoadedMessages(t *testing.T) {
 	a.settleOn("[All 17]")
 	a.keys("/", "AUDIFONOS")
 	a.settleOn("Ana Lucía Pérez", "1 of 17")
+
+	// Inside a section the filter counts what the section holds, and says which section.
+	a.keys("esc", "1")
+	a.settleOn("[Needs reply 9]")
+	a.keys("/", "lucia")
+	a.settleOn("Ana Lucía Pérez", "1 of 9 in Needs reply")
 }
 
 // A token from MELI_ACCESS_TOKEN that Mercado Libre refuses is named as the problem: logging in

@@ -19,8 +19,9 @@ import (
 	"github.com/postsale/postsale/ui/open"
 )
 
-// countWidth leaves room after the filter input for "  n of m".
-const countWidth = 15
+// minFilterWidth is the least room the filter input keeps beside its count; a narrower
+// terminal cuts the count instead.
+const minFilterWidth = 10
 
 type headerState int
 
@@ -92,14 +93,18 @@ type Model struct {
 	rows          []*row
 	byID          map[string]*row
 	visible       []*row // rows matching the filter, sorted
-	cursor        int
-	offset        int
-	width         int
-	height        int
-	loading       bool
-	loaded        bool
-	loadErr       string
-	inFlight      int
+	// sectionRows and scopeRows count the rows the filter chooses from: those of the section shown,
+	// and of those the ones the team filter keeps ("1 of 5" inside Needs reply, not "1 of 18").
+	sectionRows, scopeRows int
+	filterNote             string // what the filter's count says (filterCount)
+	cursor                 int
+	offset                 int
+	width                  int
+	height                 int
+	loading                bool
+	loaded                 bool
+	loadErr                string
+	inFlight               int
 	// moved is set once the seller moves the cursor: from then on it follows their row as rows
 	// re-sort; before, it stays on the top row.
 	moved bool
@@ -188,8 +193,14 @@ func (m *Model) Typing() bool {
 // SetSize sets the content area.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = max(width, 0), max(height, 0)
-	m.filter.Width = max(m.width-len(m.filter.Prompt)-countWidth, 1)
+	m.fitFilter()
 	m.clampScroll()
+}
+
+// fitFilter gives the filter input the title line less its count (and the cursor's cell after
+// the text).
+func (m *Model) fitFilter() {
+	m.filter.Width = max(m.width-len(m.filter.Prompt)-1-2-lipgloss.Width(m.filterNote), minFilterWidth)
 }
 
 // Selected returns the pack id under the cursor, or "".
@@ -518,22 +529,27 @@ func (m *Model) setHeader(r *row, conv *api.Conversation) {
 func (m *Model) applyFilter(keep string) {
 	q := fold(strings.TrimSpace(m.filter.Value()))
 	m.visible = m.visible[:0]
+	m.sectionRows, m.scopeRows = 0, 0
 	for _, r := range m.rows {
 		// A row whose header has not arrived cannot be judged by buyer, text or section yet: it
 		// stays (as "loading…") so its header gets fetched, and goes once it is known not to match.
-		if !common.KeepPack(m.c.Team, m.team.filter, r.PackID) {
-			continue
-		}
 		pending := r.header == headerNone || r.header == headerLoading
 		if in, known := m.inSection(r, m.section); !in && (known || !pending) {
 			continue
 		}
+		m.sectionRows++
+		if !common.KeepPack(m.c.Team, m.team.filter, r.PackID) {
+			continue
+		}
+		m.scopeRows++
 		if q == "" || r.matches(q) || pending {
 			m.visible = append(m.visible, r)
 		}
 	}
 	m.sortVisible()
 	m.countSections()
+	m.filterNote = m.filterCount()
+	m.fitFilter()
 	if !m.moved {
 		keep = ""
 	}

@@ -111,5 +111,5 @@ func (m *Model) teamTitle() string {
 	if m.team.filter == common.FilterAll {
 		return " · showing all (m: mine, unassigned)"
 	}
-	return fmt.Sprintf(" · showing %s (%d of %d)", m.team.filter, len(m.visible), len(m.rows))
+	return fmt.Sprintf(" · showing %s (%d of %d)", m.team.filter, len(m.visible), m.sectionRows)
 }

@@ -85,7 +85,7 @@ func (m *Model) emptyText() string {
 func (m *Model) titleLine() string {
 	st := m.c.Styles
 	if m.filter.Focused() || m.filter.Value() != "" {
-		count := st.Subtle.Render(fmt.Sprintf("  %d of %d", len(m.visible), len(m.rows)))
+		count := st.Subtle.Render("  " + m.filterNote)
 		return m.filter.View() + count
 	}
 	key := titleKey{styles: st, section: m.section, tally: m.tally, width: m.width,
@@ -100,6 +100,19 @@ func (m *Model) titleLine() string {
 	}
 	fc.titleKey, fc.title, fc.titleOK = key, title, true
 	return title
+}
+
+// filterCount is how many rows the filter kept, of those it chose from: the section's (named
+// unless it is All) that the team filter keeps.
+func (m *Model) filterCount() string {
+	n := fmt.Sprintf("%d of %d", len(m.visible), m.scopeRows)
+	if m.c.Team != nil && m.team.filter != common.FilterAll {
+		n += " " + m.team.filter.String()
+	}
+	if m.section != SectionAll {
+		n += " in " + m.section.String()
+	}
+	return n
 }
 
 // rowLines renders one conversation as two lines.

@@ -77,6 +77,13 @@ func TestTeamAssignmentFilterNotesAndSentBy(t *testing.T) {
 	cm = c.mark()
 	c.send("m")
 	c.waitFrom(cm, "showing mine (1 of ")
+	// Her quick filter counts within what she shows: her one pack.
+	cm = c.mark()
+	c.send("/")
+	c.waitFrom(cm, "1 of 1 mine")
+	cm = c.mark()
+	c.send("\x1b")
+	c.waitFrom(cm, "showing mine (1 of ")
 	cm = c.mark()
 	c.send("m")
 	c.waitFrom(cm, "showing unassigned (")
