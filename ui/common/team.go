@@ -111,6 +111,10 @@ func Names(names []string) string {
 	return strings.Join(clean[:len(clean)-1], ", ") + " and " + clean[len(clean)-1]
 }
 
+// OtherSession stands in Team.OnPack's lists for the seller's own other sessions (the same
+// person connected twice). It is always first, so it starts the sentences below.
+const OtherSession = "Your other session"
+
 // PresenceText says who else is on pack: "Bruno is replying… · Ana has it open"; "" when nobody.
 func PresenceText(t Team, pack string) string {
 	if t == nil {
@@ -154,7 +158,11 @@ func ReplyingText(t Team, pack, again string) string {
 	if len(typing) > 1 {
 		verb = " are replying"
 	}
-	return Names(typing) + verb + " to this buyer — " + again + " again to write anyway"
+	warn := Names(typing) + verb + " to this buyer — " + again + " again to write anyway"
+	if typing[0] == OtherSession {
+		warn += " (both sessions keep one draft: the later save wins)"
+	}
+	return warn
 }
 
 func contains(list []string, s string) bool {

@@ -8,11 +8,17 @@ import (
 	"github.com/muesli/termenv"
 )
 
-type stubTeam struct{ assigned string }
+type stubTeam struct {
+	assigned     string
+	otherSession bool // the seller's own other session is on the pack and replying
+}
 
 func (s stubTeam) Me() string        { return "Bruno" }
 func (s stubTeam) Members() []string { return []string{"Ana", "Bruno", "Carla"} }
 func (s stubTeam) OnPack(string) ([]string, []string) {
+	if s.otherSession {
+		return []string{OtherSession, "Ana", "Carla"}, []string{OtherSession, "Carla"}
+	}
 	return []string{"Ana", "Carla"}, []string{"Carla"}
 }
 func (s stubTeam) Assignee(string) string       { return s.assigned }
@@ -53,6 +59,13 @@ func TestPresenceAndReplyingTexts(t *testing.T) {
 	}
 	if got := ReplyingText(st, "p", "r"); got != "Carla is replying to this buyer — r again to write anyway" {
 		t.Errorf("warning = %q", got)
+	}
+	own := stubTeam{otherSession: true}
+	if got := PresenceText(own, "p"); got != "Your other session and Carla are replying… · Ana has it open" {
+		t.Errorf("presence with the seller's other session = %q", got)
+	}
+	if got := ReplyingText(own, "p", "r"); !strings.HasSuffix(got, "r again to write anyway (both sessions keep one draft: the later save wins)") {
+		t.Errorf("warning with the seller's other session = %q", got)
 	}
 	if PresenceText(nil, "p") != "" || ReplyingText(nil, "p", "r") != "" || !KeepPack(nil, FilterMine, "p") {
 		t.Error("without a team there is nothing to say and nothing filtered")

@@ -411,6 +411,19 @@ func (c *Conn) OnPack(packID string) (viewing, typing []string) {
 	return viewing, typing
 }
 
+// Elsewhere reports whether the asking member's own other sessions have packID open or are
+// typing a reply on it (one person's sessions share their drafts).
+func (c *Conn) Elsewhere(packID string) (viewing, typing bool) {
+	for _, p := range c.Presence() {
+		if p.Self || p.Member != c.member {
+			continue
+		}
+		typing = typing || p.Typing == packID
+		viewing = viewing || p.PackID == packID
+	}
+	return viewing, typing
+}
+
 // Assignee returns who packID is assigned to ("" = nobody).
 func (h *Hub) Assignee(packID string) (Assignment, bool) {
 	h.mu.Lock()

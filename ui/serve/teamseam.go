@@ -30,7 +30,19 @@ func (t *teamSeam) Members() []string {
 	return []string{t.conn.Member()}
 }
 
-func (t *teamSeam) OnPack(pack string) (viewing, typing []string) { return t.conn.OnPack(pack) }
+// OnPack puts the member's own other sessions first, as common.OtherSession: two sessions of
+// one person replying to one buyer would each overwrite the other's draft.
+func (t *teamSeam) OnPack(pack string) (viewing, typing []string) {
+	viewing, typing = t.conn.OnPack(pack)
+	v, ty := t.conn.Elsewhere(pack)
+	if v {
+		viewing = append([]string{common.OtherSession}, viewing...)
+	}
+	if ty {
+		typing = append([]string{common.OtherSession}, typing...)
+	}
+	return viewing, typing
+}
 
 func (t *teamSeam) Assignee(pack string) string {
 	a, _ := t.conn.hub.Assignee(pack)

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Presence, "is replying…" and the collision guard, through the views: two people on one pack.
@@ -48,6 +50,42 @@ func TestTeamPresenceAndCollisionGuardInTheViews(t *testing.T) {
 	b.send("\x1b")
 	b.waitFrom(m, "Carla has it open")
 	assertNoToken(t, r, b, c)
+}
+
+// One person connected twice keeps one set of drafts: each session says when the other has the
+// conversation open or is replying to it, and the guard warns before a second reply.
+func TestOwnOtherSessionIsShownAndGuarded(t *testing.T) {
+	bruno := newMember(t, "Bruno")
+	r := startRig(t, rigOptions{members: []member{bruno}})
+	b1 := connect(t, r.addr, bruno, nil)
+	b1.waitFor(demoBuyer)
+	b2 := connect(t, r.addr, bruno, nil)
+	b2.waitFor(demoBuyer)
+
+	m := b2.mark()
+	openBuyer(b1, "Ana Lu")
+	b2.waitFrom(m, "Your other session has it open")
+
+	m = b2.mark()
+	m1 := b1.mark()
+	b1.send("r")
+	b1.waitFrom(m1, "ctrl+s")
+	b1.send("Un momento")
+	openBuyer(b2, "Ana Lu")
+	b2.waitFrom(m, "Your other session is replying…")
+
+	m = b2.mark()
+	b2.send("r")
+	b2.waitFrom(m, "Your other session is replying to this buyer")
+	// The warning wraps on the status lines: read its words across the line break.
+	waitUntil(t, func() bool {
+		words := strings.Join(strings.Fields(ansi.Strip(b2.rawBytes()[m:])), " ")
+		return strings.Contains(words, "both sessions keep one draft: the later save wins")
+	}, "the warning says both sessions keep one draft", b2)
+	m = b2.mark()
+	b2.send("r")
+	b2.waitFrom(m, "ctrl+s")
+	assertNoToken(t, r, b1, b2)
 }
 
 // Assignment from the conversation's picker shows on the other's row and drives the
