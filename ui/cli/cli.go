@@ -144,7 +144,7 @@ history and process lists.`,
 		if !cmd.HasParent() && len(cmd.Flags().Args()) > 0 {
 			return rootArgs(cmd, cmd.Flags().Args())
 		}
-		return &usageError{fmt.Errorf("%w (see %s --help)", err, cmd.CommandPath())}
+		return &usageError{fmt.Errorf("%s (see %s --help)", flagProblem(err), cmd.CommandPath())}
 	})
 	root.SetVersionTemplate("postsale {{.Version}}\n")
 
@@ -195,11 +195,52 @@ func (a *app) settingFlag(fs *pflag.FlagSet, key, def, usage string) {
 	a.flagKeys[key] = fs.Lookup(name)
 }
 
-// args wraps a cobra.PositionalArgs so its complaint counts as a usage error.
+// flagProblem says what is wrong with a flag's value in words: pflag's own sentence for a number
+// ends in Go's ("strconv.ParseInt: parsing "abc": invalid syntax").
+func flagProblem(err error) string {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return err.Error()
+	}
+	want := "a valid value"
+	switch bad.GetFlag().Value.Type() {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		want = "a whole number"
+	case "float32", "float64":
+		want = "a number"
+	case "duration":
+		want = "a duration such as 30s, 5m or 1h"
+	case "bool":
+		want = "true or false"
+	}
+	return fmt.Sprintf("--%s takes %s, not %q", bad.GetFlag().Name, want, sanitize.Line(bad.GetValue()))
+}
+
+// args wraps a cobra.PositionalArgs so its complaint counts as a usage error. The line already
+// starts "postsale: ", so the command is named without it.
 func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, list []string) error {
 		if err := check(cmd, list); err != nil {
-			return &usageError{fmt.Errorf("%s: %w (see %s --help)", cmd.CommandPath(), err, cmd.CommandPath())}
+			name := strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+			return &usageError{fmt.Errorf("%s: %w (see %s --help)", name, err, cmd.CommandPath())}
+		}
+		return nil
+	}
+}
+
+// noArgs is cobra.NoArgs said as a sentence ("takes no arguments", not "unknown command").
+func noArgs(_ *cobra.Command, list []string) error {
+	if len(list) > 0 {
+		return fmt.Errorf("takes no arguments, but was given %q", sanitize.Line(strings.Join(list, " ")))
+	}
+	return nil
+}
+
+// someArgs is cobra.MinimumNArgs(1) said as a sentence: what is missing.
+func someArgs(what string) cobra.PositionalArgs {
+	return func(_ *cobra.Command, list []string) error {
+		if len(list) == 0 {
+			return fmt.Errorf("give %s", what)
 		}
 		return nil
 	}
@@ -210,8 +251,11 @@ func args(check cobra.PositionalArgs) cobra.PositionalArgs {
 // refused before anything is asked of Mercado Libre.
 func idArgs(names ...string) cobra.PositionalArgs {
 	return args(func(cmd *cobra.Command, list []string) error {
-		if err := cobra.ExactArgs(len(names))(cmd, list); err != nil {
-			return err
+		switch {
+		case len(list) < len(names):
+			return fmt.Errorf("give %s", strings.Join(names[len(list):], " and "))
+		case len(list) > len(names):
+			return fmt.Errorf("takes only %s, but was given %d arguments", strings.Join(names, " and "), len(list))
 		}
 		for i, name := range names {
 			if strings.TrimSpace(list[i]) == "" {

@@ -620,6 +620,31 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	}
 }
 
+// Missing, extra and malformed arguments are said in words, naming the command once: no
+// "arg(s)", no "unknown command" for a command that takes no arguments, no Go parse error.
+func TestArgumentMistakesAreSentences(t *testing.T) {
+	h := newHarness(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"search"}, "postsale: search: give the words to search for, as in: postsale search cargador (see postsale search --help)"},
+		{[]string{"export", "extra"}, `postsale: export: takes no arguments, but was given "extra" (see postsale export --help)`},
+		{[]string{"messages"}, "postsale: messages: give a pack id (see postsale messages --help)"},
+		{[]string{"messages", "1", "2"}, "postsale: messages: takes only a pack id, but was given 2 arguments"},
+		{[]string{"messages", "1", "--limit", "abc"}, `postsale: --limit takes a whole number, not "abc" (see postsale messages --help)`},
+		{[]string{"search", "x", "--since", "2025-01-01", "--limit", "1.5"}, `postsale: --limit takes a whole number, not "1.5"`},
+	} {
+		_, errs, code := h.run(c.args...)
+		if line := oneLine(t, errs); code != ExitUsage || !strings.HasPrefix(line, c.want) {
+			t.Errorf("postsale %q: exit %d, %q; want exit %d, %q", c.args, code, line, ExitUsage, c.want)
+		}
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Errorf("%d requests made for mistaken arguments", n)
+	}
+}
+
 // An empty id (an unset shell variable) is a usage mistake like a missing one, for every
 // command that takes a pack id, and for the message and attachment ids beside them: exit 2, one
 // line, no request.
@@ -629,12 +654,12 @@ func TestEmptyIdsAreUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"messages", ""}, "postsale: postsale messages: a pack id is required, not an empty argument (see postsale messages --help)"},
+		{[]string{"messages", ""}, "postsale: messages: a pack id is required, not an empty argument (see postsale messages --help)"},
 		{[]string{"messages", " ", "--all"}, "a pack id is required"},
-		{[]string{"send", "", "--text", "hi"}, "postsale: postsale send: a pack id is required, not an empty argument (see postsale send --help)"},
-		{[]string{"contact", "", "--reason", "OTHER", "--text", "hi"}, "postsale: postsale contact: a pack id is required"},
-		{[]string{"message", ""}, "postsale: postsale message: a message id is required"},
-		{[]string{"attachment", "", "--site", "MLB"}, "postsale: postsale attachment: an attachment id is required"},
+		{[]string{"send", "", "--text", "hi"}, "postsale: send: a pack id is required, not an empty argument (see postsale send --help)"},
+		{[]string{"contact", "", "--reason", "OTHER", "--text", "hi"}, "postsale: contact: a pack id is required"},
+		{[]string{"message", ""}, "postsale: message: a message id is required"},
+		{[]string{"attachment", "", "--site", "MLB"}, "postsale: attachment: an attachment id is required"},
 		{[]string{"attachment", "123_x.png", "--pack", ""}, "postsale: --pack is empty: give a pack id, or leave --pack out (see postsale attachment --help)"},
 		{[]string{"export", "--pack", ""}, "postsale: --pack is empty"},
 		{[]string{"search", "hola", "--pack", " "}, "postsale: --pack is empty"},

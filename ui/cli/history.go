@@ -220,7 +220,7 @@ attachment name in the local history, accent- and case-insensitively ("joao" fin
 last word also matches as a prefix. It first catches the history up with Mercado Libre (a few
 requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<account>/store.db).`,
 		Example: "  postsale search camara quebrada\n  postsale search reembolso --since 2025-03-01 --json",
-		Args:    args(cobra.MinimumNArgs(1)),
+		Args:    args(someArgs("the words to search for, as in: postsale search cargador")),
 		RunE: func(cmd *cobra.Command, list []string) error {
 			since, err := f.check(cmd)
 			if err != nil {
@@ -298,7 +298,7 @@ that whole conversation), and works offline from the local store. Older history 
 inbox's background sync walks back; the export covers what is stored. A --pack the local
 history does not hold and Mercado Libre does not know is an error.`,
 		Example: "  postsale export > history.jsonl\n  postsale export --pack 2000001234567890 --since 2025-03-01",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			since, err := f.check(cmd)
 			if err != nil {

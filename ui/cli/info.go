@@ -19,7 +19,7 @@ func (a *app) versionCommand() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print postsale's version",
-		Args:  args(cobra.NoArgs),
+		Args:  args(noArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if a.json {
 				return writeJSON(a.io.Out, map[string]string{"version": api.Version, "go": runtime.Version()})
@@ -44,7 +44,7 @@ func (a *app) configCommand() *cobra.Command {
 		Long: `Show the settings postsale would use, each with its source: default, the config file, an
 environment variable or a flag. The access token is never shown, only whether it is set.`,
 		Example: "  postsale config\n  MELI_SITE_ID=MLB postsale config --json",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if err := a.loadSettings(); err != nil {
 				return err

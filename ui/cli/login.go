@@ -44,7 +44,7 @@ is saved in the system keyring, or in 0600 files under the config directory, and
 automatically from then on.`,
 		Example: "  postsale login --site MLM\n  postsale login --site MLB --account loja-br\n" +
 			"  postsale login --api-url http://127.0.0.1:8080 --client-id ID --redirect-uri URI   # against postsale sandbox",
-		Args: args(cobra.NoArgs),
+		Args: args(noArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error { return a.runLogin(cmd.Context(), f) },
 	}
 	fl := cmd.Flags()
@@ -282,7 +282,7 @@ func (a *app) logoutCommand() *cobra.Command {
 		Use:     "logout",
 		Short:   "Forget an account's saved session (the default account, or --account)",
 		Example: "  postsale logout\n  postsale logout --account loja-br",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(*cobra.Command, []string) error {
 			if err := a.loadSettings(); err != nil {
 				return err
@@ -331,7 +331,7 @@ func (a *app) accountsCommand() *cobra.Command {
 		Use:     "accounts",
 		Short:   "List the logged-in accounts; * marks the default",
 		Example: "  postsale accounts\n  postsale accounts --json",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(*cobra.Command, []string) error {
 			dir, err := a.configDir()
 			if err != nil {

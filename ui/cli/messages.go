@@ -151,7 +151,7 @@ func (a *app) unreadCommand() *cobra.Command {
 		Use:     "unread",
 		Short:   "List the conversations with unread buyer messages: buyer, count, age, last message",
 		Example: "  postsale unread\n  postsale unread --json",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.setup(cmd.Context()); err != nil {
 				return err

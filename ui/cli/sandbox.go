@@ -82,7 +82,7 @@ the same contract as Mercado Libre. It prints the base URL and the token it
 accepts (a fake token made up by the sandbox, safe to share) so curl examples work against it.
 Everything is kept in memory and lost when it stops (Ctrl+C).`,
 		Example: "  postsale sandbox --addr 127.0.0.1:8080\n  postsale sandbox --domestic",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := loopbackOnly(addr, allowRemote); err != nil {
 				return err

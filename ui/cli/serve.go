@@ -43,7 +43,7 @@ The team file (default $XDG_CONFIG_HOME/postsale/team.toml) lists each person an
 
 The host key is generated on first start. Send SIGHUP to re-read the team file.`,
 		Example: "  postsale serve --addr 0.0.0.0:2222\n  postsale serve --demo --addr 127.0.0.1:2222",
-		Args:    args(cobra.NoArgs),
+		Args:    args(noArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return a.runServe(cmd, f)
 		},

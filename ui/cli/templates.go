@@ -62,7 +62,7 @@ the embedded demo templates are listed too.
 
 Variables are written {{name}}: ` + strings.Join(tpl.KnownVars(), ", ") + `.
 Use a template with: postsale send PACK_ID --template NAME [--var key=value] [--dry-run]`,
-		Args: args(cobra.NoArgs),
+		Args: args(noArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			set, err := a.loadTemplates()
 			if err != nil {
