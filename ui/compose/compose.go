@@ -61,6 +61,7 @@ type Model struct {
 	field      Field
 	width      int
 	height     int
+	notesH     int // lines the notes under the fields took at the last update (fitNotes)
 
 	sending bool
 	sent    int              // sends started, to number pending messages
@@ -218,6 +219,7 @@ func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	_, cmd := m.update(msg)
 	m.markDraft()
+	m.fitNotes()
 	return m, cmd
 }
 
@@ -432,9 +434,10 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) layout() {
 	width, height := m.width, m.height
 	w := max(1, width)
-	fixed := 5 // title, two labels, the hint, a problem
+	notes := max(2, m.notesH) // the hint and a problem, or more (fitNotes)
+	fixed := 3 + notes        // title, two labels, the notes
 	if m.domestic {
-		fixed = 4
+		fixed = 2 + notes
 	}
 	base := height - fixed - m.filesHeight()
 	// The context takes what the fields can spare above two lines of message and one of
@@ -558,6 +561,13 @@ func (m *Model) View() string {
 		lines = append(lines, strings.Split(m.translated.View(), "\n")...)
 	}
 	lines = append(lines, m.files.Lines(m.c, m.width, m.filesHeight())...)
+	return m.finishView(append(lines, m.noteLines()...))
+}
+
+// noteLines are the lines under the fields: the problems, the last error, the discard
+// question, the moderation warning and the last note, or else the hint, wrapped to the width.
+func (m *Model) noteLines() []string {
+	st := m.c.Styles
 	notes := m.Problems()
 	if m.err != "" {
 		notes = append(notes, st.Error.Render(sanitize.Line(m.err)))
@@ -574,10 +584,21 @@ func (m *Model) View() string {
 	if len(notes) == 0 {
 		notes = append(notes, st.Subtle.Render(m.hint()))
 	}
+	var lines []string
 	for _, n := range notes {
 		lines = append(lines, wrapLine(n, m.width)...)
 	}
-	return m.finishView(lines)
+	return lines
+}
+
+// fitNotes gives the fields' lines to the notes when these need more than the two lines the
+// layout keeps for them (a long error wrapped at a narrow width, several problems), so the last
+// words of an error are never cut off the bottom of the screen.
+func (m *Model) fitNotes() {
+	if n := max(2, len(m.noteLines())); n != m.notesH {
+		m.notesH = n
+		m.layout()
+	}
 }
 
 // finishView cuts or pads the lines to the area and makes each exactly as wide.

@@ -213,6 +213,27 @@ func TestScriptedRefusalKeepsTheDraft(t *testing.T) {
 	}
 }
 
+// A long error at a narrow width takes lines from the fields rather than losing its end off the
+// bottom of the screen.
+func TestLongErrorIsNeverCut(t *testing.T) {
+	e := newEnv(t)
+	e.Sandbox.Fail(sandbox.RouteSend, sandbox.FailRateLimit, 1)
+	m := newCompose(t, e, packOpen)
+	m.SetSize(40, 16)
+	typeText(m, "Please confirm the address")
+	uitest.Press(m, "ctrl+s")
+	v := m.View()
+	if lines := strings.Split(v, "\n"); len(lines) != 16 {
+		t.Fatalf("the view has %d lines, want 16:\n%s", len(lines), v)
+	}
+	if words := strings.Join(strings.Fields(ansi.Strip(v)), " "); !strings.Contains(words, "Your draft is kept; ctrl+s tries again.") {
+		t.Fatalf("the error's end is cut:\n%s", v)
+	}
+	if !strings.Contains(v, "Please confirm") {
+		t.Fatalf("the message's text is no longer shown:\n%s", v)
+	}
+}
+
 func TestBlockedSendExplains(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packBlocked)
