@@ -186,6 +186,11 @@ func TestStoreDeltaSyncInsideTheInboxAndNewMessageNotice(t *testing.T) {
 	if !strings.Contains(view, "8 new") {
 		t.Fatalf("the new message's pack is not counted unread:\n%s", view)
 	}
+	// The cursor stays on the buyer it was on: an enter pressed as the row arrives must not
+	// open (and mark read) another buyer's conversation.
+	if sel := selectedLine(view); !strings.Contains(sel, "Beatriz Souza") {
+		t.Fatalf("the cursor moved to %q when a row arrived above it:\n%s", sel, view)
+	}
 	if got := len(e.Sandbox.Requests()) - before; got != 3 {
 		t.Fatalf("one new message cost %d requests, want unread + orders + one page", got)
 	}

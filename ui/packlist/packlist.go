@@ -105,9 +105,11 @@ type Model struct {
 	loaded                 bool
 	loadErr                string
 	inFlight               int
-	// moved is set once the seller moves the cursor: from then on it follows their row as rows
-	// re-sort; before, it stays on the top row.
-	moved bool
+	// moved is set once the seller moves the cursor, live once the start's sync into the store
+	// has been merged (without a store, headers arriving keep re-sorting the list): from then on the cursor follows its row as rows re-sort (a message
+	// arriving as the seller presses enter must not put another buyer under the cursor); before,
+	// it stays on the top row while the start fills the list in.
+	moved, live bool
 	// copying is y's menu (copy.go).
 	copying copyState
 	team    team // the served team inbox's filter and picker (team.go)
@@ -550,7 +552,7 @@ func (m *Model) applyFilter(keep string) {
 	m.countSections()
 	m.filterNote = m.filterCount()
 	m.fitFilter()
-	if !m.moved {
+	if !m.moved && !m.live {
 		keep = ""
 	}
 	if keep != "" {

@@ -256,6 +256,7 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 		st.history, st.known = res.History, true
 		if msg.Err == nil {
 			st.synced = true
+			m.live = true
 			cmds = append(cmds, m.backfillCmds())
 		}
 		if len(st.replied) > 0 { // replies sent while it ran
