@@ -293,7 +293,7 @@ func TestSendRefusedOver350Characters(t *testing.T) {
 	a.openPack(packReadOld)
 	a.keys("r")
 	a.settleOn("· pack " + packReadOld)
-	a.keys(strings.Repeat("a", 351))
+	a.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("a", 351)), Paste: true}) // one paste, not 351 frames
 	a.settleOn("351/350")
 	a.keys("ctrl+s")
 	view := a.settleOn("351/350", "too long")

@@ -62,6 +62,11 @@ type Model struct {
 	width      int
 	height     int
 	notesH     int // lines the notes under the fields took at the last update (fitNotes)
+	// notes caches noteLines from an update to the frames after it: the draft's checks (length,
+	// characters, placeholders, moderation words) run once a keystroke, not twice. Anything that
+	// can change them clears notesOK: each update, the layout, the thread's limit, the focus.
+	notes   []string
+	notesOK bool
 
 	sending bool
 	sent    int              // sends started, to number pending messages
@@ -175,6 +180,7 @@ func (m *Model) Typing() bool {
 
 // Focus gives the keyboard to the current field; the root calls it when compose is shown.
 func (m *Model) Focus() tea.Cmd {
+	m.notesOK = false
 	if m.picker != nil || m.files.Focused() || m.tpicker != nil {
 		return nil // a picker or the file list has the keyboard
 	}
@@ -205,6 +211,7 @@ func (m *Model) UsesAltKey(msg tea.KeyMsg) bool {
 
 // Blur takes the keyboard away from both fields.
 func (m *Model) Blur() {
+	m.notesOK = false
 	m.text.Blur()
 	m.translated.Blur()
 }
@@ -217,7 +224,9 @@ func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 // Update edits the fields, switches them, sends, and learns how the send ended; the list's
 // draft mark follows.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.notesOK = false
 	_, cmd := m.update(msg)
+	m.notesOK = false
 	m.markDraft()
 	m.fitNotes()
 	return m, cmd
@@ -432,6 +441,7 @@ func (m *Model) SetSize(width, height int) {
 
 // layout sizes the two fields to leave room for the chosen files.
 func (m *Model) layout() {
+	m.notesOK = false
 	width, height := m.width, m.height
 	w := max(1, width)
 	notes := max(2, m.notesH) // the hint and a problem, or more (fitNotes)
@@ -461,7 +471,7 @@ func (m *Model) layout() {
 
 // SetTextLimit sets the thread's limit for the message (seller_max_message_length); the
 // translation keeps api.MaxTextLength.
-func (m *Model) SetTextLimit(n int) { m.maxText = new(max(n, 0)) }
+func (m *Model) SetTextLimit(n int) { m.maxText, m.notesOK = new(max(n, 0)), false }
 
 // textLimit is the message's limit: the thread's when known, else api.MaxTextLength.
 func (m *Model) textLimit() int {
@@ -567,6 +577,9 @@ func (m *Model) View() string {
 // noteLines are the lines under the fields: the problems, the last error, the discard
 // question, the moderation warning and the last note, or else the hint, wrapped to the width.
 func (m *Model) noteLines() []string {
+	if m.notesOK {
+		return m.notes
+	}
 	st := m.c.Styles
 	notes := m.Problems()
 	if m.err != "" {
@@ -588,6 +601,7 @@ func (m *Model) noteLines() []string {
 	for _, n := range notes {
 		lines = append(lines, wrapLine(n, m.width)...)
 	}
+	m.notes, m.notesOK = lines, true
 	return lines
 }
 

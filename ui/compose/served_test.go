@@ -46,7 +46,7 @@ func TestServedComposeOffersNoServerFilesNorEditor(t *testing.T) {
 		t.Errorf("served ctrl+e started the editor: %+v", msgs)
 	}
 
-	m.err = "" // the hint shows while nothing else needs saying
+	m.err, m.notesOK = "", false // the hint shows while nothing else needs saying
 	view := m.View()
 	if !strings.Contains(view, "ctrl+s sends") || strings.Contains(view, "ctrl+e") || strings.Contains(view, "ctrl+o") {
 		t.Errorf("served hint line advertises what is refused:\n%s", view)
