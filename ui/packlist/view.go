@@ -77,9 +77,58 @@ func (m *Model) emptyText() string {
 		return st.Error.Render("Could not load conversations: "+m.loadErr) + "\n" + st.Subtle.Render("R retries.")
 	case !m.loaded:
 		return st.Subtle.Render("Loading conversations…")
-	default:
+	case len(m.rows) == 0:
 		return st.Subtle.Render("No conversations yet — buyers' messages appear here")
+	case m.sectionRows == 0:
+		return st.Subtle.Render(m.emptySection())
+	default:
+		return st.Subtle.Render(m.emptyTeamFilter())
 	}
+}
+
+// emptySection says that the section shown has nothing in it while others do, and how to see
+// them: "No conversations yet" would be false there.
+func (m *Model) emptySection() string {
+	var what string
+	switch m.section {
+	case SectionNeedsReply:
+		what = "Nothing needs a reply"
+	case SectionWaiting:
+		what = "Nothing is waiting for the buyer"
+	case SectionBlocked:
+		what = "Nothing is blocked"
+	default:
+		return "No conversations yet — buyers' messages appear here"
+	}
+	return what + " — " + m.allSectionsKey()
+}
+
+// allSectionsKey says which key shows every conversation: the All tab's digit, else the key
+// that cycles the tabs (both can be remapped).
+func (m *Model) allSectionsKey() string {
+	for _, k := range m.keys.Sections.Keys() {
+		if k == "4" {
+			return "4 shows all"
+		}
+	}
+	return m.keys.NextSection.Help().Key + " changes the section"
+}
+
+// emptyTeamFilter says that the mine or unassigned filter left nothing of the section, and
+// what the filter key shows next (mine → unassigned → all).
+func (m *Model) emptyTeamFilter() string {
+	in := ""
+	if m.section != SectionAll {
+		in = " in " + m.section.String()
+	}
+	k := m.team.keys.Filter.Help().Key
+	switch m.team.filter {
+	case common.FilterMine:
+		return "Nothing assigned to you" + in + " — " + k + " shows the unassigned ones"
+	case common.FilterUnassigned:
+		return "Nothing unassigned" + in + " — " + k + " shows all"
+	}
+	return "No conversations yet — buyers' messages appear here"
 }
 
 func (m *Model) titleLine() string {
