@@ -164,6 +164,7 @@ func (m *Model) Len() int { return len(m.entries) }
 func (m *Model) SetSize(width, height int) {
 	anchor, off := m.anchor()
 	m.width, m.height = max(0, width), max(0, height)
+	m.resizeNote()
 	m.restore(anchor, off)
 }
 

@@ -17,6 +17,14 @@ import (
 // maxNoteRunes bounds a team note typed in the one-line input.
 const maxNoteRunes = 1000
 
+// The note input is two lines: what it is, then the text on a line of its own behind a short
+// prompt, so the typed text shows down to the narrowest layout (40 columns).
+const (
+	notePrompt    = "› "
+	noteHint      = "Team note (only the team sees it; enter saves, esc cancels)"
+	noteHintShort = "Team note (only the team sees it)"
+)
+
 // teamView is the conversation's part of a served team inbox: the header line saying who else
 // is here, the collision guard before replying, the assign picker, the note input and the
 // notes drawn among the messages. Without a team (the local inbox) it stays empty and the
@@ -174,15 +182,37 @@ func (m *Model) replyGuard() bool {
 
 func (m *Model) newNoteInput() *textinput.Model {
 	ti := textinput.New()
-	ti.Prompt = "Team note (only the team sees it; enter saves, esc cancels): "
+	ti.Prompt = notePrompt
 	ti.CharLimit = maxNoteRunes
 	r := m.c.Renderer
 	ti.PromptStyle, ti.TextStyle = m.c.Styles.Warning, r.NewStyle()
 	ti.PlaceholderStyle = r.NewStyle().Foreground(lipgloss.Color("240"))
 	ti.Cursor.Style, ti.Cursor.TextStyle = r.NewStyle(), r.NewStyle()
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.Width = max(m.width-len([]rune(ti.Prompt))-1, 1)
+	ti.Width = noteWidth(m.width)
 	return &ti
+}
+
+// noteWidth is how many cells of text the note input shows: the width less the prompt and
+// the cursor's cell.
+func noteWidth(width int) int { return max(width-lipgloss.Width(notePrompt)-1, 1) }
+
+// resizeNote fits an open note input to a new width, keeping the cursor in view.
+func (m *Model) resizeNote() {
+	if in := m.team.note; in != nil {
+		in.Width = noteWidth(m.width)
+		in.SetCursor(in.Position())
+	}
+}
+
+// noteLines is the open note input: the line saying what it is (the long one when it fits),
+// then the input.
+func (m *Model) noteLines() []string {
+	hint := noteHint
+	if lipgloss.Width(hint) > m.width {
+		hint = noteHintShort
+	}
+	return []string{m.c.Styles.Warning.Render(common.Truncate(hint, m.width)), m.team.note.View()}
 }
 
 // teamOverlay is the picker, the note input or the collision warning, at the bottom.
@@ -192,7 +222,7 @@ func (m *Model) teamOverlay() []string {
 	case m.team.picker != nil:
 		return m.team.picker.Lines(m.c, m.width)
 	case m.team.note != nil:
-		return []string{m.team.note.View()}
+		return m.noteLines()
 	case m.team.warn != "" && m.files.confirm == nil && m.files.menu == nil:
 		return wrapStyled(st.Warning, "⚠ "+m.team.warn, m.width)
 	}
