@@ -1,6 +1,8 @@
 package serve
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,4 +115,79 @@ func TestKeyOptionsAreRefusedAtStartAndReload(t *testing.T) {
 	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "does not support") {
 		t.Errorf("start = %v, want the options refused", err)
 	}
+}
+
+// auditReasons lists the reasons the audit log gives for closing member's sessions.
+func auditReasons(t *testing.T, dataDir, member string) []string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dataDir, "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var ev AuditEvent
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		if ev.Event == "closed" && ev.Member == member {
+			out = append(out, ev.Reason)
+		}
+	}
+	return out
+}
+
+// Renaming a member (same key, new name) closes their sessions saying so, not that the key was
+// removed, and where their drafts and assignments stayed; the audit log says the same. The
+// key connects again under the new name.
+func TestReloadTellsARenamedMemberTheirNewName(t *testing.T) {
+	carla, bruno := newMember(t, "Carla"), newMember(t, "Bruno")
+	r, path := teamFileRig(t, carla, bruno)
+	c, _ := connectWithADraft(t, r.addr, carla, bruno, "borrador 7070")
+
+	renamed := carla
+	renamed.name = "Carla Souza"
+	if err := os.WriteFile(path, []byte(teamTOML(renamed, bruno)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := c.mark()
+	if err := r.srv.ReloadTeam(); err != nil {
+		t.Fatal(err)
+	}
+	assertEndedCleanly(t, c, m, "postsale: your name in the team file changed from Carla to Carla Souza, so this session is closed: connect again (drafts and assignments stay under Carla); any reply you were writing is saved as a draft.")
+	if strings.Contains(c.screen(), "removed") {
+		t.Errorf("a renamed member was told their key was removed:\n%s", tail(c.screen()))
+	}
+	if got := auditReasons(t, r.dataDir, "Carla"); len(got) != 1 || got[0] != "renamed in the team file to Carla Souza" {
+		t.Errorf("audit reasons for Carla = %q", got)
+	}
+	again := connect(t, r.addr, renamed, nil)
+	again.waitFor("Carla Souza (you)")
+}
+
+// A key given to another member while its member stays in the file closes that session saying
+// whose the key is now.
+func TestReloadSaysWhoseAMovedKeyIsNow(t *testing.T) {
+	ana, carla := newMember(t, "Ana"), newMember(t, "Carla")
+	r, path := teamFileRig(t, ana, carla)
+	c := connect(t, r.addr, carla, nil)
+	c.waitFor(demoBuyer)
+
+	other := newMember(t, "Carla")
+	moved := teamTOML(other) + fmt.Sprintf("[[member]]\nname = \"Ana\"\nkeys = [%q, %q]\n", authorizedLine(ana), authorizedLine(carla))
+	if err := os.WriteFile(path, []byte(moved), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := c.mark()
+	if err := r.srv.ReloadTeam(); err != nil {
+		t.Fatal(err)
+	}
+	assertEndedCleanly(t, c, m, "postsale: this key now belongs to Ana in the team file, so this session as Carla is closed; any reply you were writing is saved as a draft.")
+	if got := auditReasons(t, r.dataDir, "Carla"); len(got) != 1 || got[0] != "key now belongs to Ana in the team file" {
+		t.Errorf("audit reasons for Carla = %q", got)
+	}
+}
+
+func authorizedLine(m member) string {
+	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(m.signer.PublicKey())))
 }

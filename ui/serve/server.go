@@ -293,21 +293,44 @@ func (s *Server) ReloadTeam() error {
 	// Under mu: a gate past its lookup is in sessions already, so none slips between the two.
 	s.mu.Lock()
 	s.team.Store(t)
-	var gone []*sessionState
+	type closing struct {
+		st  *sessionState
+		now string // the member the key names now ("" = nobody)
+	}
+	var gone []closing
 	for st := range s.sessions {
 		if name, ok := t.Lookup(st.key); !ok || name != st.member {
-			gone = append(gone, st)
+			gone = append(gone, closing{st, name})
 		}
 	}
 	s.mu.Unlock()
-	for _, st := range gone {
-		st.end(endRemoved)
-		s.log.Info("session closed: its key is no longer in the team file", "member", st.member, "remote", st.remote,
-			"key", gossh.FingerprintSHA256(st.key))
-		s.audit.Log(AuditEvent{Event: "closed", Member: st.member, Remote: st.remote, Reason: "key removed from the team file"})
+	for _, g := range gone {
+		st := g.st
+		why, reason, logMsg := teamChange(t, st.member, g.now)
+		st.end(why)
+		s.log.Info(logMsg, "member", st.member, "now", g.now, "remote", st.remote, "key", gossh.FingerprintSHA256(st.key))
+		s.audit.Log(AuditEvent{Event: "closed", Member: st.member, Remote: st.remote, Reason: reason})
 	}
 	s.log.Info("team file reloaded", "members", len(t.Members), "sessions_closed", len(gone))
 	return nil
+}
+
+// teamChange says why a reload closes a session of member whose key now names now ("" = the
+// key is gone): to the person, to the audit log and to the server log. Drafts, assignments and
+// marks are kept by name, so a renamed member starts afresh under the new name: the person is
+// told where theirs stayed. The names come from the team file, cleaned when it was read.
+func teamChange(t *Team, member, now string) (why, reason, logMsg string) {
+	switch {
+	case now == "":
+		return endRemoved, "key removed from the team file", "session closed: its key is no longer in the team file"
+	case t.Has(member): // the key moved to someone else; the member is still there
+		return fmt.Sprintf("this key now belongs to %s in the team file, so this session as %s is closed", now, member),
+			"key now belongs to " + now + " in the team file",
+			"session closed: its key now belongs to another member"
+	}
+	return fmt.Sprintf("your name in the team file changed from %s to %s, so this session is closed: connect again (drafts and assignments stay under %s)", member, now, member),
+		"renamed in the team file to " + now,
+		"session closed: its member was renamed in the team file"
 }
 
 // Serve accepts connections on ln until Close.
