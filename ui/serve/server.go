@@ -485,7 +485,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			s.audit.Log(AuditEvent{Event: "refused", Member: member, Remote: sess.RemoteAddr().String(), Reason: err.Error()})
 			msg := fmt.Sprintf("postsale: %s already has as many sessions open as allowed (%d); close one first.", member, s.cfg.MaxPerMember)
 			if errors.Is(err, ErrTooManySessions) {
-				msg = fmt.Sprintf("postsale: the server already serves %d sessions; try again later.", s.cfg.MaxSessions)
+				msg = fmt.Sprintf("postsale: the server already serves %s; try again later.", sessionsCount(s.cfg.MaxSessions))
 			}
 			wish.Fatalln(sess, msg)
 			return
@@ -516,6 +516,14 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		}
 		conn.Leave()
 	}
+}
+
+// sessionsCount is "1 session", "3 sessions".
+func sessionsCount(n int) string {
+	if n == 1 {
+		return "1 session"
+	}
+	return fmt.Sprintf("%d sessions", n)
 }
 
 // keepAlive sends keepalive@openssh.com requests; a client missing KeepAliveMax in a row is

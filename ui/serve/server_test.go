@@ -97,6 +97,30 @@ func TestSessionCapPerPerson(t *testing.T) {
 	}
 }
 
+// Over the server's cap a session gets one line, in English ("1 session", not "1 sessions"),
+// and the served one stays.
+func TestSessionCapOnTheServerSaysHowMany(t *testing.T) {
+	ana, bruno := newMember(t, "Ana"), newMember(t, "Bruno")
+	r := startRig(t, rigOptions{members: []member{ana, bruno}, tune: func(c *Config) {
+		c.MaxSessions = 1
+		c.IdleTimeout = -1
+	}})
+	first := connect(t, r.addr, ana, nil)
+	first.waitFor(demoBuyer)
+
+	second := connect(t, r.addr, bruno, nil)
+	second.waitFor("postsale: the server already serves 1 session; try again later.")
+	<-second.ended
+	select {
+	case <-first.ended:
+		t.Fatal("the first session ended when the second was refused")
+	default:
+	}
+	if got, want := sessionsCount(64), "64 sessions"; got != want {
+		t.Errorf("sessionsCount(64) = %q, want %q", got, want)
+	}
+}
+
 // Without a key a session closes itself and says why, whatever it was showing by then.
 func TestIdleTimeout(t *testing.T) {
 	ana := newMember(t, "Ana")
