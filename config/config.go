@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/config/tomlline"
 )
 
 // Refresh interval bounds: polling faster than every 10s would eat the 500 requests a minute the
@@ -283,7 +284,7 @@ func (s *Settings) loadFile(env Env, explicit string, secrets *[]string) error {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			where := fmt.Sprintf("%s: line %d", path, pe.Position.Line)
+			where := fmt.Sprintf("%s: line %d", path, tomlline.Of(string(data), pe))
 			return &Error{Where: where, Key: pe.LastKey, Problem: pe.Message}
 		}
 		return &Error{Where: path, Problem: err.Error()}

@@ -185,6 +185,17 @@ func TestSyntaxErrorNeverQuotesToken(t *testing.T) {
 	}
 }
 
+// A syntax error is reported on the line that has it, not on the next one where the parser
+// noticed it.
+func TestSyntaxErrorNamesTheLineWithTheMistake(t *testing.T) {
+	dir := t.TempDir()
+	path := writeConfig(t, dir, "site_id = \"MLM\"\n[keys\nquit = \"x\"\n")
+	_, err := Load(Options{Env: mapEnv(dir)})
+	if err == nil || !strings.HasPrefix(err.Error(), "config: "+path+": line 2:") {
+		t.Fatalf("error = %v, want it on line 2", err)
+	}
+}
+
 func TestEnvAndFlagErrors(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Load(Options{Env: mapEnv(dir, EnvAPIURL, "not a url", EnvAccessToken, envToken)})

@@ -131,12 +131,15 @@ func TestTeamFileErrorsAreOneSentence(t *testing.T) {
 	good := teamTOML(m)
 	cases := map[string]string{
 		"[[member]]\nname = \"Ana\"\nkeys = [\"ssh-ed25519 AAAA\"": "line 3",
-		"[[member]]\nname = \"Ana\"\nkeys = [\"not a key\"]\n":     "not an authorized_keys line",
-		"[[member]]\nname = \"Ana\"\n":                             "has no keys",
-		"":                                                         "lists no [[member]]",
-		good + good:                                                "listed twice",
-		"[[member]]\nname = \"Ana\"\nkey = []\n":                   "unknown key",
-		"[[member]]\nname = \"../x\"\nkeys = []\n":                 "may not contain",
+		// The line with the mistake, though the parser stops on the next one.
+		"[[member]\nname = \"Ana\"\n":                          "team.toml, line 1: expected end of table array name",
+		"# the team\n\n[[member]\nname = \"Ana\"\n":            "team.toml, line 3: ",
+		"[[member]]\nname = \"Ana\"\nkeys = [\"not a key\"]\n": "not an authorized_keys line",
+		"[[member]]\nname = \"Ana\"\n":                         "has no keys",
+		"":                                                     "lists no [[member]]",
+		good + good:                                            "listed twice",
+		"[[member]]\nname = \"Ana\"\nkey = []\n":               "unknown key",
+		"[[member]]\nname = \"../x\"\nkeys = []\n":             "may not contain",
 		// Options postsale would not enforce: refused, never ignored.
 		strings.Replace(good, `keys = ["`, `keys = ["from=\"10.9.9.9\",no-pty `, 1):                                            `member "Ana" starts with authorized_keys options (from, no-pty), which postsale does not support: remove them`,
 		strings.Replace(good, `keys = ["`, `keys = ["command=\"/bin/true\" `, 1):                                               `options (command)`,

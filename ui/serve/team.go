@@ -11,6 +11,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/postsale/postsale/api/sanitize"
+	"github.com/postsale/postsale/config/tomlline"
 )
 
 // Team is the team file: who may connect, and with which keys.
@@ -56,7 +57,7 @@ func ParseTeam(path string, data []byte) (*Team, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("team file %s, line %d: %s", path, pe.Position.Line, sanitize.Line(pe.Message))
+			return nil, fmt.Errorf("team file %s, line %d: %s", path, tomlline.Of(string(data), pe), sanitize.Line(pe.Message))
 		}
 		return nil, fmt.Errorf("team file %s: %s", path, sanitize.Line(err.Error()))
 	}
