@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -295,6 +296,29 @@ func (tm *term) send(keys string) {
 	if _, err := tm.in.Write([]byte(keys)); err != nil {
 		tm.t.Fatal(err)
 	}
+}
+
+// exitStatus waits for the session to end and is the exit status the server sent.
+func (tm *term) exitStatus() int {
+	tm.t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- tm.sess.Wait() }()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	select {
+	case err := <-done:
+		var exit *gossh.ExitError
+		switch {
+		case err == nil:
+			return 0
+		case errors.As(err, &exit):
+			return exit.ExitStatus()
+		}
+		tm.t.Fatalf("the session ended without an exit status: %v", err)
+	case <-deadline.C:
+		tm.t.Fatal("the session never ended")
+	}
+	return -1
 }
 
 func (tm *term) close() {

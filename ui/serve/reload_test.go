@@ -32,11 +32,14 @@ func teamFileRig(t *testing.T, ms ...member) (*rig, string) {
 }
 
 // assertEndedCleanly checks what a session received after mark: the terminal restored, then
-// the one line saying why.
+// the one line saying why, and exit status 1 (the server, not the person, ended it).
 func assertEndedCleanly(t *testing.T, tm *term, mark int, why string) {
 	t.Helper()
 	tm.waitFrom(mark, why)
 	<-tm.ended
+	if code := tm.exitStatus(); code != 1 {
+		t.Errorf("a session the server ended exited %d, want 1", code)
+	}
 	raw := tm.rawBytes()[mark:]
 	at := strings.Index(raw, why)
 	for _, seq := range []string{leaveAltScreen, showCursor} {

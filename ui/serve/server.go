@@ -506,8 +506,10 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			}
 		}
 		// The program has left the alternate screen and shown the cursor: the last line stays.
-		switch why := st.endedWhy(); {
-		case st.model != nil && st.model.idledOut:
+		why := st.endedWhy()
+		idled := st.model != nil && st.model.idledOut
+		switch {
+		case idled:
 			wish.Println(sess, fmt.Sprintf("postsale: closed after %s without a key; connect again to carry on.", s.cfg.IdleTimeout))
 		case why != "" && saved:
 			wish.Println(sess, "postsale: "+why+"; any reply you were writing is saved as a draft.")
@@ -515,6 +517,11 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 			wish.Println(sess, "postsale: "+why+"; your draft could not be saved.")
 		}
 		conn.Leave()
+		if idled || why != "" {
+			// The server ended it, not the person quitting: exit 1, so a script or the shell
+			// the person connected from can tell (a quit exits 0 when the handler returns).
+			_ = sess.Exit(1)
+		}
 	}
 }
 

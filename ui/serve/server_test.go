@@ -130,4 +130,19 @@ func TestIdleTimeout(t *testing.T) {
 	first := connect(t, r.addr, ana, nil)
 	first.waitFor("without a key")
 	<-first.ended
+	if code := first.exitStatus(); code != 1 {
+		t.Errorf("a session closed for idling exited %d, want 1", code)
+	}
+}
+
+// A person quitting exits 0: only a session the server ends exits 1.
+func TestQuittingExitsZero(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r := startRig(t, rigOptions{members: []member{ana}, tune: func(c *Config) { c.IdleTimeout = -1 }})
+	a := connect(t, r.addr, ana, nil)
+	a.waitFor(demoBuyer)
+	a.send("q")
+	if code := a.exitStatus(); code != 0 {
+		t.Errorf("quitting exited %d, want 0", code)
+	}
 }
