@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // rawConn is a TCP connection that never logs in: it only reads what the server sends.
@@ -118,4 +121,84 @@ func TestStopCutsConnectionsStillLoggingIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.waitCut()
+}
+
+// A connection that logged in but runs no session (`ssh -N`, or a session channel that never
+// asks for a shell) is cut after the idle timeout, as an idle inbox is; the log and the audit
+// say whose.
+func TestALoggedInConnectionWithoutASessionIsCutAfterTheIdleTimeout(t *testing.T) {
+	ana := newMember(t, "Ana")
+	r := startRig(t, rigOptions{members: []member{ana}, tune: func(c *Config) {
+		c.IdleTimeout = 200 * time.Millisecond
+		c.LoginGrace = time.Hour // not the grace: the login is long done
+	}})
+	waitClosed := func(c *gossh.Client, what string) {
+		t.Helper()
+		done := make(chan struct{})
+		go func() { _ = c.Wait(); close(done) }()
+		deadline := time.NewTimer(waitLimit)
+		defer deadline.Stop()
+		select {
+		case <-done:
+		case <-deadline.C:
+			t.Fatalf("%s was never closed", what)
+		}
+	}
+
+	n, err := dial(r.addr, gossh.PublicKeys(ana.signer)) // ssh -N
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.Close() })
+	waitClosed(n, "a connection without a session")
+
+	c, err := dial(r.addr, gossh.PublicKeys(ana.signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	if _, err := c.NewSession(); err != nil { // a channel, but no shell, command or subsystem
+		t.Fatal(err)
+	}
+	waitClosed(c, "a connection with a session channel that never started")
+
+	if n := strings.Count(r.logBuf.String(), "connection closed: no session within the idle timeout"); n != 2 {
+		t.Errorf("the log says %d connections were cut for running no session, want 2", n)
+	}
+	if got := auditReasons(t, r.dataDir, "Ana"); len(got) != 2 || got[0] != "no session within the idle timeout" {
+		t.Errorf("audit reasons for Ana = %q", got)
+	}
+}
+
+// While a session runs the connection has no deadline of its own (the session's idle timeout
+// applies, by keys); once the last one ends the wait starts again, and closing stops it.
+func TestASessionHoldsOffTheConnectionsIdleCut(t *testing.T) {
+	l := newLogins(0, 0, slog.New(slog.DiscardHandler))
+	l.unused = time.Hour
+	a, b := net.Pipe()
+	defer b.Close()
+	lc := &loginConn{Conn: a, l: l}
+	pending := func() bool {
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return lc.idle != nil
+	}
+	lc.loggedIn()
+	if !pending() {
+		t.Fatal("a login without a session has no deadline")
+	}
+	lc.sessionStarted()
+	lc.sessionStarted()
+	lc.sessionEnded()
+	if pending() {
+		t.Fatal("a connection running a session has a deadline")
+	}
+	lc.sessionEnded()
+	if !pending() {
+		t.Fatal("the last session ended and no deadline started")
+	}
+	_ = lc.Close()
+	if pending() {
+		t.Fatal("a closed connection still has a deadline")
+	}
 }

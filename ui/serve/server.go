@@ -245,6 +245,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.hub = hub
 	s.logins = newLogins(cfg.LoginGrace, cfg.MaxLogins, s.log)
+	if cfg.IdleTimeout > 0 {
+		s.logins.unused, s.logins.onUnused = cfg.IdleTimeout, s.unusedConn
+	}
 	printf := printfLogger{s.log}
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Addr),
@@ -264,6 +267,7 @@ func New(cfg Config) (*Server, error) {
 			),
 			s.scpMiddleware(),
 			logging.MiddlewareWithLogger(printf),
+			s.logins.inUse,
 		),
 	)
 	if err != nil {
@@ -440,6 +444,19 @@ func (s *Server) admit(sess ssh.Session) (st *sessionState, refusal string, done
 		s.mu.Unlock()
 		s.wg.Done()
 	}
+}
+
+// unusedConn says whose connection is cut for running no session within the idle timeout
+// (`ssh -N`, a multiplexing master after its last session): there is no session to tell.
+func (s *Server) unusedConn(ctx ssh.Context) {
+	member := ""
+	if key, ok := ctx.Value(ssh.ContextKeyPublicKey).(ssh.PublicKey); ok {
+		member, _ = s.Team().Lookup(key)
+	}
+	remote := ctx.RemoteAddr().String()
+	s.log.Info("connection closed: no session within the idle timeout", "member", member, "remote", remote,
+		"idle_timeout", s.cfg.IdleTimeout.String())
+	s.audit.Log(AuditEvent{Event: "closed", Member: member, Remote: remote, Reason: "no session within the idle timeout"})
 }
 
 // publicKey admits the keys of the team file.
