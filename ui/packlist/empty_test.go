@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
@@ -72,6 +74,19 @@ func TestAnEmptyTeamFilterSaysWhatItHides(t *testing.T) {
 	if v := emptyLines(h.m.View()); !strings.Contains(v, "Nothing assigned to you in Needs reply — m shows the unassigned ones") {
 		t.Fatalf("mine in Needs reply says:\n%s", v)
 	}
+	// At the narrowest layout the sentence wraps rather than losing its key to a "…".
+	h.m.SetSize(40, 12)
+	v = h.m.View()
+	words := strings.Join(strings.Fields(ansi.Strip(emptyLines(v))), " ")
+	if !strings.Contains(words, "Nothing assigned to you in Needs reply — m shows the unassigned ones") {
+		t.Fatalf("at 40 columns mine in Needs reply says:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(l); w > 40 {
+			t.Errorf("a line of %d cells at 40 columns: %q", w, ansi.Strip(l))
+		}
+	}
+	h.m.SetSize(100, 200)
 
 	h.key(t, "4")
 	team.assignAll(h.m.rows, "Bruno")

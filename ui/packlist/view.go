@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api/sanitize"
@@ -48,8 +49,13 @@ func (m *Model) View() string {
 			lines = append(lines, m.rowLines(m.visible[i], i == m.cursor)...) // fitted
 		}
 	default:
-		for _, l := range strings.Split(m.emptyText(), "\n") {
-			lines = append(lines, "", "  "+l)
+		// Each sentence wrapped under the title, so its key shows at the narrowest width too.
+		w := max(m.width-2, 1)
+		for _, p := range m.emptyText() {
+			lines = append(lines, "")
+			for _, l := range strings.Split(p.style.Width(w).Render(p.text), "\n") {
+				lines = append(lines, "  "+l)
+			}
 		}
 		for i, l := range lines {
 			lines[i] = common.Fit(l, m.width, "…")
@@ -68,21 +74,29 @@ func (m *Model) View() string {
 	return m.frame.join.Join(m.overlayCopy(lines[:m.height]))
 }
 
-func (m *Model) emptyText() string {
+// emptyPara is one sentence of the empty list, drawn in its style.
+type emptyPara struct {
+	style lipgloss.Style
+	text  string
+}
+
+// emptyText is what the list says when it shows no row.
+func (m *Model) emptyText() []emptyPara {
 	st := m.c.Styles
+	subtle := func(text string) []emptyPara { return []emptyPara{{st.Subtle, text}} }
 	switch {
 	case m.filter.Value() != "":
-		return st.Subtle.Render(fmt.Sprintf("No match for %q — esc clears the filter", m.filter.Value()))
+		return subtle(fmt.Sprintf("No match for %q — esc clears the filter", m.filter.Value()))
 	case m.loadErr != "" && len(m.rows) == 0:
-		return st.Error.Render("Could not load conversations: "+m.loadErr) + "\n" + st.Subtle.Render("R retries.")
+		return []emptyPara{{st.Error, "Could not load conversations: " + m.loadErr}, {st.Subtle, "R retries."}}
 	case !m.loaded:
-		return st.Subtle.Render("Loading conversations…")
+		return subtle("Loading conversations…")
 	case len(m.rows) == 0:
-		return st.Subtle.Render("No conversations yet — buyers' messages appear here")
+		return subtle("No conversations yet — buyers' messages appear here")
 	case m.sectionRows == 0:
-		return st.Subtle.Render(m.emptySection())
+		return subtle(m.emptySection())
 	default:
-		return st.Subtle.Render(m.emptyTeamFilter())
+		return subtle(m.emptyTeamFilter())
 	}
 }
 
