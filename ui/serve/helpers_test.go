@@ -28,7 +28,9 @@ import (
 )
 
 // waitLimit only bounds a test that went wrong; every wait ends as soon as its condition holds.
-const waitLimit = 60 * time.Second
+// Fifty sessions starting under -race on two cores shared with other builds once took longer
+// than a minute to draw their first rows.
+const waitLimit = 3 * time.Minute
 
 // timedLog records when each API request arrived, on top of the sandbox's own log.
 type timedLog struct {
