@@ -139,3 +139,22 @@ func TestTeamNotesSitAmongMessagesInTimeOrder(t *testing.T) {
 		t.Errorf("notes and assignment sent %d requests to the API", n)
 	}
 }
+
+// A team note is the team's, not the buyer's: the composer's "buyer's last messages" leave it
+// out, whoever wrote it and however new it is.
+func TestTeamNotesAreNotBuyerLinesInTheComposer(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	const note = "Ela precisa para sexta 6181"
+	team := &memTeam{me: "Ana", assigned: map[string]string{}, typing: map[string][]string{},
+		notes: map[string][]common.TeamNote{packTopUnread: {{Author: "Carla", At: testNow.Add(-time.Minute), Text: note}}}}
+	e.Common.Team = team
+	a := startApp(t, e, probed{New(e.Common, Options{})}, 5*time.Second)
+	a.openPack(packTopUnread)
+	a.settleOn(note) // the conversation shows it, as a note
+	a.keys("r")
+	v := a.settleOn("Reply to Beatriz Souza", "Buyer 14:55 › Vocês emitem nota fiscal?")
+	if strings.Contains(v, note) {
+		t.Errorf("the composer shows the team note among the buyer's messages:\n%s", v)
+	}
+}

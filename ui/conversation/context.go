@@ -50,8 +50,8 @@ func (m *Model) ReplyContext() common.ReplyContext {
 	}
 	for i := len(m.entries) - 1; i >= 0 && len(rc.Recent) < recentBuyerMessages; i-- {
 		e := m.entries[i]
-		if e.seller || e.pending {
-			continue
+		if e.seller || e.pending || e.note {
+			continue // a team note is the team's, never the buyer's words
 		}
 		text := m.mode.Preview(e.msg.Text, e.msg.TextTranslated, false)
 		text = strings.Join(strings.Fields(m.links.Render(text)), " ")
