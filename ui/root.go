@@ -246,6 +246,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.sendDone(msg)
 	case common.TeamChangedMsg:
 		return m.teamChanged(msg)
+	case common.DraftDiscardedMsg:
+		m.errText, m.info = "", "Draft discarded."
+		if msg.Err != nil {
+			m.errText, m.info = "The discarded draft could not be removed from disk: "+sanitize.Line(msg.Err.Error()), ""
+		}
+		return nil
 	case common.StatusMsg:
 		m.errText, m.info = "", ""
 		switch {

@@ -69,6 +69,14 @@ type SendDoneMsg struct {
 	Err     error
 }
 
+// DraftDiscardedMsg: the seller discarded PackID's draft (ctrl+x twice), in compose and on disk
+// when drafts are kept there; Err says the file could not be removed. The root says so in the
+// status bar; a served session stops counting as replying to the pack.
+type DraftDiscardedMsg struct {
+	PackID string
+	Err    error
+}
+
 // RefreshMsg asks the views to reload what they show (the interval tick or `R`).
 type RefreshMsg struct{ Manual bool }
 

@@ -46,17 +46,14 @@ func (m *Model) discard() tea.Cmd {
 	m.err, m.refused, m.note = "", nil, ""
 	m.field = FieldText
 	m.layout()
-	done := func() tea.Msg { return common.StatusMsg{Text: "Draft discarded."} }
+	packID := m.packID
 	if m.saver == nil {
-		return tea.Batch(m.Focus(), done)
+		return tea.Batch(m.Focus(), func() tea.Msg { return common.DraftDiscardedMsg{PackID: packID} })
 	}
 	remove := m.saver.Sent(m.packID) // the same ordered delete as after a send
 	m.savedAs = m.draftKey()
 	return tea.Batch(m.Focus(), func() tea.Msg {
-		if err := remove(); err != nil {
-			return common.StatusMsg{Text: "The discarded draft could not be removed from disk: " + err.Error(), Err: err}
-		}
-		return done()
+		return common.DraftDiscardedMsg{PackID: packID, Err: remove()}
 	})
 }
 

@@ -35,7 +35,6 @@ type Hub struct {
 	now      func() time.Time
 	persist  hubPersist
 	audit    *Audit
-	typeTTL  time.Duration
 	perMem   int
 	total    int
 	nextID   int64
@@ -83,8 +82,6 @@ type HubOptions struct {
 	Store *store.Store
 	// Audit receives who connected, opened, sent and assigned (nil: no audit).
 	Audit *Audit
-	// TypingTTL is how long "is replying" lasts after the last key (default 8s).
-	TypingTTL time.Duration
 	// MaxPerMember and MaxTotal cap the sessions (0: no cap).
 	MaxPerMember, MaxTotal int
 	// Now is the clock (tests).
@@ -112,7 +109,6 @@ func NewHub(opts HubOptions) (*Hub, error) {
 	h := &Hub{
 		now:      opts.Now,
 		audit:    opts.Audit,
-		typeTTL:  opts.TypingTTL,
 		perMem:   opts.MaxPerMember,
 		total:    opts.MaxTotal,
 		conns:    map[int64]*Conn{},
@@ -122,9 +118,6 @@ func NewHub(opts HubOptions) (*Hub, error) {
 	}
 	if h.now == nil {
 		h.now = time.Now
-	}
-	if h.typeTTL <= 0 {
-		h.typeTTL = 8 * time.Second
 	}
 	switch {
 	case opts.Store != nil:
@@ -160,11 +153,9 @@ type Conn struct {
 	done   chan struct{}
 
 	// under hub.mu:
-	pack        string
-	typingPack  string
-	typingUntil time.Time
-	typingTimer *time.Timer
-	closed      bool
+	pack       string
+	typingPack string // the pack this session has a reply open on ("" = none)
+	closed     bool
 }
 
 // Member is the person this session belongs to.
@@ -208,9 +199,6 @@ func (c *Conn) Leave() {
 		return
 	}
 	c.closed = true
-	if c.typingTimer != nil {
-		c.typingTimer.Stop()
-	}
 	delete(h.conns, c.id)
 	close(c.done)
 	h.broadcastLocked(PresenceMsg{}, c.id)
@@ -242,7 +230,7 @@ func (c *Conn) Open(packID string) {
 	}
 	c.pack = packID
 	if c.typingPack != "" && c.typingPack != packID {
-		c.stopTypingLocked()
+		c.typingPack = ""
 	}
 	h.broadcastLocked(PresenceMsg{}, c.id)
 	h.mu.Unlock()
@@ -251,54 +239,31 @@ func (c *Conn) Open(packID string) {
 	}
 }
 
-// Typing says this session is writing a reply on packID; it lapses after the Hub's TypingTTL
-// unless called again.
+// Typing says this session has a reply open on packID: it counts as replying (the teammates'
+// "is replying…" and their collision guard) until StopTyping, a send on the pack, opening
+// another pack, or Leave. It never lapses by itself: a seller who pauses to check an order is
+// still writing that reply. Calling it again for the same pack changes nothing.
 func (c *Conn) Typing(packID string) {
 	h := c.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if c.closed {
+	if c.closed || c.typingPack == packID {
 		return
 	}
-	changed := c.typingPack != packID || !h.now().Before(c.typingUntil)
-	c.typingPack, c.typingUntil = packID, h.now().Add(h.typeTTL)
-	if c.typingTimer == nil {
-		c.typingTimer = time.AfterFunc(h.typeTTL, c.typingLapsed)
-	} else {
-		c.typingTimer.Reset(h.typeTTL)
-	}
-	if changed {
-		h.broadcastLocked(PresenceMsg{}, c.id)
-	}
-}
-
-// StopTyping ends "is replying" at once (sent, or compose left).
-func (c *Conn) StopTyping() {
-	h := c.hub
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if c.typingPack != "" {
-		c.stopTypingLocked()
-		h.broadcastLocked(PresenceMsg{}, c.id)
-	}
-}
-
-func (c *Conn) stopTypingLocked() {
-	c.typingPack, c.typingUntil = "", time.Time{}
-	if c.typingTimer != nil {
-		c.typingTimer.Stop()
-	}
-}
-
-func (c *Conn) typingLapsed() {
-	h := c.hub
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if c.closed || c.typingPack == "" || h.now().Before(c.typingUntil) {
-		return
-	}
-	c.typingPack = ""
+	c.typingPack = packID
 	h.broadcastLocked(PresenceMsg{}, c.id)
+}
+
+// StopTyping ends "is replying" on packID at once (sent, discarded, or compose left); "" ends
+// it on whichever pack. A reply open on another pack by now stays.
+func (c *Conn) StopTyping(packID string) {
+	h := c.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.typingPack != "" && (packID == "" || packID == c.typingPack) {
+		c.typingPack = ""
+		h.broadcastLocked(PresenceMsg{}, c.id)
+	}
 }
 
 // Sent records that this session's member sent messageID on packID and tells the sessions that
@@ -316,7 +281,7 @@ func (c *Conn) Sent(packID, messageID string) {
 		err = h.persist.sent(&h.st, messageID, h.maxSent)
 	}
 	if c.typingPack == packID {
-		c.stopTypingLocked()
+		c.typingPack = ""
 	}
 	h.broadcastLocked(TeammateSentMsg{PackID: packID, Member: c.member, MessageID: messageID}, c.id)
 	h.mu.Unlock()
@@ -376,14 +341,9 @@ func (c *Conn) Presence() []Presence {
 	h := c.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	now := h.now()
 	out := make([]Presence, 0, len(h.conns))
 	for _, o := range h.conns {
-		p := Presence{Member: o.member, PackID: o.pack, Since: o.since, Self: o.id == c.id}
-		if o.typingPack != "" && now.Before(o.typingUntil) {
-			p.Typing = o.typingPack
-		}
-		out = append(out, p)
+		out = append(out, Presence{Member: o.member, PackID: o.pack, Typing: o.typingPack, Since: o.since, Self: o.id == c.id})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Member != out[j].Member {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -60,7 +62,7 @@ func TestAssignmentsNotesAndSentBySurviveARestart(t *testing.T) {
 
 func TestHubPresenceTypingAndCaps(t *testing.T) {
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	h, err := NewHub(HubOptions{MaxPerMember: 1, MaxTotal: 2, TypingTTL: time.Hour, Now: func() time.Time { return now }})
+	h, err := NewHub(HubOptions{MaxPerMember: 1, MaxTotal: 2, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,5 +164,72 @@ func TestTeamFileErrorsAreOneSentence(t *testing.T) {
 	}
 	if name, ok := team.Lookup(m.signer.PublicKey()); !ok || name != "Ana" {
 		t.Errorf("Lookup = %q %v", name, ok)
+	}
+}
+
+// testClock is a clock a test moves on by hand (safe for the server's goroutines).
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// A reply open on a pack counts as replying however long the seller pauses: an hour later the
+// others, and a session joining then, still see it. Only a stop on that pack (sent, discarded,
+// compose left), opening another pack or leaving ends it.
+func TestReplyingLastsUntilSentDiscardedOrLeft(t *testing.T) {
+	clk := &testClock{now: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
+	h, err := NewHub(HubOptions{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	join := func(name string) *Conn {
+		t.Helper()
+		c, err := h.Join(name, "x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	replying := func(c *Conn, pack string) []string { _, typing := c.OnPack(pack); return typing }
+	a, b := join("Ana"), join("Bruno")
+	b.Open("P1")
+	b.Typing("P1")
+	clk.advance(time.Hour)
+	if got := replying(a, "P1"); !slices.Equal(got, []string{"Bruno"}) {
+		t.Errorf("an hour into Bruno's reply, Ana sees %v replying; want Bruno", got)
+	}
+	if got := replying(join("Carla"), "P1"); !slices.Equal(got, []string{"Bruno"}) {
+		t.Errorf("Carla, joining an hour into Bruno's reply, sees %v replying; want Bruno", got)
+	}
+	b.StopTyping("P2")
+	if got := replying(a, "P1"); len(got) != 1 {
+		t.Errorf("a stop on another pack ended Bruno's reply on P1: %v", got)
+	}
+	b.StopTyping("P1")
+	if got := replying(a, "P1"); len(got) != 0 {
+		t.Errorf("after the stop Ana still sees %v replying", got)
+	}
+	b.Typing("P1")
+	b.Open("P2")
+	if got := replying(a, "P1"); len(got) != 0 {
+		t.Errorf("after Bruno opened another pack Ana still sees %v replying", got)
+	}
+	b.Open("P1")
+	b.Typing("P1")
+	b.Leave()
+	if got := replying(a, "P1"); len(got) != 0 {
+		t.Errorf("after Bruno left Ana still sees %v replying", got)
 	}
 }

@@ -80,8 +80,6 @@ type Config struct {
 	// MaxPerMember and MaxSessions cap the sessions per person and in total.
 	MaxPerMember int
 	MaxSessions  int
-	// TypingTTL is how long "is replying" lasts after the last key.
-	TypingTTL time.Duration
 	// LoginGrace is how long a connection has to log in before it is cut (0 = default, <0 =
 	// no limit); MaxLogins caps the connections still logging in, refusing more at once.
 	LoginGrace time.Duration
@@ -235,7 +233,7 @@ func New(cfg Config) (*Server, error) {
 	s.audit = audit
 	hub, err := NewHub(HubOptions{
 		StateFile: filepath.Join(cfg.DataDir, "team-state.json"), Store: cfg.TeamStore, Audit: audit,
-		TypingTTL: cfg.TypingTTL, MaxPerMember: cfg.MaxPerMember, MaxTotal: cfg.MaxSessions, Now: cfg.Now,
+		MaxPerMember: cfg.MaxPerMember, MaxTotal: cfg.MaxSessions, Now: cfg.Now,
 		OnSaveError: func(err error) { s.log.Error("team state not saved", "err", err) },
 		Logger:      cfg.Logger,
 	})

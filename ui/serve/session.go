@@ -94,7 +94,8 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		m.lastKey = m.now()
 		// After the inbox has the key: keys typed in one read ("rhola") open compose and type
-		// into it within this one message, and that is typing too.
+		// into it within this one message. A key in a composer whose draft was discarded makes
+		// it a reply being written again.
 		cmd := m.forward(msg)
 		if m.composing && m.pack != "" {
 			m.conn.Typing(m.pack)
@@ -120,13 +121,17 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// Recording writes the state file: off the Update loop. The teammates hear of it
 			// from the Hub; this session redraws its own "sent by" when the record is kept.
 			conn, pack := m.conn, msg.PackID
-			m.conn.StopTyping()
+			m.conn.StopTyping(pack)
 			recorded := func() tea.Msg {
 				conn.Sent(pack, id)
 				return common.TeamChangedMsg{Pack: pack}
 			}
 			return m, tea.Batch(m.forward(msg), recorded)
 		}
+	case common.DraftDiscardedMsg:
+		// Discarding ends the reply (a key typed into the empty composer starts one again).
+		m.conn.StopTyping(msg.PackID)
+		return m, m.forward(msg)
 	case PresenceMsg:
 		// The team bar reads the Hub when drawn; the views re-read who is on which pack.
 		return m, tea.Batch(m.conn.Wait(), m.forward(common.TeamChangedMsg{Presence: true}))
@@ -171,10 +176,15 @@ func (m *sessionModel) followPlace() {
 		return
 	}
 	if m.composing && (!composing || pack != m.pack) {
-		m.conn.StopTyping()
+		m.conn.StopTyping(m.pack)
 	}
 	if pack != m.pack {
 		m.conn.Open(pack)
+	}
+	if composing && pack != "" {
+		// A composer open on the pack counts as replying until it is sent, discarded or
+		// left, however long the seller pauses (Conn.Typing never lapses).
+		m.conn.Typing(pack)
 	}
 	m.pack, m.composing = pack, composing
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -176,4 +177,50 @@ func TestTeamAssignmentFilterNotesAndSentBy(t *testing.T) {
 	openBuyer(c2, "Ana Lu")
 	c2.waitFrom(cm, "→ assigned to you")
 	c2.waitFrom(cm, noteText)
+}
+
+// A composer left open counts as replying however long the seller pauses (to check an order,
+// say): a teammate connecting ten minutes later sees "replying" and is guarded before writing
+// a second answer; leaving compose ends it.
+func TestReplyingLastsWhileTheComposerIsOpen(t *testing.T) {
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	clk := &testClock{now: time.Now()}
+	r := startRig(t, rigOptions{members: []member{bruno, carla}, tune: func(c *Config) {
+		c.Now, c.IdleTimeout = clk.Now, -1
+	}})
+	b := connect(t, r.addr, bruno, nil)
+	b.waitFor(demoBuyer)
+	openBuyer(b, "Ana Lu")
+	m := b.mark()
+	b.send("r")
+	b.waitFrom(m, "ctrl+s sends")
+	b.send("Un momento")
+	b.waitFrom(m, "Un momento")
+
+	clk.advance(10 * time.Minute) // no key since: far past any "last key" window
+	c := connect(t, r.addr, carla, nil)
+	c.waitFor(demoBuyer)
+	c.waitFor("Bruno replying on ")
+	c.waitFor("Bruno is replying…")
+	openBuyer(c, "Ana Lu")
+	m = c.mark()
+	c.send("r")
+	c.waitFrom(m, "Bruno is replying to this buyer — r again to write anyway")
+
+	// Bruno discards his draft: he only has it open now ("has it open" is said only of those
+	// not replying). Typing again in the empty composer is replying again.
+	m = c.mark()
+	bm := b.mark()
+	b.send("\x18\x18") // ctrl+x twice
+	b.waitFrom(bm, "Draft discarded.")
+	c.waitFrom(m, "Bruno has it open")
+	m = c.mark()
+	b.send("Pode")
+	c.waitFrom(m, "Bruno is replying…")
+
+	// Bruno leaves compose: replying ends.
+	m = c.mark()
+	b.send("\x1b")
+	c.waitFrom(m, "Bruno has it open")
+	assertNoToken(t, r, b, c)
 }
