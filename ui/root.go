@@ -246,6 +246,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.sendDone(msg)
 	case common.TeamChangedMsg:
 		return m.teamChanged(msg)
+	case common.ReplySentElsewhereMsg:
+		return m.replySentElsewhere(msg)
 	case common.DraftDiscardedMsg:
 		m.errText, m.info = "", "Draft discarded."
 		if msg.Err != nil {

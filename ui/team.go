@@ -16,3 +16,16 @@ func (m *Model) teamChanged(msg common.TeamChangedMsg) tea.Cmd {
 	}
 	return tea.Batch(cmds...)
 }
+
+// replySentElsewhere: someone else sent a reply on the pack. Its composer (if this session holds
+// one) says so and asks before its next send.
+func (m *Model) replySentElsewhere(msg common.ReplySentElsewhereMsg) tea.Cmd {
+	who := msg.Member
+	if msg.Own {
+		who = common.OtherSession
+	}
+	if cm, ok := m.composes[msg.Pack].(interface{ SentElsewhere(who, text string) }); ok {
+		cm.SentElsewhere(who, msg.Text)
+	}
+	return nil
+}

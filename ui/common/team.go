@@ -50,6 +50,15 @@ type TeamChangedMsg struct {
 	Presence bool
 }
 
+// ReplySentElsewhereMsg tells the views that someone else sent a reply on Pack: a teammate
+// (Member), or, Own, this person's other session. Text is what was sent (someone else's words:
+// sanitise it before display). The root hands it to the pack's composer, which says so and asks
+// before its next send.
+type ReplySentElsewhereMsg struct {
+	Pack, Member, Text string
+	Own                bool
+}
+
 // TeamFilter is the list's assignment filter, cycled by a key.
 type TeamFilter int
 

@@ -101,6 +101,13 @@ type Model struct {
 	domestic       bool   // the domestic flavour: no translation field
 	note           string // "Draft restored from …", until the next key
 	confirmDiscard bool   // ctrl+x asked; a second ctrl+x discards
+
+	// Someone else's reply to this buyer (elsewhere.go).
+	elsewhere string // "Ana just replied: “…”", until this compose sends
+	askSend   bool   // the next ctrl+s asks first
+	asked     bool   // ctrl+s asked: the next one sends
+	heard     int    // replies heard of (SentElsewhere); sendHeard: when the send started
+	sendHeard int
 }
 
 // New returns an empty compose model for packID.
@@ -361,12 +368,16 @@ func (m *Model) send() tea.Cmd {
 		m.refused = &req
 		return func() tea.Msg { return common.StatusMsg{Text: text, Err: err} }
 	}
+	if m.askFirst() {
+		return nil // someone else just replied: the next ctrl+s sends
+	}
 	if cmd, more := m.uploadNext(); more {
 		m.err, m.refused = "", nil
 		return cmd // the send goes on when the last upload is done
 	}
 	req.Attachments, _ = m.files.IDs()
 	m.sending, m.err, m.refused = true, "", nil
+	m.sendHeard = m.heard
 	m.sent++
 	m.localID = m.packID + "-" + strconv.Itoa(m.sent)
 	m.sendAt = m.c.Now()
@@ -423,6 +434,9 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 		m.text.Reset()
 		m.translated.Reset()
 		m.field = FieldText
+	}
+	if m.heard == m.sendHeard { // answered: no other reply came while this one went
+		m.elsewhere, m.askSend, m.asked = "", false, false
 	}
 	return tea.Batch(m.draftSent(), func() tea.Msg { return done })
 }
@@ -574,14 +588,15 @@ func (m *Model) View() string {
 	return m.finishView(append(lines, m.noteLines()...))
 }
 
-// noteLines are the lines under the fields: the problems, the last error, the discard
-// question, the moderation warning and the last note, or else the hint, wrapped to the width.
+// noteLines are the lines under the fields: someone else's reply to this buyer, the problems,
+// the last error, the discard question, the moderation warning and the last note, or else the
+// hint, wrapped to the width.
 func (m *Model) noteLines() []string {
 	if m.notesOK {
 		return m.notes
 	}
 	st := m.c.Styles
-	notes := m.Problems()
+	notes := append(m.elsewhereLines(), m.Problems()...)
 	if m.err != "" {
 		notes = append(notes, st.Error.Render(sanitize.Line(m.err)))
 	}

@@ -266,9 +266,10 @@ func (c *Conn) StopTyping(packID string) {
 	}
 }
 
-// Sent records that this session's member sent messageID on packID and tells the sessions that
-// have the pack open (TeammateSentMsg), so they reload it at once.
-func (c *Conn) Sent(packID, messageID string) {
+// Sent records that this session's member sent messageID on packID and tells the other sessions
+// (TeammateSentMsg, with text, what was sent): those with the pack open reload it at once, a
+// composer on the pack says so before its next send. The text is kept in no file and no log.
+func (c *Conn) Sent(packID, messageID, text string) {
 	h := c.hub
 	h.mu.Lock()
 	now := h.now()
@@ -283,7 +284,7 @@ func (c *Conn) Sent(packID, messageID string) {
 	if c.typingPack == packID {
 		c.typingPack = ""
 	}
-	h.broadcastLocked(TeammateSentMsg{PackID: packID, Member: c.member, MessageID: messageID}, c.id)
+	h.broadcastLocked(TeammateSentMsg{PackID: packID, Member: c.member, MessageID: messageID, Text: text}, c.id)
 	h.mu.Unlock()
 	h.reportSave(err)
 	h.audit.Log(AuditEvent{Event: "send", Member: c.member, Pack: packID, Message: messageID})
@@ -441,8 +442,9 @@ type (
 	// PresenceMsg: someone connected, left, opened a pack or started/stopped typing; read
 	// Conn.Presence / Conn.OnPack again.
 	PresenceMsg struct{}
-	// TeammateSentMsg: a teammate sent MessageID on PackID.
-	TeammateSentMsg struct{ PackID, Member, MessageID string }
+	// TeammateSentMsg: a teammate, or the person's other session (Member is theirs), sent
+	// MessageID on PackID; Text is what was sent.
+	TeammateSentMsg struct{ PackID, Member, MessageID, Text string }
 	// AssignedMsg: PackID was assigned to Member ("" = unassigned) by By.
 	AssignedMsg struct{ PackID, Member, By string }
 	// NoteAddedMsg: a note was added to PackID.

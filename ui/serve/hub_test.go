@@ -26,7 +26,7 @@ func TestAssignmentsNotesAndSentBySurviveARestart(t *testing.T) {
 	if _, err := c.AddNote("2000004411223300", "call the courier before noon"); err != nil {
 		t.Fatal(err)
 	}
-	c.Sent("2000004411223300", "msg-1")
+	c.Sent("2000004411223300", "msg-1", "Obrigado")
 	c.Leave()
 	if err := r1.srv.Close(); err != nil {
 		t.Fatal(err)
@@ -54,6 +54,10 @@ func TestAssignmentsNotesAndSentBySurviveARestart(t *testing.T) {
 	audit, _ := os.ReadFile(filepath.Join(dir, "audit.jsonl"))
 	if strings.Contains(string(audit), "courier") {
 		t.Error("the audit log holds a note's text")
+	}
+	state, _ := os.ReadFile(filepath.Join(dir, "team-state.json"))
+	if strings.Contains(string(audit), "Obrigado") || strings.Contains(string(state), "Obrigado") {
+		t.Error("a sent reply's text, told to the other sessions, was written to the audit log or the state file")
 	}
 	if !strings.Contains(string(audit), `"event":"assign"`) || !strings.Contains(string(audit), `"assignee":"Bruno"`) {
 		t.Errorf("the audit log lacks the assignment:\n%s", audit)
@@ -89,7 +93,7 @@ func TestHubPresenceTypingAndCaps(t *testing.T) {
 	if len(viewing) != 1 || viewing[0] != "Bruno" || len(typing) != 1 || typing[0] != "Bruno" {
 		t.Errorf("OnPack = %v, %v; want Bruno viewing and typing", viewing, typing)
 	}
-	b.Sent("P1", "m1")
+	b.Sent("P1", "m1", "Gracias")
 	if _, typing := a.OnPack("P1"); len(typing) != 0 {
 		t.Errorf("still typing after the send: %v", typing)
 	}

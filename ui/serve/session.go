@@ -114,16 +114,19 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Quit
 	case common.SendDoneMsg:
 		if msg.Err == nil {
-			id := ""
+			id, text := "", msg.Request.Text
 			if msg.Message != nil {
 				id = msg.Message.ID
+				if msg.Message.Text != "" {
+					text = msg.Message.Text
+				}
 			}
 			// Recording writes the state file: off the Update loop. The teammates hear of it
 			// from the Hub; this session redraws its own "sent by" when the record is kept.
 			conn, pack := m.conn, msg.PackID
 			m.conn.StopTyping(pack)
 			recorded := func() tea.Msg {
-				conn.Sent(pack, id)
+				conn.Sent(pack, id, text)
 				return common.TeamChangedMsg{Pack: pack}
 			}
 			return m, tea.Batch(m.forward(msg), recorded)
@@ -146,6 +149,10 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The teammate's reply shows at once, not at the next poll.
 			cmds = append(cmds, m.forward(common.RefreshMsg{}))
 		}
+		// A composer on the pack says so and asks before sending a second answer.
+		cmds = append(cmds, m.forward(common.ReplySentElsewhereMsg{
+			Pack: msg.PackID, Member: msg.Member, Text: msg.Text, Own: msg.Member == m.conn.Member(),
+		}))
 		return m, tea.Batch(cmds...)
 	}
 	return m, m.forward(msg)
