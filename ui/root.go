@@ -248,6 +248,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.teamChanged(msg)
 	case common.ReplySentElsewhereMsg:
 		return m.replySentElsewhere(msg)
+	case common.DraftDiscardedElsewhereMsg:
+		return m.draftGone(msg.Pack, true)
 	case common.DraftDiscardedMsg:
 		m.errText, m.info = "", "Draft discarded."
 		if msg.Err != nil {
@@ -542,10 +544,15 @@ func (m *Model) openCompose(msg common.ComposeMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	cm := m.composes[msg.PackID]
-	if cm == nil {
+	switch r, ok := cm.(interface{ Reload() tea.Cmd }); {
+	case cm == nil:
 		cm = newCompose(m.c, msg.PackID, site)
 		m.composes[msg.PackID] = cm
 		cmds = append(cmds, cm.Init())
+	case ok && m.active != viewCompose:
+		// Held since it was last left: the drafts folder says what the draft is now (the
+		// person's other session may have sent, discarded or changed it meanwhile).
+		cmds = append(cmds, r.Reload())
 	}
 	m.giveReplyContext(msg.PackID)
 	// The thread's own limit (seller_max_message_length) drives the composer's counter.

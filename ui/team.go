@@ -18,7 +18,8 @@ func (m *Model) teamChanged(msg common.TeamChangedMsg) tea.Cmd {
 }
 
 // replySentElsewhere: someone else sent a reply on the pack. Its composer (if this session holds
-// one) says so and asks before its next send.
+// one) says so and asks before its next send; when it was the person's other session, the draft
+// they share is gone as well.
 func (m *Model) replySentElsewhere(msg common.ReplySentElsewhereMsg) tea.Cmd {
 	who := msg.Member
 	if msg.Own {
@@ -27,5 +28,29 @@ func (m *Model) replySentElsewhere(msg common.ReplySentElsewhereMsg) tea.Cmd {
 	if cm, ok := m.composes[msg.Pack].(interface{ SentElsewhere(who, text string) }); ok {
 		cm.SentElsewhere(who, msg.Text)
 	}
-	return nil
+	if !msg.Own {
+		return nil
+	}
+	return m.draftGone(msg.Pack, false)
+}
+
+// draftGone: the person's other session sent or discarded pack's draft, in the drafts folder
+// this session shares. The list reads the folder again for its marks; a composer held for the
+// pack reads its draft again, unless it is on screen, where the text stays to be read (leaving
+// without an edit then keeps nothing).
+func (m *Model) draftGone(pack string, discarded bool) tea.Cmd {
+	cmds := []tea.Cmd{m.list.ReadDrafts()}
+	cm := m.composes[pack]
+	switch {
+	case cm == nil:
+	case m.active == viewCompose && m.conv != nil && m.conv.PackID() == pack:
+		if g, ok := cm.(interface{ DraftGone(discarded bool) }); ok {
+			g.DraftGone(discarded)
+		}
+	default:
+		if r, ok := cm.(interface{ Reload() tea.Cmd }); ok {
+			cmds = append(cmds, r.Reload())
+		}
+	}
+	return tea.Batch(cmds...)
 }

@@ -51,13 +51,18 @@ type TeamChangedMsg struct {
 }
 
 // ReplySentElsewhereMsg tells the views that someone else sent a reply on Pack: a teammate
-// (Member), or, Own, this person's other session. Text is what was sent (someone else's words:
-// sanitise it before display). The root hands it to the pack's composer, which says so and asks
-// before its next send.
+// (Member), or, Own, this person's other session, which shares this session's drafts folder, so
+// the pack's draft is gone from it. Text is what was sent (someone else's words: sanitise it
+// before display). The root hands it to the pack's composer, which says so and asks before its
+// next send.
 type ReplySentElsewhereMsg struct {
 	Pack, Member, Text string
 	Own                bool
 }
+
+// DraftDiscardedElsewhereMsg tells the views that this person's other session discarded Pack's
+// draft: the drafts folder they share no longer holds it.
+type DraftDiscardedElsewhereMsg struct{ Pack string }
 
 // TeamFilter is the list's assignment filter, cycled by a key.
 type TeamFilter int

@@ -108,6 +108,10 @@ type Model struct {
 	asked     bool   // ctrl+s asked: the next one sends
 	heard     int    // replies heard of (SentElsewhere); sendHeard: when the send started
 	sendHeard int
+
+	// The drafts folder, shared with the person's other sessions (elsewhere.go).
+	held *heldDraft // what compose held when Reload asked the folder
+	gone string     // the shared draft was sent or discarded elsewhere: what leaving says
 }
 
 // New returns an empty compose model for packID.
@@ -264,6 +268,9 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	switch msg := msg.(type) {
 	case draftRestoredMsg:
+		if msg.again {
+			return m, m.reloaded(msg)
+		}
 		return m, m.restored(msg)
 	case fileCheckedMsg:
 		return m, tea.Batch(m.checked(msg), m.saveIfChanged())
@@ -438,7 +445,7 @@ func (m *Model) finish(res SentMsg, err error) tea.Cmd {
 	if m.heard == m.sendHeard { // answered: no other reply came while this one went
 		m.elsewhere, m.askSend, m.asked = "", false, false
 	}
-	return tea.Batch(m.draftSent(), func() tea.Msg { return done })
+	return m.draftSent(func() tea.Msg { return done })
 }
 
 // SetSize lays the two fields out in the area the root gives compose.

@@ -14,6 +14,11 @@ import (
 func (m *Model) back() tea.Cmd {
 	m.confirmDiscard = false
 	m.c.Navigate(common.BackMsg{})
+	if why := m.gone; why != "" {
+		m.clearFields() // sent or discarded elsewhere, untouched here since: nothing to keep
+		m.savedAs = m.draftKey()
+		return func() tea.Msg { return common.StatusMsg{Text: why} }
+	}
 	if m.Empty() {
 		return nil
 	}
@@ -40,12 +45,7 @@ func (m *Model) askDiscard() tea.Cmd {
 // discard empties the draft, here and on disk.
 func (m *Model) discard() tea.Cmd {
 	m.confirmDiscard = false
-	m.text.Reset()
-	m.translated.Reset()
-	m.files.Clear()
-	m.err, m.refused, m.note = "", nil, ""
-	m.field = FieldText
-	m.layout()
+	m.clearFields()
 	packID := m.packID
 	if m.saver == nil {
 		return tea.Batch(m.Focus(), func() tea.Msg { return common.DraftDiscardedMsg{PackID: packID} })
@@ -55,6 +55,16 @@ func (m *Model) discard() tea.Cmd {
 	return tea.Batch(m.Focus(), func() tea.Msg {
 		return common.DraftDiscardedMsg{PackID: packID, Err: remove()}
 	})
+}
+
+// clearFields empties the draft here (not on disk).
+func (m *Model) clearFields() {
+	m.text.Reset()
+	m.translated.Reset()
+	m.files.Clear()
+	m.err, m.refused, m.note, m.gone = "", nil, "", ""
+	m.field = FieldText
+	m.layout()
 }
 
 // markDraft keeps the list's mark in step with the draft.

@@ -35,13 +35,15 @@ type VerifiedMsg struct {
 }
 
 // draftRestoredMsg is the saved draft of the pack, read and its files re-checked off the event
-// loop.
+// loop: when compose is built, or again (Reload) when it opens once more.
 type draftRestoredMsg struct {
 	draft   drafts.Draft
 	files   []attach.File // the draft's files that can still be attached
 	missing []string      // names of those that cannot
 	refused []string      // names of those a served inbox leaves out
 	err     error
+	again   bool  // read by Reload
+	saveErr error // Reload's write of what was waiting here failed: nothing was read
 }
 
 // startRestore prepares the draft saver; the saved draft is read by restoreDraft's command.
@@ -59,13 +61,24 @@ func (m *Model) restoreDraft() tea.Cmd {
 	if !m.restoring {
 		return nil
 	}
-	store, packID, served := m.c.Drafts, m.packID, m.c.Served
+	return m.readDraft(nil)
+}
+
+// readDraft is the command that reads the saved draft; flush, when set (Reload), first writes
+// what waits here to be saved.
+func (m *Model) readDraft(flush func() error) tea.Cmd {
+	store, packID, served, again := m.c.Drafts, m.packID, m.c.Served, flush != nil
 	return common.Own(m.owner(), func() tea.Msg {
+		if flush != nil {
+			if err := flush(); err != nil {
+				return draftRestoredMsg{again: true, saveErr: err}
+			}
+		}
 		d, err := store.Load(packID)
 		if err != nil {
-			return draftRestoredMsg{err: err}
+			return draftRestoredMsg{err: err, again: again}
 		}
-		res := draftRestoredMsg{draft: d}
+		res := draftRestoredMsg{draft: d, again: again}
 		for _, p := range d.Files {
 			if served { // a served inbox attaches no file of the server's, not even a saved one
 				res.refused = append(res.refused, sanitize.Line(filepath.Base(p)))
@@ -103,6 +116,18 @@ func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
 	}
 	m.text.SetValue(d.Text + typed)
 	m.translated.SetValue(d.TextTranslated + typedT)
+	m.addRestoredFiles(msg)
+	m.layout()
+	if typed == "" && typedT == "" {
+		m.savedAs = m.draftKey()
+		return nil
+	}
+	return m.saveIfChanged()
+}
+
+// addRestoredFiles attaches the saved draft's files that can still be attached, and says which
+// were left out.
+func (m *Model) addRestoredFiles(msg draftRestoredMsg) {
 	var missing []string
 	for _, f := range msg.files {
 		if m.files.Has(f.Path) {
@@ -119,12 +144,6 @@ func (m *Model) restored(msg draftRestoredMsg) tea.Cmd {
 	case len(msg.refused) > 0:
 		m.err = "Restored your draft without " + strings.Join(msg.refused, ", ") + ": a served inbox cannot attach the server's files."
 	}
-	m.layout()
-	if typed == "" && typedT == "" {
-		m.savedAs = m.draftKey()
-		return nil
-	}
-	return m.saveIfChanged()
 }
 
 // draftFiles are the chosen files' paths, for the draft on disk.
@@ -138,7 +157,11 @@ func (m *Model) draftFiles() []string {
 
 // draftKey identifies the draft's content, to notice changes.
 func (m *Model) draftKey() string {
-	return m.text.Value() + "\x00" + m.translated.Value() + "\x00" + strings.Join(m.draftFiles(), "\x00")
+	return draftKeyOf(m.text.Value(), m.translated.Value(), m.draftFiles())
+}
+
+func draftKeyOf(text, translated string, files []string) string {
+	return text + "\x00" + translated + "\x00" + strings.Join(files, "\x00")
 }
 
 // saveIfChanged schedules a debounced write when the draft differs from what was saved.
@@ -151,6 +174,7 @@ func (m *Model) saveIfChanged() tea.Cmd {
 		return nil
 	}
 	m.savedAs = key
+	m.gone = "" // edited: a draft of its own again, whatever happened to the shared one
 	save := m.saver.Changed(drafts.Draft{
 		PackID:         m.packID,
 		Text:           m.text.Value(),
@@ -188,11 +212,13 @@ func (m *Model) FlushDraft() error {
 	return m.saver.Flush()
 }
 
-// draftSent deletes the saved draft after a successful send (in a command) and saves what was
-// typed meanwhile.
-func (m *Model) draftSent() tea.Cmd {
+// draftSent deletes the saved draft after a successful send and saves what was typed meanwhile
+// (both in commands). The deletion comes before then, which the send's end (SendDoneMsg) is: a
+// served session tells the person's other sessions of the send, and they read the drafts
+// folder again.
+func (m *Model) draftSent(then tea.Cmd) tea.Cmd {
 	if m.saver == nil {
-		return nil
+		return then
 	}
 	remove := m.saver.Sent(m.packID)
 	del := func() tea.Msg {
@@ -204,10 +230,10 @@ func (m *Model) draftSent() tea.Cmd {
 	m.savedAs = ""
 	if m.Empty() {
 		m.savedAs = m.draftKey()
-		return del
+		return tea.Sequence(del, then)
 	}
 	// In sequence: the newer draft is written after the sent one is deleted.
-	return tea.Sequence(del, m.saveIfChanged())
+	return tea.Sequence(del, tea.Batch(then, m.saveIfChanged()))
 }
 
 // ambiguous reports a send that may have reached Mercado Libre although no answer came back,

@@ -1,7 +1,14 @@
 package serve
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/postsale/postsale/config/drafts"
 )
 
 // demoBuyerPack is demoBuyer's pack (Ana Lucía Pérez, MLM).
@@ -16,6 +23,27 @@ func replies(r *rig, pack string) int {
 		}
 	}
 	return n
+}
+
+// waitDraft waits until the member's drafts folder holds pack's draft as want says. Nothing on
+// a terminal changes when a debounced save lands, so it reads the folder until it does.
+func waitDraft(t *testing.T, r *rig, name, pack string, want func(drafts.Draft) bool, what string) {
+	t.Helper()
+	store := drafts.NewStore(filepath.Join(r.dataDir, "members", name, "drafts"))
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if d, err := store.Load(pack); err == nil && want(d) {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			t.Fatalf("never: %s", what)
+		}
+	}
 }
 
 // A teammate's reply sent while Bruno writes his own is said in his composer, with the start
@@ -66,4 +94,107 @@ func TestATeammatesReplyIsSaidInTheComposerAndAsksBeforeSending(t *testing.T) {
 		t.Errorf("Bruno's second ctrl+s: %d replies, want 2", n)
 	}
 	assertNoToken(t, r, a, b)
+}
+
+// One person, two sessions sharing one drafts folder: a draft left in A, then restored, edited
+// and sent in B, is gone from A too. A's list drops its mark, and `r` in A opens an empty
+// composer (saying why), so one ctrl+s cannot send the old text a second time.
+func TestADraftSentInTheOtherSessionIsGoneFromThisOne(t *testing.T) {
+	bruno := newMember(t, "Bruno")
+	dir := t.TempDir()
+	tune, _ := withStore(t, filepath.Join(dir, "store.db"))
+	r := startRig(t, rigOptions{members: []member{bruno}, dataDir: dir, tune: tune})
+	const old = "Vou verificar 3141"
+	b1 := connect(t, r.addr, bruno, nil)
+	b1.waitFor(demoBuyer)
+	openBuyer(b1, "Ana Lu")
+	m := b1.mark()
+	b1.send("r")
+	b1.waitFrom(m, "ctrl+s sends")
+	b1.send(old)
+	b1.waitFrom(m, old)
+	b1.send("\x1b")
+	b1.waitFrom(m, "Draft kept")
+	waitDraft(t, r, "Bruno", demoBuyerPack, func(d drafts.Draft) bool { return d.Text == old }, "A's draft saved")
+	m = b1.mark()
+	b1.send("\x1b")
+	b1.waitFrom(m, "✎ draft")
+
+	b2 := connect(t, r.addr, bruno, nil)
+	b2.waitFor(demoBuyer)
+	openBuyer(b2, "Ana Lu")
+	m = b2.mark()
+	b2.send("r")
+	b2.waitFrom(m, "Draft restored from")
+	b2.waitFrom(m, old)
+	b2.send(" amanhã\x13")
+	b2.waitFrom(m, "Message sent.")
+	waitDraft(t, r, "Bruno", demoBuyerPack, func(d drafts.Draft) bool { return d.Empty() }, "the sent draft removed")
+
+	// A's list: the row shows the reply B sent, and no draft mark any more. (Only changed
+	// lines are drawn again: the last drawing of the row's preview is what is on screen.)
+	sent := old + " amanhã"
+	waitUntil(t, func() bool {
+		s := ansi.Strip(b1.rawBytes())
+		i := strings.LastIndex(s, sent)
+		return i >= 0 && !strings.Contains(s[max(0, i-80):i], "✎ draft")
+	}, "A's row without its draft mark", b1)
+
+	// r in A: the composer holds nothing, and says why; ctrl+s sends nothing.
+	m = b1.mark()
+	b1.send("r")
+	b1.waitFrom(m, "This draft was sent or discarded in another session.")
+	m = b1.mark()
+	b1.send("\x13")
+	b1.waitFrom(m, "message is empty")
+	if n := replies(r, demoBuyerPack); n != 1 {
+		t.Errorf("the buyer got %d replies, want the one B sent", n)
+	}
+	assertNoToken(t, r, b1, b2)
+}
+
+// The other session discards the draft both share while this one has it on screen: the text
+// stays to be read, with a note; leaving without an edit keeps nothing, as the folder keeps
+// nothing, so the list marks no draft.
+func TestADraftDiscardedInTheOtherSessionWhileOnScreenHere(t *testing.T) {
+	bruno := newMember(t, "Bruno")
+	r := startRig(t, rigOptions{members: []member{bruno}})
+	const text = "Talvez na quinta 7788"
+	b1 := connect(t, r.addr, bruno, nil)
+	b1.waitFor(demoBuyer)
+	openBuyer(b1, "Ana Lu")
+	m := b1.mark()
+	b1.send("r")
+	b1.waitFrom(m, "ctrl+s sends")
+	b1.send(text)
+	b1.waitFrom(m, text)
+	waitDraft(t, r, "Bruno", demoBuyerPack, func(d drafts.Draft) bool { return d.Text == text }, "the draft saved")
+
+	b2 := connect(t, r.addr, bruno, nil)
+	b2.waitFor(demoBuyer)
+	openBuyer(b2, "Ana Lu")
+	m2 := b2.mark()
+	b2.send("r")
+	b2.waitFrom(m2, "Your other session is replying to this buyer")
+	m2 = b2.mark()
+	b2.send("r")
+	b2.waitFrom(m2, text)
+	m = b1.mark()
+	b2.send("\x18\x18") // ctrl+x twice
+	b2.waitFrom(m2, "Draft discarded.")
+	b1.waitFrom(m, "Your other session discarded this draft: esc now keeps nothing, an edit keeps it.")
+
+	m = b1.mark()
+	b1.send("\x1b")
+	b1.waitFrom(m, "Your other session discarded this draft; it is not kept here either.")
+	m = b1.mark()
+	b1.send("\x1b")
+	const preview = "¿Me pueden ayudar?"
+	waitUntil(t, func() bool {
+		s := ansi.Strip(b1.rawBytes()[m:])
+		i := strings.LastIndex(s, preview)
+		return i >= 0 && !strings.Contains(s[max(0, i-80):i], "✎ draft")
+	}, "the list without a draft mark", b1)
+	waitDraft(t, r, "Bruno", demoBuyerPack, func(d drafts.Draft) bool { return d.Empty() }, "no draft in the folder")
+	assertNoToken(t, r, b1, b2)
 }

@@ -23,7 +23,11 @@ import (
 //     "sent by Ana" on seller messages; `r` warns first while a teammate is replying;
 //   - the session wrapper turns PresenceMsg / AssignedMsg / NoteAddedMsg / TeammateSentMsg into
 //     common.TeamChangedMsg, which the root hands to the list and the open conversation, and
-//     reloads the open pack on TeammateSentMsg.
+//     reloads the open pack on TeammateSentMsg;
+//   - TeammateSentMsg also becomes common.ReplySentElsewhereMsg (the pack's composer says so and
+//     asks before its next send), and the person's own other session's DraftDiscardedMsg
+//     common.DraftDiscardedElsewhereMsg: the list and a held composer read the shared drafts
+//     folder again.
 //
 // Hub is what the sessions of one server share: who is connected and where (presence), who is
 // typing a reply, who a conversation is assigned to, the team's internal notes, and who sent
@@ -290,6 +294,23 @@ func (c *Conn) Sent(packID, messageID, text string) {
 	h.audit.Log(AuditEvent{Event: "send", Member: c.member, Pack: packID, Message: messageID})
 }
 
+// Discarded tells the member's other sessions, which share the member's drafts folder, that
+// this one discarded packID's draft (DraftDiscardedMsg): what they hold of it is gone.
+func (c *Conn) Discarded(packID string) {
+	h := c.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for id, o := range h.conns {
+		if id == c.id || o.member != c.member {
+			continue
+		}
+		select {
+		case o.events <- DraftDiscardedMsg{PackID: packID}:
+		default:
+		}
+	}
+}
+
 // Assign gives packID to member ("" unassigns). The caller checks member against the team.
 func (c *Conn) Assign(packID, member string) error {
 	h := c.hub
@@ -445,6 +466,8 @@ type (
 	// TeammateSentMsg: a teammate, or the person's other session (Member is theirs), sent
 	// MessageID on PackID; Text is what was sent.
 	TeammateSentMsg struct{ PackID, Member, MessageID, Text string }
+	// DraftDiscardedMsg: the person's other session discarded PackID's draft.
+	DraftDiscardedMsg struct{ PackID string }
 	// AssignedMsg: PackID was assigned to Member ("" = unassigned) by By.
 	AssignedMsg struct{ PackID, Member, By string }
 	// NoteAddedMsg: a note was added to PackID.

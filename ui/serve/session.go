@@ -132,8 +132,12 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, tea.Batch(m.forward(msg), recorded)
 		}
 	case common.DraftDiscardedMsg:
-		// Discarding ends the reply (a key typed into the empty composer starts one again).
+		// Discarding ends the reply (a key typed into the empty composer starts one again), and
+		// the person's other sessions, which share the drafts folder, drop what they hold of it.
 		m.conn.StopTyping(msg.PackID)
+		if msg.Err == nil {
+			m.conn.Discarded(msg.PackID)
+		}
 		return m, m.forward(msg)
 	case PresenceMsg:
 		// The team bar reads the Hub when drawn; the views re-read who is on which pack.
@@ -149,11 +153,14 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The teammate's reply shows at once, not at the next poll.
 			cmds = append(cmds, m.forward(common.RefreshMsg{}))
 		}
-		// A composer on the pack says so and asks before sending a second answer.
+		// A composer on the pack says so and asks before sending a second answer; the same
+		// person's other session also took the draft they share.
 		cmds = append(cmds, m.forward(common.ReplySentElsewhereMsg{
 			Pack: msg.PackID, Member: msg.Member, Text: msg.Text, Own: msg.Member == m.conn.Member(),
 		}))
 		return m, tea.Batch(cmds...)
+	case DraftDiscardedMsg:
+		return m, tea.Batch(m.conn.Wait(), m.forward(common.DraftDiscardedElsewhereMsg{Pack: msg.PackID}))
 	}
 	return m, m.forward(msg)
 }
