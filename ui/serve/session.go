@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,10 @@ func (m *sessionModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.forward(tea.WindowSizeMsg{Width: msg.Width, Height: max(msg.Height-teamLines, 0)})
 	case tea.KeyMsg:
 		m.lastKey = m.now()
+		// Bubble Tea's key parser hands every program the same rune slice for a space, and the
+		// text fields sanitise runes in place: two people typing a space at once wrote to one
+		// array from two sessions. Each inbox gets its own copy.
+		msg.Runes = slices.Clone(msg.Runes)
 		// After the inbox has the key: keys typed in one read ("rhola") open compose and type
 		// into it within this one message. A key in a composer whose draft was discarded makes
 		// it a reply being written again.
