@@ -31,12 +31,13 @@ const busyTimeout = 10 * time.Second
 
 // Store is one account's local history. Its methods are safe for concurrent use.
 type Store struct {
-	db     *sql.DB
-	path   string
-	notice string
-	now    func() time.Time
-	stmts  stmtCache
-	watch  watchers // readers waiting for writes (watch.go)
+	db    *sql.DB
+	path  string
+	aside string // where Open set a damaged store aside ("" when it did not)
+	why   error  // why it did
+	now   func() time.Time
+	stmts stmtCache
+	watch watchers // readers waiting for writes (watch.go)
 }
 
 // Option configures Open.
@@ -64,7 +65,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		if rerr != nil {
 			return nil, fmt.Errorf("the local store %s cannot be read (%v) and could not be set aside: %w", path, err, rerr)
 		}
-		s.notice = fmt.Sprintf("The local store could not be read, so it was set aside as %s and a new one is being rebuilt from Mercado Libre.", filepath.Base(aside))
+		s.aside, s.why = aside, err
 		db, err = s.open(ctx)
 	}
 	if err != nil {
@@ -138,8 +139,44 @@ func (s *Store) setAside() (string, error) {
 	return aside, nil
 }
 
-// Notice is one sentence for the seller when Open had to set a damaged store aside, else "".
-func (s *Store) Notice() string { return s.notice }
+// Rebuild is when a new store started in place of a damaged one fills again, as the seller is
+// told (NoticeFor): a sentence saying it is being rebuilt is only true while Mercado Libre is
+// being asked.
+type Rebuild int
+
+const (
+	// RebuildNow: Mercado Libre is being asked (the inbox syncing, a command catching up).
+	RebuildNow Rebuild = iota
+	// RebuildWhenReachable: Mercado Libre could not be reached; the first sync that reaches it
+	// rebuilds the store.
+	RebuildWhenReachable
+	// RebuildNotAsked: the command does not ask Mercado Libre at all (--offline).
+	RebuildNotAsked
+)
+
+// Notice is one sentence for the seller when Open had to set a damaged store aside, else "",
+// said as it is rebuilt now (NoticeFor(RebuildNow)).
+func (s *Store) Notice() string { return s.NoticeFor(RebuildNow) }
+
+// NoticeFor is Notice worded for when the new store is rebuilt, "" when nothing was set aside.
+func (s *Store) NoticeFor(when Rebuild) string {
+	if s.aside == "" {
+		return ""
+	}
+	const lead = "The local store could not be read, so it was set aside as "
+	name := filepath.Base(s.aside)
+	switch when {
+	case RebuildWhenReachable:
+		return lead + name + " and a new one will be rebuilt from Mercado Libre once it can be reached."
+	case RebuildNotAsked:
+		return lead + name + " and a new, empty one started; it is rebuilt from Mercado Libre the next time postsale runs without --offline."
+	}
+	return lead + name + " and a new one is being rebuilt from Mercado Libre."
+}
+
+// SetAside is where Open renamed a damaged store and what it could not read there (why), for
+// the log; "" and nil when it set nothing aside.
+func (s *Store) SetAside() (path string, why error) { return s.aside, s.why }
 
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }

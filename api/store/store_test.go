@@ -264,8 +264,32 @@ func TestCorruptStoreIsSetAsideAndRebuilt(t *testing.T) {
 	if !strings.Contains(n, "store.db.corrupt-20261129T123000Z") || strings.Count(n, ".") > 4 || !strings.HasSuffix(n, ".") {
 		t.Errorf("notice = %q, want one sentence naming the set-aside file", n)
 	}
+	// Said as it will happen: rebuilt now, once Mercado Libre can be reached, or by a later run
+	// when this one does not ask it (--offline); the log gets the file and why.
+	for when, want := range map[Rebuild]string{
+		RebuildNow:           "is being rebuilt from Mercado Libre.",
+		RebuildWhenReachable: "will be rebuilt from Mercado Libre once it can be reached.",
+		RebuildNotAsked:      "the next time postsale runs without --offline.",
+	} {
+		n := s.NoticeFor(when)
+		if !strings.Contains(n, "store.db.corrupt-20261129T123000Z") || !strings.HasSuffix(n, want) {
+			t.Errorf("NoticeFor(%d) = %q, want the file and %q", when, n, want)
+		}
+	}
+	if p, why := s.SetAside(); p != aside || why == nil {
+		t.Errorf("SetAside() = %q, %v; want %s and what could not be read", p, why, aside)
+	}
 	if err := s.PutPage(context.Background(), page(t, "P1", wireMessage("m1", "P1", true, "Ana", "hola", base))); err != nil {
 		t.Fatalf("the rebuilt store does not work: %v", err)
+	}
+	// The rebuilt store opens without a word.
+	again, err := Open(context.Background(), path, WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if n, p := again.NoticeFor(RebuildWhenReachable), again.Notice(); n != "" || p != "" {
+		t.Errorf("a readable store says %q / %q", n, p)
 	}
 }
 
