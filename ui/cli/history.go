@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,29 +53,34 @@ func (f *historyFlags) check(cmd *cobra.Command) (since time.Time, err error) {
 	return time.Time{}, &usageError{fmt.Errorf("--since %q is not a date: write 2025-03-02 or 2025-03-02T15:04:05Z (see %s --help)", f.since, cmd.CommandPath())}
 }
 
-// openStore opens the account's local store (a temporary one with --demo, removed on exit, so
-// the demo never writes into the seller's history) and prints its notice when it had to set a
-// damaged store aside.
-func (a *app) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := a.openStoreQuiet(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if n := st.Notice(); n != "" {
+// noteSetAside prints, when the store had to set a damaged one aside, the sentence saying so,
+// worded for when the new one is rebuilt: a command that did not ask Mercado Libre, or could
+// not reach it, must not say it is being rebuilt.
+func (a *app) noteSetAside(st *store.Store, when store.Rebuild) {
+	if n := st.NoticeFor(when); n != "" {
 		fmt.Fprintln(a.io.Err, "postsale: note: "+n)
 	}
-	return st, nil
 }
 
-// openStoreQuiet is openStore leaving the notice to the caller (the inbox shows it in its status
-// bar). The store is closed, and a demo's removed, when the command ends. A store setup opened
-// ahead (storeAhead) is waited for; ctx only bounds a store opened here.
+// openStoreQuiet opens the account's local store (a temporary one with --demo, removed on exit,
+// so the demo never writes into the seller's history), leaving the set-aside sentence to the
+// caller (noteSetAside; the inbox shows it in its status bar) and logging it. The store is
+// closed, and a demo's removed, when the command ends. A store setup opened ahead (storeAhead)
+// is waited for; ctx only bounds a store opened here.
 func (a *app) openStoreQuiet(ctx context.Context) (*store.Store, error) {
 	if a.ahead == nil {
 		a.storeAhead(ctx)
 	}
-	<-a.ahead.done
-	return a.ahead.st, a.ahead.err
+	o := a.ahead
+	<-o.done
+	if o.st != nil {
+		o.logged.Do(func() {
+			if path, why := o.st.SetAside(); path != "" {
+				a.log().Warn("local store set aside as damaged; a new one started", "set_aside_as", path, "err", why)
+			}
+		})
+	}
+	return o.st, o.err
 }
 
 // storeAhead starts opening the store in the background. setup calls it for the commands that
@@ -115,6 +121,7 @@ type storeOpening struct {
 	st      *store.Store
 	err     error
 	closers []func()
+	logged  sync.Once // a store set aside is logged once
 }
 
 // open opens the store at path, or a temporary one (removed at the end) when path is empty.
@@ -159,10 +166,11 @@ func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (st *store.Store
 	if err := a.setup(ctx); err != nil {
 		return nil, nil, err
 	}
-	if st, err = a.openStore(ctx); err != nil {
+	if st, err = a.openStoreQuiet(ctx); err != nil {
 		return nil, nil, err
 	}
 	if f.offline {
+		a.noteSetAside(st, store.RebuildNotAsked)
 		return st, errOffline, nil
 	}
 	sctx, cancel := context.WithTimeout(ctx, historySyncTimeout)
@@ -173,8 +181,11 @@ func (a *app) historyStore(cmd *cobra.Command, f *historyFlags) (st *store.Store
 	}
 	rep, err := store.NewSyncer(st, a.client, store.SyncOptions{}).Sync(sctx, open...)
 	if err != nil {
+		a.noteSetAside(st, store.RebuildWhenReachable)
 		fmt.Fprintln(a.io.Err, "postsale: note: could not reach Mercado Libre, answering from the local store: "+sanitize.Line(err.Error()))
 		packErr = err
+	} else {
+		a.noteSetAside(st, store.RebuildNow)
 	}
 	for pack, ferr := range rep.Failed {
 		a.log().Info("history: a conversation could not be refreshed", "pack", pack, "err", ferr)

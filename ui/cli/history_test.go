@@ -187,3 +187,56 @@ func TestExportUnknownPackSaysSo(t *testing.T) {
 		t.Errorf("unreachable, a stored pack: exit %d, %q, %q", code, out, errs)
 	}
 }
+
+// A damaged store is set aside and the note says truthfully when the new one fills: a command
+// that caught up says it is being rebuilt, one that could not reach Mercado Libre that it will
+// be once it can, and --offline (which never asks) that a later run without it rebuilds it. The
+// log keeps the file it was set aside as.
+func TestSetAsideStoreNoteSaysWhenItIsRebuilt(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		down       bool
+		want, dont string
+	}{
+		{"online", []string{"search", "caixa"}, false, "and a new one is being rebuilt from Mercado Libre.", "once it can be reached"},
+		{"unreachable", []string{"search", "caixa"}, true, "will be rebuilt from Mercado Libre once it can be reached.", "being rebuilt"},
+		{"offline search", []string{"search", "caixa", "--offline"}, false, "the next time postsale runs without --offline.", "being rebuilt"},
+		{"offline export", []string{"export", "--offline"}, false, "the next time postsale runs without --offline.", "being rebuilt"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			if err := os.MkdirAll(filepath.Dir(h.storePath()), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(h.storePath(), bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if tc.down {
+				h.ts.Close()
+			}
+			_, errs, code := h.run(tc.args...)
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			note := ""
+			for _, l := range strings.Split(errs, "\n") {
+				if strings.Contains(l, "set aside") {
+					note = l
+				}
+			}
+			if !strings.HasPrefix(note, "postsale: note: The local store could not be read, so it was set aside as store.db.corrupt-") ||
+				!strings.HasSuffix(note, tc.want) || strings.Contains(note, tc.dont) {
+				t.Errorf("note %q, want one ending %q", note, tc.want)
+			}
+			asides, _ := filepath.Glob(h.storePath() + ".corrupt-*")
+			if len(asides) != 1 {
+				t.Fatalf("set aside as %v", asides)
+			}
+			log, _ := os.ReadFile(filepath.Join(h.env["XDG_STATE_HOME"], "postsale", "postsale.log"))
+			if !strings.Contains(string(log), "local store set aside") || !strings.Contains(string(log), filepath.Base(asides[0])) {
+				t.Errorf("the log does not say the store was set aside:\n%s", log)
+			}
+		})
+	}
+}
