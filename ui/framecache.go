@@ -26,6 +26,7 @@ type statusKey struct {
 	more     int
 	errText  string
 	info     string
+	notice   string
 	right    string
 	hasRight bool
 	conn     string

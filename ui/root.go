@@ -104,6 +104,11 @@ type Model struct {
 	retryGen     int
 	// lastAnswer is when Mercado Libre last answered: offline, the data on screen is from then.
 	lastAnswer time.Time
+	// startNotice is the session's sentence from its start (a local store set aside as damaged,
+	// or one that could not open), until the next key: unlike info, no task's error or status
+	// replaces it, so a start that fails to reach Mercado Libre still says it. offlineNotice is
+	// its wording while Mercado Libre cannot be reached ("" keeps startNotice).
+	startNotice, offlineNotice string
 	// demo: the data is the demo sandbox (the header says so); tokenVar: the environment
 	// variable the token came from, named when Mercado Libre refuses it (firstrun.go).
 	demo     bool
@@ -331,6 +336,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	// Any key is the "next action": the last error or notice has been seen.
 	m.errText, m.info = "", ""
+	m.startNotice, m.offlineNotice = "", ""
 	if m.showHelp {
 		switch {
 		case key.Matches(msg, m.keys.CloseHelp):

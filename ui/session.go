@@ -78,9 +78,11 @@ type SessionOptions struct {
 	// Seen keeps which conversations the seller has opened and marked done (triage.go); nil keeps
 	// them in memory for this session only.
 	Seen common.SeenStore
-	// Notice is a sentence shown once in the status bar at start (a local store set aside
-	// because it was damaged, or one that could not open at all).
-	Notice string
+	// Notice is a sentence shown once in the status bar at start, until the first key (a local
+	// store set aside because it was damaged, or one that could not open at all).
+	// OfflineNotice is its wording while Mercado Libre cannot be reached (a store set aside is
+	// rebuilt only once it can); "" shows Notice then too.
+	Notice, OfflineNotice string
 	// NotifyOut is where the bell and desktop notification for new buyer messages are written:
 	// the session's own output (nil: notices off). NotifyEnv reads the terminal's TERM_PROGRAM,
 	// TERM and TMUX to choose the notification (nil: the bell only).
@@ -142,7 +144,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
 	m.demo, m.tokenVar = o.Demo, o.TokenVar
 	m.notify = newNotifier(o.NotifyOut, o.NotifyEnv)
-	m.info = sanitize.Line(o.Notice)
+	m.startNotice, m.offlineNotice = sanitize.Line(o.Notice), sanitize.Line(o.OfflineNotice)
 	if o.Width > 0 && o.Height > 0 {
 		m.width, m.height = o.Width, o.Height
 		m.resize()

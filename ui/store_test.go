@@ -252,6 +252,40 @@ func TestStoreSetAsideNoticeShownOnce(t *testing.T) {
 	}
 }
 
+// A damaged store set aside while Mercado Libre cannot be reached says so too: the failed
+// requests' errors do not replace the sentence, which then says the new store will be rebuilt
+// once Mercado Libre can be reached (nothing is being rebuilt); a key ends it.
+func TestStoreSetAsideNoticeShownOffline(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	path := filepath.Join(t.TempDir(), "store.db")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	offline := st.NoticeFor(store.RebuildWhenReachable)
+	if offline == "" || offline == st.Notice() {
+		t.Fatalf("offline notice %q", offline)
+	}
+	m := storedSession(t, e, st, deadClient(t), SessionOptions{Notice: st.Notice(), OfflineNotice: offline})
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	// The status bar wraps the sentence over lines, breaking the file's name at its dash.
+	flat := func(v string) string { return strings.Join(strings.Fields(v), "") }
+	view := a.settle("offline, the notice still said", func(v string) bool {
+		return strings.Contains(v, "offline — ") && strings.Contains(v, "Cannot reach Mercado Libre") &&
+			strings.Contains(flat(v), flat(offline))
+	})
+	if strings.Contains(view, "being rebuilt") {
+		t.Fatalf("offline, the notice says the store is being rebuilt:\n%s", view)
+	}
+	a.keys("j")
+	a.settle("the notice gone after a key", func(v string) bool { return !strings.Contains(v, "set aside") })
+}
+
 // The first frame reads only as many stored packs as the terminal has lines (the newest and the
 // unread ones): the rest arrive from Init's command, and the list ends up whole.
 func TestFirstScreenReadsWhatTheTerminalShowsThenTheRest(t *testing.T) {

@@ -166,7 +166,7 @@ func (m *Model) drawHeaderLine() string {
 // statusLine: spinner and task label while loading, else the last error or notice; the active
 // view's note on the right.
 func (m *Model) statusLine() string {
-	key := statusKey{styles: m.c.Styles, errText: m.errText, info: m.info, conn: m.connNote(), width: m.width}
+	key := statusKey{styles: m.c.Styles, errText: m.errText, info: m.info, notice: m.startNoticeText(), conn: m.connNote(), width: m.width}
 	tasks := m.c.Tasks.InFlight()
 	if len(tasks) > 0 {
 		// Only the spinner's frame changes from one tick to the next.
@@ -183,48 +183,65 @@ func (m *Model) statusLine() string {
 	return fc.status
 }
 
-// drawStatusLine styles the status line of k (see statusLine).
+// drawStatusLine styles the status line of k (see statusLine): offline or rate limited, the
+// start's notice, the last error, then the spinner and its task or the last notice.
 func (m *Model) drawStatusLine(k statusKey) string {
 	st := m.c.Styles
-	var left string
-	hasTasks := k.tasks
+	var parts []string
+	// Offline or rate limited stays said until an answer comes back, whatever else happens.
+	if k.conn != "" {
+		parts = append(parts, st.Error.Render(k.conn))
+	}
+	// The start's notice (a store set aside) stays until a key, whatever the tasks say meanwhile:
+	// it is said once, while a failed request's error comes back with every retry.
+	if k.notice != "" {
+		parts = append(parts, st.Warning.Render(k.notice))
+	}
+	// An error is the one thing the seller must read: it keeps the line even over the spinner.
+	if k.errText != "" {
+		parts = append(parts, st.Error.Render(k.errText))
+	}
 	switch {
-	case hasTasks:
+	case k.tasks:
 		label := sanitize.Line(k.label) // labels carry ids from the API
 		if n := k.more; n > 0 {
 			label += " (+" + strconv.Itoa(n) + " more)"
 		}
-		left = k.spinner + " " + st.Subtle.Render(label+"…")
-	case m.errText != "":
-		left = st.Error.Render(m.errText)
-	case m.info != "":
-		left = st.Success.Render(m.info)
+		parts = append(parts, k.spinner+" "+st.Subtle.Render(label+"…"))
+	case k.errText == "" && k.info != "":
+		parts = append(parts, st.Success.Render(k.info))
 	}
 	var right string
 	if k.hasRight {
 		right = st.Subtle.Render(k.right)
 	}
-	// An error is the one thing the seller must read: it keeps the line even over the spinner.
-	if hasTasks && m.errText != "" {
-		left = st.Error.Render(m.errText) + "  " + left
+	return spread(strings.Join(parts, "  "), right, m.width)
+}
+
+// startNoticeText is the start's notice as it reads now: offline, worded for a store rebuilt
+// only once Mercado Libre can be reached.
+func (m *Model) startNoticeText() string {
+	if m.conn == connOffline && m.offlineNotice != "" {
+		return m.offlineNotice
 	}
-	// Offline or rate limited stays said until an answer comes back, whatever else happens.
-	if note := k.conn; note != "" {
-		left = strings.TrimRight(st.Error.Render(note)+"  "+left, " ")
-	}
-	return spread(left, right, m.width)
+	return m.startNotice
 }
 
 // statusLines is the status line, wrapped onto up to four lines when it does not fit in width and
-// the content area (h lines) is tall enough to give some up.
+// the content area (h lines) is tall enough to give some up. The start's notice, said once until
+// a key, may take all but three of the content's lines: it names a file the seller may need.
 func (m *Model) statusLines(width, h int) []string {
 	line := m.statusLine()
 	if width <= 0 || ansi.StringWidth(line) <= width || h < 8 {
 		return []string{line}
 	}
+	most := 4
+	if m.startNoticeText() != "" {
+		most = max(most, h-3)
+	}
 	wrapped := strings.Split(common.Wrap(strings.TrimRight(line, " "), width, " /"), "\n")
-	if len(wrapped) > 4 {
-		wrapped = wrapped[:4]
+	if len(wrapped) > most {
+		wrapped = wrapped[:most]
 	}
 	return wrapped
 }

@@ -13,7 +13,8 @@ const storeNotOpened = "The local history could not be opened, so this inbox rea
 
 // withStore puts the account's local store (a temporary one with --demo) at the session's data
 // seam: the inbox starts on what it stored and the API refreshes it. A store set aside as
-// damaged says so once in the status bar; one that cannot open leaves the inbox on the API.
+// damaged says so in the status bar until the first key (offline too, worded for a store rebuilt
+// once Mercado Libre can be reached); one that cannot open leaves the inbox on the API.
 func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 	st, err := a.openStoreQuiet(ctx)
 	if err != nil {
@@ -22,7 +23,7 @@ func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 		return
 	}
 	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
-	so.Notice = st.Notice()
+	so.Notice, so.OfflineNotice = st.Notice(), st.NoticeFor(store.RebuildWhenReachable)
 	// The seller's triage marks live with the history (the file earlier versions wrote is
 	// imported once). The demo's stay in memory, as its store is temporary.
 	if file, ok := so.Seen.(*seen.Dir); ok {

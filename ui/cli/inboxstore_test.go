@@ -69,6 +69,30 @@ func TestInboxStore(t *testing.T) {
 		}
 	})
 
+	// A damaged store is set aside: the inbox gets the sentence in both wordings (offline, the
+	// new store is rebuilt only once Mercado Libre can be reached) and the log says so.
+	t.Run("set aside", func(t *testing.T) {
+		damaged := t.TempDir()
+		path := filepath.Join(damaged, "postsale", "default", "store.db")
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(strings.Repeat("not a database ", 400)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		a, so := open(t, false, map[string]string{"XDG_DATA_HOME": damaged})
+		defer a.close()
+		if !strings.Contains(so.Notice, "being rebuilt") || !strings.Contains(so.OfflineNotice, "once it can be reached") ||
+			!strings.Contains(so.OfflineNotice, "store.db.corrupt-") {
+			t.Fatalf("notice %q, offline %q", so.Notice, so.OfflineNotice)
+		}
+		state, _ := a.io.Env("XDG_STATE_HOME")
+		log, _ := os.ReadFile(filepath.Join(state, "postsale", "postsale.log"))
+		if !strings.Contains(string(log), "local store set aside") || !strings.Contains(string(log), path+".corrupt-") {
+			t.Errorf("the log does not say the store was set aside:\n%s", log)
+		}
+	})
+
 	t.Run("cannot open", func(t *testing.T) {
 		file := filepath.Join(t.TempDir(), "not-a-dir")
 		if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {

@@ -133,7 +133,7 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		shared.Notice = storeNotOpened
 	} else {
 		shared.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
-		shared.Notice = st.Notice()
+		shared.Notice, shared.OfflineNotice = st.Notice(), st.NoticeFor(store.RebuildWhenReachable)
 		if !a.demo { // the demo's store is temporary: its team state stays in serve-demo's file
 			teamStore = st
 		}

@@ -34,9 +34,10 @@ type Shared struct {
 	// Demo is set when the client talks to the demo sandbox: every header says so.
 	Demo bool
 	// Data, when set, is what every session reads and writes instead of Client: one local store
-	// (store.Data) for all of them. Notice is its sentence for each session's status bar.
-	Data   common.Data
-	Notice string
+	// (store.Data) for all of them. Notice is its sentence for each session's status bar,
+	// OfflineNotice its wording while Mercado Libre cannot be reached.
+	Data                  common.Data
+	Notice, OfflineNotice string
 	// Notify rings each person's terminal (their own session) when a buyer writes.
 	Notify bool
 }
@@ -97,6 +98,7 @@ func NewInbox(sh *Shared, p Person) tea.Model {
 		SavedHint:       p.SavedHint,
 		Demo:            sh.Demo,
 		Notice:          sh.Notice,
+		OfflineNotice:   sh.OfflineNotice,
 		Seen:            p.Seen,
 	}
 	if sh.Notify {
