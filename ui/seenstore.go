@@ -36,12 +36,30 @@ func NewStoreSeen(st *store.Store, who string, file *seen.Dir) *StoreSeen {
 func (s *StoreSeen) Load(ctx context.Context, account string) (map[string]common.SeenMark, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	stored, err := s.st.SeenMarks(ctx, s.who)
+	stored, err := s.stored(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read seen conversations: %w", err)
+		return nil, err
 	}
 	if len(stored) == 0 && s.file != nil {
 		return s.importFile(ctx, account)
+	}
+	return stored, nil
+}
+
+// Preload reads the stored marks without the account (common.SeenPreloader): they are kept per
+// person, so a session's first frame can show them. Marks still in an earlier version's file
+// wait for Load, which knows the account the file is named after.
+func (s *StoreSeen) Preload(ctx context.Context) (map[string]common.SeenMark, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stored(ctx)
+}
+
+// stored reads who's marks from the store.
+func (s *StoreSeen) stored(ctx context.Context) (map[string]common.SeenMark, error) {
+	stored, err := s.st.SeenMarks(ctx, s.who)
+	if err != nil {
+		return nil, fmt.Errorf("read seen conversations: %w", err)
 	}
 	marks := make(map[string]common.SeenMark, len(stored))
 	for id, mk := range stored {

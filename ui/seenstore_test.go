@@ -29,6 +29,14 @@ func TestStoreSeenImportsTheFileOnceAndKeepsTheMarks(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := NewStoreSeen(st, "", file)
+	// Read before the account is known, the store has nothing yet and the file waits for Load,
+	// which knows whose it is.
+	if marks, err := s.Preload(ctx); err != nil || len(marks) != 0 {
+		t.Fatalf("preload before the import = %+v, %v; want nothing", marks, err)
+	}
+	if _, err := os.Stat(file.Path("523132944")); err != nil {
+		t.Fatalf("the preload moved the file: %v", err)
+	}
 	marks, err := s.Load(ctx, "523132944")
 	if err != nil || len(marks) != 2 || !marks["P1"].At.Equal(at) || marks["P1"].Unread != 2 || !marks["P2"].Done.Equal(at.Add(-time.Hour)) {
 		t.Fatalf("first load = %+v, %v; want the file's marks", marks, err)
@@ -43,8 +51,11 @@ func TestStoreSeenImportsTheFileOnceAndKeepsTheMarks(t *testing.T) {
 		t.Errorf("the store holds %+v after the import", stored)
 	}
 
-	// A new session: the marks come from the store.
+	// A new session: the marks come from the store, before the account is known too.
 	s = NewStoreSeen(st, "", file)
+	if marks, err := s.Preload(ctx); err != nil || len(marks) != 2 || marks["P1"].Unread != 2 {
+		t.Fatalf("preload = %+v, %v; want the stored marks", marks, err)
+	}
 	if marks, err := s.Load(ctx, "523132944"); err != nil || len(marks) != 2 {
 		t.Fatalf("second load = %+v, %v", marks, err)
 	}

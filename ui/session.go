@@ -137,6 +137,11 @@ func NewSession(o SessionOptions) (*Model, error) {
 	}
 	if o.Seen != nil {
 		c.Seen = common.NewSeen(o.Seen)
+		// Kept in the local store, the marks are read with the list's first screen: the first
+		// frame shows what the seller opened, offline too (the list is built next).
+		if err := c.Seen.Preload(ctx); err != nil {
+			c.Logger.Warn("seen state not read at start", "err", err)
+		}
 	}
 	if o.Width > 0 && o.Height > 0 {
 		c.Width, c.Height = o.Width, o.Height // the list's first screen reads as many rows

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -19,6 +20,7 @@ import (
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/api/store"
+	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
@@ -146,6 +148,41 @@ func TestStoreStartsOfflineAndReadsAndSearchesEverything(t *testing.T) {
 	a.settleOn("search: Beatriz")
 	a.keys("esc")
 	a.settleOn("All 17]")
+}
+
+// Started offline, the first frame already counts a conversation the seller opened in an earlier
+// run as seen, as an online start does: the marks are in the store, read with the first screen,
+// not after /users/me (which offline answers only once the client has given up retrying).
+func TestStoreStartsOfflineWithWhatTheSellerOpened(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	const ana = "2000004512345671" // Ana Lucía Pérez: 2 unread, second in the list
+	earlier := NewStoreSeen(st, "", nil)
+	if err := earlier.Save(context.Background(), e.Sandbox.SellerID(), 1, map[string]common.SeenMark{ana: {At: testNow, Unread: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	m := storedSession(t, e, st, deadClient(t), SessionOptions{Seen: NewStoreSeen(st, "", nil)})
+	first := m.View()
+	if !strings.Contains(first, "All 17] · 6 new") {
+		t.Fatalf("the first frame counts Ana's opened conversation as new:\n%s", first)
+	}
+	for _, l := range strings.Split(first, "\n") {
+		if strings.Contains(l, "Ana Lucía Pérez") && strings.Contains(l, " 2 Ana") {
+			t.Fatalf("the first frame marks Ana's opened conversation unread:\n%s", first)
+		}
+	}
+	// The order does not change once the account is known (offline, from the store's copy).
+	rows := func(v string) string {
+		names := []string{"Beatriz Souza", "Ana Lucía Pérez", "Valentina Rojas", "田中 ゆき", "Jorge Mendoza"}
+		slices.SortStableFunc(names, func(a, b string) int { return strings.Index(v, a) - strings.Index(v, b) })
+		return strings.Join(names, ", ")
+	}
+	a := startApp(t, e, probed{m}, 5*time.Second)
+	view := a.settleOn("offline — stored data from ")
+	if rows(view) != rows(first) || !strings.Contains(view, "· 6 new") {
+		t.Fatalf("the list changed once the account was known; first frame:\n%s\nthen:\n%s", first, view)
+	}
 }
 
 // Inside the inbox, a start with nothing changed costs the delta sync's two requests and no

@@ -22,6 +22,15 @@ type SeenStore interface {
 	Save(ctx context.Context, account string, seq int, marks map[string]SeenMark) error
 }
 
+// SeenPreloader is a SeenStore that can read its marks before the account is known: the local
+// store keeps them per person, not per seller id (ui.StoreSeen). A session reads them while it
+// is built (Preload), so its first frame already shows what the seller opened and marked done,
+// offline too, instead of after /users/me answers (which, offline, is once the client's retries
+// have given up and the store's copy answers).
+type SeenPreloader interface {
+	Preload(ctx context.Context) (map[string]SeenMark, error)
+}
+
 // Seen is a session's marks, read and written only in Update; saving copies them into a command.
 type Seen struct {
 	store   SeenStore
@@ -52,6 +61,26 @@ func (s *Seen) Load(c *Common, owner Owner, account string) tea.Cmd {
 		marks, err := store.Load(ctx, account)
 		return SeenLoadedMsg{Account: account, Marks: marks}, err
 	})
+}
+
+// Preload reads the marks of a store that keeps them apart from the account (SeenPreloader),
+// synchronously: call it while the session is built, never from Update. Load still follows
+// once the account is known (it imports marks an earlier version kept in a file).
+func (s *Seen) Preload(ctx context.Context) error {
+	p, ok := s.store.(SeenPreloader)
+	if !ok {
+		return nil
+	}
+	marks, err := p.Preload(ctx)
+	if err != nil {
+		return err
+	}
+	for id, mk := range marks {
+		if _, ok := s.marks[id]; !ok {
+			s.marks[id] = mk
+		}
+	}
+	return nil
 }
 
 // Adopt merges loaded marks under those made since the session started (which are newer).
