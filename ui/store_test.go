@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/postsale/postsale/api"
@@ -119,7 +122,7 @@ func TestStoreStartsOfflineAndReadsAndSearchesEverything(t *testing.T) {
 	m := storedSession(t, e, st, deadClient(t), SessionOptions{})
 
 	first := m.View()
-	for _, want := range []string{"Beatriz Souza", "João Silva", "All 17] · 7 new", "whole history, back to"} {
+	for _, want := range []string{"Beatriz Souza", "João Silva", "All 17] · 7 new", "whole history to "} {
 		if !strings.Contains(first, want) {
 			t.Fatalf("first frame lacks %q:\n%s", want, first)
 		}
@@ -182,6 +185,30 @@ func TestStoreStartsOfflineWithWhatTheSellerOpened(t *testing.T) {
 	view := a.settleOn("offline — stored data from ")
 	if rows(view) != rows(first) || !strings.Contains(view, "· 6 new") {
 		t.Fatalf("the list changed once the account was known; first frame:\n%s\nthen:\n%s", first, view)
+	}
+}
+
+// The stored inbox at the sizes sellers use: the title line gives up words (the tabs' long
+// names, the history's longer wording) so the history's date stays whole from 80 columns up,
+// and below that shows no history note rather than half a date.
+func TestStoredListGoldens(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{120, 30}, {100, 30}, {80, 24}, {60, 20}, {40, 12}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			e := uitest.New(t, uitest.At(testNow))
+			a := startStored(t, e, filledStore(t, e), SessionOptions{})
+			a.tm.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+			view := a.settle("the stored list at "+t.Name(), func(v string) bool {
+				return strings.Contains(v, "Beatriz Souza") && len(strings.Split(v, "\n")) == size[1] &&
+					!strings.Contains(v, "syncing")
+			})
+			title := strings.Split(view, "\n")[1]
+			if has := strings.Contains(title, "history"); size[0] >= 80 && !has || has && !regexp.MustCompile(`history(, back| back)? to \d{4}-\d\d-\d\d`).MatchString(title) {
+				t.Errorf("the history's date is not whole: %q", title)
+			}
+			golden.RequireEqual(t, []byte(view))
+		})
 	}
 }
 

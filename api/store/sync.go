@@ -447,12 +447,18 @@ type History struct {
 }
 
 // String is the list's line: "history back to 2025-03-02 · syncing".
-func (h History) String() string {
+func (h History) String() string { return h.words("history back to ", "whole history, back to ") }
+
+// Short is String in fewer words, for a narrower line: "history to 2025-03-02 · syncing",
+// "whole history to 2025-03-02".
+func (h History) Short() string { return h.words("history to ", "whole history to ") }
+
+func (h History) words(partial, whole string) string {
 	s := "no history yet"
 	if !h.Oldest.IsZero() {
-		s = "history back to " + h.Oldest.Format("2006-01-02")
+		s = partial + h.Oldest.Format("2006-01-02")
 		if h.Done {
-			s = "whole history, back to " + h.Oldest.Format("2006-01-02")
+			s = whole + h.Oldest.Format("2006-01-02")
 		}
 	}
 	if h.Syncing {

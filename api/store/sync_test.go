@@ -462,6 +462,16 @@ func TestHistoryString(t *testing.T) {
 			t.Errorf("%+v = %q, want %q", h, h.String(), want)
 		}
 	}
+	for h, want := range map[History]string{
+		{Oldest: d, Syncing: true}: "history to 2025-03-02 · syncing",
+		{Oldest: d}:                "history to 2025-03-02",
+		{Oldest: d, Done: true}:    "whole history to 2025-03-02",
+		{Syncing: true}:            "no history yet · syncing",
+	} {
+		if h.Short() != want {
+			t.Errorf("%+v short = %q, want %q", h, h.Short(), want)
+		}
+	}
 }
 
 func TestBackfillPaceIsAShareOfTheBudget(t *testing.T) {

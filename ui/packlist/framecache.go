@@ -18,6 +18,6 @@ type titleKey struct {
 	section Section
 	tally   sectionTally
 	width   int
-	team    string
-	history string
+	team    [3]string // teamTitle
+	history historyWords
 }

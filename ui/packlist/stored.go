@@ -473,13 +473,25 @@ func (m *Model) StoredData() (stored bool, synced time.Time) {
 	return true, m.stored.history.Synced
 }
 
-// historyNote is the title's word on the stored history ("history back to 2025-03-02 ·
-// syncing"), "" without a store.
-func (m *Model) historyNote() string {
+// historyWords are the title's words on the stored history: the long and the short wording
+// ("history back to 2025-03-02", "history to 2025-03-02"), each also with " · syncing", which the
+// title shows while the history is being synced. All "" without a store.
+type historyWords struct {
+	long, short         string
+	longSync, shortSync string
+	syncing             bool
+}
+
+// historyNote is the title's words on the stored history (historyWords).
+func (m *Model) historyNote() historyWords {
 	if m.stored == nil || !m.stored.known {
-		return ""
+		return historyWords{}
 	}
 	h := m.stored.history
-	h.Syncing = h.Syncing || m.stored.filling || m.loading
-	return h.String()
+	syncing := h.Syncing || m.stored.filling || m.loading
+	h.Syncing = false
+	w := historyWords{long: h.String(), short: h.Short(), syncing: syncing}
+	h.Syncing = true
+	w.longSync, w.shortSync = h.String(), h.Short()
+	return w
 }

@@ -173,3 +173,111 @@ func syncedStore(t *testing.T, u *uitest.Env, path string) (*store.Store, *store
 	}
 	return st, d
 }
+
+// The title line gives up its least important words first, so the history's date is never cut:
+// whole from 80 columns up, in every state of the history, and below that either whole or not
+// shown at all. "syncing" comes and goes with every poll; the tabs and the history's wording do
+// not change with it.
+func TestTitleKeepsTheHistoryDateWhole(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.drain(t, h.m.Init())
+	oldest := time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)
+	title := func(width int, hist store.History) string {
+		h.m.stored = &storedState{history: hist, known: true, rev: -1}
+		h.m.SetSize(width, 24)
+		return strings.Split(h.m.View(), "\n")[0]
+	}
+	// before is the line up to the history note: the tabs and the new count.
+	before := func(line string) string {
+		if i := strings.Index(line, "history"); i >= 0 {
+			return line[:i]
+		}
+		return strings.TrimRight(line, " ")
+	}
+	for width := 40; width <= 140; width++ {
+		for _, done := range []bool{false, true} {
+			quiet := title(width, store.History{Oldest: oldest, Done: done})
+			busy := title(width, store.History{Oldest: oldest, Done: done, Syncing: true})
+			for _, line := range []string{quiet, busy} {
+				has := strings.Contains(line, "history")
+				if has && !strings.Contains(line, "to 2025-03-02") || width >= 80 && !has {
+					t.Errorf("%d columns: the history's date is not whole: %q", width, line)
+				}
+				if width >= 50 && strings.Contains(line, "…") { // below, the tabs themselves do not fit
+					t.Errorf("%d columns: the title is cut: %q", width, line)
+				}
+			}
+			if before(quiet) != before(busy) || strings.Contains(quiet, "syncing") {
+				t.Errorf("%d columns: the title moves with the sync:\n%q\n%q", width, quiet, busy)
+			}
+			if strings.TrimRight(quiet, " ") != strings.TrimSuffix(strings.TrimRight(busy, " "), " · syncing") {
+				t.Errorf("%d columns: the history's wording changes with the sync:\n%q\n%q", width, quiet, busy)
+			}
+		}
+	}
+	for width, want := range map[int]string{
+		140: " Needs reply 9   Waiting for buyer 3   Blocked 5  [All 17] · 7 new · whole history, back to 2025-03-02",
+		100: " Needs reply 9   Waiting for buyer 3   Blocked 5  [All 17] · 7 new · whole history to 2025-03-02",
+		80:  "Reply 9 Waiting 3 Blocked 5 [All 17] · 7 new · whole history to 2025-03-02",
+	} {
+		if got := strings.TrimRight(title(width, store.History{Oldest: oldest, Done: true}), " "); got != want {
+			t.Errorf("%d columns:\n got %q\nwant %q", width, got, want)
+		}
+	}
+}
+
+// In a served inbox the team filter's words give way first: the key hint, then "showing all"
+// (nothing is filtered), each with room for the history's "syncing" so they do not come and go
+// with it; a filter that keeps some rows is always said, before the history note.
+func TestTitleGivesUpShowingAllBeforeTheHistory(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.c.Team = titleTeam{}
+	h.drain(t, h.m.Init())
+	h.m.stored = &storedState{history: store.History{Oldest: time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC), Done: true}, known: true, rev: -1}
+	title := func(width int) string {
+		h.m.SetSize(width, 24)
+		return strings.TrimRight(strings.Split(h.m.View(), "\n")[0], " ")
+	}
+	for width, want := range map[int]string{
+		150: " Needs reply 9   Waiting for buyer 3   Blocked 5  [All 17] · 7 new · showing all (m: mine, unassigned) · whole history, back to 2025-03-02",
+		130: " Needs reply 9   Waiting for buyer 3   Blocked 5  [All 17] · 7 new · showing all · whole history, back to 2025-03-02",
+		120: " Needs reply 9   Waiting for buyer 3   Blocked 5  [All 17] · 7 new · whole history, back to 2025-03-02",
+		100: " Needs reply 9   Waiting for buyer 3   Blocked 5  [All 17] · 7 new · whole history to 2025-03-02",
+		80:  "Reply 9 Waiting 3 Blocked 5 [All 17] · 7 new · whole history to 2025-03-02",
+	} {
+		if got := title(width); got != want {
+			t.Errorf("%d columns:\n got %q\nwant %q", width, got, want)
+		}
+	}
+	for width := 80; width <= 160; width++ {
+		quiet := title(width)
+		h.m.stored.history.Syncing = true
+		busy := title(width)
+		h.m.stored.history.Syncing = false
+		if quiet != strings.TrimSuffix(busy, " · syncing") {
+			t.Errorf("%d columns: the title moves with the sync:\n%q\n%q", width, quiet, busy)
+		}
+	}
+	h.m.team.filter = common.FilterMine
+	h.m.applyFilter("")
+	for width, want := range map[int]string{
+		100: "Reply 9 Waiting 3 Blocked 5 [All 17] · 7 new · showing mine (0 of 17) · whole history to 2025-03-02",
+		80:  "Reply 9 Waiting 3 Blocked 5 [All 17] · 7 new · showing mine (0 of 17)",
+	} {
+		if got := title(width); got != want {
+			t.Errorf("filtered, %d columns:\n got %q\nwant %q", width, got, want)
+		}
+	}
+}
+
+// titleTeam is a team in which nobody is anywhere and nothing is assigned.
+type titleTeam struct{}
+
+func (titleTeam) Me() string                               { return "ana" }
+func (titleTeam) Members() []string                        { return []string{"ana"} }
+func (titleTeam) OnPack(string) (viewing, typing []string) { return nil, nil }
+func (titleTeam) Assignee(string) string                   { return "" }
+func (titleTeam) Assign(string, string) error              { return nil }
+func (titleTeam) Notes(string) []common.TeamNote           { return nil }
+func (titleTeam) AddNote(string, string) error             { return nil }
+func (titleTeam) SentBy(string) string                     { return "" }

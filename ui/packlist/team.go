@@ -103,13 +103,17 @@ func status(text string) tea.Cmd {
 	return func() tea.Msg { return common.StatusMsg{Text: text} }
 }
 
-// teamTitle is the filter's word in the title ("" without a team).
-func (m *Model) teamTitle() string {
+// teamTitle is the filter's words in the title, from the most to the fewest: with the key that
+// changes it, without it, and what a narrow title keeps ("" without a team). A filter that keeps
+// some rows is always said; "showing all" (nothing filtered) is the first thing a narrow title
+// gives up.
+func (m *Model) teamTitle() [3]string {
 	if m.c.Team == nil {
-		return ""
+		return [3]string{}
 	}
 	if m.team.filter == common.FilterAll {
-		return " · showing all (m: mine, unassigned)"
+		return [3]string{" · showing all (m: mine, unassigned)", " · showing all", ""}
 	}
-	return fmt.Sprintf(" · showing %s (%d of %d)", m.team.filter, len(m.visible), m.sectionRows)
+	s := fmt.Sprintf(" · showing %s (%d of %d)", m.team.filter, len(m.visible), m.sectionRows)
+	return [3]string{s, s, s}
 }

@@ -181,41 +181,34 @@ func (m *Model) cycleSection(d int) {
 	m.setSection(sectionTabs[((i+d)%n+n)%n])
 }
 
-// tabsLine is the title line's tabs: each section with its count, the shown one highlighted.
-func (m *Model) tabsLine() string {
+// tabs is the title line's tabs: each section with its count, the shown one highlighted, by
+// their long or short names, then how many conversations are new.
+func (m *Model) tabs(short bool) string {
 	st := m.c.Styles
-	newCount := m.tally.fresh
-	build := func(short bool, sep string) string {
-		var b strings.Builder
-		for i, s := range sectionTabs {
-			long, shortName := s.names()
-			name := long
-			if short {
-				name = shortName
-			}
-			label := name + " " + m.tally.count[s]
-			if i > 0 {
-				b.WriteString(sep)
-			}
-			switch {
-			case s == m.section:
-				b.WriteString(st.Selected.Render("[" + label + "]"))
-			case short: // narrow: every cell counts
-				b.WriteString(st.Subtle.Render(label))
-			default:
-				b.WriteString(st.Subtle.Render(" " + label + " "))
-			}
+	var b strings.Builder
+	for i, s := range sectionTabs {
+		long, shortName := s.names()
+		name := long
+		if short {
+			name = shortName
 		}
-		if newCount > 0 {
-			b.WriteString(st.Subtle.Render(fmt.Sprintf(" · %d new", newCount)))
+		label := name + " " + m.tally.count[s]
+		if i > 0 {
+			b.WriteString(" ")
 		}
-		return b.String()
+		switch {
+		case s == m.section:
+			b.WriteString(st.Selected.Render("[" + label + "]"))
+		case short: // narrow: every cell counts
+			b.WriteString(st.Subtle.Render(label))
+		default:
+			b.WriteString(st.Subtle.Render(" " + label + " "))
+		}
 	}
-	line := build(false, " ")
-	if lipglossWidth(line) > m.width {
-		line = build(true, " ")
+	if n := m.tally.fresh; n > 0 {
+		b.WriteString(st.Subtle.Render(fmt.Sprintf(" · %d new", n)))
 	}
-	return line
+	return b.String()
 }
 
 // MarkSeen records that the seller opened pack (the root calls it when the conversation opens):

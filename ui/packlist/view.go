@@ -157,12 +157,71 @@ func (m *Model) titleLine() string {
 	if fc.titleOK && fc.titleKey == key {
 		return fc.title
 	}
-	title := m.tabsLine() + st.Subtle.Render(key.team)
-	if h := key.history; h != "" {
-		title += st.Subtle.Render(" · " + h)
-	}
+	title := m.drawTitle(key)
 	fc.titleKey, fc.title, fc.titleOK = key, title, true
 	return title
+}
+
+// drawTitle is the tabs with the team filter's and the history's words, giving up the least
+// important first until the line fits: the team filter's key, "showing all" (nothing filtered),
+// the history's long wording ("history back to" becomes "history to"), the tabs' long names,
+// "syncing", and last the history note whole (a date cut in half would mislead). "syncing" comes
+// and goes with every poll: the tabs' names, the history's wording and the team's words are
+// chosen as if it were there, so they stay put while it comes and goes. What still does not fit
+// (the tabs alone, in a very narrow window) is cut by View.
+func (m *Model) drawTitle(k titleKey) string {
+	st := m.c.Styles
+	note := func(h string) string {
+		if h == "" {
+			return ""
+		}
+		return " · " + h
+	}
+	fits := func(parts ...string) bool {
+		n := 0
+		for _, p := range parts {
+			n += lipglossWidth(p)
+		}
+		return n <= m.width
+	}
+	long, short := m.tabs(false), m.tabs(true)
+	keep, hw := k.team[2], k.history
+	// Long tab names when the history's fewest words fit beside them; else short ones, or, when
+	// even those leave no room for them, no history note and long names where they fit.
+	tabs, withNote := short, hw.short != ""
+	switch {
+	case withNote && fits(long, keep, note(hw.short)):
+		tabs = long
+	case withNote && fits(short, keep, note(hw.short)):
+	case fits(long, keep):
+		tabs, withNote = long, false
+	default:
+		withNote = false
+	}
+	// The history's long wording where it fits with room for "syncing"; "syncing" where it fits.
+	hist, widest := "", ""
+	if withNote {
+		words, sync := hw.short, hw.shortSync
+		if fits(tabs, keep, note(hw.longSync)) {
+			words, sync = hw.long, hw.longSync
+		}
+		hist, widest = note(words), note(sync)
+		if !fits(tabs, keep, widest) {
+			widest = hist
+		}
+		if hw.syncing {
+			hist = widest
+		}
+	}
+	// The team filter's words on "all" where they fit beside the history's widest form.
+	team := keep
+	for _, t := range k.team[:2] {
+		if t != keep && fits(tabs, t, widest) {
+			team = t
+			break
+		}
+	}
+	return tabs + st.Subtle.Render(team+hist)
 }
 
 // filterCount is how many rows the filter kept, of those it chose from: the section's (named
