@@ -458,6 +458,7 @@ func (m *Model) SetSize(width, height int) {
 		m.tpicker.SetSize(max(1, width), max(1, height-1))
 	}
 	m.layout()
+	m.fitNotes() // the notes wrap anew at the new width
 }
 
 // layout sizes the two fields to leave room for the chosen files.

@@ -234,6 +234,23 @@ func TestLongErrorIsNeverCut(t *testing.T) {
 	}
 }
 
+// A window made narrower measures the notes again at once: the hint that wraps onto more lines
+// keeps its end, before any key or message reaches the composer.
+func TestNarrowerWindowKeepsTheHintsEnd(t *testing.T) {
+	e := newEnv(t)
+	m := newCompose(t, e, packOpen)
+	m.SetSize(80, 24)
+	typeText(m, "Hola")
+	m.SetSize(40, 12)
+	v := m.View()
+	if lines := strings.Split(v, "\n"); len(lines) != 12 {
+		t.Fatalf("the view has %d lines, want 12:\n%s", len(lines), v)
+	}
+	if words := strings.Join(strings.Fields(ansi.Strip(v)), " "); !strings.Contains(words, "keeps the draft") {
+		t.Fatalf("the hint's end is cut:\n%s", v)
+	}
+}
+
 func TestBlockedSendExplains(t *testing.T) {
 	e := newEnv(t)
 	m := newCompose(t, e, packBlocked)
