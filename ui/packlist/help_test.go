@@ -1,8 +1,11 @@
 package packlist
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/postsale/postsale/ui/uitest"
 )
@@ -22,5 +25,25 @@ func TestFullHelpListsEveryWorkingKey(t *testing.T) {
 		if gaps := uitest.HelpGaps(&h.m.keys, slices.Concat(h.m.FullHelp()...)); len(gaps) > 0 {
 			t.Errorf("%s: %v", state, gaps)
 		}
+	}
+}
+
+// With a store, s and ctrl+f both open the search: the ? help names both keys, and the footer
+// names the search.
+func TestHelpNamesBothSearchKeys(t *testing.T) {
+	u := uitest.New(t, uitest.At(testNow), uitest.AsSeller("", ""))
+	_, d := syncedStore(t, u, filepath.Join(t.TempDir(), "store.db"))
+	u.Common.Client = d
+	m := New(u.Common)
+	m.SetSize(100, 40)
+	if !m.keys.Search.Enabled() {
+		t.Fatal("a list over a store offers no search")
+	}
+	if gaps := uitest.HelpGaps(&m.keys, slices.Concat(m.FullHelp()...)); len(gaps) > 0 {
+		t.Errorf("%v", gaps)
+	}
+	short := slices.IndexFunc(m.ShortHelp(), func(b key.Binding) bool { return b.Enabled() && b.Help().Desc == m.keys.Search.Help().Desc })
+	if short < 0 {
+		t.Errorf("the footer's help leaves the search out")
 	}
 }

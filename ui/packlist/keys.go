@@ -1,6 +1,10 @@
 package packlist
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/postsale/postsale/ui/common"
+)
 
 // keyMap is the pack list's keys; each Model builds its own (no shared global keymap).
 type keyMap struct {
@@ -48,7 +52,7 @@ func newKeyMap() keyMap {
 		NextSection: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "sections")),
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous section")),
 		Sections:    key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1/2/3/4", "a section")),
-		Search:      key.NewBinding(key.WithKeys("s", "ctrl+f"), key.WithHelp("s", "search history"), key.WithDisabled()),
+		Search:      key.NewBinding(key.WithKeys("s", "ctrl+f"), key.WithHelp("s/ctrl+f", "search history"), key.WithDisabled()),
 	}
 }
 
@@ -75,7 +79,16 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.team.picker.ShortHelp()
 	}
 	k := m.keys
-	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter, k.Search}
+	return []key.Binding{k.Up, k.Down, k.Open, k.Filter, k.ApplyFilter, k.ClearFilter, firstKeyOnly(k.Search)}
+}
+
+// firstKeyOnly is b as the footer names it: by its first key alone ("s" for s/ctrl+f), since the
+// footer's line is short; the ? help names them all.
+func firstKeyOnly(b key.Binding) key.Binding {
+	if ks := b.Keys(); len(ks) > 1 {
+		b.SetHelp(common.KeyWord(ks[0]), b.Help().Desc)
+	}
+	return b
 }
 
 // FullHelp is the `?` overlay's help.
