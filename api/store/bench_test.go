@@ -126,7 +126,7 @@ func BenchmarkSearch(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		q := queries[i%len(queries)]
 		t0 := time.Now()
-		res, err := s.Search(context.Background(), SearchQuery{Text: q, Limit: 50})
+		res, err := results(s.Search(context.Background(), SearchQuery{Text: q, Limit: 50}))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -113,7 +113,7 @@ func (d *Data) Store() *Store { return d.store }
 func (d *Data) Syncer() *Syncer { return d.syncer }
 
 // Search searches the stored messages.
-func (d *Data) Search(ctx context.Context, q SearchQuery) ([]Result, error) {
+func (d *Data) Search(ctx context.Context, q SearchQuery) (Found, error) {
 	return d.store.Search(ctx, q)
 }
 

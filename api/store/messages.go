@@ -283,7 +283,7 @@ func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, now time.
 			if _, err := insAtt.ExecContext(ctx, m.ID, a.Filename, a.OriginalFilename, a.Type, a.Size, a.PotentialSecurityThreat, nanos(a.CreationDate.Time)); err != nil {
 				return err
 			}
-			files = append(files, a.OriginalFilename, a.Filename)
+			files = append(files, attachmentName(a))
 		}
 		if existed {
 			if _, err := tx.ExecContext(ctx, queryDelSearch, seq); err != nil {
@@ -301,6 +301,15 @@ func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, now time.
 	}
 	_, err = tx.ExecContext(ctx, queryInsSearch, string(rowsJSON))
 	return err
+}
+
+// attachmentName is what search knows an attachment by: the buyer's or seller's own file name,
+// never the stored id (the API's filename, "523132944_fcdb30f9-….png"), unless it has no other.
+func attachmentName(a api.Attachment) string {
+	if strings.TrimSpace(a.OriginalFilename) != "" {
+		return a.OriginalFilename
+	}
+	return a.Filename
 }
 
 // ftsRow is one search row as queryInsSearch reads it: rowid, text, translated, buyer, pack,

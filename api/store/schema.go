@@ -257,7 +257,50 @@ BEGIN
 	UPDATE packs SET rev = (SELECT max(rev) FROM packs) + 1 WHERE id = NEW.id;
 END;
 `,
+	// v10: search finds a pack that has no messages yet (a sale the seller must write first, a
+	// conversation not fetched yet) by its buyer, pack id or item titles: such a pack has a search
+	// row of its own, with only those columns, at a rowid above every message's (packRowFloor;
+	// packs.search_row says which, 0 for none). Triggers keep it: made with the pack, rewritten
+	// when the buyer or the items change, dropped when the pack's first message is stored
+	// (from then on its messages carry the pack's columns and Search shows the pack through
+	// them). Attachments are indexed by their original names only: the stored id
+	// ("523132944_fcdb30f9-….png") is nobody's word, and a snippet showed it.
+	`
+ALTER TABLE packs ADD COLUMN search_row INTEGER NOT NULL DEFAULT 0;
+UPDATE packs SET search_row = ` + packRowFloor + ` + r.n
+FROM (SELECT id, row_number() OVER (ORDER BY date_created, id) AS n FROM packs
+	WHERE last_message_id = '' AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.pack_id = packs.id)) AS r
+WHERE r.id = packs.id;
+CREATE INDEX packs_by_search_row ON packs (search_row);
+INSERT INTO search (rowid, text, translated, buyer, pack, items, files)
+SELECT search_row, '', '', buyer_name || ' ' || buyer_nickname, id, item_titles, '' FROM packs WHERE search_row != 0;
+
+UPDATE search SET files = coalesce((SELECT group_concat(CASE WHEN trim(a.original_filename) != '' THEN a.original_filename ELSE a.filename END, ' ')
+	FROM messages m JOIN attachments a ON a.message_id = m.id WHERE m.seq = search.rowid), '')
+WHERE rowid IN (SELECT m.seq FROM messages m WHERE EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id));
+
+CREATE TRIGGER packs_search_insert AFTER INSERT ON packs WHEN NEW.last_message_id = '' BEGIN
+	UPDATE packs SET search_row = max(coalesce((SELECT max(search_row) FROM packs), 0), ` + packRowFloor + `) + 1 WHERE id = NEW.id;
+	INSERT INTO search (rowid, text, translated, buyer, pack, items, files)
+	SELECT search_row, '', '', buyer_name || ' ' || buyer_nickname, id, item_titles, '' FROM packs WHERE id = NEW.id;
+END;
+CREATE TRIGGER packs_search_update AFTER UPDATE ON packs
+WHEN OLD.search_row != 0 AND (NEW.last_message_id != '' OR NEW.buyer_name IS NOT OLD.buyer_name
+	OR NEW.buyer_nickname IS NOT OLD.buyer_nickname OR NEW.item_titles IS NOT OLD.item_titles)
+BEGIN
+	DELETE FROM search WHERE rowid = OLD.search_row;
+	UPDATE packs SET search_row = CASE WHEN last_message_id = '' THEN max(coalesce((SELECT max(search_row) FROM packs), 0), ` + packRowFloor + `) + 1 ELSE 0 END
+	WHERE id = NEW.id;
+	INSERT INTO search (rowid, text, translated, buyer, pack, items, files)
+	SELECT search_row, '', '', buyer_name || ' ' || buyer_nickname, id, item_titles, '' FROM packs WHERE id = NEW.id AND search_row != 0;
+END;
+`,
 }
+
+// packRowFloor is where the search rows of packs without messages start (schema v10): above
+// every message's rowid (messages.seq), so Search tells them apart by rowid alone. Messages
+// would need 2^48 of them to reach it.
+const packRowFloor = "281474976710656" // 1 << 48
 
 // SchemaVersion is the schema this build writes.
 func SchemaVersion() int { return len(migrations) }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -47,8 +49,8 @@ func TestSearchAccentsCaseAndPrefixes(t *testing.T) {
 		q    string
 		want []string
 	}{
-		{"joao", []string{"a1", "a2"}}, // buyer name, accent folded
-		{"JOÃO", []string{"a1", "a2"}},
+		{"joao", []string{"a2"}}, // buyer name, accent folded: the pack once, at its newest message
+		{"JOÃO", []string{"a2"}},
 		{"camara quebrada", []string{"a1"}},
 		{"quebr", []string{"a1"}}, // prefix as you type
 		{"quebr ", nil},           // a finished word is not a prefix
@@ -59,7 +61,7 @@ func TestSearchAccentsCaseAndPrefixes(t *testing.T) {
 		{"maria lopez", []string{"b1"}},
 		{"nothing here", nil},
 	} {
-		got, err := s.Search(ctx, SearchQuery{Text: tc.q})
+		got, err := results(s.Search(ctx, SearchQuery{Text: tc.q}))
 		if err != nil {
 			t.Errorf("%q: %v", tc.q, err)
 			continue
@@ -92,7 +94,7 @@ func sameSet(a, b []string) bool {
 func TestSearchRanksByBM25(t *testing.T) {
 	s := searchFixture(t)
 	// b1 says "camara" four times in a short text; a1 once.
-	got, err := s.Search(context.Background(), SearchQuery{Text: "camara"})
+	got, err := results(s.Search(context.Background(), SearchQuery{Text: "camara"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestSearchRanksByBM25(t *testing.T) {
 
 func TestSearchResultsCarrySnippetAndMarks(t *testing.T) {
 	s := searchFixture(t)
-	got, err := s.Search(context.Background(), SearchQuery{Text: "camara"})
+	got, err := results(s.Search(context.Background(), SearchQuery{Text: "camara"}))
 	if err != nil || len(got) == 0 {
 		t.Fatal(got, err)
 	}
@@ -128,11 +130,11 @@ func TestSearchResultsCarrySnippetAndMarks(t *testing.T) {
 func TestSearchFilters(t *testing.T) {
 	s := searchFixture(t)
 	ctx := context.Background()
-	got, _ := s.Search(ctx, SearchQuery{Text: "camara", PackID: "2000001111"})
+	got, _ := results(s.Search(ctx, SearchQuery{Text: "camara", PackID: "2000001111"}))
 	if !sameSet(ids(got), []string{"a1"}) {
 		t.Errorf("pack filter = %v", ids(got))
 	}
-	got, _ = s.Search(ctx, SearchQuery{Text: "camara", Since: base.Add(time.Hour)})
+	got, _ = results(s.Search(ctx, SearchQuery{Text: "camara", Since: base.Add(time.Hour)}))
 	if !sameSet(ids(got), []string{"b1"}) {
 		t.Errorf("since filter = %v", ids(got))
 	}
@@ -141,11 +143,11 @@ func TestSearchFilters(t *testing.T) {
 func TestSearchHostileQueriesNeverFail(t *testing.T) {
 	s := searchFixture(t)
 	for _, q := range []string{`"`, `camara"`, `*`, `AND`, `OR camara`, `NEAR(`, `a:b`, `(((`, `^`, `-x`, "\x00", "\x1b[31m", `col:camara`, `"" * ""`, "  ", "", "💥", "text:quebrada"} {
-		if _, err := s.Search(context.Background(), SearchQuery{Text: q}); err != nil {
+		if _, err := results(s.Search(context.Background(), SearchQuery{Text: q})); err != nil {
 			t.Errorf("query %q: %v", q, err)
 		}
 	}
-	got, _ := s.Search(context.Background(), SearchQuery{Text: "camara:quebrada"})
+	got, _ := results(s.Search(context.Background(), SearchQuery{Text: "camara:quebrada"}))
 	if !sameSet(ids(got), []string{"a1"}) {
 		t.Errorf("column syntax in input is treated as words: %v", ids(got))
 	}
@@ -173,7 +175,7 @@ func FuzzSearch(f *testing.F) {
 	s := openTest(f)
 	s.PutPage(context.Background(), page(f, "P1", wireMessage("m1", "P1", true, "Ana", "hola câmara", base)))
 	f.Fuzz(func(t *testing.T, q string) {
-		if _, err := s.Search(context.Background(), SearchQuery{Text: q}); err != nil {
+		if _, err := results(s.Search(context.Background(), SearchQuery{Text: q})); err != nil {
 			t.Fatalf("query %q: %v", q, err)
 		}
 	})
@@ -190,7 +192,7 @@ func TestSearchSnippetIsCutAroundTheMatch(t *testing.T) {
 	if err := s.PutPage(ctx, page(t, "2000004444", wireMessage("d1", "2000004444", true, "Ana Souza", long, base))); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Search(ctx, SearchQuery{Text: "camara reemb"})
+	got, err := results(s.Search(ctx, SearchQuery{Text: "camara reemb"}))
 	if err != nil || len(got) != 1 {
 		t.Fatal(got, err)
 	}
@@ -212,11 +214,11 @@ func TestSearchSnippetIsCutAroundTheMatch(t *testing.T) {
 	}
 }
 
-// A message found by its buyer's name shows the name, marked: the text holds none of the words.
+// A pack found by its buyer's name shows the name, marked: the text holds none of the words.
 func TestSearchSnippetShowsTheColumnThatMatched(t *testing.T) {
 	s := searchFixture(t)
-	got, err := s.Search(context.Background(), SearchQuery{Text: "pereira"})
-	if err != nil || len(got) != 2 {
+	got, err := results(s.Search(context.Background(), SearchQuery{Text: "pereira"}))
+	if err != nil || len(got) != 1 {
 		t.Fatal(got, err)
 	}
 	for _, r := range got {
@@ -225,7 +227,7 @@ func TestSearchSnippetShowsTheColumnThatMatched(t *testing.T) {
 		}
 	}
 	// Words spread over columns: the one holding more of them is shown.
-	got, _ = s.Search(context.Background(), SearchQuery{Text: "joao envio outra"})
+	got, _ = results(s.Search(context.Background(), SearchQuery{Text: "joao envio outra"}))
 	if len(got) != 1 || got[0].MessageID != "a2" || !strings.Contains(got[0].Snippet, "envio outra") {
 		t.Errorf("joao envio outra = %+v", got)
 	}
@@ -240,7 +242,7 @@ func TestSearchSnippetKeepsRawTextAndHonestMarks(t *testing.T) {
 	if err := s.PutPage(ctx, page(t, "2000005555", wireMessage("e1", "2000005555", true, "Ana", hostile, base))); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Search(ctx, SearchQuery{Text: "quebrada"})
+	got, err := results(s.Search(ctx, SearchQuery{Text: "quebrada"}))
 	if err != nil || len(got) != 1 {
 		t.Fatal(got, err)
 	}
@@ -255,5 +257,180 @@ func TestSearchSnippetKeepsRawTextAndHonestMarks(t *testing.T) {
 	}
 	if !slices.Equal(matched, []string{"quebrada"}) {
 		t.Errorf("marks %v, want only quebrada", matched)
+	}
+}
+
+// results is Search's results alone.
+func results(f Found, err error) ([]Result, error) { return f.Results, err }
+
+// A search cut at its limit says how many matched within the ranked window, and whether the
+// window was full (older matches may be beyond it).
+func TestSearchCountsTheMatchesBeyondTheLimit(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	put := func(pack string, n int, word string) {
+		var raws []json.RawMessage
+		for i := range n {
+			raws = append(raws, wireMessage(fmt.Sprintf("%s-%d", pack, i), pack, i%2 == 0, "Ana Souza", fmt.Sprintf("la %s número %d", word, i), base.Add(time.Duration(i)*time.Minute)))
+		}
+		if err := s.PutPage(ctx, page(t, pack, raws...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("2000006666", 66, "frambuesa")
+	put("2000007777", RankWindow+100, "zarzamora")
+
+	f, err := s.Search(ctx, SearchQuery{Text: "frambuesa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Results) != 50 || f.Matched != 66 || f.More {
+		t.Errorf("frambuesa: %d results, matched %d, more %v; want 50 of 66", len(f.Results), f.Matched, f.More)
+	}
+	f, _ = s.Search(ctx, SearchQuery{Text: "frambuesa", Limit: 100})
+	if len(f.Results) != 66 || f.Matched != 66 || f.More {
+		t.Errorf("frambuesa, limit 100: %d results, matched %d, more %v; want all 66", len(f.Results), f.Matched, f.More)
+	}
+	f, _ = s.Search(ctx, SearchQuery{Text: "zarzamora"})
+	if len(f.Results) != 50 || f.Matched != RankWindow || !f.More {
+		t.Errorf("zarzamora: %d results, matched %d, more %v; want 50 of %d+", len(f.Results), f.Matched, f.More, RankWindow)
+	}
+	f, _ = s.Search(ctx, SearchQuery{Text: "nada"})
+	if len(f.Results) != 0 || f.Matched != 0 || f.More {
+		t.Errorf("nothing found: %+v", f)
+	}
+}
+
+// Every message of a pack carries its buyer, pack id and item titles: a search that matches only
+// those shows the pack once, at its newest message so matched, while messages that hold the words
+// themselves stay one result each.
+func TestSearchShowsAPackOnceWhenOnlyItsFieldsMatch(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	const pack = "2000004777000111"
+	var raws []json.RawMessage
+	for i := range 50 {
+		raws = append(raws, wireMessage(fmt.Sprintf("v%02d", i), pack, i%2 == 0, "Valentina Rojas", fmt.Sprintf("mensaje %d sobre el pedido", i), base.Add(time.Duration(i)*time.Hour)))
+	}
+	// The seller's newest message names her: a match of its own.
+	raws = append(raws, wireMessage("v50", pack, false, "Valentina Rojas", "Gracias, Valentina, ya sale", base.Add(50*time.Hour)))
+	if err := s.PutPage(ctx, page(t, pack, raws...)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutPage(ctx, page(t, "2000001111", wireMessage("o1", "2000001111", true, "Otro Comprador", "Valentina me recomendó la tienda", base))); err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Search(ctx, SearchQuery{Text: "valentina"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameSet(ids(f.Results), []string{"v50", "v49", "o1"}) || f.Matched != 3 {
+		t.Fatalf("valentina = %v (matched %d), want v50 and o1 by their text, and the pack once at v49", ids(f.Results), f.Matched)
+	}
+	for _, r := range f.Results {
+		if wantPack := r.MessageID == "v49"; r.Pack != wantPack {
+			t.Errorf("%s: Pack = %v, want %v", r.MessageID, r.Pack, wantPack)
+		}
+		if r.MessageID == "v49" && (r.Snippet != "Valentina Rojas" || len(r.Marks) != 1 || !r.Date.Equal(base.Add(49*time.Hour))) {
+			t.Errorf("the pack's result: %+v", r)
+		}
+	}
+	// Words in the text and the pack's fields at once are the message's match.
+	f, _ = s.Search(ctx, SearchQuery{Text: "rojas mensaje 7"})
+	if !sameSet(ids(f.Results), []string{"v07"}) || f.Results[0].Pack {
+		t.Errorf("rojas mensaje 7 = %+v", f.Results)
+	}
+	// The pack filter and the pack id itself.
+	f, _ = s.Search(ctx, SearchQuery{Text: pack})
+	if !sameSet(ids(f.Results), []string{"v50"}) || !f.Results[0].Pack {
+		t.Errorf("the pack id = %+v", f.Results)
+	}
+}
+
+// A pack without messages (a sale the seller must write first) is found by its buyer, pack id
+// and item titles; once its first message is stored, its messages stand for it, never twice.
+func TestSearchFindsPacksWithoutMessages(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	const pack = "2000009100000003"
+	p := api.Pack{ID: pack, SiteID: "MLB", Titles: []string{"Caixa de som Aurora Mini"}}
+	p.Buyer.ID, p.Buyer.Nickname = "99", "CARLOS.LIMA"
+	p.DateCreated.Time = base
+	if err := s.PutOrders(ctx, []api.Pack{p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A pack only the unread counts name so far: its id is all there is to find.
+	if err := s.SetUnread(ctx, map[string]int{"2000009100000009": 1}); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]string{"carlos": pack, "CARLOS.LIMA": pack, "aurora mini": pack, "2000009100000003": pack, "20000091000000": "", "2000009100000009": "2000009100000009"} {
+		f, err := s.Search(ctx, SearchQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == "" { // both packs
+			if len(f.Results) != 2 || f.Matched != 2 {
+				t.Errorf("%q = %+v, want both packs", q, f)
+			}
+			continue
+		}
+		if len(f.Results) != 1 || f.Results[0].PackID != want || f.Results[0].MessageID != "" || !f.Results[0].Pack {
+			t.Errorf("%q = %+v, want pack %s without a message", q, f.Results, want)
+		}
+	}
+	f, _ := s.Search(ctx, SearchQuery{Text: "carlos"})
+	if r := f.Results[0]; r.Buyer != "CARLOS.LIMA" || !r.Date.Equal(base) || len(r.Marks) != 1 || r.Snippet[r.Marks[0].Start:r.Marks[0].End] != "CARLOS" {
+		t.Errorf("carlos = %+v", r)
+	}
+	if f, _ := s.Search(ctx, SearchQuery{Text: "carlos", Since: base.Add(time.Hour)}); len(f.Results) != 0 {
+		t.Errorf("a pack bought before --since is found: %+v", f.Results)
+	}
+	if f, _ := s.Search(ctx, SearchQuery{Text: "carlos", PackID: pack}); len(f.Results) != 1 {
+		t.Errorf("the pack filter loses the pack: %+v", f.Results)
+	}
+	// The order search brings a new title: the pack is found by it, not by the old one.
+	p.Titles = []string{"Fone Aurora Max"}
+	if err := s.PutOrders(ctx, []api.Pack{p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := s.Search(ctx, SearchQuery{Text: "fone"}); len(f.Results) != 1 || f.Results[0].PackID != pack {
+		t.Errorf("the new title: %+v", f.Results)
+	}
+	if f, _ := s.Search(ctx, SearchQuery{Text: "caixa"}); len(f.Results) != 0 {
+		t.Errorf("the old title still finds the pack: %+v", f.Results)
+	}
+	// The first message: the pack is found through it, once.
+	if err := s.PutPage(ctx, page(t, pack, wireMessage("c1", pack, false, "Carlos Lima", "Olá Carlos, seu pedido sai amanhã", base.Add(time.Hour)))); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{"carlos": false, "fone": true, pack: true} {
+		f, _ := s.Search(ctx, SearchQuery{Text: q})
+		if len(f.Results) != 1 || f.Results[0].MessageID != "c1" || f.Results[0].Pack != want {
+			t.Errorf("%q after the first message = %+v, want c1 once (pack %v)", q, f.Results, want)
+		}
+	}
+	var rows int
+	s.db.QueryRow("SELECT count(*) FROM search WHERE rowid >= " + packRowFloor).Scan(&rows)
+	if rows != 1 { // the unread-only pack's
+		t.Errorf("%d pack rows left in the index, want 1", rows)
+	}
+}
+
+// Attachments are found, and shown, by their original names: never by the stored id.
+func TestSearchShowsAttachmentsByTheirOriginalName(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if err := s.PutPage(ctx, page(t, "2000005555", wireMessage("f1", "2000005555", true, "Ana", "mire", base, "foto rota.png"))); err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Search(ctx, SearchQuery{Text: "foto rota"})
+	if err != nil || len(f.Results) != 1 {
+		t.Fatal(f, err)
+	}
+	if r := f.Results[0]; r.Snippet != "foto rota.png" || strings.Contains(r.Snippet, "stored") {
+		t.Errorf("snippet %q, want the original name alone", r.Snippet)
+	}
+	if f, _ := s.Search(ctx, SearchQuery{Text: "f1_stored"}); len(f.Results) != 0 {
+		t.Errorf("the stored id is searchable: %+v", f.Results)
 	}
 }

@@ -155,12 +155,12 @@ func (h *highlighter) snippet(cols []string) (string, []Span) {
 	start, end := toks[from].start, toks[to-1].end
 	var b strings.Builder
 	if from == 0 {
-		start = 0
+		start = len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace)) // the text's own start, blanks aside
 	} else {
 		b.WriteString("…")
 	}
 	if to == len(toks) {
-		end = len(text)
+		end = len(strings.TrimRightFunc(text, unicode.IsSpace))
 	}
 	shift := b.Len() - start
 	b.WriteString(text[start:end])

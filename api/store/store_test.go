@@ -360,6 +360,8 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 				must(t, db, `INSERT INTO messages (id, pack_id, from_id, from_name, text, text_translated, created, raw, stored_at)
 					VALUES ('old1', 'P9', ?, 'João', 'a câmara chegou quebrada', 'the camera arrived broken', ?, ?, 1)`, testBuyer, base.UnixNano(), []byte(raw))
 				must(t, db, `INSERT INTO attachments (message_id, filename, original_filename) VALUES ('old1', 'x.pdf', 'nota_fiscal.pdf')`)
+				// A sale without messages yet.
+				must(t, db, `INSERT INTO packs (id, buyer_id, buyer_nickname, item_titles, date_created) VALUES ('P8', '77', 'CARLOS.LIMA', 'Caixa de som', ?)`, base.UnixNano())
 			}
 			if from >= 7 {
 				// v7 kept the sale's ids in their own columns as it stored the order.
@@ -388,13 +390,32 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 				return
 			}
 			for _, q := range []string{"camara", "joao", "nota_fiscal", "camera", "P9"} {
-				res, err := s.Search(ctx, SearchQuery{Text: q})
+				res, err := results(s.Search(ctx, SearchQuery{Text: q}))
 				if err != nil || len(res) != 1 || res[0].MessageID != "old1" {
 					t.Errorf("search %q after migration = %+v, %v", q, res, err)
 				}
 			}
+			// Attachments are indexed by their original names alone (v10).
+			if res, _ := results(s.Search(ctx, SearchQuery{Text: "nota_fiscal"})); len(res) == 1 && res[0].Snippet != "nota_fiscal.pdf" {
+				t.Errorf("the attachment's snippet after migration = %q, want its original name alone", res[0].Snippet)
+			}
+			// The pack without messages is found (v10), and through its first message once one
+			// is stored.
+			for _, q := range []string{"carlos", "caixa", "P8"} {
+				res, err := results(s.Search(ctx, SearchQuery{Text: q}))
+				if err != nil || len(res) != 1 || res[0].PackID != "P8" || res[0].MessageID != "" || !res[0].Pack {
+					t.Errorf("search %q for the pack without messages after migration = %+v, %v", q, res, err)
+				}
+			}
+			if err := s.PutPage(ctx, page(t, "P8", wireMessage("new8", "P8", false, "Carlos", "Olá, seu pedido sai hoje", base.Add(time.Hour)))); err != nil {
+				t.Fatal(err)
+			}
+			if res, _ := results(s.Search(ctx, SearchQuery{Text: "carlos"})); len(res) != 1 || res[0].MessageID != "new8" {
+				t.Errorf("search carlos after the pack's first message = %+v", res)
+			}
 			// Rows stored before revisions are read by a first read, and change after it.
 			packs, rev, err := s.PacksSince(ctx, -1)
+			packs = slices.DeleteFunc(packs, func(p Pack) bool { return p.ID == "P8" })
 			if err != nil || len(packs) != 1 || packs[0].ID != "P9" {
 				t.Fatalf("PacksSince(-1) after migration = %+v, %v", packs, err)
 			}

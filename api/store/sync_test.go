@@ -148,7 +148,7 @@ func TestDeltaSyncRequestCounts(t *testing.T) {
 			t.Errorf("new messages = %v", rep.NewMessages)
 		}
 		changed(t, pack)
-		res, _ := f.store.Search(context.Background(), SearchQuery{Text: "semana pedido"})
+		res, _ := results(f.store.Search(context.Background(), SearchQuery{Text: "semana pedido"}))
 		if len(res) != 1 || res[0].MessageID != id {
 			t.Errorf("the new message is not searchable: %+v", res)
 		}
@@ -169,7 +169,7 @@ func TestDeltaSyncRequestCounts(t *testing.T) {
 			t.Errorf("new pack = %+v", p)
 		}
 		changed(t, pack)
-		res, _ := f.store.Search(context.Background(), SearchQuery{Text: "zuniga"})
+		res, _ := results(f.store.Search(context.Background(), SearchQuery{Text: "zuniga"}))
 		if len(res) != 1 || res[0].PackID != pack {
 			t.Errorf("the new buyer is not searchable: %+v", res)
 		}
@@ -239,7 +239,7 @@ func TestOfflineReadingAndSearch(t *testing.T) {
 	if word == "" {
 		t.Skip("first message has no words")
 	}
-	res, err := f.store.Search(context.Background(), SearchQuery{Text: msgs[0].Text})
+	res, err := results(f.store.Search(context.Background(), SearchQuery{Text: msgs[0].Text}))
 	if err != nil || len(res) == 0 {
 		t.Fatalf("offline search for %q: %v, %v", msgs[0].Text, res, err)
 	}
@@ -444,7 +444,7 @@ func TestSyncKeepsTheItemTitlesTheOrdersName(t *testing.T) {
 		t.Fatalf("stored titles %q, the orders name %q", sp.ItemTitles, titled.Titles)
 	}
 	word := strings.Fields(titled.Titles[0])[0]
-	found, err := st.Search(ctx, SearchQuery{Text: word, PackID: string(titled.ID)})
+	found, err := results(st.Search(ctx, SearchQuery{Text: word, PackID: string(titled.ID)}))
 	if err != nil || len(found) == 0 {
 		t.Fatalf("search %q in pack %s: %v, %v", word, titled.ID, found, err)
 	}

@@ -244,10 +244,11 @@ requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<acco
 			if err != nil {
 				return err
 			}
-			res, err := st.Search(cmd.Context(), store.SearchQuery{Text: strings.Join(list, " "), PackID: f.pack, Since: since, Limit: limit})
+			found, err := st.Search(cmd.Context(), store.SearchQuery{Text: strings.Join(list, " "), PackID: f.pack, Since: since, Limit: limit})
 			if err != nil {
 				return fmt.Errorf("search the local store: %w", err)
 			}
+			res := found.Results
 			if a.json {
 				return writeJSON(a.io.Out, searchJSON(res))
 			}

@@ -22,7 +22,7 @@ import (
 
 // Searcher is what the view needs from the store (*store.Store satisfies it).
 type Searcher interface {
-	Search(ctx context.Context, q store.SearchQuery) ([]store.Result, error)
+	Search(ctx context.Context, q store.SearchQuery) (store.Found, error)
 }
 
 // OpenMsg asks the root to open a pack's conversation at a message.
@@ -120,8 +120,8 @@ func (m Model) search(seq int, text string) tea.Cmd {
 		ctx = context.Background()
 	}
 	return func() tea.Msg {
-		res, err := s.Search(ctx, store.SearchQuery{Text: text, Limit: 50})
-		return resultsMsg{seq: seq, results: res, err: err}
+		found, err := s.Search(ctx, store.SearchQuery{Text: text, Limit: 50})
+		return resultsMsg{seq: seq, results: found.Results, err: err}
 	}
 }
 
