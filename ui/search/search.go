@@ -8,6 +8,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,9 +34,9 @@ type CloseMsg struct{}
 
 // resultsMsg carries the answer to the query numbered seq.
 type resultsMsg struct {
-	seq     int
-	results []store.Result
-	err     error
+	seq   int
+	found store.Found
+	err   error
 }
 
 // Styles are the view's looks; built per view, never shared.
@@ -60,6 +61,7 @@ type Model struct {
 	styles   Styles
 	input    textinput.Model
 	results  []store.Result
+	found    store.Found   // the answer on display: its count beside the results
 	lines    []resultLines // results drawn once when they arrive: sanitised, styled, local dates
 	loc      *time.Location
 	cursor   int
@@ -121,7 +123,7 @@ func (m Model) search(seq int, text string) tea.Cmd {
 	}
 	return func() tea.Msg {
 		found, err := s.Search(ctx, store.SearchQuery{Text: text, Limit: 50})
-		return resultsMsg{seq: seq, results: found.Results, err: err}
+		return resultsMsg{seq: seq, found: found, err: err}
 	}
 }
 
@@ -136,8 +138,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.seq != m.seq {
 			return m, nil // typed on since
 		}
-		m.done, m.results, m.err, m.cursor = msg.seq, msg.results, msg.err, 0
-		m.lines = m.draw(msg.results)
+		m.done, m.found, m.results, m.err, m.cursor = msg.seq, msg.found, msg.found.Results, msg.err, 0
+		m.lines = m.draw(m.results)
 		return m, nil
 	case tea.KeyMsg:
 		switch msg.String() {
@@ -163,7 +165,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if v := m.input.Value(); v != before {
 		m.seq++
 		if strings.TrimSpace(v) == "" {
-			m.done, m.results, m.lines, m.err = m.seq, nil, nil, nil
+			m.done, m.results, m.found, m.lines, m.err = m.seq, nil, store.Found{}, nil, nil
 			return m, cmd
 		}
 		return m, tea.Batch(cmd, m.search(m.seq, v))
@@ -191,11 +193,7 @@ func (m Model) View() string {
 		b.WriteString(m.styles.Meta.Render("No stored message matches."))
 		return b.String()
 	}
-	count := fmt.Sprintf("%d results", len(m.results))
-	if len(m.results) == 1 {
-		count = "1 result"
-	}
-	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(count+" · enter opens · esc closes"))
+	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(ansi.Truncate(CountText(len(m.results), m.found)+" · enter opens · esc closes", m.width, "…")))
 	fit := max(1, (m.height-2)/2)
 	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
 	for i := first; i < len(m.results) && i < first+fit; i++ {
@@ -211,8 +209,9 @@ func (m Model) View() string {
 }
 
 // draw turns results into their lines once, when they arrive: the buyer and pack sanitised, the
-// date in the view's time zone, and the snippet's segments sanitised each on its own (so the
-// marks stay on the matched words) with the matches styled.
+// date in the view's time zone (none for a pack without messages and no known purchase date),
+// and the snippet's segments sanitised each on its own (so the marks stay on the matched words)
+// with the matches styled.
 func (m Model) draw(results []store.Result) []resultLines {
 	loc := m.loc
 	if loc == nil {
@@ -220,7 +219,15 @@ func (m Model) draw(results []store.Result) []resultLines {
 	}
 	out := make([]resultLines, len(results))
 	for i, r := range results {
-		out[i].meta = fmt.Sprintf("%s · %s · pack %s", sanitize.Line(r.Buyer), r.Date.In(loc).Format("2006-01-02 15:04"), sanitize.Line(r.PackID))
+		meta := []string{sanitize.Line(r.Buyer)}
+		if !r.Date.IsZero() {
+			meta = append(meta, r.Date.In(loc).Format("2006-01-02 15:04"))
+		}
+		meta = append(meta, "pack "+sanitize.Line(r.PackID))
+		if r.Pack && r.MessageID == "" {
+			meta = append(meta, "no messages yet")
+		}
+		out[i].meta = strings.Join(meta, " · ")
 		var b strings.Builder
 		for _, seg := range r.Segments() {
 			text := sanitize.Line(seg.Text)
@@ -232,4 +239,28 @@ func (m Model) draw(results []store.Result) []resultLines {
 		out[i].snippet = b.String()
 	}
 	return out
+}
+
+// CountText says how many results a search shows out of how many it found: "1 result",
+// "12 results", "50 of 66 matches", and "50 of 1,000+ matches" when the ranked window was full
+// (older stored messages may match too).
+func CountText(shown int, f store.Found) string {
+	switch {
+	case f.More:
+		return fmt.Sprintf("%d of %s+ matches", shown, thousands(f.Matched))
+	case f.Matched > shown:
+		return fmt.Sprintf("%d of %s matches", shown, thousands(f.Matched))
+	case shown == 1:
+		return "1 result"
+	}
+	return fmt.Sprintf("%d results", shown)
+}
+
+// thousands writes n with a comma between thousands: 1,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

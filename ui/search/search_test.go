@@ -156,3 +156,70 @@ func TestDatesInTheSessionsTimeZone(t *testing.T) {
 		t.Fatalf("want the date %s (JST):\n%s", want, m.View())
 	}
 }
+
+// put stores one page of buyer messages in pack.
+func put(t *testing.T, s *store.Store, pack, buyer string, texts ...string) {
+	t.Helper()
+	var p store.Page
+	p.PackID, p.Total = pack, -1
+	for i, text := range texts {
+		m, raw := message(fmt.Sprintf("%s-%d", pack, i), pack, buyer, text, base.Add(time.Duration(i)*time.Minute))
+		p.Messages, p.Raw = append(p.Messages, m), append(p.Raw, raw)
+	}
+	if err := s.PutPage(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Cut at 50, the count says how many matched.
+func TestCountSaysHowManyMatched(t *testing.T) {
+	s := fixture(t)
+	var texts []string
+	for i := range 66 {
+		texts = append(texts, fmt.Sprintf("mermelada de frambuesa, frasco %d", i))
+	}
+	put(t, s, "2000006666", "Rosa Díaz", texts...)
+	tm := teatest.NewTestModel(t, host{m: New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
+	tm.Type("frambuesa")
+	uitest.WaitFor(t, tm, "50 of 66 matches · enter opens")
+	tm.Quit()
+}
+
+// The count: the results alone when all are shown, "of" the matches when the limit cut them,
+// "+" when the ranked window was full.
+func TestCountText(t *testing.T) {
+	for _, tc := range []struct {
+		shown int
+		f     store.Found
+		want  string
+	}{
+		{1, store.Found{Matched: 1}, "1 result"},
+		{12, store.Found{Matched: 12}, "12 results"},
+		{50, store.Found{Matched: 66}, "50 of 66 matches"},
+		{50, store.Found{Matched: 1000, More: true}, "50 of 1,000+ matches"},
+		{30, store.Found{Matched: 30, More: true}, "30 of 30+ matches"},
+		{50, store.Found{Matched: 1234567}, "50 of 1,234,567 matches"},
+	} {
+		if got := CountText(tc.shown, tc.f); got != tc.want {
+			t.Errorf("CountText(%d, %+v) = %q, want %q", tc.shown, tc.f, got, tc.want)
+		}
+	}
+}
+
+// A pack without messages is a result like any other: it says so, and enter opens it.
+func TestPackWithoutMessagesOpens(t *testing.T) {
+	s := fixture(t)
+	p := api.Pack{ID: "2000009100000003", SiteID: "MLB", Titles: []string{"Caixa de som Aurora Mini"}}
+	p.Buyer.ID, p.Buyer.Nickname = "99", "CARLOS.LIMA"
+	if err := s.PutOrders(context.Background(), []api.Pack{p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tm := teatest.NewTestModel(t, host{m: New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
+	tm.Type("aurora")
+	uitest.WaitFor(t, tm, "CARLOS.LIMA · pack 2000009100000003 · no messages yet")
+	tm.Send(uitest.Key("enter"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	if o := tm.FinalModel(t).(host).opened; o == nil || *o != (OpenMsg{PackID: "2000009100000003"}) {
+		t.Fatalf("opened %+v", o)
+	}
+}
