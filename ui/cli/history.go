@@ -18,6 +18,7 @@ import (
 	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config"
+	"github.com/postsale/postsale/ui/search"
 )
 
 // historySyncTimeout bounds the catch-up a search or export does before answering from the
@@ -228,8 +229,11 @@ func (a *app) searchCommand() *cobra.Command {
 		Short: "Search every stored message",
 		Long: `Search the words of every message, translation, buyer name, pack id, item title and
 attachment name in the local history, accent- and case-insensitively ("joao" finds "João"); the
-last word also matches as a prefix. It first catches the history up with Mercado Libre (a few
-requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<account>/store.db).`,
+last word also matches as a prefix. A conversation found only by its buyer, pack id or item is
+one result (its newest message; "no messages yet" for a sale without any). The best --limit
+results are shown, and a note on stderr says how many matched when there were more. It first
+catches the history up with Mercado Libre (a few requests), and works offline from the local
+store ($XDG_DATA_HOME/postsale/<account>/store.db).`,
 		Example: "  postsale search camara quebrada\n  postsale search reembolso --since 2025-03-01 --json",
 		Args:    args(someArgs("the words to search for, as in: postsale search cargador")),
 		RunE: func(cmd *cobra.Command, list []string) error {
@@ -257,8 +261,15 @@ requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<acco
 				return nil
 			}
 			for _, r := range res {
-				fmt.Fprintf(a.io.Out, "%s  %s  pack %s  message %s\n", r.Date.Local().Format("2006-01-02 15:04"),
-					sanitize.Line(r.Buyer), sanitize.Line(r.PackID), sanitize.Line(r.MessageID))
+				date := "—"
+				if !r.Date.IsZero() {
+					date = r.Date.Local().Format("2006-01-02 15:04")
+				}
+				what := "message " + sanitize.Line(r.MessageID)
+				if r.MessageID == "" {
+					what = "no messages yet"
+				}
+				fmt.Fprintf(a.io.Out, "%s  %s  pack %s  %s\n", date, sanitize.Line(r.Buyer), sanitize.Line(r.PackID), what)
 				var b strings.Builder
 				for _, seg := range r.Segments() {
 					if seg.Match {
@@ -268,6 +279,14 @@ requests), and works offline from the local store ($XDG_DATA_HOME/postsale/<acco
 					}
 				}
 				fmt.Fprintf(a.io.Out, "    %s\n", b.String())
+			}
+			// The results were cut: say so where a script reading them does not look.
+			switch {
+			case len(res) < found.Matched:
+				fmt.Fprintf(a.io.Err, "postsale: note: %s shown; --limit shows more\n", search.CountText(len(res), found))
+			case found.More:
+				fmt.Fprintf(a.io.Err, "postsale: note: %s shown: search ranks the %d most recently stored matches; add words, --pack or --since to reach older ones\n",
+					search.CountText(len(res), found), store.RankWindow)
 			}
 			return nil
 		},

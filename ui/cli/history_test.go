@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -238,5 +240,70 @@ func TestSetAsideStoreNoteSaysWhenItIsRebuilt(t *testing.T) {
 				t.Errorf("the log does not say the store was set aside:\n%s", log)
 			}
 		})
+	}
+}
+
+// Cut at --limit, the text output says on stderr how many matched; --json stays the array of
+// results, with nothing added to it or to stderr.
+func TestSearchNotesTheMatchesTheLimitCut(t *testing.T) {
+	h := newHarness(t)
+	var all []searchResult
+	if err := json.Unmarshal([]byte(h.mustRun("search", "el", "--json", "--limit", "1000")), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 3 {
+		t.Fatalf("the demo has %d results for el; the test needs 3", len(all))
+	}
+	out, errs, code := h.run("search", "el", "--offline", "--limit", "2")
+	if code != ExitOK || strings.Count(out, "  pack ") != 2 {
+		t.Fatalf("exit %d, output:\n%s", code, out)
+	}
+	if want := fmt.Sprintf("postsale: note: 2 of %d matches shown; --limit shows more", len(all)); oneLine(t, errs) != want {
+		t.Errorf("stderr %q, want %q", errs, want)
+	}
+	out, errs, code = h.run("search", "el", "--offline", "--limit", "2", "--json")
+	var two []searchResult
+	if code != ExitOK || errs != "" || json.Unmarshal([]byte(out), &two) != nil || len(two) != 2 {
+		t.Errorf("--json cut at 2: exit %d, stderr %q, output:\n%s", code, errs, out)
+	}
+	if _, errs, _ := h.run("search", "el", "--offline", "--limit", strconv.Itoa(len(all))); errs != "" {
+		t.Errorf("nothing cut, yet stderr says %q", errs)
+	}
+}
+
+// A buyer's name is in every message of her conversation: search shows the conversation once.
+func TestSearchShowsABuyersConversationOnce(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("search", "valentina")
+	if strings.Count(out, "  pack ") != 1 || !strings.Contains(out, "Valentina Rojas  pack "+packLong+"  message ") || !strings.Contains(out, "«Valentina» Rojas") {
+		t.Errorf("search valentina:\n%s", out)
+	}
+}
+
+// A conversation without messages (the domestic demo's sale waiting for a contact reason) is
+// found by its buyer, pack id and item, and says it has no messages; --json keeps its shape.
+func TestSearchFindsAConversationWithoutMessages(t *testing.T) {
+	h := newDomesticHarness(t)
+	for _, q := range []string{"carlos", domReason, "caixa aurora"} {
+		out := h.mustRun("search", q)
+		if !strings.Contains(out, "CARLOS.LIMA  pack "+domReason+"  no messages yet") {
+			t.Errorf("search %s:\n%s", q, out)
+		}
+	}
+	var res []map[string]any
+	if err := json.Unmarshal([]byte(h.mustRun("search", "carlos", "--json", "--offline")), &res); err != nil || len(res) != 1 {
+		t.Fatalf("--json: %v %v", res, err)
+	}
+	if len(res[0]) != 6 || res[0]["message_id"] != "" || res[0]["pack_id"] != domReason {
+		t.Errorf("--json result %v", res[0])
+	}
+}
+
+// Attachments are found and shown by the names their senders gave them, never the stored id.
+func TestSearchShowsAttachmentsByTheirOwnName(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("search", "png")
+	if !strings.Contains(out, "error_pantalla.«png»") || strings.Contains(out, "_d95545a2") || strings.Contains(out, "544112233_") {
+		t.Errorf("search png:\n%s", out)
 	}
 }
