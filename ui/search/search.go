@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -62,7 +63,7 @@ type Model struct {
 	input    textinput.Model
 	results  []store.Result
 	found    store.Found   // the answer on display: its count beside the results
-	lines    []resultLines // results drawn once when they arrive: sanitised, styled, local dates
+	lines    []resultLines // results drawn when they arrive and at each new width: sanitised, styled, local dates
 	loc      *time.Location
 	cursor   int
 	seq      int // the query last sent; older answers are dropped
@@ -85,7 +86,8 @@ func New(s Searcher, styles Styles) Model {
 // Init starts the cursor blinking.
 func (m Model) Init() tea.Cmd { return textinput.Blink }
 
-// resultLines is one result as the view draws it, before cutting to the width.
+// resultLines is one result as the view draws it: the meta line before cutting to the width,
+// the snippet already fitted to it (fitSnippet).
 type resultLines struct{ meta, snippet string }
 
 // WithLocation shows the results' dates in loc (the session's time zone; the process's when
@@ -133,6 +135,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.input.Width = max(10, m.width-len(m.input.Prompt)-1)
+		m.lines = m.draw(m.results) // the snippets fit the new width
 		return m, nil
 	case resultsMsg:
 		if msg.seq != m.seq {
@@ -203,15 +206,15 @@ func (m Model) View() string {
 			marker = m.styles.Selected.Render(">") + " "
 		}
 		b.WriteString(marker + ansi.Truncate(l.meta, m.width-2, "…") + "\n")
-		b.WriteString("  " + ansi.Truncate(l.snippet, max(1, m.width-2), "…") + "\n")
+		b.WriteString("  " + l.snippet + "\n")
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// draw turns results into their lines once, when they arrive: the buyer and pack sanitised, the
-// date in the view's time zone (none for a pack without messages and no known purchase date),
-// and the snippet's segments sanitised each on its own (so the marks stay on the matched words)
-// with the matches styled.
+// draw turns results into their lines, when they arrive and at each new width: the buyer and
+// pack sanitised, the date in the view's time zone (none for a pack without messages and no
+// known purchase date), and the snippet's segments sanitised each on its own (so the marks stay
+// on the matched words), fitted to the width with its first match in sight, the matches styled.
 func (m Model) draw(results []store.Result) []resultLines {
 	loc := m.loc
 	if loc == nil {
@@ -228,17 +231,57 @@ func (m Model) draw(results []store.Result) []resultLines {
 			meta = append(meta, "no messages yet")
 		}
 		out[i].meta = strings.Join(meta, " · ")
-		var b strings.Builder
-		for _, seg := range r.Segments() {
-			text := sanitize.Line(seg.Text)
-			if seg.Match {
-				text = m.styles.Match.Render(text)
-			}
-			b.WriteString(text)
-		}
-		out[i].snippet = b.String()
+		out[i].snippet = fitSnippet(r.Segments(), max(1, m.width-2), m.styles.Match)
 	}
 	return out
+}
+
+// fitSnippet draws a snippet's segments within width cells, keeping its first match in sight:
+// when the words before it would push it past the edge, they are cut from the left ("…") at a
+// word, as many kept as context as the line leaves beside the match and what follows it (a
+// third of the line at least, while the match fits). Each segment is sanitised on its own and
+// matches are styled with match; what still does not fit is cut on the right.
+func fitSnippet(segs []store.Segment, width int, match lipgloss.Style) string {
+	texts := make([]string, len(segs))
+	first := -1
+	for i, seg := range segs {
+		texts[i] = sanitize.Line(seg.Text)
+		if seg.Match && first < 0 && texts[i] != "" {
+			first = i
+		}
+	}
+	cut := false
+	if first > 0 {
+		before := strings.Join(texts[:first], "")
+		bw, mw := ansi.StringWidth(before), ansi.StringWidth(texts[first])
+		if bw+mw > width {
+			// Room for "…", the match and what follows it, and as much of the words before it
+			// as is left, a third of the line at least while the match fits.
+			aw := ansi.StringWidth(strings.Join(texts[first:], ""))
+			keep := max(0, min(bw, max(width/3, width-1-aw), width-1-mw))
+			tail := ansi.TruncateLeft(before, bw-keep, "")
+			// Start the context on a word: drop what is left of the word that was cut.
+			if r := []rune(before[:len(before)-len(tail)]); len(r) > 0 && !unicode.IsSpace(r[len(r)-1]) {
+				if sp := strings.IndexFunc(tail, unicode.IsSpace); sp >= 0 {
+					tail = tail[sp:]
+				}
+			}
+			texts = append([]string{strings.TrimLeftFunc(tail, unicode.IsSpace)}, texts[first:]...)
+			segs = append([]store.Segment{{}}, segs[first:]...)
+			cut = true
+		}
+	}
+	var b strings.Builder
+	if cut {
+		b.WriteString("…")
+	}
+	for i, text := range texts {
+		if segs[i].Match {
+			text = match.Render(text)
+		}
+		b.WriteString(text)
+	}
+	return ansi.Truncate(b.String(), width, "…")
 }
 
 // CountText says how many results a search shows out of how many it found: "1 result",

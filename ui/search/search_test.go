@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
@@ -202,6 +203,35 @@ func TestCountText(t *testing.T) {
 	} {
 		if got := CountText(tc.shown, tc.f); got != tc.want {
 			t.Errorf("CountText(%d, %+v) = %q, want %q", tc.shown, tc.f, got, tc.want)
+		}
+	}
+}
+
+// At any width the snippet shows its first match whole, however far into the text it is; a new
+// width fits it again.
+func TestSnippetKeepsItsFirstMatchInSight(t *testing.T) {
+	s := fixture(t)
+	put(t, s, "2000004533445566", "Beatriz Souza", "Vocês emitem nota fiscal? Comprei três itens no mesmo carrinho.")
+	put(t, s, "2000007777", "Lucía Gómez", "Saludos cordiales desde Córdoba, quería preguntarles si todavía tienen la mermelada de zarza")
+	for _, tc := range []struct {
+		query string
+		width int
+		match string
+	}{{"carrinho", 60, "carrinho"}, {"zarza", 40, "zarza"}, {"carrinho", 20, "carrinho"}, {"zarza", 12, "zarza"}, {"nota", 40, "nota"}} {
+		m := New(s, DefaultStyles(uitest.Renderer(termenv.TrueColor)))
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
+		m = typeAndAnswer(t, m, tc.query)
+		m, _ = m.Update(tea.WindowSizeMsg{Width: tc.width, Height: 20})
+		lines := strings.Split(m.View(), "\n")
+		if len(lines) < 4 {
+			t.Fatalf("%s at %d: %q", tc.query, tc.width, lines)
+		}
+		snippet := lines[3]
+		if !strings.Contains(snippet, "\x1b[1;7m"+tc.match) || !strings.Contains(ansi.Strip(snippet), tc.match) {
+			t.Errorf("%s at %d columns: the match is off screen: %q", tc.query, tc.width, ansi.Strip(snippet))
+		}
+		if w := ansi.StringWidth(snippet); w > tc.width {
+			t.Errorf("%s at %d columns: the snippet is %d wide", tc.query, tc.width, w)
 		}
 	}
 }
