@@ -83,7 +83,7 @@ type Model struct {
 	list     *packlist.Model
 	conv     conversationView
 	composes map[string]composeView
-	search   *searchView // kept while the session lasts: its query stays for the next search
+	search   *searchView // kept while the session lasts; opened from the list it starts a fresh query
 	backTo   view        // where back from the conversation goes (the list, or the search it came from)
 	notify   notifier    // the bell for new buyer messages (notify.go)
 	active   view

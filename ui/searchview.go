@@ -67,8 +67,9 @@ func (v *searchView) ShortHelp() []key.Binding {
 
 func (v *searchView) FullHelp() [][]key.Binding { return [][]key.Binding{v.ShortHelp()} }
 
-// openSearch shows the search, keeping the query of the last one (the seller may come back
-// from a result to the next).
+// openSearch shows the search from the list, fresh: what is typed is a new query, never the
+// end of the last one. Coming back from a result's conversation (back) keeps the search as it
+// was instead, so the seller may go on to the next result.
 func (m *Model) openSearch() tea.Cmd {
 	s, ok := m.c.Client.(search.Searcher)
 	if !ok {
@@ -79,6 +80,8 @@ func (m *Model) openSearch() tea.Cmd {
 	if m.search == nil {
 		m.search = newSearchView(m.c, s)
 		cmd = m.search.Init()
+	} else {
+		m.search.m = m.search.m.Reset()
 	}
 	m.active = viewSearch
 	m.resize()

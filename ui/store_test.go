@@ -601,3 +601,37 @@ func TestNewMessageRingsInEverySessionSharingTheStore(t *testing.T) {
 		t.Fatalf("the terminals got %q and %q, want one notice each", ringA.String(), ringB.String())
 	}
 }
+
+// Opening the search again from the list (s or ctrl+f) starts a new query: typing never extends
+// the last one. Back from a result, the search is as it was.
+func TestSearchOpensFreshFromTheList(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	a := startApp(t, e, probed{storedSession(t, e, st, deadClient(t), SessionOptions{})}, 5*time.Second)
+	a.settleOn("Beatriz Souza")
+	a.keys("s")
+	a.settleOn("search:")
+	a.keys("Beatriz")
+	a.settleOn("search: Beatriz", " · enter opens")
+	a.keys("enter")
+	a.settleOn("Pack "+packTopUnread, "◆ found")
+	a.keys("esc")
+	a.settleOn("search: Beatriz", " · enter opens") // back from the result: the same search
+	a.keys("esc")
+	a.settleOn("All 17]")
+	for _, open := range []string{"s", "ctrl+f"} {
+		a.keys(open)
+		view := a.settleOn("Type to search every stored message.")
+		if strings.Contains(view, "Beatriz") {
+			t.Fatalf("%s opened the search on the last query:\n%s", open, view)
+		}
+		a.keys("Carlos")
+		view = a.settleOn("search: Carlos", "Carlos Restrepo")
+		if strings.Contains(view, "BeatrizCarlos") {
+			t.Fatalf("typing extended the last query:\n%s", view)
+		}
+		a.keys("esc")
+		a.settleOn("All 17]")
+	}
+}

@@ -111,6 +111,15 @@ func (m Model) Selected() (r store.Result, ok bool) {
 // Query is the text typed so far.
 func (m Model) Query() string { return m.input.Value() }
 
+// Reset empties the query and the results, for a new search: typing starts a new query instead
+// of extending the last one. An answer still on its way to the old query is dropped.
+func (m Model) Reset() Model {
+	m.input.Reset()
+	m.seq++
+	m.done, m.results, m.found, m.lines, m.err, m.cursor = m.seq, nil, store.Found{}, nil, nil, 0
+	return m
+}
+
 // WithContext makes the view's searches end with ctx (the session's).
 func (m Model) WithContext(ctx context.Context) Model {
 	m.ctx = ctx

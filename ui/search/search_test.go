@@ -236,6 +236,32 @@ func TestSnippetKeepsItsFirstMatchInSight(t *testing.T) {
 	}
 }
 
+// Reset empties the query: what is typed next is a new search, and an answer still coming for
+// the old one is dropped.
+func TestResetStartsAFreshSearch(t *testing.T) {
+	s := fixture(t)
+	m := New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 20})
+	m = typeAndAnswer(t, m, "joao")
+	m, late := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(" ")})
+	m = m.Reset()
+	if m.Query() != "" || len(m.Results()) != 0 || !strings.Contains(m.View(), "Type to search every stored message.") {
+		t.Fatalf("after Reset: query %q, results %v\n%s", m.Query(), m.Results(), m.View())
+	}
+	for _, msg := range uitest.Drain(late, nil) {
+		if r, ok := msg.(resultsMsg); ok {
+			m, _ = m.Update(r)
+		}
+	}
+	if len(m.Results()) != 0 {
+		t.Errorf("the old query's answer arrived after Reset: %v", m.Results())
+	}
+	m = typeAndAnswer(t, m, "pedro")
+	if m.Query() != "pedro" || len(m.Results()) != 1 {
+		t.Errorf("typed after Reset: query %q, %d results", m.Query(), len(m.Results()))
+	}
+}
+
 // A pack without messages is a result like any other: it says so, and enter opens it.
 func TestPackWithoutMessagesOpens(t *testing.T) {
 	s := fixture(t)
