@@ -77,3 +77,24 @@ func TestDomesticComposerOverTheStoreHasNoTranslation(t *testing.T) {
 		t.Fatalf("posted %q, want one message with the whole text and no translation", sent)
 	}
 }
+
+// A sale without messages (blocked until the seller picks a contact reason) is found by search,
+// by its buyer and its item, and enter opens its conversation like any other result.
+func TestSearchFindsAndOpensAConversationWithoutMessages(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(sandbox.Domestic()), uitest.WithClient(api.WithFlavor(api.FlavorAuto)))
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{})}, 5*time.Second)
+	const pack = "2000009100000003"
+	a.settleOn("LOJA_AURORA", "CARLOS.LIMA")
+	a.keys("ctrl+f")
+	a.settleOn("search:")
+	a.keys("caixa de som aurora")
+	a.settleOn("CARLOS.LIMA", "pack "+pack+" · no messages yet")
+	a.keys("enter")
+	a.settleOn("Pack "+pack, "Press r to choose one")
+}
