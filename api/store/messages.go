@@ -151,8 +151,15 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			}
 		}
 	}
+	firstID := ""
+	for i := range p.Messages {
+		if p.Messages[i].ID != "" {
+			firstID = p.Messages[i].ID // stored below, so the pack has messages
+			break
+		}
+	}
 	if _, err := tx.ExecContext(ctx, queryPackBuyer,
-		p.PackID, buyerID, buyerName); err != nil {
+		p.PackID, buyerID, buyerName, firstID); err != nil {
 		return err
 	}
 	if p.Status != nil {

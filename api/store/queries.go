@@ -12,7 +12,11 @@ const (
 
 	queryMeta            = "SELECT value FROM meta WHERE key = ?"
 	queryPackIndexFields = "SELECT buyer_id, buyer_name, buyer_nickname, item_titles FROM packs WHERE id = ?"
-	queryPackBuyer       = `INSERT INTO packs (id, buyer_id, buyer_name) VALUES (?, ?, ?)
+	// queryPackBuyer's last_message_id is for a pack it creates: a message of the page, which
+	// refreshLast replaces with the newest stored. A pack created with one never gets the search
+	// row of a pack without messages (schema v10), only to drop it in the same transaction:
+	// every FTS5 delete leaves tombstones in the index until a merge.
+	queryPackBuyer = `INSERT INTO packs (id, buyer_id, buyer_name, last_message_id) VALUES (?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET buyer_id = excluded.buyer_id, buyer_name = excluded.buyer_name`
 	queryStatus = `INSERT INTO conversation_status (pack_id, status, substatus, status_date, raw, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (pack_id) DO UPDATE SET status = excluded.status, substatus = excluded.substatus,
