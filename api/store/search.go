@@ -125,8 +125,8 @@ type Found struct {
 //
 // It is one pass over the index: FTS5 hands the matches over newest first, bm25 scores the
 // RankWindow newest of them (once with the real weights, once counting only the message's own
-// columns, which tells the two kinds apart), and SQLite keeps the best limit and counts the
-// rest. Ranking costs a few microseconds per match, and every FTS5 cursor sets its words up
+// columns, which tells the two kinds apart), and SQLite keeps the best limit and counts them
+// all. Ranking costs a few microseconds per match, and every FTS5 cursor sets its words up
 // again (a prefix as typed merges every term it starts), so the pass never opens a second
 // cursor: the snippets are cut here from the rows' indexed text (snippet.go) instead of by
 // FTS5's snippet().
@@ -182,27 +182,32 @@ const searchColumns = 6
 const ownFunction = "bm25(search, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0)"
 
 // searchSQL is Search's statement. filter adds the date filter (two more arguments after the
-// match). The window is materialised once: the results are taken from it three ways (a message
+// match). The window is materialised once, and the results taken from it three ways: a message
 // by its own words; a pack without messages by its row; the messages matched through their
-// pack alone, one per pack, its newest), counted, and the best limit kept. The results' indexed
-// columns are read back by rowid, which is a lookup, not a search.
+// pack alone, one per pack, its newest (grouped, materialised too). Both sides come sorted by
+// score and merged up to the limit; the counts are scans of the two small materialised tables,
+// which cost next to nothing (a window function over the results sorted all of them instead).
+// The results' indexed columns are read back by rowid, which is a lookup, not a search.
 func searchSQL(filter bool) string {
 	f := ""
 	if filter {
 		f = " AND (+search.rowid IN (SELECT seq FROM messages WHERE created >= ?)" +
 			" OR +search.rowid IN (SELECT search_row FROM packs WHERE search_row != 0 AND date_created >= ?))"
 	}
+	own := "own != 0 OR seq >= " + packRowFloor // a message's own match, or a pack without messages
 	return `WITH recent AS MATERIALIZED (
 			SELECT search.rowid AS seq, ` + rankFunction + ` AS score, ` + ownFunction + ` AS own FROM search
 			WHERE search MATCH ?` + f + ` ORDER BY search.rowid DESC LIMIT ` + strconv.Itoa(RankWindow) + `),
+		grouped AS MATERIALIZED (
+			SELECT r.seq AS seq, r.score AS score, max(m.created) FROM recent r CROSS JOIN messages m ON m.seq = r.seq
+			WHERE r.own = 0 AND r.seq < ` + packRowFloor + ` GROUP BY m.pack_id),
 		hits AS (
-			SELECT seq, score, seq >= ` + packRowFloor + ` AS pack FROM recent WHERE own != 0 OR seq >= ` + packRowFloor + `
+			SELECT seq, score, seq >= ` + packRowFloor + ` AS pack FROM recent WHERE ` + own + `
 			UNION ALL
-			SELECT seq, score, 1 FROM (
-				SELECT r.seq AS seq, r.score AS score, max(m.created) FROM recent r CROSS JOIN messages m ON m.seq = r.seq
-				WHERE r.own = 0 AND r.seq < ` + packRowFloor + ` GROUP BY m.pack_id)),
-		top AS (SELECT seq, score, pack, count(*) OVER () AS n FROM hits ORDER BY score LIMIT ?)
-		SELECT top.n, (SELECT count(*) FROM recent), top.pack, coalesce(m.id, ''), coalesce(m.pack_id, c.pack),
+			SELECT seq, score, 1 FROM grouped),
+		top AS (SELECT seq, score, pack FROM hits ORDER BY score LIMIT ?)
+		SELECT (SELECT count(*) FROM recent WHERE ` + own + `) + (SELECT count(*) FROM grouped), (SELECT count(*) FROM recent),
+			top.pack, coalesce(m.id, ''), coalesce(m.pack_id, c.pack),
 			coalesce(nullif(p.buyer_name, ''), nullif(p.buyer_nickname, ''), p.buyer_id, ''), coalesce(m.created, p.date_created, 0),
 			c.text, c.translated, c.buyer, c.pack, c.items, c.files
 		FROM top CROSS JOIN search c ON c.rowid = top.seq LEFT JOIN messages m ON m.seq = top.seq
