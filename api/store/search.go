@@ -199,7 +199,7 @@ func searchSQL(filter bool) string {
 			SELECT search.rowid AS seq, ` + rankFunction + ` AS score, ` + ownFunction + ` AS own FROM search
 			WHERE search MATCH ?` + f + ` ORDER BY search.rowid DESC LIMIT ` + strconv.Itoa(RankWindow) + `),
 		grouped AS MATERIALIZED (
-			SELECT r.seq AS seq, r.score AS score, max(m.created) FROM recent r CROSS JOIN messages m ON m.seq = r.seq
+			SELECT r.seq AS seq, r.score AS score, max(m.created) FROM recent r CROSS JOIN messages m INDEXED BY messages_by_seq ON m.seq = r.seq
 			WHERE r.own = 0 AND r.seq < ` + packRowFloor + ` GROUP BY m.pack_id),
 		hits AS (
 			SELECT seq, score, seq >= ` + packRowFloor + ` AS pack FROM recent WHERE ` + own + `
