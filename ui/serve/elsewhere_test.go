@@ -27,6 +27,19 @@ func replies(r *rig, pack string) int {
 
 // waitDraft waits until the member's drafts folder holds pack's draft as want says. Nothing on
 // a terminal changes when a debounced save lands, so it reads the folder until it does.
+// startDraft opens the demo buyer's conversation in tm, types text as a reply and waits until
+// member's drafts folder holds it; the composer stays open.
+func startDraft(t *testing.T, r *rig, tm *term, member, text string) {
+	t.Helper()
+	openBuyer(tm, "Ana Lu")
+	m := tm.mark()
+	tm.send("r")
+	tm.waitFrom(m, "ctrl+s sends")
+	tm.send(text)
+	tm.waitFrom(m, text)
+	waitDraft(t, r, member, demoBuyerPack, func(d drafts.Draft) bool { return d.Text == text }, member+"'s draft saved")
+}
+
 func waitDraft(t *testing.T, r *rig, name, pack string, want func(drafts.Draft) bool, what string) {
 	t.Helper()
 	store := drafts.NewStore(filepath.Join(r.dataDir, "members", name, "drafts"))
@@ -107,15 +120,10 @@ func TestADraftSentInTheOtherSessionIsGoneFromThisOne(t *testing.T) {
 	const old = "Vou verificar 3141"
 	b1 := connect(t, r.addr, bruno, nil)
 	b1.waitFor(demoBuyer)
-	openBuyer(b1, "Ana Lu")
+	startDraft(t, r, b1, "Bruno", old)
 	m := b1.mark()
-	b1.send("r")
-	b1.waitFrom(m, "ctrl+s sends")
-	b1.send(old)
-	b1.waitFrom(m, old)
 	b1.send("\x1b")
 	b1.waitFrom(m, "Draft kept")
-	waitDraft(t, r, "Bruno", demoBuyerPack, func(d drafts.Draft) bool { return d.Text == old }, "A's draft saved")
 	m = b1.mark()
 	b1.send("\x1b")
 	b1.waitFrom(m, "✎ draft")
@@ -162,13 +170,7 @@ func TestADraftDiscardedInTheOtherSessionWhileOnScreenHere(t *testing.T) {
 	const text = "Talvez na quinta 7788"
 	b1 := connect(t, r.addr, bruno, nil)
 	b1.waitFor(demoBuyer)
-	openBuyer(b1, "Ana Lu")
-	m := b1.mark()
-	b1.send("r")
-	b1.waitFrom(m, "ctrl+s sends")
-	b1.send(text)
-	b1.waitFrom(m, text)
-	waitDraft(t, r, "Bruno", demoBuyerPack, func(d drafts.Draft) bool { return d.Text == text }, "the draft saved")
+	startDraft(t, r, b1, "Bruno", text)
 
 	b2 := connect(t, r.addr, bruno, nil)
 	b2.waitFor(demoBuyer)
@@ -179,7 +181,7 @@ func TestADraftDiscardedInTheOtherSessionWhileOnScreenHere(t *testing.T) {
 	m2 = b2.mark()
 	b2.send("r")
 	b2.waitFrom(m2, text)
-	m = b1.mark()
+	m := b1.mark()
 	b2.send("\x18\x18") // ctrl+x twice
 	b2.waitFrom(m2, "Draft discarded.")
 	b1.waitFrom(m, "Your other session discarded this draft: esc now keeps nothing, an edit keeps it.")
