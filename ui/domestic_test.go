@@ -1,15 +1,12 @@
 package ui
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
-	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/uitest"
 )
 
@@ -49,11 +46,7 @@ func TestContactReasonFromTheInbox(t *testing.T) {
 func TestDomesticComposerOverTheStoreHasNoTranslation(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(sandbox.Domestic()), uitest.WithClient(api.WithFlavor(api.FlavorAuto)))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "store.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t, "")
 	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{})}, 5*time.Second)
 	const pack = "2000009100000002" // Juliana Martins, an ordinary thread
 	a.settleOn("LOJA_AURORA", "Juliana Martins")
@@ -83,11 +76,7 @@ func TestDomesticComposerOverTheStoreHasNoTranslation(t *testing.T) {
 func TestSearchFindsAndOpensAConversationWithoutMessages(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow), uitest.WithSandbox(sandbox.Domestic()), uitest.WithClient(api.WithFlavor(api.FlavorAuto)))
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "store.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t, "")
 	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{})}, 5*time.Second)
 	const pack = "2000009100000003"
 	a.settleOn("LOJA_AURORA", "CARLOS.LIMA")

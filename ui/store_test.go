@@ -27,16 +27,37 @@ import (
 	"github.com/postsale/postsale/ui/uitest"
 )
 
+// openStore opens the store at path (a new one in a temporary folder when path is ""), closed
+// when the test ends.
+func openStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "store.db")
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// damagedStore opens a store over a file that is not a database: set aside, a new one begun.
+func damagedStore(t *testing.T) *store.Store {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "store.db")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return openStore(t, path)
+}
+
 // filledStore is a store that has seen the whole demo account once: a delta sync, the backfill
 // to its end and users/me kept, as an earlier run of the inbox would leave it.
 func filledStore(t *testing.T, e *uitest.Env) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t, "")
 	d := store.NewData(st, e.Client, store.SyncOptions{BackfillShare: 1})
 	if _, err := d.Me(ctx); err != nil {
 		t.Fatal(err)
@@ -293,15 +314,7 @@ func TestNotifySequenceFollowsTheTerminal(t *testing.T) {
 func TestStoreSetAsideNoticeShownOnce(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
-	path := filepath.Join(t.TempDir(), "store.db")
-	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := damagedStore(t)
 	if st.Notice() == "" {
 		t.Fatal("a damaged store was not set aside")
 	}
@@ -322,15 +335,7 @@ func TestStoreSetAsideNoticeShownOnce(t *testing.T) {
 func TestStoreSetAsideNoticeShownOffline(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
-	path := filepath.Join(t.TempDir(), "store.db")
-	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), 400), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := damagedStore(t)
 	offline := st.NoticeFor(store.RebuildWhenReachable)
 	if offline == "" || offline == st.Notice() {
 		t.Fatalf("offline notice %q", offline)

@@ -1,13 +1,10 @@
 package ui
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/assets"
 	tpl "github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/common"
@@ -78,11 +75,7 @@ func TestTemplateWithTheOrderIDsIsNoPhoneNumber(t *testing.T) {
 	t.Parallel()
 	e := uitest.New(t, uitest.At(testNow))
 	e.Common.Templates = []tpl.Layer{{Source: "demo", FS: assets.Templates()}}
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "store.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openStore(t, "")
 	a := startApp(t, e, probed{storedSession(t, e, st, e.Client, SessionOptions{Templates: e.Common.Templates})}, 5*time.Second)
 	const pack = "2000004512345671" // Ana Lucía Pérez: orders 4512345671 and 4512345672, shipment 43210987651
 	a.settleOn("Ana Lucía Pérez")
