@@ -376,32 +376,33 @@ func (c *Conn) Presence() []Presence {
 	return out
 }
 
-// OnPack lists the other members that have packID open and those typing a reply on it (each
-// name once; the asking session's own member is left out).
-func (c *Conn) OnPack(packID string) (viewing, typing []string) {
-	for _, p := range c.Presence() {
-		if p.Self || p.Member == c.member {
-			continue
+// OnPack lists who else has packID open and who is typing a reply on it, each name once. The
+// asking member's own other sessions come first, named own ("" leaves them out): one person's
+// sessions share their drafts, so two of them replying to one buyer overwrite each other.
+func (c *Conn) OnPack(packID, own string) (viewing, typing []string) {
+	add := func(names []string, name string) []string {
+		switch {
+		case slices.Contains(names, name):
+			return names
+		case name == own:
+			return slices.Insert(names, 0, name)
 		}
-		if p.Typing == packID && !slices.Contains(typing, p.Member) {
-			typing = append(typing, p.Member)
-		}
-		if p.PackID == packID && !slices.Contains(viewing, p.Member) {
-			viewing = append(viewing, p.Member)
-		}
+		return append(names, name)
 	}
-	return viewing, typing
-}
-
-// Elsewhere reports whether the asking member's own other sessions have packID open or are
-// typing a reply on it (one person's sessions share their drafts).
-func (c *Conn) Elsewhere(packID string) (viewing, typing bool) {
 	for _, p := range c.Presence() {
-		if p.Self || p.Member != c.member {
+		name := p.Member
+		if p.Self || (name == c.member && own == "") {
 			continue
 		}
-		typing = typing || p.Typing == packID
-		viewing = viewing || p.PackID == packID
+		if name == c.member {
+			name = own
+		}
+		if p.Typing == packID {
+			typing = add(typing, name)
+		}
+		if p.PackID == packID {
+			viewing = add(viewing, name)
+		}
 	}
 	return viewing, typing
 }

@@ -89,12 +89,12 @@ func TestHubPresenceTypingAndCaps(t *testing.T) {
 	}
 	b.Open("P1")
 	b.Typing("P1")
-	viewing, typing := a.OnPack("P1")
+	viewing, typing := a.OnPack("P1", "")
 	if len(viewing) != 1 || viewing[0] != "Bruno" || len(typing) != 1 || typing[0] != "Bruno" {
 		t.Errorf("OnPack = %v, %v; want Bruno viewing and typing", viewing, typing)
 	}
 	b.Sent("P1", "m1", "Gracias")
-	if _, typing := a.OnPack("P1"); len(typing) != 0 {
+	if _, typing := a.OnPack("P1", ""); len(typing) != 0 {
 		t.Errorf("still typing after the send: %v", typing)
 	}
 	// Ana's queue holds, in order, Bruno's open, typing, and the send.
@@ -206,7 +206,7 @@ func TestReplyingLastsUntilSentDiscardedOrLeft(t *testing.T) {
 		}
 		return c
 	}
-	replying := func(c *Conn, pack string) []string { _, typing := c.OnPack(pack); return typing }
+	replying := func(c *Conn, pack string) []string { _, typing := c.OnPack(pack, ""); return typing }
 	a, b := join("Ana"), join("Bruno")
 	b.Open("P1")
 	b.Typing("P1")

@@ -30,18 +30,9 @@ func (t *teamSeam) Members() []string {
 	return []string{t.conn.Member()}
 }
 
-// OnPack puts the member's own other sessions first, as common.OtherSession: two sessions of
-// one person replying to one buyer would each overwrite the other's draft.
+// OnPack names the member's own other sessions common.OtherSession, first.
 func (t *teamSeam) OnPack(pack string) (viewing, typing []string) {
-	viewing, typing = t.conn.OnPack(pack)
-	v, ty := t.conn.Elsewhere(pack)
-	if v {
-		viewing = append([]string{common.OtherSession}, viewing...)
-	}
-	if ty {
-		typing = append([]string{common.OtherSession}, typing...)
-	}
-	return viewing, typing
+	return t.conn.OnPack(pack, common.OtherSession)
 }
 
 func (t *teamSeam) Assignee(pack string) string {
