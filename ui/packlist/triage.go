@@ -9,7 +9,6 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sanitize"
@@ -410,8 +409,6 @@ func (m *Model) afterReply(pack string, req api.SendRequest, sent *api.Message) 
 func fold(s string) string { return sanitize.Fold(s) }
 
 var errBlocked = errors.New("conversation blocked")
-
-func lipglossWidth(s string) int { return ansi.StringWidth(s) }
 
 // NoteMessages gives the filter every loaded message of pack (the conversation's pages).
 func (m *Model) NoteMessages(pack string, texts []string) {

@@ -180,7 +180,7 @@ func (m *Model) drawTitle(k titleKey) string {
 	fits := func(parts ...string) bool {
 		n := 0
 		for _, p := range parts {
-			n += lipglossWidth(p)
+			n += ansi.StringWidth(p)
 		}
 		return n <= m.width
 	}
