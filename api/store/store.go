@@ -59,14 +59,19 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the store's folder: %w", err)
 	}
-	db, err := s.open(ctx)
-	if err != nil && setAsideWorthy(err) {
-		aside, rerr := s.setAside()
-		if rerr != nil {
+	db, failed, err := s.open(ctx)
+	for try := 0; try < 2 && err != nil && setAsideWorthy(err); try++ {
+		aside, rerr := s.setAside(failed)
+		switch {
+		case errors.Is(rerr, errMovedAway):
+			// Another process found the same damaged file and set it aside first: open what
+			// it started in its place.
+		case rerr != nil:
 			return nil, fmt.Errorf("the local store %s cannot be read (%v) and could not be set aside: %w", path, err, rerr)
+		case s.aside == "":
+			s.aside, s.why = aside, err
 		}
-		s.aside, s.why = aside, err
-		db, err = s.open(ctx)
+		db, failed, err = s.open(ctx)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the local store %s: %w", path, err)
@@ -75,12 +80,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	return s, nil
 }
 
-// open creates the file 0600 when missing, connects and migrates.
-func (s *Store) open(ctx context.Context) (*sql.DB, error) {
+// open creates the file 0600 when missing, connects and migrates. It also returns the file it
+// opened (nil when it could not say), so a caller can tell whether the path still names it.
+func (s *Store) open(ctx context.Context) (*sql.DB, os.FileInfo, error) {
 	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	fi, _ := f.Stat()
 	f.Close()
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
@@ -92,23 +99,48 @@ func (s *Store) open(ctx context.Context) (*sql.DB, error) {
 	dsn := "file:" + (&url.URL{Path: s.path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
-		return nil, err
+		return nil, fi, err
 	}
 	// A few connections are plenty (writers queue on SQLite's lock anyway) and bound the page
 	// caches' memory.
 	db.SetMaxOpenConns(maxConns)
 	// Reading the schema forces SQLite to read the header: a file that is not a database fails
 	// here rather than in the middle of the inbox.
-	var n int
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+	if err := firstRead(ctx, db); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fi, err
 	}
 	if err := migrate(ctx, db); err != nil {
 		db.Close()
-		return nil, err
+		return nil, fi, err
 	}
-	return db, nil
+	return db, fi, nil
+}
+
+// firstRead reads the schema on a first connection. That connection also turns a new file to
+// WAL mode, which needs the file to itself: when another process is opening the same new store
+// at that moment, SQLite answers SQLITE_BUSY at once instead of waiting busy_timeout. firstRead
+// waits for it as busy_timeout would, trying again until busyTimeout has passed.
+func firstRead(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(busyTimeout)
+	for wait := 2 * time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		var n int
+		err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n)
+		if err == nil || !isBusy(err) || time.Now().Add(wait).After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// isBusy reports SQLite's SQLITE_BUSY (another connection holds the lock needed).
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 // setAsideWorthy tells a damaged or foreign file (set it aside) from a passing problem such as a
@@ -125,18 +157,73 @@ func setAsideWorthy(err error) bool {
 	return errors.Is(err, fs.ErrPermission)
 }
 
-// setAside renames the file (and its WAL and shared-memory files) out of the way.
-func (s *Store) setAside() (string, error) {
-	aside := s.path + ".corrupt-" + s.now().UTC().Format("20060102T150405Z")
-	if err := os.Rename(s.path, aside); err != nil {
-		return "", err
+// replaced reports whether path no longer names the file failed (another process moved it
+// away, and may have started a new store there). A file that cannot be compared counts as
+// still there.
+func replaced(path string, failed os.FileInfo) bool {
+	if failed == nil {
+		return false
 	}
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if _, err := os.Stat(s.path + suffix); err == nil {
-			_ = os.Rename(s.path+suffix, aside+suffix)
+	cur, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	return err == nil && !os.SameFile(failed, cur)
+}
+
+// setAside moves the file (and its WAL and shared-memory files) out of the way, under a name
+// nothing has yet: a store set aside in the same second as another (a second damaged store,
+// another process) gets "-2", "-3"…, and never replaces the one kept before it.
+func (s *Store) setAside(failed os.FileInfo) (string, error) {
+	base := s.path + ".corrupt-" + s.now().UTC().Format("20060102T150405Z")
+	for n := 1; ; n++ {
+		aside := base
+		if n > 1 {
+			aside = fmt.Sprintf("%s-%d", base, n)
 		}
+		if replaced(s.path, failed) {
+			return "", errMovedAway
+		}
+		err := moveNew(s.path, aside)
+		if errors.Is(err, fs.ErrExist) && n < 1000 {
+			continue
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", errMovedAway
+		}
+		if err != nil {
+			return "", err
+		}
+		for _, suffix := range []string{"-wal", "-shm"} {
+			if _, err := os.Stat(s.path + suffix); err == nil {
+				_ = moveNew(s.path+suffix, aside+suffix)
+			}
+		}
+		return aside, nil
 	}
-	return aside, nil
+}
+
+// errMovedAway: the damaged file was no longer there to set aside.
+var errMovedAway = errors.New("the store was moved away meanwhile")
+
+// moveNew renames from to to, failing with fs.ErrExist instead of replacing a file already
+// named to. A hard link makes the check and the move one step; where the file system has no
+// hard links, it checks first and then renames.
+func moveNew(from, to string) error {
+	err := os.Link(from, to)
+	switch {
+	case err == nil:
+		if err := os.Remove(from); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		return nil
+	case errors.Is(err, fs.ErrExist), errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	if _, serr := os.Lstat(to); serr == nil {
+		return &fs.PathError{Op: "set aside", Path: to, Err: fs.ErrExist}
+	}
+	return os.Rename(from, to)
 }
 
 // Rebuild is when a new store started in place of a damaged one fills again, as the seller is

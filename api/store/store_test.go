@@ -293,6 +293,104 @@ func TestCorruptStoreIsSetAsideAndRebuilt(t *testing.T) {
 	}
 }
 
+// TestSetAsideNeverReplacesAnEarlierOne: a second damaged store set aside in the same second
+// gets its own name; the first one, the seller's history, is still there as it was.
+func TestSetAsideNeverReplacesAnEarlierOne(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	clock := func() time.Time { return time.Date(2026, 11, 29, 12, 30, 0, 0, time.UTC) }
+	first, second := []byte(strings.Repeat("first damaged store\n", 300)), []byte(strings.Repeat("second damaged store\n", 300))
+	for i, garbage := range [][]byte{first, second} {
+		if err := os.WriteFile(path, garbage, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+		s, err := Open(context.Background(), path, WithClock(clock))
+		if err != nil {
+			t.Fatalf("open %d over garbage: %v", i+1, err)
+		}
+		s.Close()
+	}
+	for name, want := range map[string][]byte{".corrupt-20261129T123000Z": first, ".corrupt-20261129T123000Z-2": second} {
+		if got, err := os.ReadFile(path + name); err != nil || string(got) != string(want) {
+			t.Errorf("%s: %v, holds %.20q; want %.20q", name, err, got, want)
+		}
+	}
+}
+
+// TestTwoOpenersCreateANewStoreAtOnce: the first run of the inbox and a command in another
+// terminal both create the store. Turning the new file to WAL mode needs it alone, and SQLite
+// says SQLITE_BUSY at once instead of waiting; both opens still succeed.
+func TestTwoOpenersCreateANewStoreAtOnce(t *testing.T) {
+	for round := range 25 {
+		path := filepath.Join(t.TempDir(), "store.db")
+		var wg sync.WaitGroup
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				s, err := Open(context.Background(), path)
+				if err != nil {
+					t.Errorf("round %d: opener %d: %v", round, i, err)
+					return
+				}
+				s.Close()
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// TestTwoOpenersOfOneDamagedStore: two processes (here two goroutines, each with its own
+// connections) find the same damaged file at once. The file is kept, under one name or two
+// links to it, and both end up on one new store: what one writes, the other reads.
+func TestTwoOpenersOfOneDamagedStore(t *testing.T) {
+	ctx := context.Background()
+	for round := range 8 {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "store.db")
+		garbage := []byte(strings.Repeat("not a database "+strconv.Itoa(round)+"\n", 400))
+		if err := os.WriteFile(path, garbage, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var stores [2]*Store
+		var errs [2]error
+		var wg sync.WaitGroup
+		for i := range stores {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				stores[i], errs[i] = Open(ctx, path)
+			}()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: opener %d: %v", round, i, err)
+			}
+			defer stores[i].Close()
+		}
+		kept, _ := filepath.Glob(path + ".corrupt-*")
+		if len(kept) == 0 {
+			t.Fatalf("round %d: the damaged file was not kept", round)
+		}
+		for _, k := range kept {
+			if got, err := os.ReadFile(k); err != nil || string(got) != string(garbage) {
+				t.Fatalf("round %d: %s does not hold the damaged file: %v", round, k, err)
+			}
+		}
+		if err := stores[0].PutPage(ctx, page(t, "P1", wireMessage("m1", "P1", true, "Ana", "hola", base))); err != nil {
+			t.Fatalf("round %d: write: %v", round, err)
+		}
+		if ok, err := stores[1].HasMessage(ctx, "m1"); err != nil || !ok {
+			t.Fatalf("round %d: the other opener does not see the write (%v, %v): two different stores", round, ok, err)
+		}
+	}
+}
+
 func TestTruncatedDatabaseIsSetAside(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "store.db")
