@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"sync"
 
@@ -32,7 +33,9 @@ func NewStoreSeen(st *store.Store, who string, file *seen.Dir) *StoreSeen {
 	return &StoreSeen{st: st, who: who, file: file}
 }
 
-// Load reads the marks; account names the file to import from.
+// Load reads the marks; account names the file to import from. The file's marks join the
+// stored ones even when marks were already stored (a mark saved before the account was known,
+// offline): the stored mark of a conversation wins over the file's older one.
 func (s *StoreSeen) Load(ctx context.Context, account string) (map[string]common.SeenMark, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -40,8 +43,8 @@ func (s *StoreSeen) Load(ctx context.Context, account string) (map[string]common
 	if err != nil {
 		return nil, err
 	}
-	if len(stored) == 0 && s.file != nil {
-		return s.importFile(ctx, account)
+	if s.file != nil {
+		return s.importFile(ctx, account, stored)
 	}
 	return stored, nil
 }
@@ -68,12 +71,16 @@ func (s *StoreSeen) stored(ctx context.Context) (map[string]common.SeenMark, err
 	return marks, nil
 }
 
-// importFile moves the file's marks into the store and renames the file.
-func (s *StoreSeen) importFile(ctx context.Context, account string) (map[string]common.SeenMark, error) {
+// importFile moves the file's marks into the store under the stored ones and renames the file.
+func (s *StoreSeen) importFile(ctx context.Context, account string, stored map[string]common.SeenMark) (map[string]common.SeenMark, error) {
 	marks, err := s.file.Load(ctx, account) // none when there is no file
-	if err != nil || len(marks) == 0 {
-		return marks, err
+	if err != nil {
+		return nil, err
 	}
+	if len(marks) == 0 {
+		return stored, nil
+	}
+	maps.Copy(marks, stored)
 	if err := s.st.SetSeenMarks(ctx, s.who, toStored(marks)); err != nil {
 		return nil, fmt.Errorf("keep seen conversations in the local store: %w", err)
 	}

@@ -74,3 +74,39 @@ func TestStoreSeenImportsTheFileOnceAndKeepsTheMarks(t *testing.T) {
 		t.Errorf("store = %+v, want the newest save only", stored)
 	}
 }
+
+// A mark saved before the account was known (offline, on the first run of a version with a
+// store) does not keep the earlier version's file from being imported: Load joins them, the
+// stored mark winning for a conversation both have.
+func TestStoreSeenImportsTheFileUnderMarksSavedFirst(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	file := seen.NewDir(filepath.Join(dir, "seen"))
+	at := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	if err := file.Save(ctx, "523132944", 1, map[string]common.SeenMark{"P1": {At: at}, "P2": {Done: at}}); err != nil {
+		t.Fatal(err)
+	}
+	s := NewStoreSeen(st, "", file)
+	later := at.Add(48 * time.Hour)
+	if err := s.Save(ctx, "", 1, map[string]common.SeenMark{"P2": {At: later}, "P3": {At: later}}); err != nil {
+		t.Fatal(err)
+	}
+	marks, err := s.Load(ctx, "523132944")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(marks) != 3 || !marks["P1"].At.Equal(at) || !marks["P2"].At.Equal(later) || !marks["P2"].Done.IsZero() || !marks["P3"].At.Equal(later) {
+		t.Fatalf("load = %+v; want the file's P1 and the stored P2 and P3", marks)
+	}
+	if stored, _ := st.SeenMarks(ctx, ""); len(stored) != 3 {
+		t.Errorf("the store holds %+v after the import", stored)
+	}
+	if _, err := os.Stat(file.Path("523132944")); !os.IsNotExist(err) {
+		t.Errorf("the imported file is still there (%v)", err)
+	}
+}

@@ -37,6 +37,7 @@ type Seen struct {
 	account string
 	marks   map[string]SeenMark
 	seq     int
+	unsaved bool // a mark was set before the account was known, in a store that needs it
 }
 
 // SeenLoadedMsg carries an account's stored marks (delivered to the list, which asked).
@@ -83,27 +84,45 @@ func (s *Seen) Preload(ctx context.Context) error {
 	return nil
 }
 
-// Adopt merges loaded marks under those made since the session started (which are newer).
-func (s *Seen) Adopt(msg SeenLoadedMsg) {
+// Adopt merges loaded marks under those made since the session started (which are newer), and
+// saves the marks when one was set before the account was known and could not be saved then.
+func (s *Seen) Adopt(c *Common, msg SeenLoadedMsg) tea.Cmd {
 	if msg.Account != s.account {
-		return
+		return nil
 	}
 	for id, mk := range msg.Marks {
 		if _, ok := s.marks[id]; !ok {
 			s.marks[id] = mk
 		}
 	}
+	if !s.unsaved {
+		return nil
+	}
+	return s.save(c)
 }
 
 // Mark returns the mark of pack (zero when never opened).
 func (s *Seen) Mark(pack string) SeenMark { return s.marks[pack] }
 
-// Set changes the mark of pack and returns the command that saves every mark.
+// Set changes the mark of pack and returns the command that saves every mark. A store that keeps
+// marks apart from the account (SeenPreloader: the local store) is written at once, also before
+// the account is known (offline, until the client's retries give up); another waits for it
+// (Adopt saves then).
 func (s *Seen) Set(c *Common, pack string, mk SeenMark) tea.Cmd {
 	s.marks[pack] = mk
-	if s.store == nil || s.account == "" {
+	if s.store == nil {
 		return nil
 	}
+	if _, apart := s.store.(SeenPreloader); s.account == "" && !apart {
+		s.unsaved = true
+		return nil
+	}
+	return s.save(c)
+}
+
+// save returns the command that writes every mark.
+func (s *Seen) save(c *Common) tea.Cmd {
+	s.unsaved = false
 	s.seq++
 	store, account, seq, snapshot := s.store, s.account, s.seq, maps.Clone(s.marks)
 	ctx, logger := c.Ctx, c.Logger

@@ -394,8 +394,9 @@ func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
 	switch res := msg.Msg.(type) {
 	case common.SeenLoadedMsg:
 		if msg.Err == nil {
-			m.c.Seen.Adopt(res)
+			save := m.c.Seen.Adopt(m.c, res)
 			m.applyFilter(m.Selected())
+			return save
 		}
 	case packsLoadedMsg:
 		m.loading = false
