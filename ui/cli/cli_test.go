@@ -128,6 +128,17 @@ func TestMessagesHuman(t *testing.T) {
 	}
 }
 
+// An offset past the last message is answered plainly, not blamed on Mercado Libre's paging.
+func TestMessagesOffsetPastTheEnd(t *testing.T) {
+	h := newHarness(t)
+	for _, offset := range []string{"4", "99"} {
+		out := h.mustRun("messages", packActive, "--offset", offset)
+		if want := "No messages at offset " + offset + " (4 in total).\n"; !strings.Contains(out, want) {
+			t.Errorf("--offset %s printed:\n%s\nwant %q", offset, out, want)
+		}
+	}
+}
+
 func TestMessagesJSONIsTheAPIsJSON(t *testing.T) {
 	h := newHarness(t)
 	out := h.mustRun("messages", packActive, "--limit", "2", "--json")

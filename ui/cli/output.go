@@ -67,8 +67,10 @@ func printConversationHeader(w io.Writer, packID string, conv *api.Conversation)
 	if p := conv.Paging; p != nil {
 		n := len(conv.Messages)
 		switch {
-		case p.Offset < 0 || p.Total < 0 || p.Total > maxAllMessages || p.Offset+n > p.Total:
-			// Paging that cannot be true (a negative offset, an absurd total): say only what came.
+		case p.Offset < 0 || p.Total < 0 || p.Total > maxAllMessages || (n > 0 && p.Offset+n > p.Total):
+			// Paging that cannot be true (a negative offset, an absurd total, messages past the
+			// total): say only what came. An offset past the end with nothing in it is the
+			// seller's own question, answered below.
 			fmt.Fprintf(w, "%d message(s), newest first (the paging Mercado Libre sent does not add up).\n", n)
 		case n == 0:
 			fmt.Fprintf(w, "No messages at offset %d (%d in total).\n", p.Offset, p.Total)
