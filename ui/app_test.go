@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -305,6 +307,35 @@ func TestSendRefusedOver350Characters(t *testing.T) {
 	}
 }
 
+// A file gone by the time of sending fails its upload: the composer says so once, beside the
+// draft, and the status bar does not say it again (the same sentence twice, one copy cut).
+func TestUploadErrorIsSaidOnce(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, Options{})
+	path := filepath.Join(t.TempDir(), "gone.txt")
+	if err := os.WriteFile(path, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a.openPack(packReadOld)
+	a.keys("r")
+	a.settleOn("· pack " + packReadOld)
+	a.keys("Here is the file", "ctrl+o")
+	a.settleOn("Attach a file")
+	a.keys("tab", path, "enter")
+	a.settleOn("gone.txt · 5 B")
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	a.keys("ctrl+s")
+	view := a.settleOn("Upload failed", "press ctrl+s to try again")
+	if n := strings.Count(view, "Upload failed"); n != 1 {
+		t.Errorf("the upload's error is shown %d times:\n%s", n, view)
+	}
+	if n := len(a.sends(packReadOld)); n != 0 {
+		t.Errorf("a send went out without its file (%d)", n)
+	}
+}
+
 func TestBlockedConversationRefusesCompose(t *testing.T) {
 	t.Parallel()
 	a := newApp(t, Options{})
@@ -332,7 +363,11 @@ func TestServerErrorOnSendIsCheckedAndKeepsDraft(t *testing.T) {
 	a.settleOn("· pack " + packReadOld)
 	a.keys("Your invoice is on its way")
 	a.keys("ctrl+s")
-	view := a.settleOn("The answer to your send was lost", "may have stored it")
+	// Said once, beside the draft: the status bar does not repeat the composer's own error.
+	view := a.settleOn("The answer to your send was lost", "not in the conversation yet")
+	if strings.Count(view, "The answer to your send was lost") != 1 || strings.Contains(view, "may have stored it") {
+		t.Errorf("the send's error is said more than once:\n%s", view)
+	}
 	if strings.Contains(view, "try again in a moment") {
 		t.Fatalf("a 500 to a send is not 'try again':\n%s", view)
 	}

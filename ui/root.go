@@ -262,6 +262,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.StatusMsg:
+		if msg.Err != nil && m.composeOnScreen(msg.Shown.Kind, msg.Shown.Pack) {
+			return nil // the composer on screen says it beside the draft
+		}
 		m.errText, m.info = "", ""
 		switch {
 		case msg.Err != nil && msg.Text != "":
@@ -386,6 +389,14 @@ func (m *Model) activeComponent() common.Component {
 	return m.list
 }
 
+// composeOnScreen reports whether an owner of kind and pack is the composer on screen. It says
+// what went wrong with its own work (an upload, a send) beside the draft, in its own words; the
+// status bar saying it again would show the sentence twice. A composer left for another view
+// has the status bar say it.
+func (m *Model) composeOnScreen(kind common.Kind, pack string) bool {
+	return kind == common.KindCompose && m.active == viewCompose && m.conv != nil && m.conv.PackID() == pack && m.composes[pack] != nil
+}
+
 func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 	return m.send(m.activeComponent(), msg)
 }
@@ -393,7 +404,7 @@ func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 // taskFinished ends a task, shows its error and hands the whole message to its owner.
 func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
 	m.c.Tasks.Finish(msg.Task.ID)
-	if msg.Err != nil {
+	if msg.Err != nil && !m.composeOnScreen(msg.Task.Owner.Kind, msg.Task.Owner.Pack) {
 		m.errText, m.info = sanitize.Line(ExplainTokenError(msg.Err, m.tokenVar)), ""
 	}
 	m.logTask(msg)
@@ -582,7 +593,9 @@ func (m *Model) sendDone(msg common.SendDoneMsg) tea.Cmd {
 	_, cmd := m.list.Update(msg)
 	cmds = append(cmds, cmd)
 	if msg.Err != nil {
-		m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
+		if !m.composeOnScreen(common.KindCompose, msg.PackID) {
+			m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
+		}
 		return tea.Batch(cmds...)
 	}
 	// Text typed while the send was in flight stays as the next draft.

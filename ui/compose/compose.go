@@ -232,6 +232,13 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.restoreDraft(), m.readFlavor
 
 func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 
+// errStatus is the status bar's copy of an error the composer shows beside the draft (m.err):
+// the root shows it only when this composer is not on screen.
+func (m *Model) errStatus(text string, err error) tea.Cmd {
+	owner := m.owner()
+	return func() tea.Msg { return common.StatusMsg{Text: text, Err: err, Shown: owner} }
+}
+
 // Update edits the fields, switches them, sends, and learns how the send ended; the list's
 // draft mark follows.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -358,7 +365,7 @@ func (m *Model) send() tea.Cmd {
 	}
 	if why := m.agentBlocked(); why != "" {
 		m.err = why
-		return func() tea.Msg { return common.StatusMsg{Text: why, Err: errAgentBusy} }
+		return m.errStatus(why, errAgentBusy)
 	}
 	req := m.Draft()
 	// Files count as content and against the limit before anything is uploaded.
@@ -373,7 +380,7 @@ func (m *Model) send() tea.Cmd {
 			m.err = "Not sent: fix what is marked above first."
 		}
 		m.refused = &req
-		return func() tea.Msg { return common.StatusMsg{Text: text, Err: err} }
+		return m.errStatus(text, err)
 	}
 	if m.askFirst() {
 		return nil // someone else just replied: the next ctrl+s sends

@@ -81,9 +81,11 @@ func (m *Model) checked(msg fileCheckedMsg) tea.Cmd {
 
 var errAlreadyAttached = errors.New("already attached")
 
+// fileStatus shows an attachment's problem beside the draft, and in the status bar when the
+// composer is not on screen.
 func (m *Model) fileStatus(text string, err error) tea.Cmd {
 	m.err = text
-	return func() tea.Msg { return common.StatusMsg{Text: text, Err: err} }
+	return m.errStatus(text, err)
 }
 
 // uploadNext starts the next upload a send needs; false when every file has its id.
