@@ -110,6 +110,20 @@ func TestTeamNotesSitAmongMessagesInTimeOrder(t *testing.T) {
 		a.keys("esc") // the template picker (if any), compose, the conversation
 	}
 	a.settleOn("All 17")
+	// `r` on the list is guarded the same way.
+	a.keys("/", packTopUnread, "enter")
+	a.settleOn("1 of ")
+	a.keys("r")
+	v = a.settleOn("Carla is replying to this buyer — r again to write anyway")
+	if strings.Contains(v, "› Reply") {
+		t.Fatalf("r on the list opened compose before warning:\n%s", v)
+	}
+	a.keys("r")
+	a.settleOn("› Reply")
+	for i := 0; i < 5 && !strings.Contains(a.settleOn("postsale"), "All 17"); i++ {
+		a.keys("esc")
+	}
+	a.settleOn("All 17")
 
 	a.openPack(packReadOld)
 	v = a.settleOn("invoice resent by mail")

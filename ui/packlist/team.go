@@ -18,7 +18,7 @@ type team struct {
 	filter common.TeamFilter
 	picker *common.MemberPicker
 	gen    int    // bumped by every team event: rows read the Team again when drawn
-	armed  string // the pack whose `T` was warned about a teammate replying
+	armed  string // the key and pack ("T 2000001") last warned about a teammate replying
 }
 
 // rowTeam is what a row shows of the team, read at gen.
@@ -70,7 +70,7 @@ func (m *Model) handleTeamKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, false
 	}
-	if !key.Matches(msg, m.keys.Template) {
+	if !key.Matches(msg, m.keys.Template) && !key.Matches(msg, m.keys.Reply) {
 		m.team.armed = ""
 	}
 	switch {
@@ -87,15 +87,17 @@ func (m *Model) handleTeamKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	return nil, false
 }
 
-// replyGuard is the collision guard of `T`: when a teammate is replying to the pack, the
-// first `T` warns and the second writes anyway.
-func (m *Model) replyGuard(pack string) tea.Cmd {
-	warn := common.ReplyingText(m.c.Team, pack, "T")
-	if warn == "" || m.team.armed == pack {
+// replyGuard is the collision guard of the list's `r` and `T` (again names the key): when a
+// teammate, or the person's other session, is replying to the pack, the first press warns and
+// the second of the same key writes anyway.
+func (m *Model) replyGuard(pack, again string) tea.Cmd {
+	warn := common.ReplyingText(m.c.Team, pack, again)
+	armed := again + " " + pack
+	if warn == "" || m.team.armed == armed {
 		m.team.armed = ""
 		return nil
 	}
-	m.team.armed = pack
+	m.team.armed = armed
 	return status(warn)
 }
 

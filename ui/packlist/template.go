@@ -12,7 +12,7 @@ func (m *Model) replyWithTemplate() tea.Cmd {
 	if r == nil {
 		return refused
 	}
-	if warn := m.replyGuard(r.PackID); warn != nil {
+	if warn := m.replyGuard(r.PackID, "T"); warn != nil {
 		return warn
 	}
 	return m.openReply(r, true)

@@ -346,6 +346,9 @@ func (m *Model) replyToRow() tea.Cmd {
 	if r == nil {
 		return refused
 	}
+	if warn := m.replyGuard(r.PackID, "r"); warn != nil {
+		return warn
+	}
 	return m.openReply(r, false)
 }
 

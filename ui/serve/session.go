@@ -8,7 +8,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/postsale/postsale/api/sanitize"
 	"github.com/postsale/postsale/ui/common"
 )
 
@@ -224,22 +223,10 @@ func (m *sessionModel) teamBar() string {
 	var b strings.Builder
 	b.WriteString(m.bar.Render("Team ·"))
 	b.WriteString(" " + m.you.Render(m.conn.Member()+" (you)"))
-	seen := map[string]bool{m.conn.Member(): true}
 	others := 0
-	for _, p := range m.conn.Presence() {
-		if seen[p.Member] {
-			continue
-		}
-		seen[p.Member] = true
+	for _, p := range teammatePlaces(m.conn.Presence(), m.conn.Member()) {
 		others++
-		where := ""
-		switch {
-		case p.Typing != "":
-			where = " replying on " + sanitize.Line(p.Typing)
-		case p.PackID != "":
-			where = " on " + sanitize.Line(p.PackID)
-		}
-		b.WriteString(m.bar.Render(" · ") + m.mate.Render(p.Member) + m.bar.Render(where))
+		b.WriteString(m.bar.Render(" · ") + m.mate.Render(p.Member) + m.bar.Render(p.Where))
 	}
 	if others == 0 {
 		b.WriteString(m.bar.Render(" · nobody else connected"))
