@@ -7,6 +7,7 @@ import (
 
 	"github.com/postsale/postsale/api/oauth"
 	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/config/filelock"
 )
 
 // tokenKey and clientSecretKey name an account's entries in the Vault.
@@ -67,7 +68,7 @@ func (s TokenStore) Lock(ctx context.Context) (func(), error) {
 	if err := ValidName(s.Account); err != nil {
 		return nil, err
 	}
-	return lockFile(ctx, s.Vault.Path(s.Account+".lock"))
+	return filelock.Lock(ctx, s.Vault.Path(s.Account+".lock"))
 }
 
 // Load returns the saved pair, or an error wrapping oauth.ErrNoSession.

@@ -1,6 +1,6 @@
 //go:build unix
 
-package secrets
+package filelock
 
 import (
 	"context"
@@ -13,10 +13,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// lockFile takes an exclusive flock on path, waiting (polling) until ctx ends. flock locks belong
+// Lock takes an exclusive flock on path, waiting (polling) until ctx ends. flock locks belong
 // to the open file, so two postsale processes — or two opens in one — exclude each other, and the
 // kernel drops the lock if the holder dies.
-func lockFile(ctx context.Context, path string) (func(), error) {
+func Lock(ctx context.Context, path string) (unlock func(), err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
