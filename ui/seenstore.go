@@ -15,22 +15,23 @@ import (
 // StoreSeen keeps a person's triage marks (conversations opened, marked done) in the account's
 // local store, with the history they describe, when there is one: who is "" for the seller at
 // their terminal, a member's name in a served team inbox. Marks an earlier version kept in a
-// file (config/seen) are imported on the first Load that finds none stored, and the file is
-// renamed *.imported so it is read once. Like the file, a Save older (by seq) than one already
-// written is dropped, and nothing is written after Close.
+// file (config/seen) are imported on the first Load, and the file is renamed *.imported so it
+// is read once. Like the file, a Save writes only the conversations it has (a person's other
+// sessions keep theirs), drops a conversation's mark older (by seq) than one it already wrote,
+// and writes nothing after Close.
 type StoreSeen struct {
 	st   *store.Store
 	who  string
 	file *seen.Dir // where earlier versions kept the marks; nil: nothing to import
 
-	mu     sync.Mutex // held for a whole write
-	last   int
+	mu     sync.Mutex     // held for a whole write
+	last   map[string]int // by pack: the seq of the mark last written
 	closed bool
 }
 
 // NewStoreSeen keeps who's marks in st, importing them from file once (file may be nil).
 func NewStoreSeen(st *store.Store, who string, file *seen.Dir) *StoreSeen {
-	return &StoreSeen{st: st, who: who, file: file}
+	return &StoreSeen{st: st, who: who, file: file, last: map[string]int{}}
 }
 
 // Load reads the marks; account names the file to import from. The file's marks join the
@@ -81,7 +82,7 @@ func (s *StoreSeen) importFile(ctx context.Context, account string, stored map[s
 		return stored, nil
 	}
 	maps.Copy(marks, stored)
-	if err := s.st.SetSeenMarks(ctx, s.who, toStored(marks)); err != nil {
+	if err := s.st.PutSeenMarks(ctx, s.who, toStored(marks)); err != nil {
 		return nil, fmt.Errorf("keep seen conversations in the local store: %w", err)
 	}
 	path := s.file.Path(account)
@@ -91,19 +92,31 @@ func (s *StoreSeen) importFile(ctx context.Context, account string, stored map[s
 	return marks, nil
 }
 
-// Save replaces the marks, unless a write with a higher seq already happened or Close was called.
+// Save writes the marks of the conversations in marks; a conversation's mark older (by seq) than
+// one already written is dropped, and nothing is written after Close.
 func (s *StoreSeen) Save(ctx context.Context, _ string, seq int, marks map[string]common.SeenMark) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || seq <= s.last {
+	if s.closed {
+		return nil
+	}
+	fresh := map[string]common.SeenMark{}
+	for pack, mk := range marks {
+		if seq > s.last[pack] {
+			fresh[pack] = mk
+		}
+	}
+	if len(fresh) == 0 {
 		return nil
 	}
 	// A mark saved as the session ends is still written: the write is small and local, and the
 	// store closes only after Close.
-	if err := s.st.SetSeenMarks(context.WithoutCancel(ctx), s.who, toStored(marks)); err != nil {
+	if err := s.st.PutSeenMarks(context.WithoutCancel(ctx), s.who, toStored(fresh)); err != nil {
 		return fmt.Errorf("save seen conversations: %w", err)
 	}
-	s.last = seq
+	for pack := range fresh {
+		s.last[pack] = seq
+	}
 	return nil
 }
 

@@ -59,19 +59,44 @@ func TestStoreSeenImportsTheFileOnceAndKeepsTheMarks(t *testing.T) {
 	if marks, err := s.Load(ctx, "523132944"); err != nil || len(marks) != 2 {
 		t.Fatalf("second load = %+v, %v", marks, err)
 	}
-	newer := map[string]common.SeenMark{"P3": {At: at}}
-	if err := s.Save(ctx, "523132944", 2, newer); err != nil {
+	later := at.Add(time.Hour)
+	if err := s.Save(ctx, "523132944", 2, map[string]common.SeenMark{"P1": {At: later}, "P3": {At: at}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Save(ctx, "523132944", 1, old); err != nil { // an older save arriving late
+	// An older save arriving late: P1's newer mark stays; P2, which the newer save did not
+	// carry, is written (a save has only the conversations whose marks changed).
+	if err := s.Save(ctx, "523132944", 1, map[string]common.SeenMark{"P1": {At: at}, "P2": {At: at}}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
-	if err := s.Save(ctx, "523132944", 3, old); err != nil {
+	if err := s.Save(ctx, "523132944", 3, map[string]common.SeenMark{"P1": {}}); err != nil {
 		t.Fatal(err)
 	}
-	if stored, _ := st.SeenMarks(ctx, ""); len(stored) != 1 || stored["P3"].At.IsZero() {
-		t.Errorf("store = %+v, want the newest save only", stored)
+	stored, _ := st.SeenMarks(ctx, "")
+	if len(stored) != 3 || !stored["P1"].At.Equal(later) || !stored["P2"].At.Equal(at) || !stored["P3"].At.Equal(at) {
+		t.Errorf("store = %+v, want P1's newer mark, P2 and P3, and nothing after Close", stored)
+	}
+}
+
+// Two sessions of one person save the conversations each marked: neither erases the other's.
+func TestStoreSeenSessionsOfOnePersonKeepEachOthersMarks(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "store.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	at := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	one, two := NewStoreSeen(st, "Ana", nil), NewStoreSeen(st, "Ana", nil)
+	if err := one.Save(ctx, "", 1, map[string]common.SeenMark{"P1": {At: at}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := two.Save(ctx, "", 1, map[string]common.SeenMark{"P2": {Done: at}}); err != nil {
+		t.Fatal(err)
+	}
+	marks, err := NewStoreSeen(st, "Ana", nil).Load(ctx, "523132944")
+	if err != nil || len(marks) != 2 || !marks["P1"].At.Equal(at) || !marks["P2"].Done.Equal(at) {
+		t.Fatalf("marks = %+v, %v; want both sessions' marks", marks, err)
 	}
 }
 

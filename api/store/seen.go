@@ -36,23 +36,22 @@ func (s *Store) SeenMarks(ctx context.Context, who string) (map[string]SeenMark,
 	return marks, rows.Err()
 }
 
-// SetSeenMarks replaces who's marks with marks, in one transaction.
-func (s *Store) SetSeenMarks(ctx context.Context, who string, marks map[string]SeenMark) error {
+// PutSeenMarks writes who's marks of the conversations in marks, in one transaction; who's
+// other marks stay as they are (a person's other session may have written them).
+func (s *Store) PutSeenMarks(ctx context.Context, who string, marks map[string]SeenMark) error {
 	tx, err := s.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "DELETE FROM seen_marks WHERE who = ?", who); err != nil {
-		return err
-	}
-	ins, err := tx.PrepareContext(ctx, "INSERT INTO seen_marks (who, pack_id, seen_at, unread, done_at) VALUES (?, ?, ?, ?, ?)")
+	put, err := tx.PrepareContext(ctx, `INSERT INTO seen_marks (who, pack_id, seen_at, unread, done_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (who, pack_id) DO UPDATE SET seen_at = excluded.seen_at, unread = excluded.unread, done_at = excluded.done_at`)
 	if err != nil {
 		return err
 	}
-	defer ins.Close()
+	defer put.Close()
 	for id, mk := range marks {
-		if _, err := ins.ExecContext(ctx, who, id, nanos(mk.At), mk.Unread, nanos(mk.Done)); err != nil {
+		if _, err := put.ExecContext(ctx, who, id, nanos(mk.At), mk.Unread, nanos(mk.Done)); err != nil {
 			return err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/config/filelock"
 )
 
 // Mark is what the seller did with one conversation.
@@ -32,12 +34,14 @@ type Mark struct {
 	Done time.Time `json:"done_at,omitzero"`
 }
 
-// Dir is a folder of one file per account. It is safe for concurrent use; a Save older (by
-// seq) than one already written is dropped.
+// Dir is a folder of one file per account. It is safe for concurrent use, also with other Dirs
+// on the same folder (a person's other sessions, other processes): a Save merges its marks into
+// the file under a file lock, so marks another session wrote stay. A conversation's mark older
+// (by seq) than one this Dir already wrote for it is dropped.
 type Dir struct {
 	dir    string
-	mu     sync.Mutex // held for a whole write
-	last   map[string]int
+	mu     sync.Mutex     // held for a whole write
+	last   map[string]int // by account and pack: the seq of the mark last written
 	closed bool
 }
 
@@ -95,20 +99,44 @@ func (d *Dir) Load(_ context.Context, account string) (map[string]Mark, error) {
 	return f.Packs, nil
 }
 
-// Save replaces account's marks, unless a write with a higher seq already happened.
-func (d *Dir) Save(_ context.Context, account string, seq int, marks map[string]Mark) error {
+// Save merges marks (the conversations whose marks changed) into account's file: the other
+// conversations' marks, also those another session wrote, are left as they are. A mark older (by
+// seq) than one this Dir already wrote for the same conversation is dropped.
+func (d *Dir) Save(ctx context.Context, account string, seq int, marks map[string]Mark) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.closed || seq <= d.last[account] {
+	if d.closed {
 		return nil
 	}
-	b, err := json.Marshal(file{Packs: marks})
+	fresh := map[string]Mark{}
+	for pack, mk := range marks {
+		if seq > d.last[account+"\x00"+pack] {
+			fresh[pack] = mk
+		}
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	path := d.Path(account)
+	unlock, err := filelock.Lock(ctx, path+".lock")
+	if err != nil {
+		return fmt.Errorf("save seen conversations: %w", err)
+	}
+	defer unlock()
+	all, err := d.Load(ctx, account)
 	if err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFile(d.Path(account), b, 0o600, nil); err != nil {
+	maps.Copy(all, fresh)
+	b, err := json.Marshal(file{Packs: all})
+	if err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(path, b, 0o600, nil); err != nil {
 		return fmt.Errorf("save seen conversations: %w", err)
 	}
-	d.last[account] = seq
+	for pack := range fresh {
+		d.last[account+"\x00"+pack] = seq
+	}
 	return nil
 }

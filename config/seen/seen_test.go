@@ -20,8 +20,8 @@ func TestSaveLoadIsPrivateAndDropsOlderWrites(t *testing.T) {
 	if err := d.Save(ctx, "523132944", 2, map[string]Mark{"1": {At: at, Unread: 2}}); err != nil {
 		t.Fatal(err)
 	}
-	// An older snapshot arriving late does not undo the newer one.
-	if err := d.Save(ctx, "523132944", 1, map[string]Mark{}); err != nil {
+	// An older mark arriving late does not undo the newer one.
+	if err := d.Save(ctx, "523132944", 1, map[string]Mark{"1": {At: at.Add(-time.Hour)}}); err != nil {
 		t.Fatal(err)
 	}
 	got, err = d.Load(ctx, "523132944")
@@ -38,6 +38,28 @@ func TestSaveLoadIsPrivateAndDropsOlderWrites(t *testing.T) {
 	// Another account has its own file.
 	if other, _ := d.Load(ctx, "999"); len(other) != 0 {
 		t.Fatalf("another account sees %v", other)
+	}
+}
+
+// Two sessions of one person (two Dirs on one folder) each write the conversations they
+// marked: neither erases the other's, and the later mark of a conversation both marked wins.
+func TestTwoSessionsKeepEachOthersMarks(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "seen")
+	ctx := context.Background()
+	at := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	one, two := NewDir(dir), NewDir(dir)
+	if err := one.Save(ctx, "523", 1, map[string]Mark{"A": {At: at}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := two.Save(ctx, "523", 1, map[string]Mark{"B": {Done: at}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := one.Save(ctx, "523", 2, map[string]Mark{"B": {At: at.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := NewDir(dir).Load(ctx, "523")
+	if err != nil || len(got) != 2 || !got["A"].At.Equal(at) || !got["B"].At.Equal(at.Add(time.Hour)) || !got["B"].Done.IsZero() {
+		t.Fatalf("loaded %+v, %v; want A from one session and B's later mark", got, err)
 	}
 }
 

@@ -3,6 +3,7 @@ package common
 import (
 	"context"
 	"maps"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -17,8 +18,9 @@ type SeenMark = seen.Mark
 // the event loop, in commands.
 type SeenStore interface {
 	Load(ctx context.Context, account string) (map[string]SeenMark, error)
-	// Save writes marks as the account's whole state; seq grows with every call so a store
-	// drops a write that arrives after a newer one.
+	// Save writes the marks of the conversations in marks (the ones that changed) and leaves
+	// the others, which the person's other sessions may have written; seq grows with every
+	// call so a store drops a conversation's mark that arrives after a newer one.
 	Save(ctx context.Context, account string, seq int, marks map[string]SeenMark) error
 }
 
@@ -37,7 +39,7 @@ type Seen struct {
 	account string
 	marks   map[string]SeenMark
 	seq     int
-	unsaved bool // a mark was set before the account was known, in a store that needs it
+	unsaved map[string]bool // marks set before the account was known, in a store that needs it
 }
 
 // SeenLoadedMsg carries an account's stored marks (delivered to the list, which asked).
@@ -48,7 +50,7 @@ type SeenLoadedMsg struct {
 
 // NewSeen returns empty marks kept in store (nil: in memory only).
 func NewSeen(store SeenStore) *Seen {
-	return &Seen{store: store, marks: map[string]SeenMark{}}
+	return &Seen{store: store, marks: map[string]SeenMark{}, unsaved: map[string]bool{}}
 }
 
 // Load reads account's marks in a command (owner gets a TaskFinishedMsg with SeenLoadedMsg).
@@ -95,16 +97,18 @@ func (s *Seen) Adopt(c *Common, msg SeenLoadedMsg) tea.Cmd {
 			s.marks[id] = mk
 		}
 	}
-	if !s.unsaved {
+	if len(s.unsaved) == 0 {
 		return nil
 	}
-	return s.save(c)
+	packs := slices.Collect(maps.Keys(s.unsaved))
+	clear(s.unsaved)
+	return s.save(c, packs...)
 }
 
 // Mark returns the mark of pack (zero when never opened).
 func (s *Seen) Mark(pack string) SeenMark { return s.marks[pack] }
 
-// Set changes the mark of pack and returns the command that saves every mark. A store that keeps
+// Set changes the mark of pack and returns the command that saves it. A store that keeps
 // marks apart from the account (SeenPreloader: the local store) is written at once, also before
 // the account is known (offline, until the client's retries give up); another waits for it
 // (Adopt saves then).
@@ -114,17 +118,21 @@ func (s *Seen) Set(c *Common, pack string, mk SeenMark) tea.Cmd {
 		return nil
 	}
 	if _, apart := s.store.(SeenPreloader); s.account == "" && !apart {
-		s.unsaved = true
+		s.unsaved[pack] = true
 		return nil
 	}
-	return s.save(c)
+	return s.save(c, pack)
 }
 
-// save returns the command that writes every mark.
-func (s *Seen) save(c *Common) tea.Cmd {
-	s.unsaved = false
+// save returns the command that writes the marks of packs (only those: the person's other
+// sessions write theirs to the same store).
+func (s *Seen) save(c *Common, packs ...string) tea.Cmd {
 	s.seq++
-	store, account, seq, snapshot := s.store, s.account, s.seq, maps.Clone(s.marks)
+	snapshot := make(map[string]SeenMark, len(packs))
+	for _, p := range packs {
+		snapshot[p] = s.marks[p]
+	}
+	store, account, seq := s.store, s.account, s.seq
 	ctx, logger := c.Ctx, c.Logger
 	return func() tea.Msg {
 		if err := store.Save(ctx, account, seq, snapshot); err != nil {

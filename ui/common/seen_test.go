@@ -26,7 +26,10 @@ func (s *accountStore) Load(_ context.Context, account string) (map[string]SeenM
 func (s *accountStore) Save(_ context.Context, account string, _ int, marks map[string]SeenMark) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.saved[account] = maps.Clone(marks)
+	if s.saved[account] == nil {
+		s.saved[account] = map[string]SeenMark{}
+	}
+	maps.Copy(s.saved[account], marks)
 	return nil
 }
 
