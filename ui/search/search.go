@@ -38,7 +38,11 @@ type resultsMsg struct {
 	seq   int
 	found store.Found
 	err   error
+	more  bool // the next page of the same query (↓ past the last result)
 }
+
+// page is how many results a search shows at first, and how many more ↓ past the last one adds.
+const page = 50
 
 // Styles are the view's looks; built per view, never shared.
 type Styles struct {
@@ -66,8 +70,10 @@ type Model struct {
 	lines    []resultLines // results drawn when they arrive and at each new width: sanitised, styled, local dates
 	loc      *time.Location
 	cursor   int
-	seq      int // the query last sent; older answers are dropped
-	done     int // the query last answered
+	limit    int  // results asked for: page, and a page more each time ↓ goes past the last
+	more     bool // a next page is on its way
+	seq      int  // the query last sent; older answers are dropped
+	done     int  // the query last answered
 	err      error
 	width    int
 	height   int
@@ -80,7 +86,7 @@ func New(s Searcher, styles Styles) Model {
 	in.Placeholder = "words, a buyer, a pack id…"
 	in.CharLimit = 200
 	in.Focus()
-	return Model{searcher: s, styles: styles, input: in, width: 80, height: 24}
+	return Model{searcher: s, styles: styles, input: in, width: 80, height: 24, limit: page}
 }
 
 // Init starts the cursor blinking.
@@ -117,6 +123,7 @@ func (m Model) Reset() Model {
 	m.input.Reset()
 	m.seq++
 	m.done, m.results, m.found, m.lines, m.err, m.cursor = m.seq, nil, store.Found{}, nil, nil, 0
+	m.limit, m.more = page, false
 	return m
 }
 
@@ -126,16 +133,23 @@ func (m Model) WithContext(ctx context.Context) Model {
 	return m
 }
 
-// search runs the query off the update loop.
-func (m Model) search(seq int, text string) tea.Cmd {
-	s, ctx := m.searcher, m.ctx
+// search runs the query off the update loop, asking for m.limit results; more marks the answer
+// as the next page of the query on display.
+func (m Model) search(seq int, text string, more bool) tea.Cmd {
+	s, ctx, limit := m.searcher, m.ctx, m.limit
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	return func() tea.Msg {
-		found, err := s.Search(ctx, store.SearchQuery{Text: text, Limit: 50})
-		return resultsMsg{seq: seq, found: found, err: err}
+		found, err := s.Search(ctx, store.SearchQuery{Text: text, Limit: limit})
+		return resultsMsg{seq: seq, found: found, err: err, more: more}
 	}
+}
+
+// hasMore reports whether the search found more than it shows: the last page asked for came
+// full and the count says there are more matches.
+func (m Model) hasMore() bool {
+	return m.done == m.seq && m.err == nil && len(m.results) >= m.limit && (m.found.More || m.found.Matched > len(m.results))
 }
 
 // Update handles keys, sizes and search answers.
@@ -150,7 +164,16 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.seq != m.seq {
 			return m, nil // typed on since
 		}
-		m.done, m.found, m.results, m.err, m.cursor = msg.seq, msg.found, msg.found.Results, msg.err, 0
+		cursor := 0
+		if msg.more {
+			m.more = false
+			if msg.err != nil { // the page on display stays; the next ↓ asks again
+				m.limit -= page
+				return m, nil
+			}
+			cursor = min(m.cursor+1, max(0, len(msg.found.Results)-1)) // the ↓ that asked for it
+		}
+		m.done, m.found, m.results, m.err, m.cursor = msg.seq, msg.found, msg.found.Results, msg.err, cursor
 		m.lines = m.draw(m.results)
 		return m, nil
 	case tea.KeyMsg:
@@ -167,6 +190,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 			m.cursor = max(0, m.cursor-1)
 			return m, nil
 		case "down", "ctrl+n":
+			if m.cursor == len(m.results)-1 && m.hasMore() {
+				if !m.more { // past the last result: the next page, once
+					m.more = true
+					m.limit += page
+					return m, m.search(m.seq, m.input.Value(), true)
+				}
+				return m, nil
+			}
 			m.cursor = max(0, min(len(m.results)-1, m.cursor+1))
 			return m, nil
 		}
@@ -176,11 +207,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	m.input, cmd = m.input.Update(msg)
 	if v := m.input.Value(); v != before {
 		m.seq++
+		m.limit, m.more = page, false
 		if strings.TrimSpace(v) == "" {
 			m.done, m.results, m.found, m.lines, m.err = m.seq, nil, store.Found{}, nil, nil
 			return m, cmd
 		}
-		return m, tea.Batch(cmd, m.search(m.seq, v))
+		return m, tea.Batch(cmd, m.search(m.seq, v, false))
 	}
 	return m, cmd
 }
@@ -205,7 +237,14 @@ func (m Model) View() string {
 		b.WriteString(m.styles.Meta.Render("No stored message matches."))
 		return b.String()
 	}
-	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(ansi.Truncate(CountText(len(m.results), m.found)+" · enter opens · esc closes", m.width, "…")))
+	count := CountText(len(m.results), m.found)
+	switch {
+	case m.more:
+		count += " · loading more…"
+	case m.hasMore():
+		count += " · ↓ past the last shows more"
+	}
+	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(ansi.Truncate(count+" · enter opens · esc closes", m.width, "…")))
 	fit := max(1, (m.height-2)/2)
 	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
 	for i := first; i < len(m.results) && i < first+fit; i++ {

@@ -182,8 +182,36 @@ func TestCountSaysHowManyMatched(t *testing.T) {
 	put(t, s, "2000006666", "Rosa Díaz", texts...)
 	tm := teatest.NewTestModel(t, host{m: New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
 	tm.Type("frambuesa")
-	uitest.WaitFor(t, tm, "50 of 66 matches · enter opens")
+	uitest.WaitFor(t, tm, "50 of 66 matches · ↓ past the last shows more · enter opens")
 	tm.Quit()
+}
+
+// ↓ past the last result brings the next page of the same query, the cursor on the first of
+// the new results; once everything is shown, ↓ stays on the last.
+func TestDownPastTheLastShowsMore(t *testing.T) {
+	s := fixture(t)
+	var texts []string
+	for i := range 66 {
+		texts = append(texts, fmt.Sprintf("mermelada de frambuesa, frasco %d", i))
+	}
+	put(t, s, "2000006666", "Rosa Díaz", texts...)
+	tm := teatest.NewTestModel(t, host{m: New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
+	tm.Type("frambuesa")
+	uitest.WaitFor(t, tm, "50 of 66 matches")
+	for range 50 {
+		tm.Send(uitest.Key("down"))
+	}
+	uitest.WaitFor(t, tm, "66 results · enter opens")
+	for range 20 {
+		tm.Send(uitest.Key("down"))
+	}
+	tm.Send(uitest.Key("enter"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(host)
+	res := final.m.Results()
+	if len(res) != 66 || final.opened == nil || final.opened.MessageID != res[65].MessageID {
+		t.Fatalf("%d results, opened %+v; want all 66 and the last one opened", len(res), final.opened)
+	}
 }
 
 // The count: the results alone when all are shown, "of" the matches when the limit cut them,
