@@ -146,6 +146,9 @@ func TestTeamFileErrorsAreOneSentence(t *testing.T) {
 		good + good:                                            "listed twice",
 		"[[member]]\nname = \"Ana\"\nkey = []\n":               "unknown key",
 		"[[member]]\nname = \"../x\"\nkeys = []\n":             "may not contain",
+		// Not for a slash they do not have: a name is a folder's, and these two name others.
+		"[[member]]\nname = \".\"\nkeys = []\n":    `member name "." cannot be used: each member's drafts and downloads are kept in a folder named after them, and "." would be the folder holding every member's folder`,
+		"[[member]]\nname = \" .. \"\nkeys = []\n": `member name ".." cannot be used: each member's drafts and downloads are kept in a folder named after them, and ".." would be the server's own data folder`,
 		// Options postsale would not enforce: refused, never ignored.
 		strings.Replace(good, `keys = ["`, `keys = ["from=\"10.9.9.9\",no-pty `, 1):                                            `member "Ana" starts with authorized_keys options (from, no-pty), which postsale does not support: remove them`,
 		strings.Replace(good, `keys = ["`, `keys = ["command=\"/bin/true\" `, 1):                                               `options (command)`,

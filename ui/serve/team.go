@@ -71,8 +71,16 @@ func ParseTeam(path string, data []byte) (*Team, error) {
 		if name == "" {
 			return nil, fmt.Errorf("team file %s: member %d has no name", path, i+1)
 		}
-		if strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+		// A member's drafts, downloads and marks live in a folder named after them.
+		if strings.ContainsAny(name, `/\`) {
 			return nil, fmt.Errorf("team file %s: member name %q may not contain / or \\", path, name)
+		}
+		if name == "." || name == ".." {
+			folder := "the folder holding every member's folder"
+			if name == ".." {
+				folder = "the server's own data folder"
+			}
+			return nil, fmt.Errorf("team file %s: member name %q cannot be used: each member's drafts and downloads are kept in a folder named after them, and %q would be %s", path, name, name, folder)
 		}
 		if seen[strings.ToLower(name)] {
 			return nil, fmt.Errorf("team file %s: member %q is listed twice", path, name)
