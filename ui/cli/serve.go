@@ -53,7 +53,7 @@ The host key is generated on first start. Send SIGHUP to re-read the team file.`
 	fl.StringVar(&f.hostKey, "host-key", "", "host key file, generated when absent (default $XDG_STATE_HOME/postsale/serve/host_ed25519)")
 	fl.StringVar(&f.team, "team", "", "team file (default $XDG_CONFIG_HOME/postsale/team.toml)")
 	fl.DurationVar(&f.idle, "idle-timeout", serve.DefaultIdleTimeout, "close a session after this long without a key, and a connection after this long without a session (ssh -N) (0: never)")
-	fl.DurationVar(&f.keepAlive, "keepalive", serve.DefaultKeepAlive, "interval of keep-alive requests to clients")
+	fl.DurationVar(&f.keepAlive, "keepalive", serve.DefaultKeepAlive, fmt.Sprintf("interval of keep-alive requests to clients; a client that answers none of %d in a row is disconnected", serve.DefaultKeepAliveMax))
 	fl.IntVar(&f.perPerson, "max-per-person", serve.DefaultMaxPerMember, "most sessions one person may have open")
 	fl.IntVar(&f.maxTotal, "max-sessions", serve.DefaultMaxSessions, "most sessions in total")
 	fl.DurationVar(&f.loginGrace, "login-grace", serve.DefaultLoginGrace, "close a connection that has not logged in after this long (0: never)")

@@ -507,7 +507,7 @@ func (s *Server) gate(next ssh.Handler) ssh.Handler {
 		}
 		st.conn = conn
 		sess.Context().SetValue(sessionKey, st)
-		stop := s.keepAlive(sess)
+		stop := s.keepAlive(sess, member)
 		next(sess)
 		stop()
 		if st.seen != nil {
@@ -548,9 +548,13 @@ func sessionsCount(n int) string {
 	return fmt.Sprintf("%d sessions", n)
 }
 
-// keepAlive sends keepalive@openssh.com requests; a client missing KeepAliveMax in a row is
-// disconnected.
-func (s *Server) keepAlive(sess ssh.Session) (stop func()) {
+// keepAlive sends keepalive@openssh.com requests every KeepAlive; a client leaving KeepAliveMax
+// of them in a row without an answer is disconnected, as OpenSSH's ClientAliveCountMax does: a
+// client suspended (kill -STOP) or behind a dead link keeps its TCP connection up and would
+// otherwise keep its presence, and its "replying", until the idle timeout. The connection is
+// closed, not only the session: the client cannot be told, and the request waiting for its
+// answer ends with it.
+func (s *Server) keepAlive(sess ssh.Session, member string) (stop func()) {
 	if s.cfg.KeepAlive <= 0 {
 		return func() {}
 	}
@@ -558,26 +562,63 @@ func (s *Server) keepAlive(sess ssh.Session) (stop func()) {
 	go func() {
 		t := time.NewTicker(s.cfg.KeepAlive)
 		defer t.Stop()
-		missed := 0
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if _, err := sess.SendRequest("keepalive@openssh.com", true, nil); err != nil {
-					missed++
-					if missed >= s.cfg.KeepAliveMax {
-						s.log.Info("session closed: no keep-alive answers", "remote", sess.RemoteAddr().String())
-						_ = sess.Close()
-						return
-					}
-					continue
-				}
-				missed = 0
-			}
+		if !keepAliveLoop(ctx, t.C, s.cfg.KeepAliveMax, func() <-chan struct{} { return sendKeepAlive(sess) }) {
+			return
 		}
+		remote := sess.RemoteAddr().String()
+		s.log.Info("session closed: no keep-alive answers", "member", member, "remote", remote,
+			"interval", s.cfg.KeepAlive.String(), "missed", s.cfg.KeepAliveMax)
+		s.audit.Log(AuditEvent{Event: "closed", Member: member, Remote: remote, Reason: "no keep-alive answers"})
+		if c, ok := sess.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+			_ = c.Close()
+			return
+		}
+		_ = sess.Close()
 	}()
 	return cancel
+}
+
+// sendKeepAlive sends one keep-alive request; the channel is closed when the client answers
+// (either way: an answer is what shows it is alive). The request waits for its answer until the
+// connection closes, so its goroutine ends then at the latest.
+func sendKeepAlive(sess ssh.Session) <-chan struct{} {
+	answered := make(chan struct{})
+	go func() {
+		if _, err := sess.SendRequest("keepalive@openssh.com", true, nil); err == nil {
+			close(answered)
+		}
+	}()
+	return answered
+}
+
+// keepAliveLoop sends a keep-alive at a tick and looks for its answer at the next: answered, the
+// count of misses starts again and the next is sent; not yet, it is a miss, and it goes on
+// waiting rather than a second request being sent beside it (one request, one goroutine, at a
+// time). A late answer still counts: a slow client is cut only after most ticks in a row without
+// one. It returns true then, false once ctx ends.
+func keepAliveLoop(ctx context.Context, ticks <-chan time.Time, most int, send func() <-chan struct{}) (cut bool) {
+	var waiting <-chan struct{} // the request sent and not yet answered; nil = none
+	missed := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-ticks:
+		}
+		if waiting != nil {
+			select {
+			case <-waiting:
+				waiting, missed = nil, 0
+			default:
+				missed++
+				if missed >= most {
+					return true
+				}
+				continue
+			}
+		}
+		waiting = send()
+	}
 }
 
 // program builds the person's inbox for this session (the factory) and its tea.Program.
