@@ -579,8 +579,8 @@ func (m *Model) prepend(chron []api.Message) {
 	}
 }
 
-// merge adds a refreshed newest page: unknown messages are inserted in date order (buyer ones
-// marked new), known ones updated in place (moderation may have changed).
+// merge adds a refreshed newest page: unknown messages are inserted in order (buyer ones marked
+// new), known ones updated in place (moderation may have changed).
 func (m *Model) merge(chron []api.Message) {
 	defer m.entriesChanged()
 	overlap := false
@@ -595,6 +595,7 @@ func (m *Model) merge(chron []api.Message) {
 		m.replace(chron, true)
 		return
 	}
+	fresh := false
 	for _, msg := range chron {
 		if msg.ID != "" && m.known[msg.ID] {
 			for _, e := range m.entries {
@@ -611,10 +612,46 @@ func (m *Model) merge(chron []api.Message) {
 		if m.adoptSent(msg) {
 			continue
 		}
+		fresh = true
+	}
+	if fresh {
+		m.insertPage(chron)
+	}
+}
+
+// insertPage inserts the messages of chron (a page, oldest first) the view does not hold yet,
+// where api.MergeOrder places them: by date, and among messages of the same second as the
+// page orders them (the server's order is the only evidence of which came first).
+func (m *Model) insertPage(chron []api.Message) {
+	var held []*entry
+	var heldMsgs []api.Message
+	for _, e := range m.entries {
+		if !e.pending && !e.note {
+			held = append(held, e)
+			heldMsgs = append(heldMsgs, e.msg)
+		}
+	}
+	page := slices.Clone(chron)
+	slices.Reverse(page) // as served: newest first
+	var prev *entry      // the entry the next new one follows
+	for _, r := range api.MergeOrder(heldMsgs, page) {
+		if !r.Batch {
+			prev = held[r.I]
+			continue
+		}
+		msg := page[r.I]
 		e := m.newEntry(msg)
 		e.isNew = !e.seller
 		m.known[msg.ID] = msg.ID != ""
-		m.insertByDate(e)
+		switch {
+		case prev != nil:
+			m.entries = slices.Insert(m.entries, slices.Index(m.entries, prev)+1, e)
+		case len(held) > 0:
+			m.entries = slices.Insert(m.entries, slices.Index(m.entries, held[0]), e)
+		default:
+			m.insertByDate(e)
+		}
+		prev = e
 	}
 }
 

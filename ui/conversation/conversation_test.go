@@ -491,3 +491,60 @@ func TestUnreadBuyerMessagesMarkedOnFirstLoad(t *testing.T) {
 		t.Errorf("messages read since still marked new:\n%s", v)
 	}
 }
+
+// heldTexts is the texts of the last n messages held, top to bottom.
+func heldTexts(m *Model, n int) string {
+	var out []string
+	for _, e := range m.entries {
+		if !e.note {
+			out = append(out, e.msg.Text)
+		}
+	}
+	return strings.Join(out[max(0, len(out)-n):], " ")
+}
+
+// Messages written in the same second (the sandbox's clock stands still; Mercado Libre's dates
+// may have whole seconds only) show in the order they were written, oldest at the top: as the
+// page comes, as a refresh brings more, and with the seller's own reply (the send's answer)
+// among them.
+func TestMessagesOfTheSameSecondInTheOrderWritten(t *testing.T) {
+	e := newEnv(t)
+	ctx := e.Common.Ctx
+	send := func(text string) *api.Message {
+		t.Helper()
+		sent, err := e.Common.Client.SendMessage(ctx, packLinks, api.SendRequest{Text: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sent
+	}
+	for _, text := range []string{"s1", "s2", "s3", "s4", "s5"} {
+		send(text)
+	}
+	m := openPack(t, e, packLinks, 120, 30)
+	if got := heldTexts(m, 5); got != "s1 s2 s3 s4 s5" {
+		t.Fatalf("opened: %s, want s1 s2 s3 s4 s5", got)
+	}
+	// The buyer writes; the seller, not having seen it, replies from here: the reply shows last
+	// until a refresh brings the buyer's message, which goes above it, as Mercado Libre has it.
+	if _, err := e.Sandbox.BuyerWrites(packLinks, "b6"); err != nil {
+		t.Fatal(err)
+	}
+	req := api.SendRequest{Text: "s7"}
+	m.Update(common.SendStartedMsg{PackID: packLinks, LocalID: "l7", Request: req, At: clock})
+	m.Update(common.SendDoneMsg{PackID: packLinks, LocalID: "l7", Request: req, Message: send("s7")})
+	if got := heldTexts(m, 6); got != "s1 s2 s3 s4 s5 s7" {
+		t.Fatalf("after the reply: %s", got)
+	}
+	if _, err := e.Sandbox.BuyerWrites(packLinks, "b8"); err != nil {
+		t.Fatal(err)
+	}
+	uitest.Deliver(m, common.RefreshMsg{})
+	if got := heldTexts(m, 8); got != "s1 s2 s3 s4 s5 b6 s7 b8" {
+		t.Errorf("after a refresh: %s, want s1 s2 s3 s4 s5 b6 s7 b8", got)
+	}
+	v := m.View()
+	if i, j := strings.Index(v, "b6"), strings.Index(v, "s7"); i < 0 || j < 0 || i > j {
+		t.Errorf("b6 is not above s7:\n%s", v)
+	}
+}
