@@ -181,7 +181,7 @@ func (d *Data) PackMessages(ctx context.Context, packID string, opts api.PageOpt
 		// A header read (limit 1) does not make the stored copy fresh: only a full window does.
 		fetched := opts.Offset == 0 && (opts.Limit == 0 || opts.Limit >= DefaultPageSize)
 		_ = d.store.PutPage(ctx, Page{PackID: packID, Status: raw.ConversationStatus, StatusRaw: raw.StatusRaw,
-			Messages: raw.Messages, Raw: raw.Raw, Total: total, Fetched: fetched})
+			Messages: raw.Messages, Raw: raw.Raw, Total: total, Fetched: fetched, Offset: opts.Offset})
 		conv := raw.Conversation
 		return &conv, nil
 	}

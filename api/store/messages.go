@@ -108,11 +108,16 @@ type Page struct {
 	Raw       []json.RawMessage // parallel to Messages, as served; marshalled when missing
 	Total     int               // the page's paging.total; negative when unknown
 	Fetched   bool              // the page was the newest window: mark the pack fetched now
+	// Offset is the window's paging offset: how many newer messages the API had above it (0 for
+	// the newest window). It places the page's messages of the same second as stored ones it
+	// lacks (ties.go).
+	Offset int
 }
 
 // PutPage merges a page into the store in one transaction: messages are matched by id (a
 // message seen again is updated in place, never duplicated) and nothing is deleted, so a page
-// that goes missing loses nothing.
+// that goes missing loses nothing. p.Messages are in the API's order (newest first, as served):
+// among messages of the same date it is the order they are stored in (ties.go).
 func (s *Store) PutPage(ctx context.Context, p Page) error {
 	if p.PackID == "" {
 		return errors.New("store: a page needs its pack id")
@@ -181,7 +186,11 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 			return err
 		}
 	}
-	if err := putMessages(ctx, tx, p, after, now); err != nil {
+	ords, err := placeTies(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	if err := putMessages(ctx, tx, p, after, ords, now); err != nil {
 		return err
 	}
 	if err := refreshLast(ctx, tx, p.PackID, buyerID, seller); err != nil {
@@ -200,8 +209,9 @@ func (s *Store) PutPage(ctx context.Context, p Page) error {
 	return s.commit(tx)
 }
 
-// putMessages upserts the page's messages, their attachments and their search rows.
-func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, now time.Time) error {
+// putMessages upserts the page's messages, their attachments and their search rows; ords are
+// their places among messages of the same date (placeTies).
+func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, ords map[string]int64, now time.Time) error {
 	if len(p.Messages) == 0 {
 		return nil
 	}
@@ -277,7 +287,7 @@ func putMessages(ctx context.Context, tx wtx, p Page, idx indexFields, now time.
 		}
 		var seq int64
 		if err := upsert.QueryRowContext(ctx, m.ID, p.PackID, string(m.From.UserID), m.From.Name, string(m.To.UserID), string(m.Status),
-			m.Text, m.TextTranslated, nanos(m.Date()), nanos(m.MessageDate.Received.Time), nanos(m.MessageDate.Read.Time), raw, nanos(now)).Scan(&seq); err != nil {
+			m.Text, m.TextTranslated, nanos(m.Date()), nanos(m.MessageDate.Received.Time), nanos(m.MessageDate.Read.Time), raw, nanos(now), ords[m.ID]).Scan(&seq); err != nil {
 			return fmt.Errorf("store message %s: %w", m.ID, err)
 		}
 		if existed {
@@ -606,7 +616,7 @@ func (s *Store) Pack(ctx context.Context, id string) (p Pack, ok bool, err error
 }
 
 // Messages returns a pack's stored messages, oldest first (message_date.created, then
-// received, then id).
+// received, then their order among messages of the same date: ties.go).
 func (s *Store) Messages(ctx context.Context, packID string) ([]Message, error) {
 	var out []Message
 	err := s.eachMessage(ctx, "WHERE pack_id = ?", []any{packID}, func(m Message) error {
@@ -651,7 +661,7 @@ func (s *Store) Export(ctx context.Context, q ExportQuery, fn func(Message) erro
 }
 
 func (s *Store) eachMessage(ctx context.Context, where string, args []any, fn func(Message) error) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT pack_id, raw FROM messages "+where+" ORDER BY pack_id, created, received, id", args...)
+	rows, err := s.db.QueryContext(ctx, "SELECT pack_id, raw FROM messages "+where+" ORDER BY pack_id, created, received, ord, id", args...)
 	if err != nil {
 		return err
 	}

@@ -25,12 +25,20 @@ const (
 	queryTotal   = "UPDATE packs SET total = ? WHERE id = ?"
 	// queryStoredMessages takes the ids as one JSON array of strings.
 	queryStoredMessages = "SELECT id, seq, raw FROM messages WHERE id IN (SELECT value FROM json_each(?))"
-	queryUpsertMessage  = `INSERT INTO messages (id, pack_id, from_id, from_name, to_id, status, text, text_translated, created, received, read_at, raw, stored_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	queryUpsertMessage  = `INSERT INTO messages (id, pack_id, from_id, from_name, to_id, status, text, text_translated, created, received, read_at, raw, stored_at, ord)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET pack_id = excluded.pack_id, from_id = excluded.from_id, from_name = excluded.from_name,
 		to_id = excluded.to_id, status = excluded.status, text = excluded.text, text_translated = excluded.text_translated,
-		created = excluded.created, received = excluded.received, read_at = excluded.read_at, raw = excluded.raw, stored_at = excluded.stored_at
+		created = excluded.created, received = excluded.received, read_at = excluded.read_at, raw = excluded.raw, stored_at = excluded.stored_at,
+		ord = excluded.ord
 		RETURNING seq`
+	// queryTieMates takes the page's dates (message_date.created) as one JSON array: the pack's
+	// stored messages of those dates, in their order (ties.go).
+	queryTieMates = `SELECT id, created, received, ord FROM messages WHERE pack_id = ? AND created IN (SELECT value FROM json_each(?))
+		ORDER BY created, received, ord, id`
+	queryOrd = "UPDATE messages SET ord = ? WHERE id = ?"
+	// queryLater counts the pack's stored messages dated after a created and received date.
+	queryLater          = "SELECT count(*) FROM messages WHERE pack_id = ? AND (created > ? OR (created = ? AND received > ?))"
 	queryDelAttachments = "DELETE FROM attachments WHERE message_id = ?"
 	queryInsAttachment  = `INSERT OR REPLACE INTO attachments (message_id, filename, original_filename, type, size, threat, created) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	queryDelSearch      = "DELETE FROM search WHERE rowid = ?"
@@ -40,7 +48,7 @@ const (
 		SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6
 		FROM json_each(?) r`
 	queryNewest = `SELECT id, text, text_translated, from_id, created, raw FROM messages WHERE pack_id = ?
-		ORDER BY created DESC, received DESC, id DESC LIMIT 1`
+		ORDER BY created DESC, received DESC, ord DESC, id DESC LIMIT 1`
 	queryLast = `UPDATE packs SET last_message_id = ?, last_message_text = ?, last_message_translated = ?, last_message_at = ?,
 		last_from_seller = ?, last_status = ?, last_moderation = ?, last_moderation_reason = ?, last_notified = ?, last_read = ?
 		WHERE id = ?`

@@ -18,7 +18,7 @@ import (
 var cachedQueries = []string{
 	queryMeta, queryPackIndexFields, queryPackBuyer, queryStatus, queryFetched, queryTotal,
 	queryStoredMessages, queryUpsertMessage, queryDelAttachments, queryInsAttachment,
-	queryDelSearch, queryInsSearch, queryNewest, queryLast,
+	queryDelSearch, queryInsSearch, queryNewest, queryLast, queryTieMates, queryOrd, queryLater,
 	queryUpsertOrder, queryUnreadZero, queryUnread,
 }
 

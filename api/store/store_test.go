@@ -471,7 +471,11 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			}
 			if from >= 2 {
 				// v2 also indexed it for search as it stored it.
-				must(t, db, `INSERT INTO search (rowid, text, translated, buyer, pack, items, files) SELECT seq, text, text_translated, 'João JOAO99', pack_id, 'Câmera digital', 'nota_fiscal.pdf x.pdf' FROM messages WHERE id = 'old1'`)
+				files := "nota_fiscal.pdf x.pdf"
+				if from >= 10 {
+					files = "nota_fiscal.pdf" // v10 indexed attachments by their original names alone
+				}
+				must(t, db, `INSERT INTO search (rowid, text, translated, buyer, pack, items, files) SELECT seq, text, text_translated, 'João JOAO99', pack_id, 'Câmera digital', ? FROM messages WHERE id = 'old1'`, files)
 			}
 			db.Close()
 			s, err := Open(ctx, path)

@@ -327,7 +327,7 @@ func (s *Syncer) fetchConversation(ctx context.Context, src *counted, packID, se
 		}
 		if err := s.store.PutPage(ctx, Page{
 			PackID: packID, Status: conv.ConversationStatus, StatusRaw: conv.StatusRaw,
-			Messages: conv.Messages, Raw: conv.Raw, Total: total, Fetched: offset == 0,
+			Messages: conv.Messages, Raw: conv.Raw, Total: total, Fetched: offset == 0, Offset: offset,
 		}); err != nil {
 			return fresh, err
 		}
