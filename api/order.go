@@ -3,55 +3,47 @@ package api
 import (
 	"cmp"
 	"slices"
-	"time"
 )
 
 // Mercado Libre promises no order inside a page of messages (its one example pages newest
 // first), so postsale sorts by message_date.created, then received, and de-duplicates by id when
-// pages and polls are merged. Dates may have only whole seconds, so messages written in the same
-// second tie; the message id is random and says nothing of which came first. Ties are ordered
-// by the best evidence there is: the server's own order within a read (newest first), and
-// where a read does not say, the read's window (MergeOrder).
+// pages and polls are merged. Dates are compared to the second: Mercado Libre writes some with
+// milliseconds and some without ("…:05Z" may be later than "…:05.400Z"), so within a second the
+// dates say nothing, and neither does the message id (random). Messages of the same second are
+// ordered by the best evidence there is: the server's own order within a read (newest first),
+// and where a read does not say, the read's window (MergeOrder).
 
-// orderKey is what messages are sorted by: the message's date (message_date.created, else the
-// best date it has), then received. Instants, not time.Times, so keys compare and map equal
-// whatever zone a date was written in.
+// orderKey is what messages are sorted by: the second of the message's date
+// (message_date.created, else the best date it has), then the second of received.
 type orderKey struct {
-	date, received instant
+	date, received int64 // Unix seconds; the zero time has its own
 }
-
-type instant struct {
-	sec  int64
-	nsec int
-}
-
-func instantOf(t time.Time) instant { return instant{t.Unix(), t.Nanosecond()} }
 
 func keyOf(m *Message) orderKey {
 	date := m.MessageDate.Created.Time
 	if date.IsZero() {
 		date = m.Date()
 	}
-	return orderKey{instantOf(date), instantOf(m.MessageDate.Received.Time)}
+	return orderKey{date.Unix(), m.MessageDate.Received.Unix()}
 }
 
 func (k orderKey) compare(o orderKey) int {
-	return cmp.Or(cmp.Compare(k.date.sec, o.date.sec), cmp.Compare(k.date.nsec, o.date.nsec),
-		cmp.Compare(k.received.sec, o.received.sec), cmp.Compare(k.received.nsec, o.received.nsec))
+	return cmp.Or(cmp.Compare(k.date, o.date), cmp.Compare(k.received, o.received))
 }
 
-// compareMessages orders a before b when a is older; messages of the same date compare equal.
+// compareMessages orders a before b when a is older; messages of the same second compare equal.
 func compareMessages(a, b *Message) int { return keyOf(a).compare(keyOf(b)) }
 
-// CompareMessages orders a before b (negative) when a is older, by message_date.created (else
-// the best date a message has), then received; messages of the same date compare equal.
+// CompareMessages orders a before b (negative) when a is older, by the second of
+// message_date.created (else the best date a message has), then of received; messages of the
+// same second compare equal.
 func CompareMessages(a, b *Message) int { return compareMessages(a, b) }
 
-// SameDate reports whether a and b tie: the same date and received date, so only the order the
-// server gave them (or a stored ordinal) says which came first.
-func SameDate(a, b *Message) bool { return compareMessages(a, b) == 0 }
+// SameSecond reports whether a and b tie: dated (and received) in the same second, so only the
+// order the server gave them (or a stored place) says which came first.
+func SameSecond(a, b *Message) bool { return compareMessages(a, b) == 0 }
 
-// SortNewestFirst sorts msgs in place, newest first. Messages of the same date keep the order
+// SortNewestFirst sorts msgs in place, newest first. Messages of the same second keep the order
 // they are in: give them in the server's order (a page as served) and that order stays.
 func SortNewestFirst(msgs []Message) {
 	slices.SortStableFunc(msgs, func(a, b Message) int { return compareMessages(&b, &a) })
@@ -67,7 +59,7 @@ func SortedNewestFirst(msgs []Message) []Message {
 // MergeMessages joins batches of messages into one list, newest first, with each id once. Each
 // batch is one read of the API in the order served (a page, a poll, or the pages of one walk
 // joined in the order read), and batches come in the order they were read: a later batch's copy
-// of a message replaces an earlier one (it is fresher), and messages of the same date are placed
+// of a message replaces an earlier one (it is fresher), and messages of the same second are placed
 // as MergeOrder places them. Messages without an id are kept as they are.
 func MergeMessages(batches ...[]Message) []Message {
 	var out []Message // oldest first while merging
@@ -111,23 +103,23 @@ type MergeRef struct {
 
 // MergeOrder says where the messages of batch go among held, and returns the merged order,
 // oldest first, as references. held is what is shown or stored, oldest first (its order among
-// messages of the same date is the one to keep); batch is one read of the API in the order
-// served (newest first; within a date its order is the server's evidence of which came first).
+// messages of the same second is the one to keep); batch is one read of the API in the order
+// served (newest first; within a second its order is the server's evidence of which came first).
 //
-// Every message of held appears once and keeps its place among the messages of its date. A
+// Every message of held appears once and keeps its place among the messages of its second. A
 // message of batch that held has (same id) is not listed again: its held copy stands for it,
 // dated as the batch dates it. Every other message of batch (each id once) goes by date, and
-// among the held messages of its date:
+// among the held messages of its second:
 //   - where batch has some of them too: after the last of them (in held's order) that batch has
 //     older than it, else before the first of them, so batch's order is followed where held
 //     overlaps it (and held's where the two disagree);
 //   - where batch has none of them, by the read's window: batch is a contiguous stretch of the
-//     conversation, so the held ones lie outside it. A batch that reaches a newer date puts them
-//     below it (the new message is newer than them); one that reaches only older dates puts
-//     them above it (it is older: an older page of a walk); one with nothing but that date
+//     conversation, so the held ones lie outside it. A batch that reaches a later second puts them
+//     below it (the new message is newer than them); one that reaches only earlier seconds puts
+//     them above it (it is older: an older page of a walk); one with nothing but that second
 //     cannot say, and the later read counts as the newer (a poll's news).
 //
-// The answer is sorted by date (the batch's date for held messages it has) and, within a date,
+// The answer is sorted by date (the batch's date for held messages it has) and, within a second,
 // by the order above.
 func MergeOrder(held, batch []Message) []MergeRef {
 	heldAt := make(map[string]int, len(held))
@@ -175,8 +167,8 @@ func MergeOrder(held, batch []Message) []MergeRef {
 		}
 	}
 
-	// Within a date, each held message carries the new messages placed just before and just
-	// after it; new messages with no held neighbour go at an end of their date.
+	// Within a second, each held message carries the new messages placed just before and just
+	// after it; new messages with no held neighbour go at an end of their second.
 	before := map[int][]int{}
 	after := map[int][]int{}
 	oldestEnd := map[orderKey][]int{}
@@ -187,7 +179,7 @@ func MergeOrder(held, batch []Message) []MergeRef {
 		for end < len(order) && keyOf(&batch[order[end]]).compare(k) == 0 {
 			end++
 		}
-		// The held messages of this date that the batch has: a new message goes after the last
+		// The held messages of this second that the batch has: a new message goes after the last
 		// of them (in held's order) that the batch has older than it, else before the first of
 		// them (the batch has them all newer).
 		first, last := -1, -1
@@ -211,7 +203,7 @@ func MergeOrder(held, batch []Message) []MergeRef {
 				head = append(head, bi)
 			}
 		}
-		if len(head) > 0 { // no held neighbour of this date in the batch
+		if len(head) > 0 { // no held neighbour of this second in the batch
 			if minKey.compare(k) < 0 && maxKey.compare(k) == 0 {
 				oldestEnd[k] = append(oldestEnd[k], head...)
 			} else {
@@ -221,11 +213,11 @@ func MergeOrder(held, batch []Message) []MergeRef {
 		start = end
 	}
 
-	// Held messages sorted by date, keeping held's order within a date; new messages without a
-	// held message of their date form a date of their own.
+	// Held messages sorted by date, keeping held's order within a second; new messages without a
+	// held message of their second form a second of their own.
 	type slot struct {
 		key  orderKey
-		held int // -1: a date with new messages only
+		held int // -1: a second with new messages only
 	}
 	slots := make([]slot, 0, len(held)+len(newestEnd))
 	for i := range held {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
 )
 
 // msgAt is a message dated at a second of fixedNow's minute. Ids in these tests run against
@@ -74,8 +76,64 @@ func TestSameSecondMessagesKeepTheServersOrder(t *testing.T) {
 	}
 }
 
+// tickingClock starts at start and moves a millisecond each time it is read: every message the
+// sandbox dates with it falls in start's second (a test reads it far fewer than 1,000 times),
+// some written with milliseconds and some without, as Mercado Libre mixes them.
+func tickingClock(start time.Time) func() time.Time {
+	var mu sync.Mutex
+	now := start
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Millisecond)
+		return now
+	}
+}
+
+// Within one second, a date written without milliseconds ("…:26Z") may belong to a message
+// written after one with them ("…:26.130Z"): dates say nothing within a second, and the page's
+// order stands.
+func TestMessagesOfOneSecondWithAndWithoutMilliseconds(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, sandbox.WithClock(tickingClock(fixedNow.Add(100*time.Millisecond))))
+	var want []string
+	for i := 1; i <= 8; i++ {
+		text := fmt.Sprintf("m%d", i)
+		if _, err := f.client.SendMessage(ctx, packAna, api.SendRequest{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{text}, want...)
+	}
+	conv, err := f.client.PackMessages(ctx, packAna, api.PageOptions{Limit: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	millis, whole := 0, 0
+	for _, m := range conv.Messages {
+		if !m.Date().Truncate(time.Second).Equal(fixedNow) {
+			t.Fatalf("%s dated %s, not in %s's second", m.Text, m.Date(), fixedNow)
+		}
+		if m.Date().Nanosecond() != 0 {
+			millis++
+		} else {
+			whole++
+		}
+	}
+	if millis == 0 || whole == 0 {
+		t.Fatalf("the sandbox wrote %d dates with milliseconds and %d without: want both", millis, whole)
+	}
+	if got := texts(conv.Messages); got != strings.Join(want, " ") {
+		t.Errorf("page = %s, want %s (newest first)", got, strings.Join(want, " "))
+	}
+	if got := texts(api.MergeMessages(conv.Messages)); got != strings.Join(want, " ") {
+		t.Errorf("merged = %s, want %s", got, strings.Join(want, " "))
+	}
+}
+
 func TestMergeMessagesPlacesTiesByTheReads(t *testing.T) {
 	uno, dos, tres := msgAt("z", "uno", 0), msgAt("m", "dos", 0), msgAt("a", "tres", 0)
+	// Written with milliseconds, as tres without: within the second the dates say nothing.
+	dos.MessageDate.Created.Time = dos.MessageDate.Created.Add(400 * time.Millisecond)
 	older := msgAt("q", "older", -1)
 	newer := msgAt("b", "newer", 5)
 	for _, tc := range []struct {

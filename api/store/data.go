@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"sync/atomic"
 
 	"github.com/postsale/postsale/api"
@@ -211,7 +210,7 @@ func (d *Data) StoredConversation(ctx context.Context, packID string, opts api.P
 	for i, m := range msgs {
 		newest[len(msgs)-1-i] = m.Message
 	}
-	sort.SliceStable(newest, func(i, j int) bool { return newest[i].Date().After(newest[j].Date()) })
+	api.SortNewestFirst(newest) // as stored already; messages of one second keep their places
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = DefaultPageSize

@@ -615,8 +615,8 @@ func (s *Store) Pack(ctx context.Context, id string) (p Pack, ok bool, err error
 	return p, err == nil, err
 }
 
-// Messages returns a pack's stored messages, oldest first (message_date.created, then
-// received, then their order among messages of the same date: ties.go).
+// Messages returns a pack's stored messages, oldest first (messageOrder: by the second of
+// message_date.created, then of received, then their place among those of their second).
 func (s *Store) Messages(ctx context.Context, packID string) ([]Message, error) {
 	var out []Message
 	err := s.eachMessage(ctx, "WHERE pack_id = ?", []any{packID}, func(m Message) error {
@@ -661,7 +661,7 @@ func (s *Store) Export(ctx context.Context, q ExportQuery, fn func(Message) erro
 }
 
 func (s *Store) eachMessage(ctx context.Context, where string, args []any, fn func(Message) error) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT pack_id, raw FROM messages "+where+" ORDER BY pack_id, created, received, ord, id", args...)
+	rows, err := s.db.QueryContext(ctx, "SELECT pack_id, raw FROM messages "+where+" ORDER BY pack_id, "+messageOrder, args...)
 	if err != nil {
 		return err
 	}

@@ -32,13 +32,15 @@ const (
 		created = excluded.created, received = excluded.received, read_at = excluded.read_at, raw = excluded.raw, stored_at = excluded.stored_at,
 		ord = excluded.ord
 		RETURNING seq`
-	// queryTieMates takes the page's dates (message_date.created) as one JSON array: the pack's
-	// stored messages of those dates, in their order (ties.go).
-	queryTieMates = `SELECT id, created, received, ord FROM messages WHERE pack_id = ? AND created IN (SELECT value FROM json_each(?))
-		ORDER BY created, received, ord, id`
+	// queryTieMates takes the page's seconds (of message_date.created, Unix) as one JSON array:
+	// the pack's stored messages of those seconds, in their order (ties.go).
+	queryTieMates = `SELECT id, created, received, ord FROM messages WHERE pack_id = ? AND created / 1000000000 IN (SELECT value FROM json_each(?))
+		ORDER BY ` + messageOrder
 	queryOrd = "UPDATE messages SET ord = ? WHERE id = ?"
-	// queryLater counts the pack's stored messages dated after a created and received date.
-	queryLater          = "SELECT count(*) FROM messages WHERE pack_id = ? AND (created > ? OR (created = ? AND received > ?))"
+	// queryLater counts the pack's stored messages of a later second than a created and received
+	// second.
+	queryLater = `SELECT count(*) FROM messages WHERE pack_id = ?
+		AND (created / 1000000000 > ? OR (created / 1000000000 = ? AND received / 1000000000 > ?))`
 	queryDelAttachments = "DELETE FROM attachments WHERE message_id = ?"
 	queryInsAttachment  = `INSERT OR REPLACE INTO attachments (message_id, filename, original_filename, type, size, threat, created) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	queryDelSearch      = "DELETE FROM search WHERE rowid = ?"
@@ -48,8 +50,15 @@ const (
 		SELECT r.value ->> 0, r.value ->> 1, r.value ->> 2, r.value ->> 3, r.value ->> 4, r.value ->> 5, r.value ->> 6
 		FROM json_each(?) r`
 	queryNewest = `SELECT id, text, text_translated, from_id, created, raw FROM messages WHERE pack_id = ?
-		ORDER BY created DESC, received DESC, ord DESC, id DESC LIMIT 1`
+		ORDER BY created / 1000000000 DESC, received / 1000000000 DESC, ord DESC, created DESC, received DESC, id DESC LIMIT 1`
 	queryLast = `UPDATE packs SET last_message_id = ?, last_message_text = ?, last_message_translated = ?, last_message_at = ?,
 		last_from_seller = ?, last_status = ?, last_moderation = ?, last_moderation_reason = ?, last_notified = ?, last_read = ?
 		WHERE id = ?`
 )
+
+// messageOrder is the order of a pack's messages, oldest first: by the second of
+// message_date.created, then of received (Mercado Libre writes some dates with milliseconds and
+// some without, so within a second the dates say nothing), then by the message's place among
+// those of its second (ord, ties.go); messages stored before places were kept (ord NULL) by
+// their dates, then id. The index messages_by_pack (schema v11) has its first terms.
+const messageOrder = "created / 1000000000, received / 1000000000, ord, created, received, id"

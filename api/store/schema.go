@@ -298,15 +298,16 @@ BEGIN
 	SELECT search_row, '', '', buyer_name || ' ' || buyer_nickname, id, item_titles, '' FROM packs WHERE id = NEW.id AND search_row != 0;
 END;
 `,
-	// v11: a message's place among its pack's messages of the same date (ord, oldest first).
-	// Dates may have only whole seconds and ids are random, so messages written in the same
-	// second were shown in the ids' order; the API's own order of a page is the evidence, and
-	// PutPage keeps it (ties.go). Messages stored before have none (NULL): the next page that
-	// brings them places them by its order.
+	// v11: a message's place among its pack's messages of the same second (ord, 0 the oldest).
+	// Mercado Libre writes some dates with milliseconds and some without, and ids are random, so
+	// within a second neither says which message came first; the API's own order of a page is
+	// the evidence, and PutPage keeps it (ties.go). Messages stored before have none (NULL): the
+	// next page that brings them places them by its order. The pack's messages are read in
+	// that order (messageOrder), so the index follows it.
 	`
 ALTER TABLE messages ADD COLUMN ord INTEGER;
 DROP INDEX messages_by_pack;
-CREATE INDEX messages_by_pack ON messages (pack_id, created, received, ord, id);
+CREATE INDEX messages_by_pack ON messages (pack_id, created / 1000000000, received / 1000000000, ord);
 `,
 }
 

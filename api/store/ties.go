@@ -5,25 +5,27 @@ import (
 	"database/sql"
 	"encoding/json"
 	"slices"
+	"time"
 
 	"github.com/postsale/postsale/api"
 )
 
-// Messages of the same date (message_date.created, then received) tie: the API may date them
-// to the second, and their ids are random. Each stored message has its place among the pack's
-// messages of its date (messages.ord, 0 the oldest), taken from the evidence of the pages that
-// brought them: api.MergeOrder places a page's new messages among the stored ones of their
-// dates, as the page orders them, else by the page's window (a newer sync's message is newer
-// than an older sync's of the same second; an older page's, older). A stored message keeps its
-// place whatever a later page says: it is updated, not moved. Only one stored before ord
-// existed (NULL) is placed again, by the first page that brings it.
+// Messages of the same second (of message_date.created, then of received) tie: Mercado Libre
+// writes some dates with milliseconds and some without, and ids are random. Each stored message
+// has its place among the pack's messages of its second (messages.ord, 0 the oldest), taken
+// from the evidence of the pages that brought them: api.MergeOrder places a page's new messages
+// among the stored ones of their seconds, as the page orders them, else by the page's window (a
+// newer sync's message is newer than an older sync's of the same second; an older page's,
+// older). A stored message keeps its place whatever a later page says: it is updated, not
+// moved. Only one stored before places were kept (ord NULL) is placed again, by the first page
+// that brings it.
 
 // placeTies works out the place (ord) of each message of p among the pack's messages of its
-// date, stored or not, writes the places that change for stored messages, and returns those of
+// second, stored or not, writes the places that change for stored messages, and returns those of
 // p's messages by id for their upsert.
 func placeTies(ctx context.Context, tx wtx, p Page) (map[string]int64, error) {
 	inPage := make(map[string]*api.Message, len(p.Messages))
-	var dates []int64
+	var seconds []int64
 	for i := range p.Messages {
 		m := &p.Messages[i]
 		if m.ID == "" {
@@ -32,18 +34,18 @@ func placeTies(ctx context.Context, tx wtx, p Page) (map[string]int64, error) {
 		if _, ok := inPage[m.ID]; !ok {
 			inPage[m.ID] = m
 		}
-		if d := nanos(m.Date()); !slices.Contains(dates, d) {
-			dates = append(dates, d)
+		if d := second(m.Date()); !slices.Contains(seconds, d) {
+			seconds = append(seconds, d)
 		}
 	}
 	if len(inPage) == 0 {
 		return nil, nil
 	}
-	datesJSON, err := json.Marshal(dates)
+	secondsJSON, err := json.Marshal(seconds)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, queryTieMates, p.PackID, string(datesJSON))
+	rows, err := tx.QueryContext(ctx, queryTieMates, p.PackID, string(secondsJSON))
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +62,7 @@ func placeTies(ctx context.Context, tx wtx, p Page) (map[string]int64, error) {
 		was[id] = ord
 		m := api.Message{ID: id}
 		m.MessageDate.Created.Time, m.MessageDate.Received.Time = fromNanos(created), fromNanos(received)
-		if pm, ok := inPage[id]; ok && (!ord.Valid || !api.SameDate(&m, pm)) {
+		if pm, ok := inPage[id]; ok && (!ord.Valid || !api.SameSecond(&m, pm)) {
 			// Stored before places were kept, or dated anew by this page: the page places it.
 			continue
 		}
@@ -76,7 +78,7 @@ func placeTies(ctx context.Context, tx wtx, p Page) (map[string]int64, error) {
 		return nil, err
 	}
 
-	// Each message's place is its rank among the merged messages of its date.
+	// Each message's place is its rank among the merged messages of its second.
 	ords := make(map[string]int64, len(inPage))
 	var prev *api.Message
 	rank := int64(0)
@@ -90,7 +92,7 @@ func placeTies(ctx context.Context, tx wtx, p Page) (map[string]int64, error) {
 				m = pm // dated as the page dates it
 			}
 		}
-		if prev != nil && api.SameDate(prev, m) {
+		if prev != nil && api.SameSecond(prev, m) {
 			rank++
 		} else {
 			rank = 0
@@ -125,7 +127,7 @@ func placeTies(ctx context.Context, tx wtx, p Page) (map[string]int64, error) {
 // newest second has messages stored but none of them in the page, the stored ones of that
 // second that the API has above the window go before it, as the read that placed them (the
 // window cannot say by itself: a page of nothing but that second is as new as any read). The
-// API had Offset messages above the window; those stored of a later date are that many fewer.
+// API had Offset messages above the window; those stored of a later second are that many fewer.
 func withAbove(ctx context.Context, tx wtx, p Page, held []api.Message, inPage map[string]*api.Message) ([]api.Message, error) {
 	if p.Offset <= 0 {
 		return p.Messages, nil
@@ -139,7 +141,7 @@ func withAbove(ctx context.Context, tx wtx, p Page, held []api.Message, inPage m
 	var mates []api.Message // stored of the head's second, not in the page, oldest first
 	for i := range held {
 		m := &held[i]
-		if !api.SameDate(m, head) {
+		if !api.SameSecond(m, head) {
 			continue
 		}
 		if _, ok := inPage[m.ID]; ok {
@@ -150,7 +152,7 @@ func withAbove(ctx context.Context, tx wtx, p Page, held []api.Message, inPage m
 	if len(mates) == 0 {
 		return p.Messages, nil
 	}
-	created, received := nanos(head.Date()), nanos(head.MessageDate.Received.Time)
+	created, received := second(head.Date()), second(head.MessageDate.Received.Time)
 	var later int
 	if err := tx.QueryRowContext(ctx, queryLater, p.PackID, created, created, received).Scan(&later); err != nil {
 		return nil, err
@@ -163,3 +165,7 @@ func withAbove(ctx context.Context, tx wtx, p Page, held []api.Message, inPage m
 	slices.Reverse(ctxMsgs) // as served: newest first
 	return append(ctxMsgs, p.Messages...), nil
 }
+
+// second is the second of a date as the store's queries take it: its nanoseconds (0 for none)
+// divided as SQLite divides them.
+func second(t time.Time) int64 { return nanos(t) / 1e9 }

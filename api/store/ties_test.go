@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,8 +57,8 @@ func TestStoredTiesFollowTheAPIsOrder(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	uno := wireMessage("z1", "P1", true, "Ana", "uno", base)
-	dos := wireMessage("m1", "P1", false, "Ana", "dos", base)
-	tres := wireMessage("a1", "P1", true, "Ana", "tres", base)
+	dos := wireMessage("m1", "P1", false, "Ana", "dos", base.Add(400*time.Millisecond)) // "…:00.4Z"
+	tres := wireMessage("a1", "P1", true, "Ana", "tres", base)                          // "…:00Z"
 	older := wireMessage("y0", "P1", true, "Ana", "older", base.Add(-time.Minute))
 
 	// The first sync: a page as served, newest first.
@@ -163,16 +164,29 @@ func TestStoredTiesWithoutAPlaceTakeThePages(t *testing.T) {
 	}
 }
 
-// Two syncs against the sandbox, whose clock stands still: every message the buyer and the
-// seller write has the same date, and the stored conversation, its export and the pack's newest
+// tickingClock starts at start and moves a millisecond each time it is read: every message the
+// sandbox dates with it falls in start's second (a test reads it far fewer than 1,000 times),
+// some written with milliseconds and some without, as Mercado Libre mixes them.
+func tickingClock(start time.Time) func() time.Time {
+	var mu sync.Mutex
+	now := start
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Millisecond)
+		return now
+	}
+}
+
+// Two syncs against the sandbox, whose clock stays in one second: every message the buyer and
+// the seller write has a date of that second (some with milliseconds), and the stored conversation, its export and the pack's newest
 // message follow the order they were written in, with pages of 50 (the sync's) and of 2 (a
 // walk of several pages, whose first ones hold nothing stored).
 func TestSyncsKeepTheOrderOfMessagesOfTheSameSecond(t *testing.T) {
 	for _, size := range []int{0, 2} {
 		t.Run(fmt.Sprintf("page size %d", size), func(t *testing.T) {
 			ctx := context.Background()
-			now := time.Now().UTC().Truncate(time.Second)
-			sb := sandbox.New(sandbox.WithClock(func() time.Time { return now }))
+			sb := sandbox.New(sandbox.WithClock(tickingClock(time.Now().UTC().Truncate(time.Second))))
 			srv := httptest.NewServer(sb)
 			t.Cleanup(srv.Close)
 			client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(srv.URL))
@@ -199,7 +213,7 @@ func TestSyncsKeepTheOrderOfMessagesOfTheSameSecond(t *testing.T) {
 				want = append(want, text)
 			}
 			sy := NewSyncer(st, client, SyncOptions{PageSize: size})
-			syncAndCheck := func(when string) {
+			syncAndCheck := func(when string, last bool) {
 				t.Helper()
 				if _, err := sy.Sync(ctx, pack); err != nil {
 					t.Fatal(err)
@@ -209,8 +223,16 @@ func TestSyncsKeepTheOrderOfMessagesOfTheSameSecond(t *testing.T) {
 					t.Fatal(err)
 				}
 				var got []string
+				seconds, millis := map[int64]bool{}, 0
 				for _, m := range msgs[len(msgs)-len(want):] {
 					got = append(got, m.Text)
+					seconds[m.Date().Unix()] = true
+					if m.Date().Nanosecond() != 0 {
+						millis++
+					}
+				}
+				if len(seconds) != 1 || (last && (millis == 0 || millis == len(want))) {
+					t.Fatalf("%s: %d seconds, %d of %d dates with milliseconds: want one second, some with", when, len(seconds), millis, len(want))
 				}
 				if strings.Join(got, " ") != strings.Join(want, " ") {
 					t.Errorf("%s: stored %q, want %q", when, got, want)
@@ -225,12 +247,12 @@ func TestSyncsKeepTheOrderOfMessagesOfTheSameSecond(t *testing.T) {
 			write("b1", true)
 			write("s1", false)
 			write("b2", true)
-			syncAndCheck("first sync")
+			syncAndCheck("first sync", false)
 			write("b3", true)
 			write("s2", false)
 			write("b4", true)
 			write("s3", false)
-			syncAndCheck("second sync")
+			syncAndCheck("second sync", true)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,12 +15,20 @@ import (
 	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
-// stillHarness is a harness whose sandbox's clock stands still: everything sent has the same
-// date, to the second, as Mercado Libre's whole-second dates allow.
+// stillHarness is a harness whose sandbox's clock stays in one second: it moves a millisecond
+// each time it is read, so everything sent is dated in that second, some dates with milliseconds
+// and some without, as Mercado Libre mixes them.
 func stillHarness(t *testing.T) *harness {
 	t.Helper()
+	var mu sync.Mutex
 	now := time.Date(2026, 11, 30, 1, 11, 33, 0, time.UTC)
-	f := sandboxtest.New(t, sandboxtest.WithSandbox(sandbox.WithClock(func() time.Time { return now })))
+	tick := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Millisecond)
+		return now
+	}
+	f := sandboxtest.New(t, sandboxtest.WithSandbox(sandbox.WithClock(tick)))
 	dir := t.TempDir()
 	return &harness{t: t, sb: f.Sandbox, ts: f.Server, dir: dir, env: map[string]string{
 		"HOME":              dir,
@@ -105,8 +114,26 @@ func TestMessagesOfTheSameSecondInTheOrderSent(t *testing.T) {
 	}
 	sent = append(sent, "orden-5")
 	send("orden-6", "orden-7")
-	if got := jsonTexts(t, h.mustRun("messages", pack, "--all", "--json")); strings.Join(got, " ") != newestFirst() {
+	all := h.mustRun("messages", pack, "--all", "--json")
+	if got := jsonTexts(t, all); strings.Join(got, " ") != newestFirst() {
 		t.Errorf("--all --json has %v, want %s", got, newestFirst())
+	}
+	// What this test is about: one second, dates with milliseconds and without.
+	var conv api.Conversation
+	if err := json.Unmarshal([]byte(all), &conv); err != nil {
+		t.Fatal(err)
+	}
+	seconds, millis := map[int64]bool{}, 0
+	for _, m := range conv.Messages {
+		if strings.HasPrefix(m.Text, "orden-") {
+			seconds[m.Date().Unix()] = true
+			if m.Date().Nanosecond() != 0 {
+				millis++
+			}
+		}
+	}
+	if len(seconds) != 1 || millis == 0 || millis == len(sent) {
+		t.Fatalf("the messages sent are dated in %d seconds, %d of %d with milliseconds: want one second, some with", len(seconds), millis, len(sent))
 	}
 	if got := exportTexts(t, h.mustRun("export", "--pack", pack)); strings.Join(got, " ") != strings.Join(sent, " ") {
 		t.Errorf("the second export has %v, want %v (oldest first)", got, sent)
