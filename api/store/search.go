@@ -36,8 +36,15 @@ type Result struct {
 	PackID    string
 	Buyer     string
 	Date      time.Time
-	Snippet   string // raw text around the match (hostile: sanitise before display)
-	Marks     []Span // the matched words within Snippet
+	// Snippet is the raw text around the match (hostile: sanitise before display), on one line:
+	// white space is single spaces, and item titles are separated by " · ". A message's snippet
+	// is its own text, translation or attachment names when they hold a searched word, its
+	// pack's buyer, pack id or item titles only when they hold none.
+	Snippet string
+	Marks   []Span // the matched words within Snippet
+	// InTranslation says the message's translation holds searched words its text does not: a
+	// view shows the translation so the seller sees what matched.
+	InTranslation bool
 	// Pack says the match is in the pack's own columns (buyer, pack id, item titles) and not
 	// in a message's words: the result stands for the conversation. MessageID is then its newest
 	// message so found, "" for a pack without messages (Date is its purchase date, zero when
@@ -167,7 +174,8 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (Found, error) {
 		}
 		found.More = scanned >= RankWindow
 		r.Date = fromNanos(created)
-		r.Snippet, r.Marks = hl.snippet(cols[:])
+		c := hl.snippet(cols[:], r.Pack)
+		r.Snippet, r.Marks, r.InTranslation = c.text, c.marks, c.inTranslation
 		found.Results = append(found.Results, r)
 	}
 	return found, rows.Err()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sanitize"
 )
 
 func searchFixture(t *testing.T) *Store {
@@ -432,5 +433,153 @@ func TestSearchShowsAttachmentsByTheirOriginalName(t *testing.T) {
 	}
 	if f, _ := s.Search(ctx, SearchQuery{Text: "f1_stored"}); len(f.Results) != 0 {
 		t.Errorf("the stored id is searchable: %+v", f.Results)
+	}
+}
+
+// The views show a snippet on one line, each segment sanitised on its own: a snippet is on one
+// line already, so no line break between item titles or in a message runs words together, and
+// no space beside a match is lost. Item titles are separated by " · ".
+func TestSearchSnippetIsOneLine(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	const pack = "2000009100000002"
+	if err := s.PutPage(ctx, page(t, pack, wireMessage("j1", pack, true, "Juliana Martins", "Olá!\n\nA câmara\tchegou,\r\nmas sem  manual.", base))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutOrders(ctx, []api.Pack{{ID: pack, SiteID: "MLB", Titles: []string{"Carregador USB-C 30W", "Cabo USB-C 2 m"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// And a sale without messages, found by its own search row.
+	if err := s.PutOrders(ctx, []api.Pack{{ID: "2000009100000003", SiteID: "MLB", Titles: []string{"Fone USB", "Capa"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		q, pack, want string
+		marks         []string
+	}{
+		{"usb", pack, "Carregador USB-C 30W · Cabo USB-C 2 m", []string{"USB", "USB"}},
+		{"30w", pack, "Carregador USB-C 30W · Cabo USB-C 2 m", []string{"30W"}},
+		{"cabo", pack, "Carregador USB-C 30W · Cabo USB-C 2 m", []string{"Cabo"}},
+		{"capa", "2000009100000003", "Fone USB · Capa", []string{"Capa"}},
+		{"camara", pack, "Olá! A câmara chegou, mas sem manual.", []string{"câmara"}},
+		{"chegou", pack, "Olá! A câmara chegou, mas sem manual.", []string{"chegou"}},
+	} {
+		f, err := s.Search(ctx, SearchQuery{Text: tc.q, PackID: tc.pack})
+		if err != nil || len(f.Results) != 1 {
+			t.Fatalf("%q: %+v, %v", tc.q, f, err)
+		}
+		r := f.Results[0]
+		if r.Snippet != tc.want {
+			t.Errorf("%q: snippet %q, want %q", tc.q, r.Snippet, tc.want)
+		}
+		var matched []string
+		var shown strings.Builder
+		for _, seg := range r.Segments() {
+			if seg.Match {
+				matched = append(matched, seg.Text)
+			}
+			shown.WriteString(sanitize.Line(seg.Text)) // as the inbox and the CLI draw it
+		}
+		if !slices.Equal(matched, tc.marks) {
+			t.Errorf("%q: marks %v in %q, want %v", tc.q, matched, r.Snippet, tc.marks)
+		}
+		if shown.String() != tc.want {
+			t.Errorf("%q: drawn %q, want %q", tc.q, shown.String(), tc.want)
+		}
+	}
+	// A long text cut around its match is on one line too.
+	long := strings.Repeat("linha\n", 20) + "a câmara\n\nchegou" + strings.Repeat("\nfim", 20)
+	if err := s.PutPage(ctx, page(t, "2000004444", wireMessage("d1", "2000004444", true, "Ana", long, base))); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := s.Search(ctx, SearchQuery{Text: "camara", PackID: "2000004444"})
+	if len(f.Results) != 1 || f.Results[0].Snippet != "…linha a câmara chegou fim fim fim fim fim fim fim fim fim fim fim fim…" {
+		t.Errorf("long text: %+v", f.Results)
+	}
+}
+
+// A message's snippet is its own text (or translation) when that holds any searched word, even
+// when its buyer's name holds more of them: two messages found by the buyer's name read apart.
+// The buyer's name is the snippet of the conversation found by it alone.
+func TestSearchSnippetPrefersTheMessagesOwnWords(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	const pack = "2000004522334455"
+	p := api.Pack{ID: pack, SiteID: "MLC"}
+	p.Buyer.ID, p.Buyer.Nickname = testBuyer, "CAMILA_SOTO"
+	if err := s.PutOrders(ctx, []api.Pack{p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutPage(ctx, page(t, pack,
+		translated(t, wireMessage("c1", pack, true, "Camila Soto", "Hola, quiero devolver el producto", base), "Hi, I want to return the product"),
+		wireMessage("c2", pack, false, "Camila Soto", "No problem, Camila. Start the return here.", base.Add(time.Hour)),
+		wireMessage("c3", pack, true, "Camila Soto", "Gracias", base.Add(2*time.Hour)),
+	)); err != nil {
+		t.Fatal(err)
+	}
+	snippets := func(q string) map[string]Result {
+		t.Helper()
+		f, err := s.Search(ctx, SearchQuery{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]Result{}
+		for _, r := range f.Results {
+			out[r.MessageID] = r
+		}
+		return out
+	}
+	marked := func(r Result) []string {
+		var out []string
+		for _, seg := range r.Segments() {
+			if seg.Match {
+				out = append(out, seg.Text)
+			}
+		}
+		return out
+	}
+	got := snippets("cam")
+	if len(got) != 2 {
+		t.Fatalf("cam = %+v, want c2 by its text and the pack at c3", got)
+	}
+	if r := got["c2"]; r.Pack || r.Snippet != "No problem, Camila. Start the return here." || !slices.Equal(marked(r), []string{"Camila"}) {
+		t.Errorf("cam: the reply's snippet %q marks %v, want its own text", r.Snippet, marked(r))
+	}
+	if r := got["c3"]; !r.Pack || r.Snippet != "Camila Soto CAMILA_SOTO" || !slices.Equal(marked(r), []string{"Camila", "CAMILA"}) {
+		t.Errorf("cam: the conversation's snippet %q marks %v, want the buyer", r.Snippet, marked(r))
+	}
+	// Both words in the buyer's name against one in the translation: the translation is shown.
+	got = snippets("camila return")
+	if r := got["c1"]; r.Snippet != "Hi, I want to return the product" || !slices.Equal(marked(r), []string{"return"}) || !r.InTranslation {
+		t.Errorf("camila return: c1's snippet %q marks %v (in translation %v), want its translation", r.Snippet, marked(r), r.InTranslation)
+	}
+	if r := got["c2"]; r.Snippet != "No problem, Camila. Start the return here." || !slices.Equal(marked(r), []string{"Camila", "return"}) || r.InTranslation {
+		t.Errorf("camila return: c2's snippet %q marks %v (in translation %v)", r.Snippet, marked(r), r.InTranslation)
+	}
+}
+
+// InTranslation says the translation holds searched words the text does not: a view shows the
+// translation to show them. Words in the text alone, or in both, do not need it.
+func TestSearchSaysWhenTheMatchIsInTheTranslation(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	const pack = "2000004777000111"
+	if err := s.PutPage(ctx, page(t, pack,
+		translated(t, wireMessage("w1", pack, true, "Valentina Rojas", "Última pregunta: ¿tienen garantía en Chile?", base), "Last question: do you have a warranty in Chile?"),
+	)); err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string]bool{"warranty": true, "garantia": false, "chile": false, "chile warranty": true, "garantia warranty": true, "valentina": false} {
+		f, err := s.Search(ctx, SearchQuery{Text: q})
+		if err != nil || len(f.Results) != 1 {
+			t.Fatalf("%q: %+v, %v", q, f, err)
+		}
+		if r := f.Results[0]; r.InTranslation != want {
+			t.Errorf("%q: InTranslation = %v, want %v (snippet %q)", q, r.InTranslation, want, r.Snippet)
+		}
+	}
+	f, _ := s.Search(ctx, SearchQuery{Text: "warranty"})
+	if r := f.Results[0]; r.Snippet != "Last question: do you have a warranty in Chile?" {
+		t.Errorf("warranty: snippet %q, want the translation", r.Snippet)
 	}
 }

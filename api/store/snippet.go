@@ -127,30 +127,93 @@ func (a columnScore) better(b columnScore) bool {
 	return a.matches > b.matches
 }
 
-// snippet picks the column holding the most of the seller's different words, then the most
-// matches (the message's text first on a tie) and cuts up to snippetTokens words of it around them, "…" marking what was cut. Marks are
-// the matched words' byte ranges in the snippet. The text is raw: sanitise before display.
-func (h *highlighter) snippet(cols []string) (string, []Span) {
-	best, bestToks, bestScore := -1, []token(nil), columnScore{}
-	for i, c := range cols {
-		if !utf8.ValidString(c) {
-			c = strings.ToValidUTF8(c, "\uFFFD")
-			cols[i] = c
+// The search table's columns, in its order (searchColumns of them). A message's own are its
+// text, translation and attachment names; the others are its pack's, which every message of
+// the pack carries.
+const (
+	colText = iota
+	colTranslated
+	colBuyer
+	colPack
+	colItems
+	colFiles
+)
+
+// cut is a snippet: its text, the matches in it, and what the row's columns say about it.
+type cut struct {
+	text  string
+	marks []Span
+	// inTranslation: the message's translation holds searched words its text does not.
+	inTranslation bool
+}
+
+// snippet cuts a result's snippet from its row's columns (cols, searchColumns of them; invalid
+// UTF-8 is mended in place). A message found by its own words (pack false) shows the one of its
+// own columns holding the most of the seller's different words, then the most matches (text,
+// then translation, then attachment names on a tie); its pack's columns (buyer, pack id, item
+// titles) only when none of its own holds any. A conversation found by its pack's columns (pack
+// true) shows those. Up to snippetTokens words are cut around the matches, "…" marking what was
+// cut, on one line (see line). Marks are the matched words' byte ranges in the snippet. The
+// text is raw: sanitise before display.
+func (h *highlighter) snippet(cols []string, pack bool) cut {
+	var toks [searchColumns][]token
+	var scores [searchColumns]columnScore
+	var done [searchColumns]bool
+	score := func(i int) {
+		if done[i] {
+			return
 		}
-		toks, sc := h.tokens(c)
-		// With no match anywhere (the index folds a few letters differently), the first
-		// column with words is shown.
-		if best < 0 && len(toks) > 0 || sc.better(bestScore) {
-			best, bestToks, bestScore = i, toks, sc
+		if !utf8.ValidString(cols[i]) {
+			cols[i] = strings.ToValidUTF8(cols[i], "\uFFFD")
+		}
+		toks[i], scores[i] = h.tokens(cols[i])
+		done[i] = true
+	}
+	// A message's own columns, then its pack's (the other way round for a conversation's
+	// result), each in the order a tie goes to.
+	first, then := [3]int{colText, colTranslated, colFiles}, [3]int{colBuyer, colPack, colItems}
+	if pack {
+		first, then = then, first
+	}
+	best := -1
+	for _, group := range [2][3]int{first, then} {
+		for _, i := range group {
+			score(i)
+			if scores[i].words != 0 && (best < 0 || scores[i].better(scores[best])) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			break
 		}
 	}
 	if best < 0 {
-		return cols[0], nil
+		// No match anywhere (the index folds a few letters differently): the first column
+		// with words is shown.
+		for i := range cols {
+			if score(i); len(toks[i]) > 0 {
+				best = i
+				break
+			}
+		}
 	}
-	text, toks := cols[best], bestToks
-	if len(toks) == 0 {
-		return text, nil
+	var c cut
+	if !pack {
+		score(colText)
+		score(colTranslated)
+		c.inTranslation = scores[colTranslated].words&^scores[colText].words != 0
 	}
+	if best < 0 {
+		c.text = line(cols[colText], false)
+		return c
+	}
+	c.text, c.marks = cutAround(cols[best], toks[best], best == colItems)
+	return c
+}
+
+// cutAround cuts text (its words toks, at least one) to the window holding the most matches, on
+// one line.
+func cutAround(text string, toks []token, titles bool) (string, []Span) {
 	from, to := window(toks)
 	start, end := toks[from].start, toks[to-1].end
 	var b strings.Builder
@@ -162,18 +225,75 @@ func (h *highlighter) snippet(cols []string) (string, []Span) {
 	if to == len(toks) {
 		end = len(strings.TrimRightFunc(text, unicode.IsSpace))
 	}
-	shift := b.Len() - start
-	b.WriteString(text[start:end])
+	// Words are copied as they are; what lies between them goes on one line.
+	var marks []Span
+	at := start
+	for _, t := range toks[from:to] {
+		b.WriteString(line(text[at:t.start], titles))
+		if t.match {
+			marks = append(marks, Span{Start: b.Len(), End: b.Len() + t.end - t.start})
+		}
+		b.WriteString(text[t.start:t.end])
+		at = t.end
+	}
+	b.WriteString(line(text[at:end], titles))
 	if to < len(toks) {
 		b.WriteString("…")
 	}
-	var marks []Span
-	for _, t := range toks[from:to] {
-		if t.match {
-			marks = append(marks, Span{Start: t.start + shift, End: t.end + shift})
+	return b.String(), marks
+}
+
+// line puts s on one line: every run of white space but a lone space becomes one space, or
+// " · " between item titles (titles: the items column, one title a line), so the views, which
+// show a snippet on one line, neither run words together nor drop the spaces beside a match.
+func line(s string, titles bool) string {
+	if !needsLine(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	run, newline := false, false
+	flush := func() {
+		if !run {
+			return
+		}
+		if titles && newline {
+			b.WriteString(" · ")
+		} else {
+			b.WriteByte(' ')
+		}
+		run, newline = false, false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			run = true
+			newline = newline || r == '\n' || r == '\r'
+			continue
+		}
+		flush()
+		b.WriteRune(r)
+	}
+	flush()
+	return b.String()
+}
+
+// needsLine says whether s holds white space line would change: anything but lone spaces.
+func needsLine(s string) bool {
+	space := false
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if space {
+				return true
+			}
+			space = true
+		case unicode.IsSpace(r):
+			return true
+		default:
+			space = false
 		}
 	}
-	return b.String(), marks
+	return false
 }
 
 // window is the run of at most snippetTokens tokens holding the most matches, starting a

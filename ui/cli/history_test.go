@@ -307,3 +307,35 @@ func TestSearchShowsAttachmentsByTheirOwnName(t *testing.T) {
 		t.Errorf("search png:\n%s", out)
 	}
 }
+
+// A pack's item titles are one line of the snippet, " · " between them, in the text output and
+// in --json, whose match offsets are into that line.
+func TestSearchShowsItemTitlesApart(t *testing.T) {
+	h := newDomesticHarness(t)
+	for q, want := range map[string]string{
+		"usb": "    Carregador «USB»-C 30W · Cabo «USB»-C 2 m\n",
+		"30w": "    Carregador USB-C «30W» · Cabo USB-C 2 m\n",
+	} {
+		if out := h.mustRun("search", q, "--pack", domPlain); !strings.Contains(out, want) {
+			t.Errorf("search %s:\n%s\nwant %q", q, out, want)
+		}
+	}
+	var res []searchResult
+	if err := json.Unmarshal([]byte(h.mustRun("search", "30w", "--json", "--offline", "--pack", domPlain)), &res); err != nil || len(res) != 1 {
+		t.Fatalf("--json: %v %v", res, err)
+	}
+	r := res[0]
+	if r.Snippet != "Carregador USB-C 30W · Cabo USB-C 2 m" || len(r.Matches) != 1 || r.Snippet[r.Matches[0].Start:r.Matches[0].End] != "30W" {
+		t.Errorf("--json result %+v", r)
+	}
+}
+
+// A message that holds a searched word shows its own text, not its buyer's name, which holds
+// more of them: the conversation found by the name alone shows that, once.
+func TestSearchShowsAMessagesOwnWords(t *testing.T) {
+	h := newHarness(t)
+	out := h.mustRun("search", "cam", "--pack", "2000004522334455")
+	if strings.Count(out, "«Camila» Soto «CAMILA»_SOTO") != 1 || !strings.Contains(out, "No problem, «Camila». Start the return here") {
+		t.Errorf("search cam:\n%s", out)
+	}
+}

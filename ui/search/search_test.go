@@ -307,3 +307,22 @@ func TestPackWithoutMessagesOpens(t *testing.T) {
 		t.Fatalf("opened %+v", o)
 	}
 }
+
+// The snippet is one line as the store cut it: item titles stay apart (" · ") and the words
+// beside a match keep their spaces.
+func TestSnippetKeepsItemTitlesApart(t *testing.T) {
+	s := fixture(t)
+	p := api.Pack{ID: "2000009100000002", SiteID: "MLB", Titles: []string{"Carregador USB-C 30W", "Cabo USB-C 2 m"}}
+	p.Buyer.ID, p.Buyer.Nickname = "98", "JULIANA.M"
+	if err := s.PutOrders(context.Background(), []api.Pack{p}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"30w", "usb"} {
+		m := New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))
+		m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 20})
+		m = typeAndAnswer(t, m, q)
+		if view := m.View(); !strings.HasSuffix(view, "\n  Carregador USB-C 30W · Cabo USB-C 2 m") {
+			t.Errorf("%s:\n%s", q, view)
+		}
+	}
+}
