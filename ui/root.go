@@ -506,7 +506,7 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 	if m.conv != nil && m.conv.PackID() == msg.PackID {
 		// Still loaded: come back to where the seller was, with what arrived meanwhile.
 		_, cmd := m.conv.Update(common.RefreshMsg{})
-		return tea.Batch(cmd, m.list.MarkSeen(msg.PackID), m.openAt(msg.MessageID))
+		return tea.Batch(cmd, m.list.MarkSeen(msg.PackID), m.openAt(msg))
 	}
 	site := msg.Site
 	if site == "" {
@@ -515,13 +515,14 @@ func (m *Model) openPack(msg common.OpenPackMsg) tea.Cmd {
 	m.conv = newConversation(m.c, msg.PackID, site) // reads the pack's seen mark first…
 	m.givePackInfo()
 	m.resize()
-	return tea.Batch(m.conv.Init(), m.list.MarkSeen(msg.PackID), m.openAt(msg.MessageID)) // …then it is seen
+	return tea.Batch(m.conv.Init(), m.list.MarkSeen(msg.PackID), m.openAt(msg)) // …then it is seen
 }
 
-// openAt makes the conversation show a message (a search result's).
-func (m *Model) openAt(messageID string) tea.Cmd {
-	if at, ok := m.conv.(interface{ OpenAt(string) tea.Cmd }); ok && messageID != "" {
-		return at.OpenAt(messageID)
+// openAt makes the conversation show a message (a search result's), and its translation when
+// the search matched that.
+func (m *Model) openAt(msg common.OpenPackMsg) tea.Cmd {
+	if at, ok := m.conv.(interface{ OpenAt(string, bool) tea.Cmd }); ok && msg.MessageID != "" {
+		return at.OpenAt(msg.MessageID, msg.InTranslation)
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (v *searchView) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return v, v.c.Navigate(common.BackMsg{})
 		case key.Matches(k, v.keys.Open):
 			if r, ok := v.m.Selected(); ok {
-				return v, v.c.Navigate(common.OpenPackMsg{PackID: r.PackID, MessageID: r.MessageID})
+				return v, v.c.Navigate(common.OpenPackMsg{PackID: r.PackID, MessageID: r.MessageID, InTranslation: r.InTranslation})
 			}
 			return v, nil
 		}

@@ -640,3 +640,46 @@ func TestSearchOpensFreshFromTheList(t *testing.T) {
 		a.settleOn("All 17]")
 	}
 }
+
+// A search result found by its translation opens showing the translation (the view in "both"
+// when it showed the message as written), so the seller sees the words that matched; one found
+// by its text opens in the session's mode, and the next conversation does too.
+func TestSearchResultInTheTranslationOpensShowingIt(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	a := startApp(t, e, probed{storedSession(t, e, st, deadClient(t), SessionOptions{})}, 5*time.Second)
+	a.settleOn("Beatriz Souza")
+	const valentina = "2000004777000111"
+
+	// Found by the text, as written: the mode stays.
+	a.keys("s")
+	a.settleOn("search:")
+	a.keys("garantia ")
+	a.settleOn("search: garantia", "Valentina Rojas", " · enter opens")
+	a.keys("enter")
+	view := a.settleOn("Pack "+valentina, "◆ found", "Última pregunta: ¿tienen garantía en Chile?")
+	if !strings.Contains(view, "translation: original") || strings.Contains(view, "warranty") {
+		t.Fatalf("a result found by its text opens in another mode:\n%s", view)
+	}
+	a.keys("esc", "esc", "esc")
+	a.settleOn("All 17]")
+
+	// Found by the translation: it shows, beside the text.
+	a.keys("s")
+	a.settleOn("search:")
+	a.keys("warranty")
+	a.settleOn("search: warranty", "Last question: do you have a warranty in Chile?", " · enter opens")
+	a.keys("enter")
+	a.settleOn("Pack "+valentina, "◆ found", "Última pregunta: ¿tienen garantía en Chile?",
+		"↳ Last question: do you have a warranty in Chile?", "translation: both")
+
+	// The session's mode is the seller's: the next conversation opens in it.
+	a.keys("esc", "esc", "esc")
+	a.settleOn("All 17]")
+	a.keys("/", "Carlos", "enter", "enter")
+	view = a.settleOn("Pack "+packReadOld, "Carlos Restrepo")
+	if !strings.Contains(view, "translation: original") {
+		t.Fatalf("the next conversation does not open in the session's mode:\n%s", view)
+	}
+}

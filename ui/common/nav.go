@@ -37,6 +37,9 @@ type OpenPackMsg struct {
 	// MessageID, when set, opens the conversation at that message (from the search), scrolled
 	// to it and marked.
 	MessageID string
+	// InTranslation says the search matched the message's translation: the conversation shows
+	// it (conversation.Model.OpenAt).
+	InTranslation bool
 }
 
 // BackMsg asks the root to go back one view (conversation → list, compose → conversation).

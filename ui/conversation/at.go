@@ -6,13 +6,16 @@ import (
 
 // OpenAt makes the view show messageID (a search result): once the message is loaded, older
 // pages first if need be, the view scrolls to it and marks it "found". A message the API and
-// the store no longer have leaves the view at the newest message.
-func (m *Model) OpenAt(messageID string) tea.Cmd {
+// the store no longer have leaves the view at the newest message. inTranslation says the
+// search matched words of the message's translation its text does not hold: when the view's
+// translation mode shows that message as written, it shows both (original and translation),
+// so the seller sees what matched; the mode the session starts conversations in stays.
+func (m *Model) OpenAt(messageID string, inTranslation bool) tea.Cmd {
 	for _, e := range m.entries {
 		e.found = false
 		e.invalidate()
 	}
-	m.target = messageID
+	m.target, m.targetTranslation = messageID, inTranslation
 	return m.seekTarget()
 }
 
@@ -31,6 +34,10 @@ func (m *Model) seekTarget() tea.Cmd {
 		m.target = ""
 		e.found = true
 		e.invalidate()
+		if m.targetTranslation && m.mode.For(e.seller) == ModeOriginal {
+			m.mode = ModeBoth
+		}
+		m.targetTranslation = false
 		if m.width < 1 {
 			return nil
 		}
@@ -47,7 +54,7 @@ func (m *Model) seekTarget() tea.Cmd {
 		return nil // the page on its way may hold it
 	}
 	if !m.MoreOlder() {
-		m.target = "" // not there any more: stay on the newest
+		m.target, m.targetTranslation = "", false // not there any more: stay on the newest
 		return nil
 	}
 	return m.load(loadOlder)

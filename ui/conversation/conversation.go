@@ -83,6 +83,8 @@ type Model struct {
 	// toBeginning is set by `g` until the oldest message is loaded (older pages in a row).
 	toBeginning bool
 	target      string // a message to scroll to once loaded (OpenAt, at.go)
+	// targetTranslation: the target was found by its translation; show it (OpenAt).
+	targetTranslation bool
 }
 
 // Source is what a conversation reads: its pages of messages and their attachments. *api.Client

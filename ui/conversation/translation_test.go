@@ -74,3 +74,48 @@ func TestStoppedReplyIsDrawnApart(t *testing.T) {
 		t.Errorf("held reply:\n%s", hd)
 	}
 }
+
+// A search result found by its translation opens showing it: a mode that shows that message as
+// written becomes "both" for this view; one that shows its translation stays, and so does the
+// session's mode, which the next conversation opens in.
+func TestOpenAtAMatchInTheTranslationShowsIt(t *testing.T) {
+	const buyer, seller = "Hola, compré dos audífonos. ¿Cuándo los envían?", "Hi Ana! Both ship today. You can follow them here: <a href=\"https://www.mercadolibre.com.mx/envios/43210987651\">tracking</a>"
+	for _, tc := range []struct {
+		mode          common.TranslationMode
+		text          string
+		inTranslation bool
+		want          common.TranslationMode
+	}{
+		{common.TranslationOriginal, buyer, true, common.TranslationBoth},
+		{common.TranslationOriginal, buyer, false, common.TranslationOriginal},
+		{common.TranslationTranslated, buyer, true, common.TranslationTranslated},
+		{common.TranslationBoth, seller, true, common.TranslationBoth},
+		{common.TranslationBuyer, buyer, true, common.TranslationBuyer},
+		{common.TranslationBuyer, seller, true, common.TranslationBoth},
+	} {
+		e := newEnv(t)
+		e.Common.Translation = tc.mode
+		m := openPack(t, e, packLinks, 200, 40)
+		id := ""
+		for _, en := range m.entries {
+			if en.msg.Text == tc.text {
+				id = en.msg.ID
+			}
+		}
+		if id == "" {
+			t.Fatalf("no message %q", tc.text)
+		}
+		if cmd := m.OpenAt(id, tc.inTranslation); cmd != nil {
+			t.Fatalf("%v: OpenAt of a loaded message asks for more", tc.mode)
+		}
+		if m.Mode() != tc.want || e.Common.Translation != tc.mode {
+			t.Errorf("%v, %.20q in translation %v: view in %v, session in %v; want %v and %v", tc.mode, tc.text, tc.inTranslation, m.Mode(), e.Common.Translation, tc.want, tc.mode)
+		}
+		if want := "translation: " + tc.want.String(); !strings.HasPrefix(m.Status(), want) {
+			t.Errorf("%v: the footer says %q, want %q", tc.mode, m.Status(), want)
+		}
+		if next := openPack(t, e, packLinks, 200, 40); next.Mode() != tc.mode {
+			t.Errorf("%v: the next conversation opens in %v", tc.mode, next.Mode())
+		}
+	}
+}

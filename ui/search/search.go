@@ -27,8 +27,12 @@ type Searcher interface {
 	Search(ctx context.Context, q store.SearchQuery) (store.Found, error)
 }
 
-// OpenMsg asks the root to open a pack's conversation at a message.
-type OpenMsg struct{ PackID, MessageID string }
+// OpenMsg asks the root to open a pack's conversation at a message; InTranslation says the
+// search matched the message's translation (show it).
+type OpenMsg struct {
+	PackID, MessageID string
+	InTranslation     bool
+}
 
 // CloseMsg asks the root to close the search.
 type CloseMsg struct{}
@@ -183,7 +187,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case "enter":
 			if m.cursor < len(m.results) {
 				r := m.results[m.cursor]
-				return m, func() tea.Msg { return OpenMsg{PackID: r.PackID, MessageID: r.MessageID} }
+				return m, func() tea.Msg {
+					return OpenMsg{PackID: r.PackID, MessageID: r.MessageID, InTranslation: r.InTranslation}
+				}
 			}
 			return m, nil
 		case "up", "ctrl+p":
