@@ -195,7 +195,23 @@ func (m *Model) scheduleRefresh() tea.Cmd {
 // async results go to their owner. A spinner tick is scheduled when a task started.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
-	return m, tea.Batch(cmd, m.navigate(), m.spin())
+	return m, tea.Batch(cmd, m.navigate(), m.markShown(), m.spin())
+}
+
+// markShown tells the list what the conversation on screen shows: the seller has seen it there,
+// so a buyer message that arrived while it was open is not new when they go back (nor after a
+// restart, nor when they went on with n or N). A conversation kept behind the list or the
+// composer is not on screen, and what reaches it meanwhile is not seen.
+func (m *Model) markShown() tea.Cmd {
+	if m.active != viewConversation || m.showHelp || m.conv == nil {
+		return nil
+	}
+	s, ok := m.conv.(interface{ Shown() (time.Time, int) })
+	if !ok {
+		return nil
+	}
+	newest, unread := s.Shown()
+	return m.list.MarkShown(m.conv.PackID(), newest, unread)
 }
 
 // spin schedules the spinner's next frame when tasks are in flight and none is scheduled.

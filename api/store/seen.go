@@ -6,8 +6,9 @@ import (
 )
 
 // SeenMark is the seller's own triage of one conversation, apart from Mercado Libre's read
-// state (which the buyer sees): when they last opened it and the unread count then, and the
-// date of the buyer's newest message when they marked it done (zero: not done).
+// state (which the buyer sees): when they last opened it (or saw a later message in it) and the
+// unread count they saw, and the date of the buyer's newest message when they marked it done
+// (zero: not done).
 type SeenMark struct {
 	At     time.Time
 	Unread int

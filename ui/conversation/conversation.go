@@ -487,6 +487,10 @@ type derived struct {
 	ok     bool
 	server int      // entries the API has (not pending)
 	refs   []attRef // attachments of the loaded messages, oldest first
+	// newest is the date of the newest message held and unread how many buyer messages held
+	// Mercado Libre counts unread (Shown).
+	newest time.Time
+	unread int
 }
 
 // entriesChanged drops what was derived from the entries; the next read rebuilds it.
@@ -497,12 +501,18 @@ func (m *Model) derive() *derived {
 	if d.ok {
 		return d
 	}
-	d.server, d.refs = 0, nil
+	d.server, d.refs, d.newest, d.unread = 0, nil, time.Time{}, 0
 	for i, e := range m.entries {
 		if e.pending || e.note {
 			continue
 		}
 		d.server++
+		if at := e.msg.Date(); at.After(d.newest) {
+			d.newest = at
+		}
+		if !e.seller && e.msg.Unread() {
+			d.unread++
+		}
 		for _, a := range e.msg.Attachments {
 			if a.Filename != "" {
 				d.refs = append(d.refs, attRef{entry: i, att: a})

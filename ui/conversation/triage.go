@@ -3,6 +3,7 @@ package conversation
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -34,6 +35,14 @@ func (m *Model) ClearNew() {
 			e.invalidate()
 		}
 	}
+}
+
+// Shown is what the conversation shows of Mercado Libre's messages: the date of the newest, and
+// how many buyer messages Mercado Libre counts unread. While the conversation is on screen the
+// root hands them to the list, for which they are seen (packlist's MarkShown).
+func (m *Model) Shown() (newest time.Time, unread int) {
+	d := m.derive()
+	return d.newest, d.unread
 }
 
 // position is where the view is in the whole conversation: the number of the message at its

@@ -3,9 +3,12 @@ package conversation
 import (
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/api/sandbox"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
@@ -64,6 +67,37 @@ func TestNewMarksFollowTheSellersOwnSeenState(t *testing.T) {
 	again := openPack(t, e, packLinks, 100, 30)
 	if strings.Contains(again.View(), "● new") {
 		t.Errorf("a conversation seen since shows new marks:\n%s", again.View())
+	}
+}
+
+// Shown tells the newest message held and how many buyer messages Mercado Libre counts unread,
+// what the root hands the list while the conversation is on screen; a message a refresh brings
+// counts at once, and a reply (which reads the buyer's messages) leaves none unread.
+func TestShownFollowsTheMessagesHeld(t *testing.T) {
+	var now atomic.Int64 // the sandbox's clock: the buyer's message is dated a minute on
+	now.Store(clock.UnixNano())
+	e := uitest.New(t, uitest.AsSeller("MLM", "Demo Seller"),
+		uitest.WithSandbox(sandbox.WithClock(func() time.Time { return time.Unix(0, now.Load()).UTC() })))
+	m := openPack(t, e, packLinks, 100, 30)
+	newest, n := m.Shown()
+	if n != unread(t, e, packLinks) || n == 0 || newest.IsZero() || newest.After(clock) {
+		t.Fatalf("Shown() = %v, %d; the sandbox counts %d unread", newest, n, unread(t, e, packLinks))
+	}
+	later := clock.Add(time.Minute)
+	now.Store(later.UnixNano())
+	if _, err := e.Sandbox.BuyerWrites(packLinks, "¿Hay novedades?"); err != nil {
+		t.Fatal(err)
+	}
+	uitest.Deliver(m, common.RefreshMsg{})
+	if got, after := m.Shown(); !got.Equal(later) || after != n+1 {
+		t.Fatalf("after the buyer wrote, Shown() = %v, %d; want %v, %d", got, after, later, n+1)
+	}
+	if _, err := e.Common.Client.SendMessage(e.Common.Ctx, packLinks, api.SendRequest{Text: "Sí, sale hoy."}); err != nil {
+		t.Fatal(err)
+	}
+	uitest.Deliver(m, common.RefreshMsg{})
+	if _, after := m.Shown(); after != 0 {
+		t.Fatalf("after a reply %d messages are still counted unread", after)
 	}
 }
 

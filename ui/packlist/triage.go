@@ -227,6 +227,26 @@ func (m *Model) MarkSeen(pack string) tea.Cmd {
 	return cmd
 }
 
+// MarkShown records that the conversation of pack, on screen, shows Mercado Libre's messages up
+// to the one dated newest, unread of them the buyer's that Mercado Libre counts unread (the root
+// calls it as the conversation changes): they are seen, so neither its badge nor the "new" count
+// counts them when the list comes back, a message that arrived while it was open included. Like
+// MarkSeen it touches only the seller's own marks. It returns the command that saves the marks,
+// nil when they did not change.
+func (m *Model) MarkShown(pack string, newest time.Time, unread int) tea.Cmd {
+	mk := m.c.Seen.Mark(pack)
+	if !newest.After(mk.At) && unread <= mk.Unread {
+		return nil
+	}
+	if newest.After(mk.At) {
+		mk.At = newest
+	}
+	mk.Unread = max(mk.Unread, unread)
+	cmd := m.c.Seen.Set(m.c, pack, mk)
+	m.applyFilter(m.Selected())
+	return cmd
+}
+
 // markDone (`d`) takes the selected conversation out of "Needs reply" until the buyer writes
 // again; pressed again on a done row, it brings it back.
 func (m *Model) markDone() tea.Cmd {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/postsale/postsale/api/store"
 )
 
 var newCountRe = regexp.MustCompile(`· (\d+) new`)
@@ -93,5 +95,55 @@ func TestSeenStateInTheStoreSurvivesAReconnect(t *testing.T) {
 	oneSeenLess(t, r, carla, bruno)
 	if marks, _ := opened().SeenMarks(context.Background(), "Carla"); len(marks) != 0 {
 		t.Errorf("Carla opened nothing but has marks: %+v", marks)
+	}
+}
+
+// A buyer message shown in a member's open conversation is seen by that member alone: their
+// mark counts it (so back in their list it is not new), while a teammate who never opened the
+// conversation still has it new.
+func TestMessagesShownWhileOpenAreSeenByThatMemberOnly(t *testing.T) {
+	const (
+		anaPack = "2000004512345671" // Ana Lucía Pérez, two unread buyer messages
+		text    = "Alguém pode me responder hoje?"
+	)
+	bruno, carla := newMember(t, "Bruno"), newMember(t, "Carla")
+	dir := t.TempDir()
+	tune, opened := withStore(t, filepath.Join(dir, "store.db"))
+	r := startRig(t, rigOptions{members: []member{bruno, carla}, dataDir: dir, tune: tune})
+	mark := func(who string) store.SeenMark {
+		marks, err := opened().SeenMarks(context.Background(), who)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return marks[anaPack]
+	}
+	c := connect(t, r.addr, carla, nil)
+	c.waitFor("whole history") // every conversation stored: the count is the whole inbox's
+	waitUntil(t, func() bool { return lastNewCount(c) > 0 }, "Carla's new count", c)
+	base := lastNewCount(c) // Ana's conversation among them
+	b := connect(t, r.addr, bruno, nil)
+	b.waitFor(demoBuyer)
+	openBuyer(b, "Ana Lu")
+	waitUntil(t, func() bool { return mark("Bruno").Unread == 2 }, "Bruno's mark on opening", b)
+	if _, err := r.sb.BuyerWrites(anaPack, text); err != nil {
+		t.Fatal(err)
+	}
+	m := b.mark()
+	b.send("R")
+	b.waitFrom(m, text)
+	waitUntil(t, func() bool { return mark("Bruno").Unread == 3 }, "Bruno's mark counting the message shown", b)
+
+	m = b.mark()
+	b.send("\x1b") // back to the list, filtered to Ana: her row has the message once it is synced
+	b.waitFrom(m, "esc clear filter")
+	b.waitFrom(m, text)
+	m = b.mark()
+	b.send("\x1b") // the filter goes: the title counts the new conversations
+	b.waitFrom(m, "· "+strconv.Itoa(base-1)+" new")
+	if mk := mark("Bruno"); mk.Unread != 3 {
+		t.Errorf("back in the list, Bruno's mark is %+v", mk)
+	}
+	if mk := mark("Carla"); mk != (store.SeenMark{}) {
+		t.Errorf("Carla opened nothing, yet has a mark on Ana: %+v", mk)
 	}
 }
