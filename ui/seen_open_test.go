@@ -29,10 +29,14 @@ func rowBadge(view, pack string) string {
 
 // A buyer message that arrives while its conversation is open, and that the conversation shows,
 // has been seen: back in the list, neither the row's badge nor the "new" count counts it, nor
-// the message seen when the conversation opened.
+// the message seen when the conversation opened. One that arrives after the seller left is new,
+// and the badge counts it alone.
 func TestMessagesShownWhileOpenAreSeen(t *testing.T) {
 	t.Parallel()
-	const whileOpen = "¿Ya tienen el código de rastreo?"
+	const (
+		whileOpen = "¿Ya tienen el código de rastreo?"
+		afterLeft = "¿Me pueden responder, por favor?"
+	)
 	for _, source := range []string{"store", "api"} {
 		t.Run(source, func(t *testing.T) {
 			t.Parallel()
@@ -67,6 +71,22 @@ func TestMessagesShownWhileOpenAreSeen(t *testing.T) {
 			}
 			if !strings.Contains(view, "· 6 new") {
 				t.Errorf("the \"new\" count counts the conversation just read:\n%s", view)
+			}
+
+			// A message that arrives with the list on screen is new, and counted alone.
+			clock.Add(int64(time.Minute))
+			if _, err := e.Sandbox.BuyerWrites(packTopUnread, afterLeft); err != nil {
+				t.Fatal(err)
+			}
+			a.keys("R")
+			view = a.settle("the list with the message that came after leaving", func(v string) bool {
+				return strings.Contains(rowPreview(v, packTopUnread), "responder")
+			})
+			if b := rowBadge(view, packTopUnread); b != "1" {
+				t.Errorf("one message since the seller left shows badge %q, want 1:\n%s", b, view)
+			}
+			if !strings.Contains(view, "· 7 new") {
+				t.Errorf("the conversation with a message since is not counted new:\n%s", view)
 			}
 		})
 	}

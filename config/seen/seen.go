@@ -28,7 +28,7 @@ type Mark struct {
 	// showed them while open when that is later; Unread is how many unread buyer messages they
 	// have seen: the list's count when they opened it, or the open conversation's when it showed
 	// more. A conversation is new again when a buyer message is newer than At or the unread count
-	// grew.
+	// grew; its badge counts the growth.
 	At     time.Time `json:"seen_at,omitzero"`
 	Unread int       `json:"unread,omitempty"`
 	// Done is the date of the buyer's newest message when the seller marked the conversation

@@ -64,6 +64,19 @@ func (m *Model) isNew(r *row) bool {
 	return r.Unread > mk.Unread || r.LastAt.After(mk.At)
 }
 
+// unseen is the row's badge: how many of the buyer's unread messages the seller has not seen
+// (0 when none is new). Those counted when the seller last saw the conversation are left out;
+// when Mercado Libre counts no more than that, messages were read since and all of them are new.
+func (m *Model) unseen(r *row) int {
+	if !m.isNew(r) {
+		return 0
+	}
+	if mk := m.c.Seen.Mark(r.PackID); r.Unread > mk.Unread {
+		return r.Unread - mk.Unread
+	}
+	return r.Unread
+}
+
 // isDone: the seller marked the conversation done and the buyer has not written since.
 func (m *Model) isDone(r *row) bool {
 	mk := m.c.Seen.Mark(r.PackID)

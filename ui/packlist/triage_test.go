@@ -3,6 +3,7 @@ package packlist
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
@@ -84,5 +85,60 @@ func TestDoneTogglesAndBlockedRowsSayWhy(t *testing.T) {
 	}
 	if len(outT) != 1 {
 		t.Fatalf("T on a blocked row did more than refuse: %+v", outT)
+	}
+}
+
+// The badge counts the buyer's unread messages the seller has not seen: opening the conversation
+// sees those there, MarkShown those the open conversation shows later (never taking a mark
+// back), and when Mercado Libre counts no more than were seen, messages were read since and
+// every unread one is new.
+func TestBadgeCountsWhatTheSellerHasNotSeen(t *testing.T) {
+	const ana = "2000004512345671" // two unread buyer messages
+	h := newHarness(t, 100, 200)
+	h.drain(t, h.m.Init())
+	r := h.m.byID[ana]
+	if r == nil || r.Unread != 2 || h.m.unseen(r) != 2 {
+		t.Fatalf("Ana's row before opening: %+v, badge %d", r, h.m.unseen(r))
+	}
+	h.drain(t, h.m.MarkSeen(ana))
+	if h.m.isNew(r) || h.m.unseen(r) != 0 {
+		t.Fatalf("opened, Ana is still new (badge %d)", h.m.unseen(r))
+	}
+	seenAt := h.c.Seen.Mark(ana).At
+
+	// The buyer writes while the list is shown: new, and counted alone.
+	if _, err := h.sb.BuyerWrites(ana, "¿Hola?"); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := h.m.Update(common.RefreshMsg{Manual: true})
+	h.drain(t, cmd)
+	if r.Unread != 3 || !h.m.isNew(r) || h.m.unseen(r) != 1 {
+		t.Fatalf("one message since opening: unread %d, badge %d, want 3 and 1", r.Unread, h.m.unseen(r))
+	}
+
+	// The open conversation shows it: seen.
+	shown := seenAt.Add(time.Minute)
+	h.drain(t, h.m.MarkShown(ana, shown, 3))
+	if h.m.isNew(r) || h.m.unseen(r) != 0 {
+		t.Fatalf("shown in the conversation, Ana is still new (badge %d)", h.m.unseen(r))
+	}
+	if mk := h.c.Seen.Mark(ana); !mk.At.Equal(shown) || mk.Unread != 3 {
+		t.Fatalf("mark after MarkShown: %+v", mk)
+	}
+	// What the conversation showed earlier takes nothing back; an unchanged mark is not saved.
+	if cmd := h.m.MarkShown(ana, seenAt, 1); cmd != nil {
+		t.Error("an older view of the conversation saves the marks again")
+	}
+	if mk := h.c.Seen.Mark(ana); !mk.At.Equal(shown) || mk.Unread != 3 {
+		t.Fatalf("an older view changed the mark: %+v", mk)
+	}
+
+	// Read since (Mercado Libre counts fewer than were seen), then a message after: all new.
+	r.Unread, r.LastAt = 2, shown.Add(time.Minute)
+	if !h.m.isNew(r) || h.m.unseen(r) != 2 {
+		t.Fatalf("a message since, fewer unread than seen: badge %d, want 2", h.m.unseen(r))
+	}
+	if !strings.Contains(h.m.View(), "  2 Ana Lucía Pérez") {
+		t.Fatalf("the row's badge is not drawn:\n%s", h.m.View())
 	}
 }

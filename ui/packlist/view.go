@@ -239,10 +239,7 @@ func (m *Model) filterCount() string {
 
 // rowLines renders one conversation as two lines.
 func (m *Model) rowLines(r *row, selected bool) []string {
-	unread := 0
-	if m.isNew(r) {
-		unread = r.Unread // opened since: no longer new for the seller
-	}
+	unread := m.unseen(r) // those the seller has seen are not counted
 	age := common.Age(m.c.Now(), r.LastAt)
 	if m.section == SectionNeedsReply && m.needsReply(r) && age != "" && age != "now" {
 		age = "waiting " + age
