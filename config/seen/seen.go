@@ -26,9 +26,10 @@ import (
 type Mark struct {
 	// At is when the seller last opened the conversation, or the date of the newest message it
 	// showed them while open when that is later; Unread is how many unread buyer messages they
-	// have seen: the list's count when they opened it, or the open conversation's when it showed
-	// more. A conversation is new again when a buyer message is newer than At or the unread count
-	// grew; its badge counts the growth.
+	// have seen and are still unread: the list's count when they opened it, or the open
+	// conversation's when it showed more, and no more than Mercado Libre's count once that drops
+	// (messages read). A conversation is new again when a buyer message is newer than At or the
+	// unread count grew; its badge counts the growth.
 	At     time.Time `json:"seen_at,omitzero"`
 	Unread int       `json:"unread,omitempty"`
 	// Done is the date of the buyer's newest message when the seller marked the conversation

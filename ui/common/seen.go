@@ -108,6 +108,18 @@ func (s *Seen) Adopt(c *Common, msg SeenLoadedMsg) tea.Cmd {
 // Mark returns the mark of pack (zero when never opened).
 func (s *Seen) Mark(pack string) SeenMark { return s.marks[pack] }
 
+// Lower brings pack's count of unread messages seen down to unread, Mercado Libre's count now:
+// messages were read since the seller saw them (a reply reads the buyer's), so no more than that
+// of those seen are still unread, and a message after them is counted new. It changes the mark
+// in memory only, so a sync writes nothing over what the person's other sessions saved; the next
+// save of the conversation's mark keeps it.
+func (s *Seen) Lower(pack string, unread int) {
+	if mk, ok := s.marks[pack]; ok && mk.Unread > unread {
+		mk.Unread = max(unread, 0)
+		s.marks[pack] = mk
+	}
+}
+
 // Set changes the mark of pack and returns the command that saves it. A store that keeps
 // marks apart from the account (SeenPreloader: the local store) is written at once, also before
 // the account is known (offline, until the client's retries give up); another waits for it

@@ -62,6 +62,7 @@ type row struct {
 	teamRead bool
 
 	storedRev int64 // the store's revision of the row last merged (mergeStored)
+	counted   bool  // Unread is Mercado Libre's count (setUnread), not the zero a new row starts with
 }
 
 // rowLook is everything a row's lines depend on: when it is unchanged the lines are reused (a
@@ -395,6 +396,12 @@ func (m *Model) finished(msg common.TaskFinishedMsg) tea.Cmd {
 	case common.SeenLoadedMsg:
 		if msg.Err == nil {
 			save := m.c.Seen.Adopt(m.c, res)
+			for id, mk := range res.Marks {
+				// A count known before the marks came is their first sight of it (setUnread).
+				if r := m.byID[id]; r != nil && r.counted && m.c.Seen.Mark(id) == mk {
+					m.c.Seen.Lower(id, r.Unread)
+				}
+			}
 			m.applyFilter(m.Selected())
 			return save
 		}
@@ -471,11 +478,11 @@ func (m *Model) merge(res packsLoadedMsg, ok bool) {
 			if n != r.Unread && r.header == headerDone {
 				r.stale = true // new messages: the header's last message is out of date
 			}
-			r.Unread = n
+			m.setUnread(r, n)
 		}
 		for _, r := range m.rows {
 			if _, unread := counts[r.PackID]; !unread {
-				r.Unread = 0
+				m.setUnread(r, 0)
 			}
 		}
 	}

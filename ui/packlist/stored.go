@@ -433,7 +433,7 @@ func (m *Model) mergeStored(rows []storedRow) {
 			continue
 		}
 		r.storedRev = s.rev
-		r.Unread = s.unread
+		m.setUnread(r, s.unread)
 		if s.buyer != "" {
 			r.Buyer = s.buyer
 		}

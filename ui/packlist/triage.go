@@ -77,6 +77,18 @@ func (m *Model) unseen(r *row) int {
 	return r.Unread
 }
 
+// setUnread sets the row's unread count to Mercado Libre's. A count below the last one (or the
+// first one known, below the seen mark's) means messages were read since: the seen mark stops
+// counting more than that as seen (common.Seen.Lower). A count merely behind what the open
+// conversation already showed (a sync answered before the message came) does not go down, and
+// lowers nothing.
+func (m *Model) setUnread(r *row, n int) {
+	if n < r.Unread || !r.counted {
+		m.c.Seen.Lower(r.PackID, n)
+	}
+	r.Unread, r.counted = n, true
+}
+
 // isDone: the seller marked the conversation done and the buyer has not written since.
 func (m *Model) isDone(r *row) bool {
 	mk := m.c.Seen.Mark(r.PackID)

@@ -1,10 +1,13 @@
 package packlist
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/postsale/postsale/api"
+	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/uitest"
 )
@@ -140,5 +143,92 @@ func TestBadgeCountsWhatTheSellerHasNotSeen(t *testing.T) {
 	}
 	if !strings.Contains(h.m.View(), "  2 Ana Lucía Pérez") {
 		t.Fatalf("the row's badge is not drawn:\n%s", h.m.View())
+	}
+}
+
+// Messages read since the seller saw them (a reply reads the buyer's messages) are no longer
+// counted seen: when the buyer then writes more than the seller had seen, the badge counts every
+// one of them, in the session that saw the count drop and in a new one that starts after it.
+func TestBadgeCountsEveryMessageAfterAReply(t *testing.T) {
+	const ana = "2000004512345671" // two unread buyer messages
+	h := newHarness(t, 100, 200)
+	h.drain(t, h.m.Init())
+	h.drain(t, h.m.MarkSeen(ana))
+	if mk := h.c.Seen.Mark(ana); mk.Unread != 2 {
+		t.Fatalf("opened with two unread messages, the mark is %+v", mk)
+	}
+	if _, err := h.c.Client.SendMessage(h.c.Ctx, ana, api.SendRequest{Text: "Ya lo revisamos."}); err != nil {
+		t.Fatal(err)
+	}
+	refresh := func(m *Model) {
+		t.Helper()
+		_, cmd := m.Update(common.RefreshMsg{Manual: true})
+		h.drain(t, cmd)
+	}
+	refresh(h.m)
+	if r := h.m.byID[ana]; r.Unread != 0 || h.m.isNew(r) {
+		t.Fatalf("after the reply: unread %d, new %v", r.Unread, h.m.isNew(r))
+	}
+	for _, text := range []string{"Gracias.", "Una pregunta más:", "¿hacen factura?"} {
+		if _, err := h.sb.BuyerWrites(ana, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refresh(h.m)
+	if r := h.m.byID[ana]; r.Unread != 3 || h.m.unseen(r) != 3 {
+		t.Fatalf("three messages after the reply: unread %d, badge %d, want 3 and 3", r.Unread, h.m.unseen(r))
+	}
+
+	// A session that starts after a reply sent elsewhere, with the mark saved before it, counts
+	// them all too.
+	h.c.Seen.Set(h.c, ana, common.SeenMark{At: testNow.Add(-time.Hour), Unread: 3})
+	if _, err := h.c.Client.SendMessage(h.c.Ctx, ana, api.SendRequest{Text: "Sí, hacemos factura."}); err != nil {
+		t.Fatal(err)
+	}
+	next := New(h.c)
+	next.SetSize(100, 200)
+	h.m = next
+	h.drain(t, next.Init())
+	for _, text := range []string{"Perfecto.", "¿La envían por correo?", "¿O por aquí?", "Gracias."} {
+		if _, err := h.sb.BuyerWrites(ana, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	refresh(next)
+	if r := next.byID[ana]; r == nil || r.Unread != 4 || next.unseen(r) != 4 {
+		t.Fatalf("a new session: row %+v, badge %d, want 4", r, next.unseen(r))
+	}
+}
+
+// Marks read from a file after the list has Mercado Libre's counts see those counts for the
+// first time too: a mark counting more unread messages than there are now stops counting those
+// read since, so what the buyer writes next is counted in full.
+func TestMarksReadAfterTheCountsForgetWhatWasRead(t *testing.T) {
+	const ana = "2000004512345671" // two unread buyer messages
+	h := newHarness(t, 100, 200)
+	dir := seen.NewDir(t.TempDir())
+	t.Cleanup(dir.Close)
+	// Seen when it had three unread messages; one was read since.
+	marks := map[string]common.SeenMark{ana: {At: testNow, Unread: 3}}
+	if err := dir.Save(context.Background(), h.c.Seller, 1, marks); err != nil {
+		t.Fatal(err)
+	}
+	h.c.Seen = common.NewSeen(dir)
+	h.m = New(h.c)
+	h.m.SetSize(100, 200)
+	h.drain(t, h.m.Init())
+	r := h.m.byID[ana]
+	if mk := h.c.Seen.Mark(ana); r == nil || r.Unread != 2 || mk.Unread != 2 || h.m.isNew(r) {
+		t.Fatalf("marks read after the counts: row %+v, mark %+v", r, mk)
+	}
+	for _, text := range []string{"¿Hola?", "¿Siguen ahí?"} {
+		if _, err := h.sb.BuyerWrites(ana, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, cmd := h.m.Update(common.RefreshMsg{Manual: true})
+	h.drain(t, cmd)
+	if r.Unread != 4 || h.m.unseen(r) != 2 {
+		t.Fatalf("two messages since: unread %d, badge %d, want 4 and 2", r.Unread, h.m.unseen(r))
 	}
 }
