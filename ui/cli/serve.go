@@ -160,8 +160,12 @@ func (a *app) runServe(cmd *cobra.Command, f serveFlags) error {
 		return fmt.Errorf("serve: listen on %s: %w", f.addr, err)
 	}
 	fp, _ := srv.HostKeyFingerprint()
-	fmt.Fprintf(a.io.Err, "postsale: serving the inbox on %s for %d people (host key %s); Ctrl+C stops.\n",
-		ln.Addr(), len(srv.Team().Members), fp)
+	people := fmt.Sprintf("%d people", len(srv.Team().Members))
+	if len(srv.Team().Members) == 1 {
+		people = "1 person"
+	}
+	fmt.Fprintf(a.io.Err, "postsale: serving the inbox on %s for %s (host key %s); Ctrl+C stops.\n",
+		ln.Addr(), people, fp)
 	a.log().Info("serving", "addr", ln.Addr().String(), "members", len(srv.Team().Members), "demo", a.demo)
 
 	done := make(chan error, 1)

@@ -40,6 +40,9 @@ func TestServeLogsATeamFileItCannotReload(t *testing.T) {
 	// TMPDIR: the demo's temporary store goes with the test's folder (the child is killed at the end).
 	c := startChild(t, "TestServeLogsATeamFileItCannotReload", dir, "POSTSALE_SERVE_HUP_CHILD=1", "POSTSALE_TEAM="+team, "TERM=dumb", "TMPDIR="+dir)
 	c.waitFor("the server", func() bool { return c.has("serving the inbox") })
+	if !c.has(" for 1 person (host key ") {
+		t.Error("the start line does not say it serves 1 person")
+	}
 
 	if err := os.WriteFile(team, []byte("[[member]]\nname = \"Ana\"\nkeys = [\n"), 0o600); err != nil {
 		t.Fatal(err)
