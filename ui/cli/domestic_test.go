@@ -211,3 +211,22 @@ func TestForbiddenSellerCLI(t *testing.T) {
 		t.Errorf("forbidden seller: %d %q", code, stderr)
 	}
 }
+
+// A thread Mercado Libre's messaging agent answers has no buyer in its last message: `unread`
+// names the buyer from the local store, as the inbox does, once the store knows the sale.
+func TestDomesticUnreadNamesTheAgentThreadsBuyerFromTheStore(t *testing.T) {
+	h := newDomesticHarness(t)
+	line := func() string {
+		for _, l := range strings.Split(h.mustRun("unread"), "\n") {
+			if strings.HasPrefix(l, "pack "+domAgent+"\t") {
+				return l
+			}
+		}
+		t.Fatalf("unread has no line for %s", domAgent)
+		return ""
+	}
+	h.mustRun("search", "rafael") // catches the store up with Mercado Libre first
+	if l := line(); !strings.Contains(l, "\tRAFAEL.SOUZA\t") {
+		t.Errorf("unread line = %q, want the buyer the store knows", l)
+	}
+}

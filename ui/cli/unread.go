@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sanitize"
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/common"
 )
 
@@ -77,7 +79,9 @@ func (a *app) unreadRows(ctx context.Context, u *api.Unread) []unreadRow {
 func (a *app) writeUnread(ctx context.Context, u *api.Unread) {
 	now := time.Now()
 	total := 0
-	for _, r := range a.unreadRows(ctx, u) {
+	rows := a.unreadRows(ctx, u)
+	a.storedBuyers(ctx, rows)
+	for _, r := range rows {
 		total += r.count
 		buyer := r.buyer
 		if buyer == "" {
@@ -93,6 +97,30 @@ func (a *app) writeUnread(ctx context.Context, u *api.Unread) {
 		fmt.Fprintln(a.io.Out, line)
 	}
 	fmt.Fprintf(a.io.Out, "%d unread in %d conversations.\n", total, len(u.Results))
+}
+
+// storedBuyers names, from the local store, the buyers the last message could not name (a
+// thread Mercado Libre's messaging agent answers for the buyer: the inbox names them from the
+// order search, which the store keeps). The store is opened only when a row needs it; a store
+// that cannot open leaves the rows as they are.
+func (a *app) storedBuyers(ctx context.Context, rows []unreadRow) {
+	var st *store.Store
+	for i := range rows {
+		r := &rows[i]
+		if r.buyer != "" || r.err != nil || r.pack == "" {
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = a.openStoreQuiet(ctx); err != nil {
+				a.log().Warn("local store not opened to name buyers", "err", err)
+				return
+			}
+		}
+		if p, ok, err := st.Pack(ctx, r.pack); err == nil && ok {
+			r.buyer = sanitize.Line(cmp.Or(p.BuyerName, p.BuyerNickname))
+		}
+	}
 }
 
 // ageWords is common.Age for a sentence: "3h ago", or "now".
