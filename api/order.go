@@ -31,22 +31,19 @@ func (k orderKey) compare(o orderKey) int {
 	return cmp.Or(cmp.Compare(k.date, o.date), cmp.Compare(k.received, o.received))
 }
 
-// compareMessages orders a before b when a is older; messages of the same second compare equal.
-func compareMessages(a, b *Message) int { return keyOf(a).compare(keyOf(b)) }
-
 // CompareMessages orders a before b (negative) when a is older, by the second of
 // message_date.created (else the best date a message has), then of received; messages of the
 // same second compare equal.
-func CompareMessages(a, b *Message) int { return compareMessages(a, b) }
+func CompareMessages(a, b *Message) int { return keyOf(a).compare(keyOf(b)) }
 
 // SameSecond reports whether a and b tie: dated (and received) in the same second, so only the
 // order the server gave them (or a stored place) says which came first.
-func SameSecond(a, b *Message) bool { return compareMessages(a, b) == 0 }
+func SameSecond(a, b *Message) bool { return CompareMessages(a, b) == 0 }
 
 // SortNewestFirst sorts msgs in place, newest first. Messages of the same second keep the order
 // they are in: give them in the server's order (a page as served) and that order stays.
 func SortNewestFirst(msgs []Message) {
-	slices.SortStableFunc(msgs, func(a, b Message) int { return compareMessages(&b, &a) })
+	slices.SortStableFunc(msgs, func(a, b Message) int { return CompareMessages(&b, &a) })
 }
 
 // SortedNewestFirst returns a sorted copy of msgs, newest first (ties as SortNewestFirst).
@@ -141,7 +138,7 @@ func MergeOrder(held, batch []Message) []MergeRef {
 		}
 		order = append(order, i)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return compareMessages(&batch[b], &batch[a]) })
+	slices.SortStableFunc(order, func(a, b int) int { return CompareMessages(&batch[b], &batch[a]) })
 	slices.Reverse(order)
 
 	// Every message's key: a held message the batch has is dated as the batch dates it.
