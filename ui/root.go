@@ -278,7 +278,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case common.StatusMsg:
-		if msg.Err != nil && m.composeOnScreen(msg.Shown.Kind, msg.Shown.Pack) {
+		if msg.Err != nil && m.composeOnScreen(msg.ShownBy) {
 			return nil // the composer on screen says it beside the draft
 		}
 		m.errText, m.info = "", ""
@@ -405,12 +405,12 @@ func (m *Model) activeComponent() common.Component {
 	return m.list
 }
 
-// composeOnScreen reports whether an owner of kind and pack is the composer on screen. It says
+// composeOnScreen reports whether owner is the composer on screen. It says
 // what went wrong with its own work (an upload, a send) beside the draft, in its own words; the
 // status bar saying it again would show the sentence twice. A composer left for another view
 // has the status bar say it.
-func (m *Model) composeOnScreen(kind common.Kind, pack string) bool {
-	return kind == common.KindCompose && m.active == viewCompose && m.conv != nil && m.conv.PackID() == pack && m.composes[pack] != nil
+func (m *Model) composeOnScreen(owner common.Owner) bool {
+	return owner.Kind == common.KindCompose && m.active == viewCompose && m.conv != nil && m.conv.PackID() == owner.Pack && m.composes[owner.Pack] != nil
 }
 
 func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
@@ -420,7 +420,7 @@ func (m *Model) updateActive(msg tea.Msg) tea.Cmd {
 // taskFinished ends a task, shows its error and hands the whole message to its owner.
 func (m *Model) taskFinished(msg common.TaskFinishedMsg) tea.Cmd {
 	m.c.Tasks.Finish(msg.Task.ID)
-	if msg.Err != nil && !m.composeOnScreen(msg.Task.Owner.Kind, msg.Task.Owner.Pack) {
+	if msg.Err != nil && !m.composeOnScreen(msg.Task.Owner) {
 		m.errText, m.info = sanitize.Line(ExplainTokenError(msg.Err, m.tokenVar)), ""
 	}
 	m.logTask(msg)
@@ -610,7 +610,7 @@ func (m *Model) sendDone(msg common.SendDoneMsg) tea.Cmd {
 	_, cmd := m.list.Update(msg)
 	cmds = append(cmds, cmd)
 	if msg.Err != nil {
-		if !m.composeOnScreen(common.KindCompose, msg.PackID) {
+		if !m.composeOnScreen(common.ComposeOwner(msg.PackID)) {
 			m.errText, m.info = sanitize.Line(api.Explain(msg.Err)), ""
 		}
 		return tea.Batch(cmds...)

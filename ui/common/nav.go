@@ -83,13 +83,13 @@ type DraftDiscardedMsg struct {
 // RefreshMsg asks the views to reload what they show (the interval tick or `R`).
 type RefreshMsg struct{ Manual bool }
 
-// StatusMsg puts a sentence in the status bar. Err set means it is an error. Shown is the view
+// StatusMsg puts a sentence in the status bar. Err set means it is an error. ShownBy is the view
 // that already shows the error itself (a composer's problem beside its draft; zero for none):
 // while that view is on screen the status bar does not say it a second time.
 type StatusMsg struct {
-	Text  string
-	Err   error
-	Shown Owner
+	Text    string
+	Err     error
+	ShownBy Owner
 }
 
 // Typer is implemented by views that have a focused text field: the root then sends keys to them

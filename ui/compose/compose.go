@@ -236,7 +236,7 @@ func (m *Model) owner() common.Owner { return common.ComposeOwner(m.packID) }
 // the root shows it only when this composer is not on screen.
 func (m *Model) errStatus(text string, err error) tea.Cmd {
 	owner := m.owner()
-	return func() tea.Msg { return common.StatusMsg{Text: text, Err: err, Shown: owner} }
+	return func() tea.Msg { return common.StatusMsg{Text: text, Err: err, ShownBy: owner} }
 }
 
 // Update edits the fields, switches them, sends, and learns how the send ended; the list's
