@@ -172,15 +172,20 @@ func put(t *testing.T, s *store.Store, pack, buyer string, texts ...string) {
 	}
 }
 
-// Cut at 50, the count says how many matched.
-func TestCountSaysHowManyMatched(t *testing.T) {
+// jamStore is the fixture with one buyer's 66 messages that all match "frambuesa".
+func jamStore(t *testing.T) *store.Store {
 	s := fixture(t)
 	var texts []string
 	for i := range 66 {
 		texts = append(texts, fmt.Sprintf("mermelada de frambuesa, frasco %d", i))
 	}
 	put(t, s, "2000006666", "Rosa Díaz", texts...)
-	tm := teatest.NewTestModel(t, host{m: New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
+	return s
+}
+
+// Cut at 50, the count says how many matched.
+func TestCountSaysHowManyMatched(t *testing.T) {
+	tm := teatest.NewTestModel(t, host{m: New(jamStore(t), DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
 	tm.Type("frambuesa")
 	uitest.WaitFor(t, tm, "50 of 66 matches · ↓ past the last shows more · enter opens")
 	tm.Quit()
@@ -189,13 +194,7 @@ func TestCountSaysHowManyMatched(t *testing.T) {
 // ↓ past the last result brings the next page of the same query, the cursor on the first of
 // the new results; once everything is shown, ↓ stays on the last.
 func TestDownPastTheLastShowsMore(t *testing.T) {
-	s := fixture(t)
-	var texts []string
-	for i := range 66 {
-		texts = append(texts, fmt.Sprintf("mermelada de frambuesa, frasco %d", i))
-	}
-	put(t, s, "2000006666", "Rosa Díaz", texts...)
-	tm := teatest.NewTestModel(t, host{m: New(s, DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
+	tm := teatest.NewTestModel(t, host{m: New(jamStore(t), DefaultStyles(uitest.Renderer(termenv.Ascii)))}, teatest.WithInitialTermSize(80, 20))
 	tm.Type("frambuesa")
 	uitest.WaitFor(t, tm, "50 of 66 matches")
 	for range 50 {
