@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
 // msgAt is a message dated at a second of fixedNow's minute. Ids in these tests run against
@@ -76,26 +76,12 @@ func TestSameSecondMessagesKeepTheServersOrder(t *testing.T) {
 	}
 }
 
-// tickingClock starts at start and moves a millisecond each time it is read: every message the
-// sandbox dates with it falls in start's second (a test reads it far fewer than 1,000 times),
-// some written with milliseconds and some without, as Mercado Libre mixes them.
-func tickingClock(start time.Time) func() time.Time {
-	var mu sync.Mutex
-	now := start
-	return func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(time.Millisecond)
-		return now
-	}
-}
-
 // Within one second, a date written without milliseconds ("…:26Z") may belong to a message
 // written after one with them ("…:26.130Z"): dates say nothing within a second, and the page's
 // order stands.
 func TestMessagesOfOneSecondWithAndWithoutMilliseconds(t *testing.T) {
 	ctx := context.Background()
-	f := newFixture(t, sandbox.WithClock(tickingClock(fixedNow.Add(100*time.Millisecond))))
+	f := newFixture(t, sandbox.WithClock(sandboxtest.TickingClock(fixedNow.Add(100*time.Millisecond))))
 	var want []string
 	for i := 1; i <= 8; i++ {
 		text := fmt.Sprintf("m%d", i)

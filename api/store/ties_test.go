@@ -7,12 +7,12 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/sandbox/sandboxtest"
 )
 
 // storedTexts is the pack's stored messages' texts, oldest first.
@@ -164,20 +164,6 @@ func TestStoredTiesWithoutAPlaceTakeThePages(t *testing.T) {
 	}
 }
 
-// tickingClock starts at start and moves a millisecond each time it is read: every message the
-// sandbox dates with it falls in start's second (a test reads it far fewer than 1,000 times),
-// some written with milliseconds and some without, as Mercado Libre mixes them.
-func tickingClock(start time.Time) func() time.Time {
-	var mu sync.Mutex
-	now := start
-	return func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(time.Millisecond)
-		return now
-	}
-}
-
 // Two syncs against the sandbox, whose clock stays in one second: every message the buyer and
 // the seller write has a date of that second (some with milliseconds), and the stored conversation, its export and the pack's newest
 // message follow the order they were written in, with pages of 50 (the sync's) and of 2 (a
@@ -186,7 +172,7 @@ func TestSyncsKeepTheOrderOfMessagesOfTheSameSecond(t *testing.T) {
 	for _, size := range []int{0, 2} {
 		t.Run(fmt.Sprintf("page size %d", size), func(t *testing.T) {
 			ctx := context.Background()
-			sb := sandbox.New(sandbox.WithClock(tickingClock(time.Now().UTC().Truncate(time.Second))))
+			sb := sandbox.New(sandbox.WithClock(sandboxtest.TickingClock(time.Now().UTC().Truncate(time.Second))))
 			srv := httptest.NewServer(sb)
 			t.Cleanup(srv.Close)
 			client, err := api.New(api.StaticToken(sb.Token()), api.WithBaseURL(srv.URL))

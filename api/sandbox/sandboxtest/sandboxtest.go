@@ -11,7 +11,9 @@ package sandboxtest
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sandbox"
@@ -72,4 +74,19 @@ func New(tb testing.TB, opts ...Option) *Fixture {
 		tb.Fatal(err)
 	}
 	return &Fixture{Sandbox: sb, Server: ts, Client: client, URL: ts.URL}
+}
+
+// TickingClock is a sandbox clock (sandbox.WithClock) that starts at start and moves a
+// millisecond each time it is read: every message the sandbox dates with it falls in start's
+// second (while a test reads it fewer than 1,000 times), some written with milliseconds and some
+// without, as Mercado Libre mixes them.
+func TickingClock(start time.Time) func() time.Time {
+	var mu sync.Mutex
+	now := start
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(time.Millisecond)
+		return now
+	}
 }
