@@ -34,18 +34,7 @@ func texts(msgs []api.Message) string {
 func TestSameSecondMessagesKeepTheServersOrder(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t) // the sandbox's clock stands still: every send has the same date
-	var want []string
-	for i := 1; i <= 8; i++ {
-		text := fmt.Sprintf("m%d", i)
-		if _, err := f.client.SendMessage(ctx, packAna, api.SendRequest{Text: text}); err != nil {
-			t.Fatal(err)
-		}
-		want = append([]string{text}, want...)
-	}
-	conv, err := f.client.PackMessages(ctx, packAna, api.PageOptions{Limit: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, conv := sendEight(t, f)
 	if got := texts(conv.Messages); got != strings.Join(want, " ") {
 		t.Errorf("page = %s, want %s (newest first)", got, strings.Join(want, " "))
 	}
@@ -80,20 +69,8 @@ func TestSameSecondMessagesKeepTheServersOrder(t *testing.T) {
 // written after one with them ("…:26.130Z"): dates say nothing within a second, and the page's
 // order stands.
 func TestMessagesOfOneSecondWithAndWithoutMilliseconds(t *testing.T) {
-	ctx := context.Background()
 	f := newFixture(t, sandbox.WithClock(sandboxtest.TickingClock(fixedNow.Add(100*time.Millisecond))))
-	var want []string
-	for i := 1; i <= 8; i++ {
-		text := fmt.Sprintf("m%d", i)
-		if _, err := f.client.SendMessage(ctx, packAna, api.SendRequest{Text: text}); err != nil {
-			t.Fatal(err)
-		}
-		want = append([]string{text}, want...)
-	}
-	conv, err := f.client.PackMessages(ctx, packAna, api.PageOptions{Limit: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	want, conv := sendEight(t, f)
 	millis, whole := 0, 0
 	for _, m := range conv.Messages {
 		if !m.Date().Truncate(time.Second).Equal(fixedNow) {
@@ -159,4 +136,24 @@ func TestMergeOrderKeepsHeldPlaces(t *testing.T) {
 	if texts(got) != "tres dos uno (moderated)" {
 		t.Errorf("merged %s", texts(got))
 	}
+}
+
+// sendEight sends m1…m8 to Ana's pack and reads them back in one page: the texts newest first
+// (as sent), and the page.
+func sendEight(t *testing.T, f *fixture) ([]string, *api.Conversation) {
+	t.Helper()
+	ctx := context.Background()
+	var want []string
+	for i := 1; i <= 8; i++ {
+		text := fmt.Sprintf("m%d", i)
+		if _, err := f.client.SendMessage(ctx, packAna, api.SendRequest{Text: text}); err != nil {
+			t.Fatal(err)
+		}
+		want = append([]string{text}, want...)
+	}
+	conv, err := f.client.PackMessages(ctx, packAna, api.PageOptions{Limit: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want, conv
 }
