@@ -17,8 +17,10 @@ func main() {
 	if info, ok := debug.ReadBuildInfo(); ok && api.Version == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		api.Version = info.Main.Version
 	}
+	// postsale alone is the inbox: its store starts opening now, as the signals are set up.
+	run := cli.Prepare(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: os.LookupEnv})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Env: os.LookupEnv})
+	code := run.Run(ctx)
 	stop()
 	os.Exit(code)
 }

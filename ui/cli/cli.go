@@ -80,6 +80,21 @@ type app struct {
 // Run executes postsale with args (without the program name) and returns the exit code. Errors
 // are printed as one line on io.Err: "postsale: <sentence>".
 func Run(ctx context.Context, args []string, streams IO) int {
+	return Prepare(args, streams).Run(ctx)
+}
+
+// Prepared is a run of postsale that Prepare made ready; Run carries it out.
+type Prepared struct {
+	a    *app
+	args []string
+}
+
+// Prepare readies a run of postsale with args (without the program name). With no arguments
+// the command is the inbox, and its local store starts opening at once, while the caller sets
+// up its signal handling and the command line is parsed: in a new process, SQLite's start and
+// reading the schema take a few milliseconds, which then pass before Bubble Tea takes the
+// terminal rather than after (BenchmarkStartInTerminal). Run must follow; it closes the store.
+func Prepare(args []string, streams IO) *Prepared {
 	if streams.In == nil {
 		streams.In = os.Stdin
 	}
@@ -93,17 +108,26 @@ func Run(ctx context.Context, args []string, streams IO) int {
 		streams.Env = os.LookupEnv
 	}
 	a := &app{io: streams, flagKeys: map[string]*pflag.Flag{}}
+	if len(args) == 0 {
+		a.openInboxStoreEarly()
+	}
+	return &Prepared{a: a, args: args}
+}
+
+// Run executes the prepared run and returns the exit code.
+func (p *Prepared) Run(ctx context.Context) int {
+	a := p.a
 	defer a.close()
 	root := a.rootCommand()
-	root.SetArgs(args)
-	root.SetIn(streams.In)
-	root.SetOut(streams.Out)
-	root.SetErr(streams.Err)
+	root.SetArgs(p.args)
+	root.SetIn(a.io.In)
+	root.SetOut(a.io.Out)
+	root.SetErr(a.io.Err)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(streams.Err, "postsale: "+sanitize.Line(a.explain(err)))
+	fmt.Fprintln(a.io.Err, "postsale: "+sanitize.Line(a.explain(err)))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return ExitUsage

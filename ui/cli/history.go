@@ -87,12 +87,15 @@ func (a *app) openStoreQuiet(ctx context.Context) (*store.Store, error) {
 // storeAhead starts opening the store in the background. setup calls it for the commands that
 // want it (wantStore) as soon as the account is known: the store's few milliseconds (SQLite's
 // start in a new process, reading its schema) then pass during the rest of setup (a keyring
-// read, the demo's sandbox, the HTTP client) instead of after it. Only the first call opens.
+// read, the demo's sandbox, the HTTP client) instead of after it. Only the first call opens;
+// each call's ctx ends the opening when it ends (Prepare's call has none: setup's follows).
 func (a *app) storeAhead(ctx context.Context) {
 	if a.ahead != nil {
+		context.AfterFunc(ctx, a.ahead.cancel)
 		return
 	}
-	o := &storeOpening{done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(ctx)
+	o := &storeOpening{done: make(chan struct{}), cancel: cancel}
 	a.ahead = o
 	path := ""
 	if !a.demo {
@@ -108,6 +111,25 @@ func (a *app) storeAhead(ctx context.Context) {
 	}()
 }
 
+// openInboxStoreEarly starts opening the inbox's store before its command line is parsed
+// (Prepare, for postsale without arguments), for the account setup then uses: the access
+// token's (the settings' account, "default" unless named), else the logged-in account the
+// registry resolves. Any problem on the way is left for setup to report.
+func (a *app) openInboxStoreEarly() {
+	a.wantStore = true
+	if a.loadSettings() != nil {
+		return
+	}
+	if a.settings.AccessToken == "" {
+		_, acct, err := a.loggedInAccount()
+		if err != nil || acct == nil {
+			return // logged out, or an account setup will explain
+		}
+		a.settings.Account = acct.Name
+	}
+	a.storeAhead(context.Background())
+}
+
 // storeAheadIfWanted is storeAhead for a command that uses the store (wantStore).
 func (a *app) storeAheadIfWanted(ctx context.Context) {
 	if a.wantStore {
@@ -119,6 +141,7 @@ func (a *app) storeAheadIfWanted(ctx context.Context) {
 // store's closing (and a demo store's removal) for the end of the command, when done is closed.
 type storeOpening struct {
 	done    chan struct{}
+	cancel  context.CancelFunc // ends the opening early (its command is over)
 	st      *store.Store
 	err     error
 	closers []func()
@@ -148,6 +171,7 @@ func (a *app) closeStore() {
 	if a.ahead == nil {
 		return
 	}
+	a.ahead.cancel()
 	<-a.ahead.done
 	for i := len(a.ahead.closers) - 1; i >= 0; i-- {
 		a.ahead.closers[i]()

@@ -233,23 +233,31 @@ func (a *app) saveLogin(acct secrets.Account, secret oauth.Secret, tok *oauth.To
 	return v.Where(acct.Name + ".token"), nil
 }
 
+// loggedInAccount resolves the account a session without an access token is for: the settings'
+// account, else the registry's default. It returns a nil account when no account was ever
+// logged in, and the config folder the registry is in.
+func (a *app) loggedInAccount() (string, *secrets.Account, error) {
+	dir, err := a.configDir()
+	if err != nil {
+		return "", nil, err
+	}
+	reg, err := secrets.LoadRegistry(dir)
+	if err != nil {
+		return dir, nil, err
+	}
+	if len(reg.Accounts) == 0 && a.settings.Account == "" {
+		return dir, nil, nil
+	}
+	acct, err := reg.Resolve(a.settings.Account)
+	return dir, acct, err
+}
+
 // accountSession builds the chosen account's refreshing token source for setup. It returns a
 // nil source when no account was ever logged in (the missing-token sentence then applies),
 // and the account's API URL when the API URL was left at its default.
 func (a *app) accountSession(ctx context.Context, baseURL string) (api.TokenSource, string, error) {
-	dir, err := a.configDir()
-	if err != nil {
-		return nil, baseURL, err
-	}
-	reg, err := secrets.LoadRegistry(dir)
-	if err != nil {
-		return nil, baseURL, err
-	}
-	if len(reg.Accounts) == 0 && a.settings.Account == "" {
-		return nil, baseURL, nil
-	}
-	acct, err := reg.Resolve(a.settings.Account)
-	if err != nil {
+	dir, acct, err := a.loggedInAccount()
+	if err != nil || acct == nil {
 		return nil, baseURL, err
 	}
 	a.settings.Account = acct.Name // the inbox header shows which account is in use
