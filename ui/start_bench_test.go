@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +25,8 @@ import (
 //
 // It reports each one's median over b.N starts and the two ratios to bare. The process's own
 // start (loading the binary, package initialisation) is in it, unlike BenchmarkFirstFrame.
+// POSTSALE_BENCH_BASELINE names another postsale binary (an earlier build) to start beside them
+// on the same store, reported as baseline.
 func BenchmarkStartInTerminal(b *testing.B) {
 	dir := b.TempDir()
 	build := func(out string, args ...string) string {
@@ -64,6 +67,14 @@ func BenchmarkStartInTerminal(b *testing.B) {
 		{"empty", "Loading", postsale, home("empty", "")},
 		{"store", "Comprador 4999", postsale, home("store", storePath)},
 	}
+	// Another build of postsale to compare with (an earlier commit's binary), on the same store.
+	if baseline := os.Getenv("POSTSALE_BENCH_BASELINE"); baseline != "" {
+		runs = append(runs, struct {
+			name, marker string
+			path         string
+			env          []string
+		}{"baseline", "Comprador 4999", baseline, home("baseline", storePath)})
+	}
 	// One start of each first: the store's WAL and the page cache settle, the binaries are
 	// read once from disk.
 	for _, r := range runs {
@@ -72,8 +83,12 @@ func BenchmarkStartInTerminal(b *testing.B) {
 	medians := map[string]time.Duration{}
 	times := map[string][]time.Duration{}
 	b.ResetTimer()
+	// Each round starts the programs in a new order: in a fixed one, a program's figure also
+	// depended on which ran just before it (by up to 2 ms, more than the differences measured).
+	rng := rand.New(rand.NewPCG(1, 2))
 	for b.Loop() {
-		for _, r := range runs {
+		for _, i := range rng.Perm(len(runs)) {
+			r := runs[i]
 			times[r.name] = append(times[r.name], startToFrame(b, r.path, r.env, r.marker))
 		}
 	}
@@ -86,6 +101,9 @@ func BenchmarkStartInTerminal(b *testing.B) {
 	}
 	b.ReportMetric(float64(medians["empty"])/float64(medians["bare"]), "x-empty/bare")
 	b.ReportMetric(float64(medians["store"])/float64(medians["bare"]), "x-store/bare")
+	if _, ok := medians["baseline"]; ok {
+		b.ReportMetric(float64(medians["baseline"])/float64(medians["bare"]), "x-baseline/bare")
+	}
 }
 
 // startToFrame starts path in a fresh 120×40 pseudo-terminal and returns the time until marker
