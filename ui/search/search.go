@@ -74,10 +74,11 @@ type Model struct {
 	lines    []resultLines // results drawn when they arrive and at each new width: sanitised, styled, local dates
 	loc      *time.Location
 	cursor   int
-	limit    int  // results asked for: page, and a page more each time ↓ goes past the last
-	more     bool // a next page is on its way
-	seq      int  // the query last sent; older answers are dropped
-	done     int  // the query last answered
+	limit    int   // results asked for: page, and a page more each time ↓ goes past the last
+	more     bool  // a next page is on its way
+	moreErr  error // why the last next page could not be read (the page on display stays)
+	seq      int   // the query last sent; older answers are dropped
+	done     int   // the query last answered
 	err      error
 	width    int
 	height   int
@@ -127,7 +128,7 @@ func (m Model) Reset() Model {
 	m.input.Reset()
 	m.seq++
 	m.done, m.results, m.found, m.lines, m.err, m.cursor = m.seq, nil, store.Found{}, nil, nil, 0
-	m.limit, m.more = page, false
+	m.limit, m.more, m.moreErr = page, false, nil
 	return m
 }
 
@@ -171,10 +172,12 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		cursor := 0
 		if msg.more {
 			m.more = false
-			if msg.err != nil { // the page on display stays; the next ↓ asks again
+			if msg.err != nil { // the page on display stays, saying so; the next ↓ asks again
 				m.limit -= page
+				m.moreErr = msg.err
 				return m, nil
 			}
+			m.moreErr = nil
 			cursor = min(m.cursor+1, max(0, len(msg.found.Results)-1)) // the ↓ that asked for it
 		}
 		m.done, m.found, m.results, m.err, m.cursor = msg.seq, msg.found, msg.found.Results, msg.err, cursor
@@ -198,7 +201,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		case "down", "ctrl+n":
 			if m.cursor == len(m.results)-1 && m.hasMore() {
 				if !m.more { // past the last result: the next page, once
-					m.more = true
+					m.more, m.moreErr = true, nil
 					m.limit += page
 					return m, m.search(m.seq, m.input.Value(), true)
 				}
@@ -213,7 +216,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	m.input, cmd = m.input.Update(msg)
 	if v := m.input.Value(); v != before {
 		m.seq++
-		m.limit, m.more = page, false
+		m.limit, m.more, m.moreErr = page, false, nil
 		if strings.TrimSpace(v) == "" {
 			m.done, m.results, m.found, m.lines, m.err = m.seq, nil, store.Found{}, nil, nil
 			return m, cmd
@@ -247,10 +250,18 @@ func (m Model) View() string {
 	switch {
 	case m.more:
 		count += " · loading more…"
+	case m.moreErr != nil:
+		// Said first, so a narrow terminal cuts the keys rather than the failure.
+		line := m.styles.Error.Render("More results could not be read ("+sanitize.Line(m.moreErr.Error())+"); ↓ tries again") +
+			m.styles.Meta.Render(" · "+count+" · enter opens · esc closes")
+		fmt.Fprintf(&b, "%s\n", ansi.Truncate(line, m.width, "…"))
+		count = ""
 	case m.hasMore():
 		count += " · ↓ past the last shows more"
 	}
-	fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(ansi.Truncate(count+" · enter opens · esc closes", m.width, "…")))
+	if count != "" {
+		fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(ansi.Truncate(count+" · enter opens · esc closes", m.width, "…")))
+	}
 	fit := max(1, (m.height-2)/2)
 	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
 	for i := first; i < len(m.results) && i < first+fit; i++ {

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -323,5 +324,51 @@ func TestSnippetKeepsItemTitlesApart(t *testing.T) {
 		if view := m.View(); !strings.HasSuffix(view, "\n  Carregador USB-C 30W · Cabo USB-C 2 m") {
 			t.Errorf("%s:\n%s", q, view)
 		}
+	}
+}
+
+// failing answers the first search and fails every later one (the next page), until healed.
+type failing struct {
+	s      *store.Store
+	calls  int
+	healed bool
+}
+
+func (f *failing) Search(ctx context.Context, q store.SearchQuery) (store.Found, error) {
+	f.calls++
+	if f.calls > 1 && !f.healed {
+		return store.Found{}, errors.New("database is locked")
+	}
+	return f.s.Search(ctx, q)
+}
+
+// A next page that cannot be read leaves the page on display and says so, with the way to try
+// again; the ↓ that tries again clears the sentence and brings the page.
+func TestFailedNextPageSaysSo(t *testing.T) {
+	f := &failing{s: jamStore(t)}
+	m := typeAndAnswer(t, New(f, DefaultStyles(uitest.Renderer(termenv.Ascii))), "frambuesa")
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 120, Height: 20})
+	for range 49 {
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+	down := func() {
+		t.Helper()
+		var cmd tea.Cmd
+		m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyDown})
+		for _, msg := range uitest.Drain(cmd, nil) {
+			if r, ok := msg.(resultsMsg); ok {
+				m, _ = m.Update(r)
+			}
+		}
+	}
+	down()
+	const says = "More results could not be read (database is locked); ↓ tries again · 50 of 66 matches · enter opens"
+	if len(m.Results()) != 50 || !strings.Contains(m.View(), says) {
+		t.Fatalf("after a failed next page: %d results, view:\n%s", len(m.Results()), m.View())
+	}
+	f.healed = true
+	down()
+	if len(m.Results()) != 66 || strings.Contains(m.View(), "could not be read") {
+		t.Fatalf("after ↓ again: %d results, view:\n%s", len(m.Results()), m.View())
 	}
 }
