@@ -17,9 +17,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/postsale/postsale/api/filelock"
 	"github.com/postsale/postsale/config"
 	"github.com/postsale/postsale/config/atomicfile"
-	"github.com/postsale/postsale/config/filelock"
 )
 
 // Mark is what the seller did with one conversation.
