@@ -26,6 +26,7 @@ type StoreSeen struct {
 
 	mu     sync.Mutex     // held for a whole write
 	last   map[string]int // by pack: the seq of the mark last written
+	rev    int64          // the highest revision of who's marks read (store.SeenMarksSince)
 	closed bool
 }
 
@@ -65,11 +66,29 @@ func (s *StoreSeen) stored(ctx context.Context) (map[string]common.SeenMark, err
 	if err != nil {
 		return nil, fmt.Errorf("read seen conversations: %w", err)
 	}
+	return s.fromStored(stored), nil
+}
+
+// Changed reads the marks written since the session last read them (common.SeenRefresher): its
+// own, and those the person's other sessions set meanwhile.
+func (s *StoreSeen) Changed(ctx context.Context) (map[string]common.SeenMark, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	stored, err := s.st.SeenMarksSince(ctx, s.who, s.rev)
+	if err != nil {
+		return nil, fmt.Errorf("read seen conversations: %w", err)
+	}
+	return s.fromStored(stored), nil
+}
+
+// fromStored converts marks read from the store, and keeps the highest revision read.
+func (s *StoreSeen) fromStored(stored map[string]store.SeenMark) map[string]common.SeenMark {
 	marks := make(map[string]common.SeenMark, len(stored))
 	for id, mk := range stored {
-		marks[id] = common.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done}
+		marks[id] = common.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done, Updated: mk.Updated}
+		s.rev = max(s.rev, mk.Rev)
 	}
-	return marks, nil
+	return marks
 }
 
 // importFile moves the file's marks into the store under the stored ones and renames the file.
@@ -130,7 +149,7 @@ func (s *StoreSeen) Close() {
 func toStored(marks map[string]common.SeenMark) map[string]store.SeenMark {
 	out := make(map[string]store.SeenMark, len(marks))
 	for id, mk := range marks {
-		out[id] = store.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done}
+		out[id] = store.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done, Updated: mk.Updated}
 	}
 	return out
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui/common"
+	"github.com/postsale/postsale/ui/uitest"
 )
 
 // The marks an earlier version kept in a file move into the store on the first load (the file
@@ -133,5 +136,44 @@ func TestStoreSeenImportsTheFileUnderMarksSavedFirst(t *testing.T) {
 	}
 	if _, err := os.Stat(file.Path("523132944")); !os.IsNotExist(err) {
 		t.Errorf("the imported file is still there (%v)", err)
+	}
+}
+
+// Two sessions of one person over one store (a member connected twice to a served team inbox):
+// a conversation marked done in one leaves "Needs reply" in the other at once, without a
+// reconnect or a key there, and brought back in the other, it is back in the first: the later
+// setting wins in both.
+func TestOnePersonsSessionsShareTheirMarksAsTheySetThem(t *testing.T) {
+	t.Parallel()
+	e := uitest.New(t, uitest.At(testNow))
+	st := filledStore(t, e)
+	a := startStored(t, e, st, SessionOptions{Seen: NewStoreSeen(st, "Ana", nil)})
+	b := startStored(t, e, st, SessionOptions{Seen: NewStoreSeen(st, "Ana", nil)})
+	needs := regexp.MustCompile(`Needs reply (\d+)`)
+	count := func(v string) int {
+		m := needs.FindStringSubmatch(v)
+		if m == nil {
+			return -1
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	before := count(b.settle("b's list", func(v string) bool { return count(v) > 0 }))
+	a.keys("/", "Beatriz", "enter", "d")
+	a.settleOn("Done: out of Needs reply")
+	a.keys("esc") // the filter's line gives way to the sections' counts
+	b.settle("Beatriz done in the other session", func(v string) bool { return count(v) == before-1 })
+
+	b.keys("/", "Beatriz", "enter", "d")
+	b.settleOn("Back in Needs reply")
+	a.settle("Beatriz back in the first session", func(v string) bool { return count(v) == before })
+	marks, err := st.SeenMarks(context.Background(), "Ana")
+	if err != nil || len(marks) != 1 {
+		t.Fatalf("Ana's stored marks = %+v, %v", marks, err)
+	}
+	for _, mk := range marks {
+		if !mk.Done.IsZero() {
+			t.Errorf("the stored mark is still done: %+v", mk)
+		}
 	}
 }

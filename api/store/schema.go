@@ -309,6 +309,15 @@ ALTER TABLE messages ADD COLUMN ord INTEGER;
 DROP INDEX messages_by_pack;
 CREATE INDEX messages_by_pack ON messages (pack_id, created / 1000000000, received / 1000000000, ord);
 `,
+	// v12: when a triage mark was last set (updated_at, unix nanoseconds by the clock of the
+	// session that set it: of two settings the later wins) and a revision per write (rev, one
+	// more than the table's highest), so a person's other sessions read only the marks written
+	// since they last looked (seen.go). Marks stored before have 0 for both.
+	`
+ALTER TABLE seen_marks ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE seen_marks ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX seen_marks_by_rev ON seen_marks (rev);
+`,
 }
 
 // packRowFloor is where the search rows of packs without messages start (schema v10): above

@@ -41,3 +41,43 @@ func TestSeenMarksRoundTripPerPerson(t *testing.T) {
 		t.Errorf("another person's save touched Ana's marks: %+v", got)
 	}
 }
+
+// A person's marks written after a revision come back alone (what their other sessions set
+// since this one looked), and of two settings of one mark the later stays, whichever is
+// written last.
+func TestSeenMarksSinceAndTheLaterSettingWins(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	t0 := base.Add(24 * time.Hour)
+	if err := s.PutSeenMarks(ctx, "Ana", map[string]SeenMark{"P1": {At: base, Updated: t0}}); err != nil {
+		t.Fatal(err)
+	}
+	first, _ := s.SeenMarks(ctx, "Ana")
+	seen := first["P1"].Rev
+	if seen == 0 {
+		t.Fatalf("a written mark has no revision: %+v", first)
+	}
+	if err := s.PutSeenMarks(ctx, "Bruno", map[string]SeenMark{"P1": {At: base, Updated: t0.Add(time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutSeenMarks(ctx, "Ana", map[string]SeenMark{"P2": {At: base, Done: base, Updated: t0.Add(time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.SeenMarksSince(ctx, "Ana", seen)
+	if err != nil || len(got) != 1 || !got["P2"].Updated.Equal(t0.Add(time.Minute)) || !got["P2"].Done.Equal(base) || got["P2"].Rev <= seen {
+		t.Fatalf("Ana's marks since revision %d = %+v, %v; want P2 alone", seen, got, err)
+	}
+	seen = got["P2"].Rev
+	// One session undoes P2 (set later); another session's save of its older setting arrives
+	// after it, and is not kept, nor reported as new.
+	if err := s.PutSeenMarks(ctx, "Ana", map[string]SeenMark{"P2": {At: base, Updated: t0.Add(2 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutSeenMarks(ctx, "Ana", map[string]SeenMark{"P2": {At: base, Done: base, Updated: t0.Add(90 * time.Second)}}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.SeenMarksSince(ctx, "Ana", seen)
+	if mk := got["P2"]; len(got) != 1 || !mk.Done.IsZero() || !mk.Updated.Equal(t0.Add(2*time.Minute)) {
+		t.Errorf("P2 since revision %d = %+v; want the later setting (not done)", seen, got)
+	}
+}

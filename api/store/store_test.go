@@ -469,6 +469,10 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 				// v8 kept the newest message's translation in the row as it stored it.
 				must(t, db, `UPDATE packs SET last_message_translated = 'the camera arrived broken' WHERE id = 'P9'`)
 			}
+			if from >= 6 {
+				// v6 kept a person's triage marks, without the time they were set.
+				must(t, db, `INSERT INTO seen_marks (who, pack_id, seen_at, unread) VALUES ('Ana', 'P9', ?, 1)`, base.UnixNano())
+			}
 			if from >= 2 {
 				// v2 also indexed it for search as it stored it.
 				files := "nota_fiscal.pdf x.pdf"
@@ -534,6 +538,20 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			}
 			if packs, _, err := s.PacksSince(ctx, rev); err != nil || len(packs) != 1 || packs[0].Unread != 1 {
 				t.Errorf("the changed row after migration = %+v, %v", packs, err)
+			}
+			// A mark stored before marks had a time keeps its fields, with none (v12); a later
+			// setting replaces it.
+			if from >= 6 {
+				marks, err := s.SeenMarks(ctx, "Ana")
+				if mk := marks["P9"]; err != nil || !mk.At.Equal(base) || mk.Unread != 1 || !mk.Updated.IsZero() {
+					t.Errorf("Ana's mark after migration = %+v, %v", mk, err)
+				}
+				if err := s.PutSeenMarks(ctx, "Ana", map[string]SeenMark{"P9": {At: base.Add(time.Hour), Updated: base.Add(time.Hour)}}); err != nil {
+					t.Fatal(err)
+				}
+				if marks, _ := s.SeenMarksSince(ctx, "Ana", 0); !marks["P9"].At.Equal(base.Add(time.Hour)) || marks["P9"].Rev == 0 {
+					t.Errorf("Ana's mark set after migration = %+v", marks)
+				}
 			}
 		})
 	}

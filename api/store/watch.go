@@ -11,7 +11,8 @@ type watchers struct {
 }
 
 // Watch returns a channel that gets a signal after each write through this Store that may have
-// changed a Pack (PutPage, PutOrders, SetUnread, MarkSeen), and the function
+// changed a Pack (PutPage, PutOrders, SetUnread, MarkSeen) or a person's triage marks
+// (PutSeenMarks: SeenMarksSince then says which), and the function
 // that stops it. Signals do not queue: one is pending at most, so a reader that was busy reads
 // once for several writes; PacksSince then says what changed, if anything. Writes by other
 // processes are not signalled: the next sync finds them.

@@ -35,6 +35,9 @@ type Mark struct {
 	// Done is the date of the buyer's newest message when the seller marked the conversation
 	// done: it leaves "Needs reply" until the buyer writes again.
 	Done time.Time `json:"done_at,omitzero"`
+	// Updated is when the mark was last set, by the clock of the session that set it: of two
+	// settings of one mark by a person's two sessions, the later wins (the local store's rule).
+	Updated time.Time `json:"updated_at,omitzero"`
 }
 
 // Dir is a folder of one file per account. It is safe for concurrent use, also with other Dirs

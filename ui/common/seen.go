@@ -33,6 +33,17 @@ type SeenPreloader interface {
 	Preload(ctx context.Context) (map[string]SeenMark, error)
 }
 
+// SeenRefresher is a SeenStore that can read the marks written since a session last read them:
+// the local store, shared by a person's sessions (ui.StoreSeen). A session reads them when the
+// store was written (Refresh), so a mark set in one of a person's sessions shows in the others
+// without reconnecting.
+type SeenRefresher interface {
+	Changed(ctx context.Context) (map[string]SeenMark, error)
+}
+
+// SeenChangedMsg carries the marks written since the session last read them (Refresh).
+type SeenChangedMsg struct{ Marks map[string]SeenMark }
+
 // Seen is a session's marks, read and written only in Update; saving copies them into a command.
 type Seen struct {
 	store   SeenStore
@@ -120,11 +131,50 @@ func (s *Seen) Lower(pack string, unread int) {
 	}
 }
 
+// Refresh returns the command that reads the marks written since the session last read them
+// (nil when the store cannot tell), for owner as a SeenChangedMsg; Merge takes them.
+func (s *Seen) Refresh(c *Common, owner Owner) tea.Cmd {
+	r, ok := s.store.(SeenRefresher)
+	if !ok {
+		return nil
+	}
+	ctx, logger := c.Ctx, c.Logger
+	return Own(owner, func() tea.Msg {
+		marks, err := r.Changed(ctx)
+		if err != nil {
+			logger.Warn("seen state not re-read", "err", err)
+			return nil
+		}
+		return SeenChangedMsg{Marks: marks}
+	})
+}
+
+// Merge takes the marks of msg set later than the session's own (the person's other sessions
+// set them; its own saves come back unchanged), or set at the same moment and different (the
+// store kept the last written, and so does every session), and returns the packs whose mark
+// changed.
+func (s *Seen) Merge(msg SeenChangedMsg) []string {
+	var changed []string
+	for id, mk := range msg.Marks {
+		cur, ok := s.marks[id]
+		if !ok || mk.Updated.After(cur.Updated) || mk.Updated.Equal(cur.Updated) && !sameMark(mk, cur) {
+			s.marks[id] = mk
+			changed = append(changed, id)
+		}
+	}
+	return changed
+}
+
+func sameMark(a, b SeenMark) bool {
+	return a.At.Equal(b.At) && a.Unread == b.Unread && a.Done.Equal(b.Done) && a.Updated.Equal(b.Updated)
+}
+
 // Set changes the mark of pack and returns the command that saves it. A store that keeps
 // marks apart from the account (SeenPreloader: the local store) is written at once, also before
 // the account is known (offline, until the client's retries give up); another waits for it
 // (Adopt saves then).
 func (s *Seen) Set(c *Common, pack string, mk SeenMark) tea.Cmd {
+	mk.Updated = c.Now()
 	s.marks[pack] = mk
 	if s.store == nil {
 		return nil

@@ -267,12 +267,24 @@ func (m *Model) updateStored(msg tea.Msg) (tea.Cmd, bool) {
 	case syncProgressMsg:
 		return tea.Batch(m.readRowsCmd(), waitSyncProgress(msg.ch)), true
 	case storeWroteMsg:
-		// The rows the write changed, once every row has been read (before that, the reading
-		// of them all is on its way and a second one would cost as much again).
+		// The seller's marks written since (their other sessions', in a served team inbox),
+		// and the rows the write changed, once every row has been read (before that, the
+		// reading of them all is on its way and a second one would cost as much again).
+		marks := m.c.Seen.Refresh(m.c, common.ListOwner())
 		if st.rev < 0 {
-			return m.watchCmd(), true
+			return tea.Batch(marks, m.watchCmd()), true
 		}
-		return tea.Batch(m.readRowsCmd(), m.watchCmd()), true
+		return tea.Batch(marks, m.readRowsCmd(), m.watchCmd()), true
+	case common.SeenChangedMsg:
+		for _, id := range m.c.Seen.Merge(msg) {
+			// Set in another session, against the count it knew: no more than Mercado
+			// Libre's count now is still unread (setUnread).
+			if r := m.byID[id]; r != nil && r.counted {
+				m.c.Seen.Lower(id, r.Unread)
+			}
+		}
+		m.applyFilter(m.Selected())
+		return nil, true
 	case backfillProgressMsg:
 		st.history, st.known = msg.History, true
 		return tea.Batch(m.readRowsCmd(), m.waitProgress()), true
