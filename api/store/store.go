@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/postsale/postsale/api/filelock"
+
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -48,7 +50,8 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 
 // Open opens (creating when missing) the store at path, with its directory 0700 and the file
 // 0600, and migrates it to the current schema. A file that is not a readable SQLite database is
-// renamed to path + ".corrupt-<UTC timestamp>" and a new store is created in its place; Notice
+// kept as path + ".corrupt-<UTC timestamp>" and a new store is created in its place (under a
+// lock on path + ".lock", so two processes that find it at once make one new store); Notice
 // then returns one sentence saying so. A store written by a newer postsale is left alone and
 // reported as a *NewerError.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
@@ -59,31 +62,49 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the store's folder: %w", err)
 	}
-	db, failed, err := s.open(ctx)
-	for try := 0; try < 2 && err != nil && setAsideWorthy(err); try++ {
-		aside, rerr := s.setAside(failed)
-		switch {
-		case errors.Is(rerr, errMovedAway):
-			// Another process found the same damaged file and set it aside first: open what
-			// it started in its place.
-		case rerr != nil:
-			return nil, fmt.Errorf("the local store %s cannot be read (%v) and could not be set aside: %w", path, err, rerr)
-		case s.aside == "":
-			s.aside, s.why = aside, err
-		}
-		db, failed, err = s.open(ctx)
+	db, failed, err := s.open(ctx, path)
+	if err != nil && setAsideWorthy(err) {
+		db, err = s.replaceDamaged(ctx, failed, err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open the local store %s: %w", path, err)
+		return nil, fmt.Errorf("open the local store %s: %w", s.path, err)
 	}
 	s.db = db
 	return s, nil
 }
 
-// open creates the file 0600 when missing, connects and migrates. It also returns the file it
-// opened (nil when it could not say), so a caller can tell whether the path still names it.
-func (s *Store) open(ctx context.Context) (*sql.DB, os.FileInfo, error) {
-	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_CREATE, 0o600)
+// replaceDamaged sets the damaged file aside and opens a new store in its place. One process at
+// a time does it, under a lock beside the store: another that found the same damaged file
+// waits, then opens the new store whole, instead of setting it aside in turn or reading it half
+// made.
+func (s *Store) replaceDamaged(ctx context.Context, failed os.FileInfo, why error) (*sql.DB, error) {
+	unlock, err := filelock.Lock(ctx, s.path+".lock")
+	if err != nil {
+		return nil, fmt.Errorf("the local store %s cannot be read (%v) and could not be set aside: %w", s.path, why, err)
+	}
+	defer unlock()
+	db, failed, err := s.open(ctx, s.path) // what a process before this one left, if one did
+	for try := 0; try < 2 && err != nil && setAsideWorthy(err); try++ {
+		aside, rerr := s.setAside(ctx, failed)
+		switch {
+		case errors.Is(rerr, errMovedAway):
+			// Another process (one where files cannot be locked) found the same damaged file
+			// and set it aside first: open what it started in its place.
+		case rerr != nil:
+			return nil, fmt.Errorf("the local store %s cannot be read (%v) and could not be set aside: %w", s.path, err, rerr)
+		case s.aside == "":
+			s.aside, s.why = aside, err
+		}
+		db, failed, err = s.open(ctx, s.path)
+	}
+	return db, err
+}
+
+// open creates the file at path 0600 when missing, connects and migrates. It also returns the
+// file it opened (nil when it could not say), so a caller can tell whether the path still names
+// it.
+func (s *Store) open(ctx context.Context, path string) (*sql.DB, os.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -96,7 +117,7 @@ func (s *Store) open(ctx context.Context) (*sql.DB, os.FileInfo, error) {
 	q.Add("_pragma", "cache_size(-8192)") // 8 MiB of pages per connection: search walks many
 	q.Add("_pragma", "foreign_keys(OFF)")
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + (&url.URL{Path: s.path}).EscapedPath() + "?" + q.Encode()
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fi, err
@@ -171,10 +192,15 @@ func replaced(path string, failed os.FileInfo) bool {
 	return err == nil && !os.SameFile(failed, cur)
 }
 
-// setAside moves the file (and its WAL and shared-memory files) out of the way, under a name
-// nothing has yet: a store set aside in the same second as another (a second damaged store,
-// another process) gets "-2", "-3"…, and never replaces the one kept before it.
-func (s *Store) setAside(failed os.FileInfo) (string, error) {
+// setAside keeps the damaged file (and its WAL and shared-memory files) under a name nothing
+// has yet: a store set aside in the same second as another (a second damaged store, another
+// process) gets "-2", "-3"…, and never replaces the one kept before it. A new store, made under
+// another name, then takes the path in one rename (fresh): the path always names a file, and a
+// process that still has the damaged file open never takes the new store's journal for its own
+// (SQLite finds a journal by the database's name, and would roll it back into the damaged file).
+// Where files have one name only, the damaged one is renamed away and the new store starts in
+// its place.
+func (s *Store) setAside(ctx context.Context, failed os.FileInfo) (string, error) {
 	base := s.path + ".corrupt-" + s.now().UTC().Format("20060102T150405Z")
 	for n := 1; ; n++ {
 		aside := base
@@ -184,23 +210,61 @@ func (s *Store) setAside(failed os.FileInfo) (string, error) {
 		if replaced(s.path, failed) {
 			return "", errMovedAway
 		}
-		err := moveNew(s.path, aside)
-		if errors.Is(err, fs.ErrExist) && n < 1000 {
+		err := os.Link(s.path, aside)
+		switch {
+		case errors.Is(err, fs.ErrExist) && n < 1000:
 			continue
-		}
-		if errors.Is(err, fs.ErrNotExist) {
+		case errors.Is(err, fs.ErrNotExist):
 			return "", errMovedAway
-		}
-		if err != nil {
+		case errors.Is(err, fs.ErrExist):
 			return "", err
+		case err != nil: // no hard links here
+			if err := moveNew(s.path, aside); err != nil {
+				return "", err
+			}
+			moveSiblings(s.path, aside)
+			return aside, nil
 		}
-		for _, suffix := range []string{"-wal", "-shm"} {
-			if _, err := os.Stat(s.path + suffix); err == nil {
-				_ = moveNew(s.path+suffix, aside+suffix)
+		moveSiblings(s.path, aside)
+		if err := s.fresh(ctx); err != nil {
+			// Kept already: the new store starts in its place instead.
+			if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return "", err
 			}
 		}
 		return aside, nil
 	}
+}
+
+// moveSiblings moves the damaged file's WAL and shared-memory files beside its kept copy.
+func moveSiblings(path, aside string) {
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(path + suffix); err == nil {
+			_ = moveNew(path+suffix, aside+suffix)
+		}
+	}
+}
+
+// fresh makes a new store under path + ".new" and renames it over path. A clean close leaves no
+// WAL beside it; one that did stays where it is, and fresh fails.
+func (s *Store) fresh(ctx context.Context) error {
+	tmp := s.path + ".new"
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal"} { // an earlier attempt's
+		if err := os.Remove(tmp + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	db, _, err := s.open(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	if _, err := os.Stat(tmp + "-wal"); err == nil {
+		return fmt.Errorf("the new store %s kept its WAL after closing", tmp)
+	}
+	return os.Rename(tmp, s.path)
 }
 
 // errMovedAway: the damaged file was no longer there to set aside.
