@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,8 +26,9 @@ import (
 //
 // It reports each one's median over b.N starts and the two ratios to bare. The process's own
 // start (loading the binary, package initialisation) is in it, unlike BenchmarkFirstFrame.
-// POSTSALE_BENCH_BASELINE names another postsale binary (an earlier build) to start beside them
-// on the same store, reported as baseline.
+// POSTSALE_BENCH_BASELINE names another postsale binary (an earlier build that reads the same
+// store schema: an older one refuses a newer store) to start beside them on the same store,
+// reported as baseline.
 func BenchmarkStartInTerminal(b *testing.B) {
 	dir := b.TempDir()
 	build := func(out string, args ...string) string {
@@ -107,7 +109,12 @@ func BenchmarkStartInTerminal(b *testing.B) {
 }
 
 // startToFrame starts path in a fresh 120×40 pseudo-terminal and returns the time until marker
-// appears in what it writes; then it types q and waits for the process to end.
+// appears in what it writes; then it types q and waits for the process to end. A program that
+// shows no marker within frameLimit is stopped and the benchmark fails with what it showed (a
+// baseline that cannot read the benchmark's store, one schema behind, says so there).
+// frameLimit is how long startToFrame waits for a first frame: seconds more than any start.
+const frameLimit = 30 * time.Second
+
 func startToFrame(b *testing.B, path string, env []string, marker string) time.Duration {
 	b.Helper()
 	cmd := exec.Command(path)
@@ -119,6 +126,9 @@ func startToFrame(b *testing.B, path string, env []string, marker string) time.D
 		b.Fatal(err)
 	}
 	defer tty.Close()
+	var late atomic.Bool
+	limit := time.AfterFunc(frameLimit, func() { late.Store(true); cmd.Process.Kill() })
+	defer limit.Stop()
 	var seen bytes.Buffer
 	buf := make([]byte, 64<<10)
 	var took time.Duration
@@ -139,6 +149,9 @@ func startToFrame(b *testing.B, path string, env []string, marker string) time.D
 		} else if err != nil {
 			cmd.Process.Kill()
 			cmd.Wait()
+			if late.Load() {
+				b.Fatalf("%s showed no %q in %v:\n%q", filepath.Base(path), marker, frameLimit, seen.String())
+			}
 			b.Fatalf("%s ended before showing %q: %v\n%q", filepath.Base(path), marker, err, seen.String())
 		}
 	}
