@@ -246,22 +246,21 @@ func (m Model) View() string {
 		b.WriteString(m.styles.Meta.Render("No stored message matches."))
 		return b.String()
 	}
-	count := CountText(len(m.results), m.found)
+	count, keys := CountText(len(m.results), m.found), " · enter opens · esc closes"
+	var line string
 	switch {
 	case m.more:
-		count += " · loading more…"
+		line = m.styles.Meta.Render(ansi.Truncate(count+" · loading more…"+keys, m.width, "…"))
 	case m.moreErr != nil:
 		// Said first, so a narrow terminal cuts the keys rather than the failure.
-		line := m.styles.Error.Render("More results could not be read ("+sanitize.Line(m.moreErr.Error())+"); ↓ tries again") +
-			m.styles.Meta.Render(" · "+count+" · enter opens · esc closes")
-		fmt.Fprintf(&b, "%s\n", ansi.Truncate(line, m.width, "…"))
-		count = ""
+		line = ansi.Truncate(m.styles.Error.Render("More results could not be read ("+sanitize.Line(m.moreErr.Error())+"); ↓ tries again")+
+			m.styles.Meta.Render(" · "+count+keys), m.width, "…")
 	case m.hasMore():
-		count += " · ↓ past the last shows more"
+		line = m.styles.Meta.Render(ansi.Truncate(count+" · ↓ past the last shows more"+keys, m.width, "…"))
+	default:
+		line = m.styles.Meta.Render(ansi.Truncate(count+keys, m.width, "…"))
 	}
-	if count != "" {
-		fmt.Fprintf(&b, "%s\n", m.styles.Meta.Render(ansi.Truncate(count+" · enter opens · esc closes", m.width, "…")))
-	}
+	fmt.Fprintf(&b, "%s\n", line)
 	fit := max(1, (m.height-2)/2)
 	first := max(0, min(m.cursor-fit+1, len(m.results)-fit))
 	for i := first; i < len(m.results) && i < first+fit; i++ {
