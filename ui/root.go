@@ -14,6 +14,7 @@ import (
 
 	"github.com/postsale/postsale/api"
 	"github.com/postsale/postsale/api/sanitize"
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/ui/common"
 	"github.com/postsale/postsale/ui/packlist"
 )
@@ -33,7 +34,18 @@ type Options struct {
 	// OfflineRetry is the first quick retry after the network or the rate limit failed a request
 	// (zero: DefaultOfflineRetry); it doubles up to RefreshInterval (connection.go).
 	OfflineRetry time.Duration
+	// First is the store's first screen saved at the last exit (Store.SavedFirstScreen): the
+	// list starts on it instead of reading the store, which may still be opening.
+	First *store.FirstScreen
 }
+
+// StoreNoticeMsg is the start's sentence when it comes after the first frame: a session started
+// on its saved first screen (Options.First) while its store opened, and the opening set a
+// damaged store aside or failed. It replaces the session's start notice.
+type StoreNoticeMsg struct{ Notice, OfflineNotice string }
+
+// Height is the terminal's height as the session last knew it (0: not known yet).
+func (m *Model) Height() int { return m.height }
 
 type view int
 
@@ -142,7 +154,7 @@ func New(c *common.Common, opts Options) *Model {
 		keys:         sessionKeyMap(c),
 		help:         h,
 		spinner:      sp,
-		list:         packlist.New(c),
+		list:         packlist.NewFrom(c, opts.First),
 		composes:     map[string]composeView{},
 	}
 }
@@ -225,6 +237,9 @@ func (m *Model) spin() tea.Cmd {
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case StoreNoticeMsg:
+		m.startNotice, m.offlineNotice = sanitize.Line(msg.Notice), sanitize.Line(msg.OfflineNotice)
+		return nil
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.c.Width, m.c.Height = msg.Width, msg.Height

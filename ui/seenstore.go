@@ -153,3 +153,13 @@ func toStored(marks map[string]common.SeenMark) map[string]store.SeenMark {
 	}
 	return out
 }
+
+// firstMarks are a saved first screen's marks (store.FirstScreen) as the session keeps them.
+// They set no revision: the session reads every stored mark once the store is open.
+func firstMarks(stored map[string]store.SeenMark) map[string]common.SeenMark {
+	marks := make(map[string]common.SeenMark, len(stored))
+	for id, mk := range stored {
+		marks[id] = common.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done, Updated: mk.Updated}
+	}
+	return marks
+}

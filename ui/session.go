@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/postsale/postsale/api/sanitize"
+	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config/drafts"
 	"github.com/postsale/postsale/config/templates"
 	"github.com/postsale/postsale/ui/common"
@@ -25,6 +26,10 @@ type SessionOptions struct {
 	Ctx context.Context
 	// Data is the API (or a store decorating it); *api.Client satisfies it. Required.
 	Data common.Data
+	// First is the store's first screen saved at the last exit (Store.SavedFirstScreen), when
+	// Data's store is still opening (store.Start): the first frame shows it and its seen marks
+	// instead of reading the store.
+	First *store.FirstScreen
 	// Renderer is the session's terminal: colour profile and background. Nil means a plain
 	// renderer of its own (no colour), never the process-wide default.
 	Renderer *lipgloss.Renderer
@@ -138,15 +143,18 @@ func NewSession(o SessionOptions) (*Model, error) {
 	if o.Seen != nil {
 		c.Seen = common.NewSeen(o.Seen)
 		// Kept in the local store, the marks are read with the list's first screen: the first
-		// frame shows what the seller opened, offline too (the list is built next).
-		if err := c.Seen.Preload(ctx); err != nil {
+		// frame shows what the seller opened, offline too (the list is built next). A saved
+		// first screen has its packs' marks.
+		if o.First != nil {
+			c.Seen.PreloadMarks(firstMarks(o.First.Marks))
+		} else if err := c.Seen.Preload(ctx); err != nil {
 			c.Logger.Warn("seen state not read at start", "err", err)
 		}
 	}
 	if o.Width > 0 && o.Height > 0 {
 		c.Width, c.Height = o.Width, o.Height // the list's first screen reads as many rows
 	}
-	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry})
+	m := New(c, Options{RefreshInterval: o.RefreshInterval, OfflineRetry: o.OfflineRetry, First: o.First})
 	m.demo, m.tokenVar = o.Demo, o.TokenVar
 	m.notify = newNotifier(o.NotifyOut, o.NotifyEnv)
 	m.startNotice, m.offlineNotice = sanitize.Line(o.Notice), sanitize.Line(o.OfflineNotice)

@@ -95,7 +95,7 @@ func bigStore(tb testing.TB) string {
 				return
 			}
 		}
-		_, bigErr = s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		_, bigErr = s.db.get(context.Background()).Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	})
 	if bigErr != nil {
 		tb.Fatal(bigErr)

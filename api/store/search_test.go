@@ -411,7 +411,7 @@ func TestSearchFindsPacksWithoutMessages(t *testing.T) {
 		}
 	}
 	var rows int
-	s.db.QueryRow("SELECT count(*) FROM search WHERE rowid >= " + packRowFloor).Scan(&rows)
+	s.db.get(context.Background()).QueryRow("SELECT count(*) FROM search WHERE rowid >= " + packRowFloor).Scan(&rows)
 	if rows != 1 { // the unread-only pack's
 		t.Errorf("%d pack rows left in the index, want 1", rows)
 	}

@@ -23,7 +23,7 @@ var cachedQueries = []string{
 }
 
 // prepareCache prepares cachedQueries on db.
-func prepareCache(ctx context.Context, db *sql.DB) (map[string]*sql.Stmt, error) {
+func prepareCache(ctx context.Context, db *openingDB) (map[string]*sql.Stmt, error) {
 	m := make(map[string]*sql.Stmt, len(cachedQueries)+len(searchQueries()))
 	for _, q := range append(cachedQueries[:len(cachedQueries):len(cachedQueries)], searchQueries()...) {
 		st, err := db.PrepareContext(ctx, q)
@@ -138,7 +138,7 @@ func (s *Store) stmtOrDB(stmts map[string]*sql.Stmt, query string) querier {
 }
 
 type dbQuery struct {
-	db    *sql.DB
+	db    *openingDB
 	query string
 }
 

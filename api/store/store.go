@@ -33,13 +33,16 @@ const busyTimeout = 10 * time.Second
 
 // Store is one account's local history. Its methods are safe for concurrent use.
 type Store struct {
-	db    *sql.DB
+	db    *openingDB // every method waits for it (Start)
 	path  string
-	aside string // where Open set a damaged store aside ("" when it did not)
+	aside string // where the opening set a damaged store aside ("" when it did not)
 	why   error  // why it did
 	now   func() time.Time
 	stmts stmtCache
 	watch watchers // readers waiting for writes (watch.go)
+	// files are the database's and its log's states as Start found them, before opening them
+	// (SavedFirstScreen).
+	files [2]fileState
 }
 
 // Option configures Open.
@@ -55,22 +58,72 @@ func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = no
 // then returns one sentence saying so. A store written by a newer postsale is left alone and
 // reported as a *NewerError.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	s := &Store{path: path, now: time.Now}
+	s := Start(ctx, path, opts...)
+	if err := s.Ready(context.Background()); err != nil { // the opening itself ends with ctx
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start is Open in the background: it returns the store at once, and each of its methods waits
+// until the opening has ended (or its own context has), then fails with the opening's error if
+// there was one. Ready waits for the opening alone. The inbox starts on a first screen saved at
+// its last exit (FirstScreen) while its store opens.
+func Start(ctx context.Context, path string, opts ...Option) *Store {
+	s := Lazy(ctx, path, opts...)
+	s.db.start()
+	return s
+}
+
+// Lazy is Start without starting: the store starts opening when it is first used (any method,
+// Ready), under ctx. Until then its files are untouched: an inbox that starts on its saved first
+// screen (SavedFirstScreen) opens it once that screen is drawn.
+func Lazy(ctx context.Context, path string, opts ...Option) *Store {
+	s := &Store{path: path, now: time.Now, files: storeFiles(path)}
 	for _, o := range opts {
 		o(s)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+	s.db = newOpeningDB(func() {
+		go func() {
+			db, err := s.openOrReplace(ctx)
+			s.db.set(db, err)
+		}()
+	})
+	return s
+}
+
+// StartOpening starts the opening of a Lazy store now, unless it has started.
+func (s *Store) StartOpening() { s.db.start() }
+
+// Opened is closed once the store's opening has ended (it does not start it): Ready then
+// returns at once.
+func (s *Store) Opened() <-chan struct{} { return s.db.ready }
+
+// Ready starts the store's opening if it has not started (Lazy), waits until it has ended and
+// says why the store could not be opened, if it could not; or it returns ctx's error first.
+func (s *Store) Ready(ctx context.Context) error {
+	s.db.start()
+	select {
+	case <-s.db.ready:
+		return s.db.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Store) openOrReplace(ctx context.Context) (*sql.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the store's folder: %w", err)
 	}
-	db, failed, err := s.open(ctx, path)
+	db, failed, err := s.open(ctx, s.path)
 	if err != nil && setAsideWorthy(err) {
 		db, err = s.replaceDamaged(ctx, failed, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open the local store %s: %w", s.path, err)
 	}
-	s.db = db
-	return s, nil
+	return db, nil
 }
 
 // replaceDamaged sets the damaged file aside and opens a new store in its place. One process at
@@ -311,6 +364,8 @@ func (s *Store) Notice() string { return s.NoticeFor(RebuildNow) }
 
 // NoticeFor is Notice worded for when the new store is rebuilt, "" when nothing was set aside.
 func (s *Store) NoticeFor(when Rebuild) string {
+	s.db.start()
+	<-s.db.ready
 	if s.aside == "" {
 		return ""
 	}
@@ -327,7 +382,11 @@ func (s *Store) NoticeFor(when Rebuild) string {
 
 // SetAside is where Open renamed a damaged store and what it could not read there (why), for
 // the log; "" and nil when it set nothing aside.
-func (s *Store) SetAside() (path string, why error) { return s.aside, s.why }
+func (s *Store) SetAside() (path string, why error) {
+	s.db.start()
+	<-s.db.ready
+	return s.aside, s.why
+}
 
 // Path is the store's file.
 func (s *Store) Path() string { return s.path }

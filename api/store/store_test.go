@@ -90,11 +90,11 @@ func TestOpenCreatesAPrivateWALStore(t *testing.T) {
 		t.Errorf("folder mode = %v, want 0700", di.Mode().Perm())
 	}
 	var mode string
-	if err := s.db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	if err := s.db.get(context.Background()).QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
 	}
 	var v int
-	s.db.QueryRow("PRAGMA user_version").Scan(&v)
+	s.db.get(context.Background()).QueryRow("PRAGMA user_version").Scan(&v)
 	if v != SchemaVersion() {
 		t.Errorf("user_version = %d, want %d", v, SchemaVersion())
 	}
@@ -404,7 +404,7 @@ func TestTruncatedDatabaseIsSetAside(t *testing.T) {
 	for i := range 200 {
 		s.PutPage(ctx, page(t, "P"+strconv.Itoa(i), wireMessage("m"+strconv.Itoa(i), "P"+strconv.Itoa(i), true, "Ana", strings.Repeat("texto ", 200), base)))
 	}
-	s.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	s.db.get(context.Background()).Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	s.Close()
 	b, _ := os.ReadFile(path)
 	// Keep the header, scramble the rest: the schema pages are gone.
@@ -433,7 +433,7 @@ func TestNewerSchemaIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1))
+	s.db.get(context.Background()).Exec(fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion()+1))
 	s.Close()
 	_, err = Open(ctx, path)
 	var ne *NewerError
@@ -491,7 +491,7 @@ func TestMigrationFromEveryVersion(t *testing.T) {
 			}
 			defer s.Close()
 			var v int
-			s.db.QueryRow("PRAGMA user_version").Scan(&v)
+			s.db.get(context.Background()).QueryRow("PRAGMA user_version").Scan(&v)
 			if v != SchemaVersion() {
 				t.Fatalf("user_version = %d after migration", v)
 			}
@@ -788,7 +788,7 @@ func TestFirstScreenReadsThroughIndexes(t *testing.T) {
 	s := openTest(t)
 	plan := func(query string, args ...any) []string {
 		t.Helper()
-		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+query, args...)
+		rows, err := s.db.get(context.Background()).Query("EXPLAIN QUERY PLAN "+query, args...)
 		if err != nil {
 			t.Fatal(err)
 		}

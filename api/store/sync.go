@@ -475,19 +475,12 @@ const BackfillResource = "orders.backfill"
 
 // History reports how far the stored history goes.
 func (s *Syncer) History(ctx context.Context) (History, error) {
-	oldest, err := s.store.Oldest(ctx)
+	h, err := s.store.history(ctx)
 	if err != nil {
 		return History{}, err
 	}
-	b, err := s.store.Bookmark(ctx, BackfillResource)
-	if err != nil {
-		return History{}, err
-	}
-	delta, err := s.store.Bookmark(ctx, DeltaResource)
-	if err != nil {
-		return History{}, err
-	}
-	return History{Oldest: oldest, Done: b.Done, Syncing: s.filling.Load(), Synced: delta.SyncedAt}, nil
+	h.Syncing = s.filling.Load()
+	return h, nil
 }
 
 // Backfill walks the seller's orders from the newest back to the first, fetching every

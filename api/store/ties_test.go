@@ -146,7 +146,7 @@ func TestStoredTiesWithoutAPlaceTakeThePages(t *testing.T) {
 	if err := s.PutPage(ctx, page(t, "P1", dos, uno)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.Exec("UPDATE messages SET ord = NULL"); err != nil {
+	if _, err := s.db.get(context.Background()).Exec("UPDATE messages SET ord = NULL"); err != nil {
 		t.Fatal(err)
 	}
 	if got := storedTexts(t, s, "P1"); got != "dos uno" {
@@ -159,7 +159,7 @@ func TestStoredTiesWithoutAPlaceTakeThePages(t *testing.T) {
 		t.Errorf("after a page brings them again: %s", got)
 	}
 	var unplaced int
-	if err := s.db.QueryRow("SELECT count(*) FROM messages WHERE ord IS NULL").Scan(&unplaced); err != nil || unplaced != 0 {
+	if err := s.db.get(context.Background()).QueryRow("SELECT count(*) FROM messages WHERE ord IS NULL").Scan(&unplaced); err != nil || unplaced != 0 {
 		t.Errorf("%d messages without a place, %v", unplaced, err)
 	}
 }

@@ -75,6 +75,9 @@ type app struct {
 	// the account is known; ahead is that opening.
 	wantStore bool
 	ahead     *storeOpening
+	// inboxFirst: the command is the inbox, which may start on the first screen its store saved
+	// (storeAhead, startOnFirstScreen).
+	inboxFirst bool
 }
 
 // Run executes postsale with args (without the program name) and returns the exit code. Errors

@@ -73,15 +73,19 @@ func (a *app) openStoreQuiet(ctx context.Context) (*store.Store, error) {
 		a.storeAhead(ctx)
 	}
 	o := a.ahead
-	<-o.done
-	if o.st != nil {
-		o.logged.Do(func() {
-			if path, why := o.st.SetAside(); path != "" {
-				a.log().Warn("local store set aside as damaged; a new one started", "set_aside_as", path, "err", why)
-			}
-		})
+	if o.started == nil {
+		return nil, o.err
 	}
-	return o.st, o.err
+	// The opening ends with the command's context (storeAhead's).
+	if err := o.started.Ready(context.Background()); err != nil {
+		return nil, err
+	}
+	o.logged.Do(func() {
+		if path, why := o.started.SetAside(); path != "" {
+			a.log().Warn("local store set aside as damaged; a new one started", "set_aside_as", path, "err", why)
+		}
+	})
+	return o.started, nil
 }
 
 // storeAhead starts opening the store in the background. setup calls it for the commands that
@@ -95,20 +99,26 @@ func (a *app) storeAhead(ctx context.Context) {
 		return
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	o := &storeOpening{done: make(chan struct{}), cancel: cancel}
+	o := &storeOpening{cancel: cancel}
 	a.ahead = o
 	path := ""
 	if !a.demo {
 		path, o.err = config.StorePath(a.io.Env, a.settings.Account)
 		if o.err != nil {
-			close(o.done)
 			return
 		}
 	}
-	go func() {
-		defer close(o.done)
-		o.st, o.err = o.open(ctx, path)
-	}()
+	if o.started, o.err = o.start(ctx, path); o.err != nil {
+		return
+	}
+	// The store opens in the background, now; except for an inbox that starts on the first
+	// screen it saved at its last exit, whose store opens once that screen is drawn (its first
+	// use): started first, the opening took the processors the first frame needed.
+	if a.inboxFirst && !a.demo && o.started.HasSavedFirstScreen("") {
+		o.deferred = true
+	} else {
+		o.started.StartOpening()
+	}
 }
 
 // openInboxStoreEarly starts opening the inbox's store before its command line is parsed
@@ -116,7 +126,7 @@ func (a *app) storeAhead(ctx context.Context) {
 // token's (the settings' account, "default" unless named), else the logged-in account the
 // registry resolves. Any problem on the way is left for setup to report.
 func (a *app) openInboxStoreEarly() {
-	a.wantStore = true
+	a.wantStore, a.inboxFirst = true, true
 	if a.loadSettings() != nil {
 		return
 	}
@@ -137,19 +147,24 @@ func (a *app) storeAheadIfWanted(ctx context.Context) {
 	}
 }
 
-// storeOpening is a store being opened by storeAhead: st and err are set, and closers holds the
-// store's closing (and a demo store's removal) for the end of the command, when done is closed.
+// storeOpening is a store being opened by storeAhead (started; err when it could not start).
+// closers holds the store's closing (and a demo store's removal) for the end of the command.
 type storeOpening struct {
-	done    chan struct{}
 	cancel  context.CancelFunc // ends the opening early (its command is over)
-	st      *store.Store
+	started *store.Store       // nil when it could not start (err)
 	err     error
-	closers []func()
-	logged  sync.Once // a store set aside is logged once
+	// deferred: the store opens on its first use, as the inbox starts on its saved first
+	// screen (startOnFirstScreen).
+	deferred bool
+	closers  []func()
+	logged   sync.Once // a store set aside is logged once
+	// first is the inbox's first screen, saved beside the store once it is closed.
+	first *store.FirstScreen
 }
 
-// open opens the store at path, or a temporary one (removed at the end) when path is empty.
-func (o *storeOpening) open(ctx context.Context, path string) (*store.Store, error) {
+// start starts opening the store at path, or a temporary one (removed at the end) when path is
+// empty.
+func (o *storeOpening) start(ctx context.Context, path string) (*store.Store, error) {
 	if path == "" {
 		dir, err := os.MkdirTemp("", "postsale-demo-store-")
 		if err != nil {
@@ -158,10 +173,7 @@ func (o *storeOpening) open(ctx context.Context, path string) (*store.Store, err
 		o.closers = append(o.closers, func() { os.RemoveAll(dir) })
 		path = dir + string(os.PathSeparator) + "store.db"
 	}
-	st, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	st := store.Lazy(ctx, path)
 	o.closers = append(o.closers, func() { st.Close() })
 	return st, nil
 }
@@ -172,9 +184,14 @@ func (a *app) closeStore() {
 		return
 	}
 	a.ahead.cancel()
-	<-a.ahead.done
 	for i := len(a.ahead.closers) - 1; i >= 0; i-- {
 		a.ahead.closers[i]()
+	}
+	// Saved once the store is closed, with its files as the next start should find them.
+	if o := a.ahead; o.first != nil {
+		if err := store.SaveFirstScreen(o.started.Path(), "", *o.first); err != nil {
+			a.log().Warn("first screen not saved", "err", err)
+		}
 	}
 }
 

@@ -144,17 +144,29 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	// frame later. A store another process keeps busy does not
 	// hold the terminal blank: after storeWait Bubble Tea starts anyway, and says what it waits
 	// for once that takes slowBuild.
+	//
+	// With the first screen it saved at its last exit (a store no other process wrote since),
+	// the inbox does not wait for the store at all: Bubble Tea starts at once, the first frame
+	// shows that screen, and the store opens once it is drawn (startOnFirstScreen).
 	opened := make(chan struct{})
-	go func() {
-		defer close(opened)
-		a.withStore(sctx, &so)
-	}()
-	select {
-	case <-opened:
-	case <-time.After(storeWait):
+	first := a.startOnFirstScreen(&so)
+	if first {
+		close(opened)
+	} else {
+		go func() {
+			defer close(opened)
+			a.withStore(sctx, &so)
+		}()
+		select {
+		case <-opened:
+		case <-time.After(storeWait):
+		}
 	}
 	start := newStarting(func() (*ui.Model, error) {
 		<-opened
+		if first {
+			a.readFirstScreen(&so)
+		}
 		return ui.NewSession(so)
 	})
 	// Up to 120 frames a second (Bubble Tea's maximum; its default is 60): a key or the built
@@ -166,6 +178,9 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	}
 	p := tea.NewProgram(start, opts...)
 	start.buildFor(p)
+	if first {
+		go a.sayStoreOpened(sctx, p)
+	}
 	_, err = p.Run()
 	// A program ended before the inbox was built waits for the build to end (it uses the
 	// store, which closes after this); the session's context ends the build's work early.
@@ -181,6 +196,7 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		if ferr := start.inbox.FlushDrafts(); ferr != nil {
 			a.log().Error("drafts not saved", "err", ferr)
 		}
+		a.keepFirstScreen(start.inbox.Height())
 	}
 	if err == nil && start.err != nil {
 		return start.err

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/postsale/postsale/api/store"
 	"github.com/postsale/postsale/config/seen"
 	"github.com/postsale/postsale/ui"
+	"github.com/postsale/postsale/ui/packlist"
 )
 
 // storeNotOpened is the one sentence of an inbox whose local store could not open at all.
@@ -30,3 +33,78 @@ func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 		so.Seen = ui.NewStoreSeen(st, "", file)
 	}
 }
+
+// startOnFirstScreen sets the session up on the store before it opens (its opening deferred by
+// storeAhead: the store saved a first screen at the inbox's last exit, and no process wrote it
+// since), for readFirstScreen. It reports whether it did; otherwise the inbox waits for the
+// store (withStore).
+func (a *app) startOnFirstScreen(so *ui.SessionOptions) bool {
+	o := a.ahead
+	if a.demo || o == nil || !o.deferred {
+		return false
+	}
+	st := o.started
+	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
+	if file, ok := so.Seen.(*seen.Dir); ok {
+		so.Seen = ui.NewStoreSeen(st, "", file)
+	}
+	return true
+}
+
+// readFirstScreen reads the saved first screen into the session (its build, after Bubble Tea has
+// started): the first frame shows it, and the store opens once it is drawn. A screen with fewer
+// rows than this terminal shows is not used: the session reads the store instead.
+func (a *app) readFirstScreen(so *ui.SessionOptions) {
+	if first, ok := a.ahead.started.SavedFirstScreen("", packlist.FirstScreenRows(so.Height)); ok {
+		so.First = &first
+	}
+}
+
+// storeStillClosed is the sentence of an inbox started on its saved first screen whose store
+// then could not open: what it shows cannot be refreshed.
+const storeStillClosed = "The local history could not be opened (see the log): what is shown is from the last session; restart postsale to read Mercado Libre."
+
+// sayStoreOpened waits for the store an inbox started on its first screen is opening, and gives
+// the inbox the sentence a store set aside, or not opened, calls for (withStore's, which had no
+// store to ask when the session was built).
+func (a *app) sayStoreOpened(ctx context.Context, p *tea.Program) {
+	select {
+	case <-a.ahead.started.Opened(): // opened on the session's first use, not started here
+	case <-ctx.Done():
+		return
+	}
+	st, err := a.openStoreQuiet(ctx)
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		a.log().Error("local store not opened", "err", err)
+		p.Send(ui.StoreNoticeMsg{Notice: storeStillClosed})
+	case st.Notice() != "":
+		p.Send(ui.StoreNoticeMsg{Notice: st.Notice(), OfflineNotice: st.NoticeFor(store.RebuildWhenReachable)})
+	}
+}
+
+// keepFirstScreen reads the inbox's first screen (as many rows as a terminal of height shows)
+// for closeStore to save beside the store once it is closed, so the next start can show it at
+// once. The demo's store is temporary: nothing is kept.
+func (a *app) keepFirstScreen(height int) {
+	o := a.ahead
+	if a.demo || o == nil || o.started == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), firstScreenWait)
+	defer cancel()
+	if o.started.Ready(ctx) != nil {
+		return
+	}
+	first, err := o.started.ReadFirstScreen(ctx, "", packlist.FirstScreenRows(height))
+	if err != nil {
+		a.log().Warn("first screen not kept", "err", err)
+		return
+	}
+	o.first = &first
+}
+
+// firstScreenWait bounds reading the first screen at exit: a store another process keeps busy
+// does not hold the terminal.
+const firstScreenWait = 2 * time.Second

@@ -27,11 +27,11 @@ func TestPrepareOpensTheInboxStoreEarly(t *testing.T) {
 		if p.a.ahead == nil {
 			return ""
 		}
-		<-p.a.ahead.done
-		if p.a.ahead.err != nil {
-			t.Fatalf("the early store: %v", p.a.ahead.err)
+		st, err := p.a.openStoreQuiet(context.Background())
+		if err != nil {
+			t.Fatalf("the early store: %v", err)
 		}
-		return p.a.ahead.st.Path()
+		return st.Path()
 	}
 	storeOf := func(h *harness, account string) string {
 		return filepath.Join(h.env["XDG_DATA_HOME"], "postsale", account, "store.db")

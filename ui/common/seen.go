@@ -97,6 +97,15 @@ func (s *Seen) Preload(ctx context.Context) error {
 	return nil
 }
 
+// PreloadMarks is Preload with marks already read (a saved first screen's).
+func (s *Seen) PreloadMarks(marks map[string]SeenMark) {
+	for id, mk := range marks {
+		if _, ok := s.marks[id]; !ok {
+			s.marks[id] = mk
+		}
+	}
+}
+
 // Adopt merges loaded marks under those made since the session started (which are newer), and
 // saves the marks when one was set before the account was known and could not be saved then.
 func (s *Seen) Adopt(c *Common, msg SeenLoadedMsg) tea.Cmd {

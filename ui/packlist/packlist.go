@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/postsale/postsale/api/store"
+
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -129,7 +131,11 @@ type Model struct {
 var _ common.Component = (*Model)(nil)
 
 // New builds an empty list; Init (or Load) fetches it.
-func New(c *common.Common) *Model {
+func New(c *common.Common) *Model { return NewFrom(c, nil) }
+
+// NewFrom is New whose first screen is first (the screen the store saved at the last exit)
+// instead of a read of the store; nil reads the store.
+func NewFrom(c *common.Common, first *store.FirstScreen) *Model {
 	ti := textinput.New()
 	ti.Prompt = "/ "
 	ti.Placeholder = "buyer, pack or text"
@@ -147,7 +153,7 @@ func New(c *common.Common) *Model {
 	common.ApplyKeys("list", &m.keys, c.Keys)
 	m.team.keys = common.NewTeamKeys(c.Team != nil)
 	if d, ok := c.Client.(Stored); ok {
-		m.initStored(d)
+		m.initStored(d, first)
 	}
 	m.keys.update(false, false, len(m.visible) == 0)
 	m.keys.Search.SetEnabled(m.canSearch())

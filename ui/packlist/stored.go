@@ -69,7 +69,11 @@ type backfillEndMsg struct{ Err error }
 // terminal (two lines per row show, so a page more than the screen), at least 30, and 120 when
 // the size is not known yet. Fewer rows is a quicker start: each one is read from disk into a
 // process whose caches are all cold.
-func firstScreen(height int) int {
+func firstScreen(height int) int { return FirstScreenRows(height) }
+
+// FirstScreenRows is how many stored packs the list's first screen reads for a terminal of
+// height rows (0: unknown).
+func FirstScreenRows(height int) int {
 	if height <= 0 {
 		return 120
 	}
@@ -79,17 +83,32 @@ func firstScreen(height int) int {
 // initStored fills the first screen's rows from the store synchronously: the first frame shows
 // the stored inbox. Reading a local database here (in the constructor, not in Update) is the
 // point; the other stored packs are read by Init's command.
-func (m *Model) initStored(d Stored) {
+//
+// With first (the screen saved at the last exit, Store.SavedFirstScreen) the store is not read:
+// it may still be opening. Its rows are then all read as soon as the first frame is out, as
+// those past a first screen are.
+func (m *Model) initStored(d Stored, first *store.FirstScreen) {
 	m.stored = &storedState{data: d, rev: -1}
 	n := firstScreen(m.c.Height)
-	packs, err := d.Store().InboxPacks(m.c.Ctx, n)
+	var packs []store.Pack
+	var err error
+	if first != nil {
+		packs = first.Packs[:min(len(first.Packs), n)]
+	} else {
+		packs, err = d.Store().InboxPacks(m.c.Ctx, n)
+	}
 	if err != nil || len(packs) == 0 {
+		m.stored.partial = first != nil
 		return
 	}
 	m.mergeStored(prepareStored(packs, m.links))
 	m.loaded = true
 	m.stored.synced = true
-	m.stored.partial = len(packs) == n
+	m.stored.partial = len(packs) == n || first != nil
+	if first != nil {
+		m.stored.history, m.stored.known = first.History, true
+		return
+	}
 	if !m.stored.partial { // every stored row is read
 		for i := range packs {
 			m.stored.rev = max(m.stored.rev, packs[i].Rev)

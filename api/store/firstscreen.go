@@ -1,0 +1,187 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// FirstScreen is what an inbox's first frame shows from the store: saved beside it when the
+// inbox ends (SaveFirstScreen, after Close) and read when it starts again (SavedFirstScreen), so
+// the first frame needs no database. SQLite's start in a new process (its connection, reading
+// the schema, the first queries' cold code) is about the time of a frame; with the saved screen
+// the store opens while that frame is drawn. It is used only while the store's files are exactly
+// as they were when it was saved: any write since (a CLI command, another terminal, a team
+// server) and the next start reads the store instead. The inbox reads every stored row from the
+// store as soon as it is open, either way.
+type FirstScreen struct {
+	// Packs are the first packs in the inbox's order (InboxPacks).
+	Packs []Pack
+	// Complete says Packs is every stored pack (a smaller store than the screen).
+	Complete bool
+	// Marks are the person's seen marks (SeenMarks) of those packs.
+	Marks map[string]SeenMark
+	// History is how far the stored history goes (Syncing is always false).
+	History History
+}
+
+// firstScreenVersion is the saved file's format; another version is not read.
+const firstScreenVersion = 1
+
+// firstScreenHeader is the saved file's first line; the screen (FirstScreen's JSON) follows on
+// the second, read only when the header says it stands for the store.
+type firstScreenHeader struct {
+	Version int
+	Who     string
+	// Files are the store's database and write-ahead log as they were after it closed.
+	Files [2]fileState
+}
+
+// fileState is what tells one state of a file from another: a write changes its modification
+// time (to the nanosecond where the file system keeps it) or its size.
+type fileState struct {
+	Exists  bool
+	Size    int64
+	ModTime int64 // unix nanoseconds
+}
+
+// FirstScreenPath is where the first screen of the store at path is saved.
+func FirstScreenPath(path string) string { return path + ".first" }
+
+// ReadFirstScreen reads the first limit packs in the inbox's order, who's seen marks of them and
+// the history, for SaveFirstScreen.
+func (s *Store) ReadFirstScreen(ctx context.Context, who string, limit int) (FirstScreen, error) {
+	packs, err := s.InboxPacks(ctx, limit)
+	if err != nil {
+		return FirstScreen{}, err
+	}
+	marks, err := s.SeenMarks(ctx, who)
+	if err != nil {
+		return FirstScreen{}, err
+	}
+	fs := FirstScreen{Packs: packs, Complete: len(packs) < limit, Marks: map[string]SeenMark{}}
+	for _, p := range packs {
+		if mk, ok := marks[p.ID]; ok {
+			mk.Rev = 0 // a session reads every mark once the store is open (not only the later ones)
+			fs.Marks[p.ID] = mk
+		}
+	}
+	if fs.History, err = s.history(ctx); err != nil {
+		return FirstScreen{}, err
+	}
+	return fs, nil
+}
+
+// SaveFirstScreen writes fs beside the store at path (0600, replacing the last one in one
+// rename), with the state of the store's files: call it after the store is closed, so the state
+// is the one the next start finds when nothing wrote since.
+func SaveFirstScreen(path, who string, fs FirstScreen) error {
+	h := firstScreenHeader{Version: firstScreenVersion, Who: who, Files: storeFiles(path)}
+	if !h.Files[0].Exists {
+		return errors.New("the store is not there")
+	}
+	head, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	screen, err := json.Marshal(fs)
+	if err != nil {
+		return err
+	}
+	b := slices.Concat(head, []byte("\n"), screen)
+	dest := FirstScreenPath(path)
+	tmp, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dest) // CreateTemp made it 0600
+}
+
+// SavedFirstScreen reads the first screen saved beside the store for who, when it can stand for
+// the store: the store's files were, when Start began opening it, as they were when it was
+// saved, and it holds at least limit packs (or all of them). ok is false otherwise, and for a
+// file missing, damaged or of another version: the inbox then reads the store.
+func (s *Store) SavedFirstScreen(who string, limit int) (fs FirstScreen, ok bool) {
+	screen, ok := s.savedFirstScreen(who)
+	if !ok || json.Unmarshal(screen, &fs) != nil {
+		return FirstScreen{}, false
+	}
+	if len(fs.Packs) < limit && !fs.Complete {
+		return FirstScreen{}, false
+	}
+	for i := range fs.Packs {
+		if st := fs.Packs[i].Status; st != nil && string(st.Raw) == "null" {
+			st.Raw = nil
+		}
+	}
+	fs.Packs = slices.Clip(fs.Packs[:min(len(fs.Packs), max(limit, 0))])
+	fs.History.Syncing = false
+	return fs, true
+}
+
+// HasSavedFirstScreen is SavedFirstScreen's first look, which reads only the saved file's
+// header: a first screen for who is there and stands for the store's files as Start found them.
+func (s *Store) HasSavedFirstScreen(who string) bool {
+	_, ok := s.savedFirstScreen(who)
+	return ok
+}
+
+// savedFirstScreen is the saved screen's JSON when its header stands for the store.
+func (s *Store) savedFirstScreen(who string) ([]byte, bool) {
+	b, err := os.ReadFile(FirstScreenPath(s.path))
+	if err != nil {
+		return nil, false
+	}
+	head, screen, ok := bytes.Cut(b, []byte("\n"))
+	var h firstScreenHeader
+	if !ok || json.Unmarshal(head, &h) != nil || h.Version != firstScreenVersion || h.Who != who || h.Files != s.files {
+		return nil, false
+	}
+	return screen, true
+}
+
+// storeFiles is the state of the store's database and write-ahead log (beside the file a
+// symbolic link names, where SQLite keeps it).
+func storeFiles(path string) [2]fileState {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	return [2]fileState{stateOf(path), stateOf(path + "-wal")}
+}
+
+func stateOf(path string) fileState {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileState{}
+	}
+	return fileState{Exists: true, Size: fi.Size(), ModTime: fi.ModTime().UnixNano()}
+}
+
+// history is how far the stored history goes, without the backfill's running state.
+func (s *Store) history(ctx context.Context) (History, error) {
+	oldest, err := s.Oldest(ctx)
+	if err != nil {
+		return History{}, err
+	}
+	b, err := s.Bookmark(ctx, BackfillResource)
+	if err != nil {
+		return History{}, err
+	}
+	delta, err := s.Bookmark(ctx, DeltaResource)
+	if err != nil {
+		return History{}, err
+	}
+	return History{Oldest: oldest, Done: b.Done, Synced: delta.SyncedAt}, nil
+}
