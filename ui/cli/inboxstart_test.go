@@ -3,14 +3,53 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/postsale/postsale/api/sandbox"
+	"github.com/postsale/postsale/api/store"
 )
+
+// runInboxUntil runs the inbox (postsale without arguments, in this process, on a terminal of
+// its own) until done holds for the requests it made and what it drew, then types q and waits
+// for it to end. It returns the requests.
+func runInboxUntil(t *testing.T, h *harness, what string, done func(reqs []sandbox.RecordedRequest, screen string) bool) []sandbox.RecordedRequest {
+	t.Helper()
+	before := len(h.sb.Requests())
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	master, slave := openPTY(t) // a terminal's size, so the inbox draws
+	out := &screen{seen: make(chan struct{}, 1)}
+	go out.read(master)
+	ended := make(chan int, 1)
+	go func() {
+		ended <- Run(context.Background(), nil, IO{In: pr, Out: slave, Err: io.Discard, Env: h.lookup})
+	}()
+	deadline := time.Now().Add(60 * time.Second)
+	for !done(h.sb.Requests()[before:], out.String()) {
+		select {
+		case code := <-ended:
+			t.Fatalf("%s: the inbox ended (exit %d):\n%s", what, code, out.String())
+		case <-time.After(10 * time.Millisecond): // polling the condition
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: never happened; the screen:\n%s", what, out.String())
+		}
+	}
+	if _, err := pw.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	if code := <-ended; code != ExitOK {
+		t.Fatalf("%s: exit %d", what, code)
+	}
+	return h.sb.Requests()[before:]
+}
 
 // A start of the inbox with nothing changed since the last one costs at most three requests
 // (users/me, the unread counts, the newest orders), through the whole CLI: settings, the store,
@@ -18,42 +57,10 @@ import (
 func TestInboxStartWithNothingChangedCostsThreeRequests(t *testing.T) {
 	h := newHarness(t)
 	h.env["XDG_DATA_HOME"] = t.TempDir()
-	// start runs the inbox until done holds for the requests it made, then types q.
-	start := func(what string, done func(reqs []sandbox.RecordedRequest, screen string) bool) []sandbox.RecordedRequest {
-		t.Helper()
-		before := len(h.sb.Requests())
-		pr, pw := io.Pipe()
-		defer pw.Close()
-		master, slave := openPTY(t) // a terminal's size, so the inbox draws
-		out := &screen{seen: make(chan struct{}, 1)}
-		go out.read(master)
-		ended := make(chan int, 1)
-		go func() {
-			ended <- Run(context.Background(), nil, IO{In: pr, Out: slave, Err: io.Discard, Env: h.lookup})
-		}()
-		deadline := time.Now().Add(60 * time.Second)
-		for !done(h.sb.Requests()[before:], out.String()) {
-			select {
-			case code := <-ended:
-				t.Fatalf("%s: the inbox ended (exit %d):\n%s", what, code, out.String())
-			case <-time.After(10 * time.Millisecond): // polling the condition
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: never happened; the screen:\n%s", what, out.String())
-			}
-		}
-		if _, err := pw.Write([]byte("q")); err != nil {
-			t.Fatal(err)
-		}
-		if code := <-ended; code != ExitOK {
-			t.Fatalf("%s: exit %d", what, code)
-		}
-		return h.sb.Requests()[before:]
-	}
-	start("the first start's whole history", func(_ []sandbox.RecordedRequest, screen string) bool {
+	runInboxUntil(t, h, "the first start's whole history", func(_ []sandbox.RecordedRequest, screen string) bool {
 		return strings.Contains(screen, "whole history")
 	})
-	reqs := start("the second start's sync", func(reqs []sandbox.RecordedRequest, _ string) bool {
+	reqs := runInboxUntil(t, h, "the second start's sync", func(reqs []sandbox.RecordedRequest, _ string) bool {
 		for _, r := range reqs {
 			if r.Route == sandbox.RouteOrderSearch {
 				return true
@@ -68,4 +75,43 @@ func TestInboxStartWithNothingChangedCostsThreeRequests(t *testing.T) {
 	if len(reqs) > 3 {
 		t.Fatalf("a start with nothing changed made %d requests, want at most 3: %v", len(reqs), routes)
 	}
+}
+
+// The inbox saves its first screen beside the store when it ends (0600), and the next start
+// shows it without opening the store first: here the store was damaged in between in a way its
+// files' sizes and times do not show, and Mercado Libre cannot be reached, so the packs on
+// screen can only come from the saved screen. The store opens after that screen is drawn, is
+// set aside, and the inbox then says so.
+func TestInboxStartsOnTheFirstScreenItSaved(t *testing.T) {
+	h := newHarness(t)
+	data := t.TempDir()
+	h.env["XDG_DATA_HOME"] = data
+	runInboxUntil(t, h, "the first start's whole history", func(_ []sandbox.RecordedRequest, screen string) bool {
+		return strings.Contains(screen, "whole history")
+	})
+	path := filepath.Join(data, "postsale", "default", "store.db")
+	fi, err := os.Stat(store.FirstScreenPath(path))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the saved first screen: %v, %v", fi, err)
+	}
+	first, ok := store.Lazy(context.Background(), path).SavedFirstScreen("", 1)
+	if !ok || len(first.Packs) != 1 {
+		t.Fatalf("the saved first screen does not stand for the store: %v %+v", ok, first)
+	}
+	newest := "#" + first.Packs[0].ID
+
+	db, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), int(db.Size())/15+1)[:db.Size()], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, db.ModTime(), db.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	h.env["MELI_API_URL"] = "http://127.0.0.1:9" // nothing listens there
+	runInboxUntil(t, h, "the saved screen, then the store set aside", func(_ []sandbox.RecordedRequest, screen string) bool {
+		return strings.Contains(screen, newest) && strings.Contains(screen, "set aside as store.db.corrupt-")
+	})
 }

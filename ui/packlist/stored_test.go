@@ -281,3 +281,41 @@ func (titleTeam) Assign(string, string) error              { return nil }
 func (titleTeam) Notes(string) []common.TeamNote           { return nil }
 func (titleTeam) AddNote(string, string) error             { return nil }
 func (titleTeam) SentBy(string) string                     { return "" }
+
+// A list built on the first screen its store saved (NewFrom) shows that screen without reading
+// the store, and reads every stored row once the first frame is out (InitStored): what changed
+// since the screen was saved replaces it.
+func TestListStartsOnItsSavedFirstScreenThenReadsTheStore(t *testing.T) {
+	ctx := context.Background()
+	u := uitest.New(t, uitest.At(testNow), uitest.AsSeller("", ""))
+	st, d := syncedStore(t, u, filepath.Join(t.TempDir(), "store.db"))
+	first, err := st.ReadFirstScreen(ctx, "", 40)
+	if err != nil || len(first.Packs) < 2 {
+		t.Fatalf("first screen: %d packs, %v", len(first.Packs), err)
+	}
+	stored := first.Packs[0].LastMessageText
+	first.Packs[0].LastMessageText = "Como estaba al salir"
+	u.Common.Client = d
+	m := NewFrom(u.Common, &first)
+	m.SetSize(100, 40)
+	if v := m.View(); !strings.Contains(v, "Como estaba al salir") {
+		t.Fatalf("the first frame is not the saved screen:\n%s", v)
+	}
+	if !m.stored.partial {
+		t.Fatal("a list started on a saved screen does not read the store after it")
+	}
+	owned, ok := m.readRowsCmd()().(common.OwnedMsg)
+	if !ok {
+		t.Fatal("no stored rows read")
+	}
+	m.Update(owned.Msg)
+	if v := m.View(); strings.Contains(v, "Como estaba al salir") || !strings.Contains(v, firstLine(stored)) {
+		t.Fatalf("the store's rows do not replace the saved screen (%q):\n%s", stored, v)
+	}
+}
+
+// firstLine is the start of a preview as a row shows it.
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s[:min(len(s), 20)]
+}
