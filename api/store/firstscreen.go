@@ -131,6 +131,16 @@ func (s *Store) SavedFirstScreen(who string, limit int) (fs FirstScreen, ok bool
 	return fs, true
 }
 
+// DiscardFirstScreen removes the first screen saved beside the store at path, if any: a store
+// that could not be opened is not shown again from it.
+func DiscardFirstScreen(path string) error {
+	err := os.Remove(FirstScreenPath(path))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
 // HasSavedFirstScreen is SavedFirstScreen's first look, which reads only the saved file's
 // header: a first screen for who is there and stands for the store's files as Start found them.
 func (s *Store) HasSavedFirstScreen(who string) bool {

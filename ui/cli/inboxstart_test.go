@@ -5,6 +5,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,40 +79,66 @@ func TestInboxStartWithNothingChangedCostsThreeRequests(t *testing.T) {
 }
 
 // The inbox saves its first screen beside the store when it ends (0600), and the next start
-// shows it without opening the store first: here the store was damaged in between in a way its
+// shows it without opening the store first: here the store was changed in between in a way its
 // files' sizes and times do not show, and Mercado Libre cannot be reached, so the packs on
-// screen can only come from the saved screen. The store opens after that screen is drawn, is
-// set aside, and the inbox then says so.
+// screen can only come from the saved screen. The store opens after that screen is drawn:
+//   - damaged, it is set aside, and the inbox then says so;
+//   - written by a newer postsale, it cannot be opened: the inbox says so, and the saved screen
+//     is removed, so the next start reads Mercado Libre without the store.
 func TestInboxStartsOnTheFirstScreenItSaved(t *testing.T) {
-	h := newHarness(t)
-	data := t.TempDir()
-	h.env["XDG_DATA_HOME"] = data
-	runInboxUntil(t, h, "the first start's whole history", func(_ []sandbox.RecordedRequest, screen string) bool {
-		return strings.Contains(screen, "whole history")
-	})
-	path := filepath.Join(data, "postsale", "default", "store.db")
-	fi, err := os.Stat(store.FirstScreenPath(path))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("the saved first screen: %v, %v", fi, err)
-	}
-	first, ok := store.Lazy(context.Background(), path).SavedFirstScreen("", 1)
-	if !ok || len(first.Packs) != 1 {
-		t.Fatalf("the saved first screen does not stand for the store: %v %+v", ok, first)
-	}
-	newest := "#" + first.Packs[0].ID
+	for _, tc := range []struct {
+		name   string
+		change func(db []byte) []byte
+		notice string
+		kept   bool
+	}{
+		{"damaged", func(db []byte) []byte {
+			return bytes.Repeat([]byte("not a database "), len(db)/15+1)[:len(db)]
+		}, "set aside as store.db.corrupt-", true},
+		{"newer", func(db []byte) []byte {
+			binary.BigEndian.PutUint32(db[60:64], uint32(store.SchemaVersion()+1)) // user_version
+			return db
+		}, "could not be opened", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			data := t.TempDir()
+			h.env["XDG_DATA_HOME"] = data
+			runInboxUntil(t, h, "the first start's whole history", func(_ []sandbox.RecordedRequest, screen string) bool {
+				return strings.Contains(screen, "whole history")
+			})
+			path := filepath.Join(data, "postsale", "default", "store.db")
+			fi, err := os.Stat(store.FirstScreenPath(path))
+			if err != nil || fi.Mode().Perm() != 0o600 {
+				t.Fatalf("the saved first screen: %v, %v", fi, err)
+			}
+			first, ok := store.Lazy(context.Background(), path).SavedFirstScreen("", 1)
+			if !ok || len(first.Packs) != 1 {
+				t.Fatalf("the saved first screen does not stand for the store: %v %+v", ok, first)
+			}
+			newest := "#" + first.Packs[0].ID
 
-	db, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
+			db, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, tc.change(b), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chtimes(path, db.ModTime(), db.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+			h.env["MELI_API_URL"] = "http://127.0.0.1:9" // nothing listens there
+			runInboxUntil(t, h, "the saved screen, then the store's sentence", func(_ []sandbox.RecordedRequest, screen string) bool {
+				return strings.Contains(screen, newest) && strings.Contains(screen, tc.notice)
+			})
+			if _, err := os.Stat(store.FirstScreenPath(path)); (err == nil) != tc.kept {
+				t.Errorf("after the second start, a saved first screen: %v", err)
+			}
+		})
 	}
-	if err := os.WriteFile(path, bytes.Repeat([]byte("not a database "), int(db.Size())/15+1)[:db.Size()], 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chtimes(path, db.ModTime(), db.ModTime()); err != nil {
-		t.Fatal(err)
-	}
-	h.env["MELI_API_URL"] = "http://127.0.0.1:9" // nothing listens there
-	runInboxUntil(t, h, "the saved screen, then the store set aside", func(_ []sandbox.RecordedRequest, screen string) bool {
-		return strings.Contains(screen, newest) && strings.Contains(screen, "set aside as store.db.corrupt-")
-	})
 }

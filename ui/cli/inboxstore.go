@@ -61,8 +61,9 @@ func (a *app) readFirstScreen(so *ui.SessionOptions) {
 }
 
 // storeStillClosed is the sentence of an inbox started on its saved first screen whose store
-// then could not open: what it shows cannot be refreshed.
-const storeStillClosed = "The local history could not be opened (see the log): what is shown is from the last session; restart postsale to read Mercado Libre."
+// then could not open: what it shows cannot be refreshed. The saved screen is discarded, so the
+// next start reads Mercado Libre without the store (withStore's storeNotOpened).
+const storeStillClosed = "The local history could not be opened (see the log): this is the last session's inbox; start postsale again to read Mercado Libre without it."
 
 // sayStoreOpened waits for the store an inbox started on its first screen is opening, and gives
 // the inbox the sentence a store set aside, or not opened, calls for (withStore's, which had no
@@ -78,6 +79,9 @@ func (a *app) sayStoreOpened(ctx context.Context, p *tea.Program) {
 	case ctx.Err() != nil:
 	case err != nil:
 		a.log().Error("local store not opened", "err", err)
+		if derr := store.DiscardFirstScreen(a.ahead.started.Path()); derr != nil {
+			a.log().Warn("saved first screen not removed", "err", derr)
+		}
 		p.Send(ui.StoreNoticeMsg{Notice: storeStillClosed})
 	case st.Notice() != "":
 		p.Send(ui.StoreNoticeMsg{Notice: st.Notice(), OfflineNotice: st.NoticeFor(store.RebuildWhenReachable)})
