@@ -5,9 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // FirstScreen is what an inbox's first frame shows from the store: saved beside it when the
@@ -33,12 +37,58 @@ type FirstScreen struct {
 const firstScreenVersion = 1
 
 // firstScreenHeader is the saved file's first line; the screen (FirstScreen's JSON) follows on
-// the second, read only when the header says it stands for the store.
+// the second, read only when the header says it stands for the store. The line is plain words,
+// "postsale-first-screen 1 DB WAL WHO" (a file's state as EXISTS:SIZE:MODTIME, who quoted):
+// a start reads it before anything else, and parsing it needs none of encoding/json's code,
+// which a new process would load from disk first.
 type firstScreenHeader struct {
 	Version int
 	Who     string
 	// Files are the store's database and write-ahead log as they were after it closed.
 	Files [2]fileState
+}
+
+// firstScreenMagic starts the header line.
+const firstScreenMagic = "postsale-first-screen"
+
+func (h firstScreenHeader) line() string {
+	state := func(f fileState) string {
+		e := 0
+		if f.Exists {
+			e = 1
+		}
+		return fmt.Sprintf("%d:%d:%d", e, f.Size, f.ModTime)
+	}
+	return fmt.Sprintf("%s %d %s %s %s", firstScreenMagic, h.Version, state(h.Files[0]), state(h.Files[1]), strconv.Quote(h.Who))
+}
+
+// parseFirstScreenHeader reads line (line's own format); ok is false for anything else.
+func parseFirstScreenHeader(line string) (h firstScreenHeader, ok bool) {
+	words := strings.SplitN(line, " ", 5)
+	if len(words) != 5 || words[0] != firstScreenMagic {
+		return h, false
+	}
+	var err error
+	if h.Version, err = strconv.Atoi(words[1]); err != nil {
+		return h, false
+	}
+	for i, w := range words[2:4] {
+		parts := strings.Split(w, ":")
+		if len(parts) != 3 {
+			return h, false
+		}
+		var e, size, mod int64
+		for j, p := range []*int64{&e, &size, &mod} {
+			if *p, err = strconv.ParseInt(parts[j], 10, 64); err != nil {
+				return h, false
+			}
+		}
+		h.Files[i] = fileState{Exists: e == 1, Size: size, ModTime: mod}
+	}
+	if h.Who, err = strconv.Unquote(words[4]); err != nil {
+		return h, false
+	}
+	return h, true
 }
 
 // fileState is what tells one state of a file from another: a write changes its modification
@@ -84,15 +134,11 @@ func SaveFirstScreen(path, who string, fs FirstScreen) error {
 	if !h.Files[0].Exists {
 		return errors.New("the store is not there")
 	}
-	head, err := json.Marshal(h)
-	if err != nil {
-		return err
-	}
 	screen, err := json.Marshal(fs)
 	if err != nil {
 		return err
 	}
-	b := slices.Concat(head, []byte("\n"), screen)
+	b := slices.Concat([]byte(h.line()), []byte("\n"), screen)
 	dest := FirstScreenPath(path)
 	tmp, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*")
 	if err != nil {
@@ -144,8 +190,15 @@ func DiscardFirstScreen(path string) error {
 // HasSavedFirstScreen is SavedFirstScreen's first look, which reads only the saved file's
 // header: a first screen for who is there and stands for the store's files as Start found them.
 func (s *Store) HasSavedFirstScreen(who string) bool {
-	_, ok := s.savedFirstScreen(who)
-	return ok
+	f, err := os.Open(FirstScreenPath(s.path))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 4096) // a header line is far shorter
+	n, _ := io.ReadFull(f, b)
+	head, _, ok := bytes.Cut(b[:n], []byte("\n"))
+	return ok && s.standsFor(head, who)
 }
 
 // savedFirstScreen is the saved screen's JSON when its header stands for the store.
@@ -155,11 +208,17 @@ func (s *Store) savedFirstScreen(who string) ([]byte, bool) {
 		return nil, false
 	}
 	head, screen, ok := bytes.Cut(b, []byte("\n"))
-	var h firstScreenHeader
-	if !ok || json.Unmarshal(head, &h) != nil || h.Version != firstScreenVersion || h.Who != who || h.Files != s.files {
+	if !ok || !s.standsFor(head, who) {
 		return nil, false
 	}
 	return screen, true
+}
+
+// standsFor reports whether a saved screen's header line is of this version, for who, and for
+// the store's files as Start found them.
+func (s *Store) standsFor(head []byte, who string) bool {
+	h, ok := parseFirstScreenHeader(string(head))
+	return ok && h.Version == firstScreenVersion && h.Who == who && h.Files == s.files
 }
 
 // storeFiles is the state of the store's database and write-ahead log (beside the file a

@@ -93,7 +93,8 @@ func TestSavedFirstScreenStandsForTheStoreUntilItIsWritten(t *testing.T) {
 		b, _ := os.ReadFile(FirstScreenPath(path))
 		for name, damaged := range map[string]string{
 			"cut":     string(b[:len(b)/2]),
-			"version": strings.Replace(string(b), `"Version":1`, `"Version":99`, 1),
+			"version": strings.Replace(string(b), "postsale-first-screen 1 ", "postsale-first-screen 99 ", 1),
+			"json":    strings.Replace(string(b), "\n", "\n{", 1),
 			"no line": strings.Replace(string(b), "\n", " ", 1),
 		} {
 			other := filepath.Join(t.TempDir(), "store.db")

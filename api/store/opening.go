@@ -19,8 +19,9 @@ type openingDB struct {
 	db    *sql.DB
 	err   error
 	// waiting answers calls whose context ended before the opening did: database/sql then
-	// reports the context's error.
-	waiting *sql.DB
+	// reports the context's error. Made when first needed (a database starts a goroutine).
+	waiting     *sql.DB
+	waitingOnce sync.Once
 }
 
 // errStillOpening is what waiting's connections would say; database/sql returns the call's
@@ -28,7 +29,7 @@ type openingDB struct {
 var errStillOpening = errors.New("the local store is still opening")
 
 func newOpeningDB(open func()) *openingDB {
-	return &openingDB{open: open, ready: make(chan struct{}), waiting: sql.OpenDB(failedConnector{errStillOpening})}
+	return &openingDB{open: open, ready: make(chan struct{})}
 }
 
 // start starts the opening unless it has started.
@@ -55,6 +56,7 @@ func (o *openingDB) get(ctx context.Context) *sql.DB {
 	case <-o.ready:
 		return o.db
 	case <-ctx.Done():
+		o.waitingOnce.Do(func() { o.waiting = sql.OpenDB(failedConnector{errStillOpening}) })
 		return o.waiting
 	}
 }
@@ -86,7 +88,10 @@ var errClosed = errors.New("the local store is closed")
 func (o *openingDB) Close() error {
 	o.once.Do(func() { o.set(nil, errClosed) })
 	<-o.ready
-	o.waiting.Close()
+	o.waitingOnce.Do(func() {}) // none made from now on
+	if o.waiting != nil {
+		o.waiting.Close()
+	}
 	return o.db.Close()
 }
 
