@@ -76,7 +76,7 @@ type app struct {
 	wantStore bool
 	ahead     *storeOpening
 	// inboxFirst: the command is the inbox, which may start on the first screen its store saved
-	// (storeAhead, startOnFirstScreen).
+	// (storeAhead, onFirstScreen).
 	inboxFirst bool
 }
 
@@ -122,6 +122,9 @@ func (p *Prepared) Run(ctx context.Context) int {
 	a := p.a
 	defer a.close()
 	root := a.rootCommand()
+	if len(p.args) > 0 { // postsale alone is the inbox: its commands need not be built
+		a.addCommands(root)
+	}
 	root.SetArgs(p.args)
 	root.SetIn(a.io.In)
 	root.SetOut(a.io.Out)
@@ -193,7 +196,11 @@ history and process lists.`,
 	f.Bool(config.FlagName(config.KeyOSC8), false, "make links clickable with OSC 8 (terminals that support it)")
 	a.flagKeys[config.KeyOSC8] = f.Lookup(config.FlagName(config.KeyOSC8))
 	a.settingFlag(f, config.KeyTheme, "", "colours: default (adapts to light and dark terminals), high-contrast or mono (NO_COLOR implies mono)")
+	return root
+}
 
+// addCommands adds the commands beside the inbox to root.
+func (a *app) addCommands(root *cobra.Command) {
 	root.AddCommand(
 		a.messagesCommand(),
 		a.messageCommand(),
@@ -212,7 +219,6 @@ history and process lists.`,
 		a.versionCommand(),
 		a.serveCommand(),
 	)
-	return root
 }
 
 // settingFlag declares a string flag that overrides a config key when set.

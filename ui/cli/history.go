@@ -154,7 +154,7 @@ type storeOpening struct {
 	started *store.Store       // nil when it could not start (err)
 	err     error
 	// deferred: the store opens on its first use, as the inbox starts on its saved first
-	// screen (startOnFirstScreen).
+	// screen (onFirstScreen).
 	deferred bool
 	closers  []func()
 	logged   sync.Once // a store set aside is logged once

@@ -122,37 +122,55 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	ctx, stopHangup := signal.NotifyContext(cmd.Context(), syscall.SIGHUP)
 	defer stopHangup()
 	a.wantStore = true // opened while setup goes on (storeAhead)
-	if err := a.setup(ctx); err != nil {
-		return err
-	}
-	if a.loggedOut {
-		return a.runFirstRun(ctx) // firstrun.go
-	}
-	so, err := a.inboxSession(cmd)
-	if err != nil {
-		return err
-	}
 	// The session's work (syncs, the history backfill) ends with the inbox, before the store
 	// closes.
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	so.Ctx = sctx
-	// The store has been opening since setup knew the account (storeAhead); the rest of the
-	// inbox (its first screen, the views) is built while Bubble Tea takes the terminal
-	// (starting.go). Bubble Tea draws its first frame a frame after it starts: started once the
-	// store is open (a few milliseconds), that frame comes as the inbox is ready instead of a
-	// frame later. A store another process keeps busy does not
-	// hold the terminal blank: after storeWait Bubble Tea starts anyway, and says what it waits
-	// for once that takes slowBuild.
-	//
-	// With the first screen it saved at its last exit (a store no other process wrote since),
-	// the inbox does not wait for the store at all: Bubble Tea starts at once, the first frame
-	// shows that screen, and the store opens once it is drawn (startOnFirstScreen).
-	opened := make(chan struct{})
-	first := a.startOnFirstScreen(&so)
+	var so ui.SessionOptions
+	var start *starting
+	first := a.ahead != nil && a.ahead.deferred
 	if first {
-		close(opened)
+		// The store saved its first screen at the inbox's last exit and nothing wrote it since
+		// (storeAhead): Bubble Tea starts at once, and setup, the session and that screen are
+		// built while its first frame is due; the store opens once the frame is drawn. Only the
+		// log is opened first: its one possible note goes to the terminal, which Bubble Tea is
+		// about to take.
+		a.log()
+		start = newStarting(func() (*ui.Model, error) {
+			if err := a.setup(ctx); err != nil {
+				return nil, err
+			}
+			if a.loggedOut {
+				return nil, errLoggedOut // the first run's screen follows this program
+			}
+			var err error
+			if so, err = a.inboxSession(cmd); err != nil {
+				return nil, err
+			}
+			so.Ctx = sctx
+			a.onFirstScreen(&so)
+			return ui.NewSession(so)
+		})
 	} else {
+		if err := a.setup(ctx); err != nil {
+			return err
+		}
+		if a.loggedOut {
+			return a.runFirstRun(ctx) // firstrun.go
+		}
+		var err error
+		if so, err = a.inboxSession(cmd); err != nil {
+			return err
+		}
+		so.Ctx = sctx
+		// The store has been opening since setup knew the account (storeAhead); the rest of
+		// the inbox (its first screen, the views) is built while Bubble Tea takes the terminal
+		// (starting.go). Bubble Tea draws its first frame a frame after it starts: started once
+		// the store is open (a few milliseconds), that frame comes as the inbox is ready
+		// instead of a frame later. A store another process keeps busy does not hold the
+		// terminal blank: after storeWait Bubble Tea starts anyway, and says what it waits for
+		// once that takes slowBuild.
+		opened := make(chan struct{})
 		go func() {
 			defer close(opened)
 			a.withStore(sctx, &so)
@@ -161,14 +179,11 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		case <-opened:
 		case <-time.After(storeWait):
 		}
+		start = newStarting(func() (*ui.Model, error) {
+			<-opened
+			return ui.NewSession(so)
+		})
 	}
-	start := newStarting(func() (*ui.Model, error) {
-		<-opened
-		if first {
-			a.readFirstScreen(&so)
-		}
-		return ui.NewSession(so)
-	})
 	// Up to 120 frames a second (Bubble Tea's maximum; its default is 60): a key or the built
 	// inbox is on screen at most 8 ms after it changed the view, not 17. A frame is only
 	// written when the view changed.
@@ -181,11 +196,14 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	if first {
 		go a.sayStoreOpened(sctx, p)
 	}
-	_, err = p.Run()
+	_, err := p.Run()
 	// A program ended before the inbox was built waits for the build to end (it uses the
 	// store, which closes after this); the session's context ends the build's work early.
 	cancel()
 	<-start.done
+	if errors.Is(start.err, errLoggedOut) {
+		return a.runFirstRun(ctx)
+	}
 	// A seen state being written is finished before the store closes and the process ends (the
 	// build is over: so is no longer written).
 	if c, ok := so.Seen.(interface{ Close() }); ok {
@@ -209,3 +227,7 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	}
 	return nil
 }
+
+// errLoggedOut ends an inbox started on its saved first screen whose setup found no account
+// logged in after all: the first run's screen follows.
+var errLoggedOut = errors.New("logged out")

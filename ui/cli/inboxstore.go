@@ -34,28 +34,17 @@ func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 	}
 }
 
-// startOnFirstScreen sets the session up on the store before it opens (its opening deferred by
+// onFirstScreen sets the session up on the store before it opens (its opening deferred by
 // storeAhead: the store saved a first screen at the inbox's last exit, and no process wrote it
-// since), for readFirstScreen. It reports whether it did; otherwise the inbox waits for the
-// store (withStore).
-func (a *app) startOnFirstScreen(so *ui.SessionOptions) bool {
-	o := a.ahead
-	if a.demo || o == nil || !o.deferred {
-		return false
-	}
-	st := o.started
+// since), starting on that screen. A screen with fewer rows than this terminal shows is not
+// used: the session reads the store instead.
+func (a *app) onFirstScreen(so *ui.SessionOptions) {
+	st := a.ahead.started
 	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
 	if file, ok := so.Seen.(*seen.Dir); ok {
 		so.Seen = ui.NewStoreSeen(st, "", file)
 	}
-	return true
-}
-
-// readFirstScreen reads the saved first screen into the session (its build, after Bubble Tea has
-// started): the first frame shows it, and the store opens once it is drawn. A screen with fewer
-// rows than this terminal shows is not used: the session reads the store instead.
-func (a *app) readFirstScreen(so *ui.SessionOptions) {
-	if first, ok := a.ahead.started.SavedFirstScreen("", packlist.FirstScreenRows(so.Height)); ok {
+	if first, ok := st.SavedFirstScreen("", packlist.FirstScreenRows(so.Height)); ok {
 		so.First = &first
 	}
 }
