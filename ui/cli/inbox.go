@@ -151,6 +151,7 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 			a.onFirstScreen(&so)
 			return ui.NewSession(so)
 		})
+		start.waiting = "reading your account" // the store is not waited for: setup is slow (a keyring)
 	} else {
 		if err := a.setup(ctx); err != nil {
 			return err

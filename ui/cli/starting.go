@@ -24,6 +24,8 @@ type starting struct {
 	pending []tea.Msg
 	done    chan struct{} // closed when build has returned
 	slow    bool          // the build has taken longer than slowBuild: say what is happening
+	// waiting is what it says then: what the build waits for.
+	waiting string
 }
 
 // slowBuild is how long a blank screen is fine: longer (a store another postsale holds busy,
@@ -40,7 +42,7 @@ type builtMsg struct {
 }
 
 func newStarting(build func() (*ui.Model, error)) *starting {
-	return &starting{build: build, done: make(chan struct{})}
+	return &starting{build: build, done: make(chan struct{}), waiting: "opening your local history"}
 }
 
 // buildFor builds the inbox in its own goroutine and sends it to p. It is not a command: a
@@ -102,7 +104,7 @@ func (s *starting) View() string {
 		return s.inbox.View()
 	}
 	if s.slow {
-		return "postsale · opening your local history…"
+		return "postsale · " + s.waiting + "…"
 	}
 	return ""
 }
