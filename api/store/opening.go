@@ -19,9 +19,11 @@ type openingDB struct {
 	db    *sql.DB
 	err   error
 	// waiting answers calls whose context ended before the opening did: database/sql then
-	// reports the context's error. Made when first needed (a database starts a goroutine).
-	waiting     *sql.DB
-	waitingOnce sync.Once
+	// reports the context's error. Made when first needed (a database starts a goroutine);
+	// after Close, such a call gets the closed database. mu guards both.
+	mu      sync.Mutex
+	waiting *sql.DB
+	closed  bool
 }
 
 // errStillOpening is what waiting's connections would say; database/sql returns the call's
@@ -56,9 +58,21 @@ func (o *openingDB) get(ctx context.Context) *sql.DB {
 	case <-o.ready:
 		return o.db
 	case <-ctx.Done():
-		o.waitingOnce.Do(func() { o.waiting = sql.OpenDB(failedConnector{errStillOpening}) })
-		return o.waiting
+		return o.waitingDB()
 	}
+}
+
+// waitingDB is waiting, made if needed; the closed database once Close has run.
+func (o *openingDB) waitingDB() *sql.DB {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.closed {
+		return o.db
+	}
+	if o.waiting == nil {
+		o.waiting = sql.OpenDB(failedConnector{errStillOpening})
+	}
+	return o.waiting
 }
 
 func (o *openingDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -88,9 +102,12 @@ var errClosed = errors.New("the local store is closed")
 func (o *openingDB) Close() error {
 	o.once.Do(func() { o.set(nil, errClosed) })
 	<-o.ready
-	o.waitingOnce.Do(func() {}) // none made from now on
-	if o.waiting != nil {
-		o.waiting.Close()
+	o.mu.Lock()
+	o.closed = true
+	waiting := o.waiting
+	o.mu.Unlock()
+	if waiting != nil {
+		waiting.Close()
 	}
 	return o.db.Close()
 }
