@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,4 +142,31 @@ func TestInboxStartsOnTheFirstScreenItSaved(t *testing.T) {
 			}
 		})
 	}
+}
+
+// With a logged-in account (no MELI_ACCESS_TOKEN), the start on the saved first screen sets the
+// account's session up under Bubble Tea (setup runs in the inbox's build): the second start
+// shows the inbox and syncs through the account's session, not the first-run screen.
+func TestInboxOnItsSavedScreenWithALoggedInAccount(t *testing.T) {
+	h := loginHarness(t)
+	data := t.TempDir()
+	h.env["XDG_DATA_HOME"] = data
+	bare := func(loc string) string { u, _ := url.Parse(loc); return u.Query().Get("code") }
+	if _, errs, code := h.login(bare, "--account", "loja", "--default"); code != ExitOK {
+		t.Fatalf("login: %s", errs)
+	}
+	runInboxUntil(t, h, "the first start's whole history", func(_ []sandbox.RecordedRequest, screen string) bool {
+		return strings.Contains(screen, "whole history")
+	})
+	path := filepath.Join(data, "postsale", "loja", "store.db")
+	if !store.Lazy(context.Background(), path).HasSavedFirstScreen("") {
+		t.Fatal("the first start saved no first screen for the account")
+	}
+	runInboxUntil(t, h, "the second start's sync through the account", func(reqs []sandbox.RecordedRequest, screen string) bool {
+		synced := false
+		for _, r := range reqs {
+			synced = synced || r.Route == sandbox.RouteOrderSearch
+		}
+		return synced && strings.Contains(screen, "whole history") && !strings.Contains(screen, "postsale login")
+	})
 }
