@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/postsale/postsale/api/atomicfile"
 )
 
 // FirstScreen is what an inbox's first frame shows from the store: saved beside it when the
@@ -126,8 +128,8 @@ func (s *Store) ReadFirstScreen(ctx context.Context, who string, limit int) (Fir
 	return fs, nil
 }
 
-// SaveFirstScreen writes fs beside the store at path (0600, replacing the last one in one
-// rename), with the state of the store's files: call it after the store is closed, so the state
+// SaveFirstScreen writes fs beside the store at path (0600, replacing the last one whole:
+// atomicfile), with the state of the store's files: call it after the store is closed, so the state
 // is the one the next start finds when nothing wrote since.
 func SaveFirstScreen(path, who string, fs FirstScreen) error {
 	h := firstScreenHeader{Version: firstScreenVersion, Who: who, Files: storeFiles(path)}
@@ -138,21 +140,7 @@ func SaveFirstScreen(path, who string, fs FirstScreen) error {
 	if err != nil {
 		return err
 	}
-	b := slices.Concat([]byte(h.line()), []byte("\n"), screen)
-	dest := FirstScreenPath(path)
-	tmp, err := os.CreateTemp(filepath.Dir(dest), filepath.Base(dest)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dest) // CreateTemp made it 0600
+	return atomicfile.WriteFile(FirstScreenPath(path), slices.Concat([]byte(h.line()), []byte("\n"), screen), 0o600, nil)
 }
 
 // SavedFirstScreen reads the first screen saved beside the store for who, when it can stand for

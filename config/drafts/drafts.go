@@ -15,8 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/postsale/postsale/api/atomicfile"
 	"github.com/postsale/postsale/config"
-	"github.com/postsale/postsale/config/atomicfile"
 	"github.com/postsale/postsale/config/plainname"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/api/atomicfile"
 	"github.com/postsale/postsale/config/plainname"
 )
 

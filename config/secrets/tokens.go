@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/postsale/postsale/api/atomicfile"
 	"github.com/postsale/postsale/api/filelock"
 	"github.com/postsale/postsale/api/oauth"
-	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // tokenKey and clientSecretKey name an account's entries in the Vault.

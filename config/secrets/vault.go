@@ -14,7 +14,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"github.com/postsale/postsale/config/atomicfile"
+	"github.com/postsale/postsale/api/atomicfile"
 	"github.com/postsale/postsale/config/plainname"
 )
 

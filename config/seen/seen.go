@@ -17,9 +17,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/postsale/postsale/api/atomicfile"
 	"github.com/postsale/postsale/api/filelock"
 	"github.com/postsale/postsale/config"
-	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // Mark is what the seller did with one conversation.

@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/postsale/postsale/api/atomicfile"
 	"github.com/postsale/postsale/api/store"
-	"github.com/postsale/postsale/config/atomicfile"
 )
 
 // hubPersist keeps the Hub's persisted part (assignments, notes, sent-by): in the local store

@@ -1,5 +1,6 @@
 // Package atomicfile replaces files so that a crash at any point leaves either the old or the new
-// content, never a mix: the one way postsale writes tokens, accounts and drafts.
+// content, never a mix: the one way postsale writes tokens, accounts, drafts and the inbox's
+// saved first screen. It is under api/ (it knows nothing of either) so the local store can use it.
 package atomicfile
 
 import (
