@@ -83,12 +83,10 @@ func (s *StoreSeen) Changed(ctx context.Context) (map[string]common.SeenMark, er
 
 // fromStored converts marks read from the store, and keeps the highest revision read.
 func (s *StoreSeen) fromStored(stored map[string]store.SeenMark) map[string]common.SeenMark {
-	marks := make(map[string]common.SeenMark, len(stored))
-	for id, mk := range stored {
-		marks[id] = common.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done, Updated: mk.Updated}
+	for _, mk := range stored {
 		s.rev = max(s.rev, mk.Rev)
 	}
-	return marks
+	return sessionMarks(stored)
 }
 
 // importFile moves the file's marks into the store under the stored ones and renames the file.
@@ -154,9 +152,10 @@ func toStored(marks map[string]common.SeenMark) map[string]store.SeenMark {
 	return out
 }
 
-// firstMarks are a saved first screen's marks (store.FirstScreen) as the session keeps them.
-// They set no revision: the session reads every stored mark once the store is open.
-func firstMarks(stored map[string]store.SeenMark) map[string]common.SeenMark {
+// sessionMarks are marks read from the store as the session keeps them. A saved first screen's
+// (store.FirstScreen) go through it alone and set no revision: the session reads every stored
+// mark once the store is open.
+func sessionMarks(stored map[string]store.SeenMark) map[string]common.SeenMark {
 	marks := make(map[string]common.SeenMark, len(stored))
 	for id, mk := range stored {
 		marks[id] = common.SeenMark{At: mk.At, Unread: mk.Unread, Done: mk.Done, Updated: mk.Updated}

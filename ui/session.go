@@ -146,7 +146,7 @@ func NewSession(o SessionOptions) (*Model, error) {
 		// frame shows what the seller opened, offline too (the list is built next). A saved
 		// first screen has its packs' marks.
 		if o.First != nil {
-			c.Seen.PreloadMarks(firstMarks(o.First.Marks))
+			c.Seen.PreloadMarks(sessionMarks(o.First.Marks))
 		} else if err := c.Seen.Preload(ctx); err != nil {
 			c.Logger.Warn("seen state not read at start", "err", err)
 		}

@@ -161,7 +161,6 @@ func (s *Store) SavedFirstScreen(who string, limit int) (fs FirstScreen, ok bool
 		}
 	}
 	fs.Packs = slices.Clip(fs.Packs[:min(len(fs.Packs), max(limit, 0))])
-	fs.History.Syncing = false
 	return fs, true
 }
 

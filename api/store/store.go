@@ -364,8 +364,7 @@ func (s *Store) Notice() string { return s.NoticeFor(RebuildNow) }
 
 // NoticeFor is Notice worded for when the new store is rebuilt, "" when nothing was set aside.
 func (s *Store) NoticeFor(when Rebuild) string {
-	s.db.start()
-	<-s.db.ready
+	s.Ready(context.Background()) // set aside or not, the opening says
 	if s.aside == "" {
 		return ""
 	}
@@ -383,8 +382,7 @@ func (s *Store) NoticeFor(when Rebuild) string {
 // SetAside is where Open renamed a damaged store and what it could not read there (why), for
 // the log; "" and nil when it set nothing aside.
 func (s *Store) SetAside() (path string, why error) {
-	s.db.start()
-	<-s.db.ready
+	s.Ready(context.Background())
 	return s.aside, s.why
 }
 

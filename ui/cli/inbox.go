@@ -127,6 +127,22 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var so ui.SessionOptions
+	// session sets up the API client and the session's options; errLoggedOut when no account
+	// is logged in after all.
+	session := func() error {
+		if err := a.setup(ctx); err != nil {
+			return err
+		}
+		if a.loggedOut {
+			return errLoggedOut
+		}
+		var err error
+		if so, err = a.inboxSession(cmd); err != nil {
+			return err
+		}
+		so.Ctx = sctx
+		return nil
+	}
 	var start *starting
 	first := a.ahead != nil && a.ahead.deferred
 	if first {
@@ -137,33 +153,19 @@ func (a *app) runInbox(cmd *cobra.Command, _ []string) error {
 		// about to take.
 		a.log()
 		start = newStarting(func() (*ui.Model, error) {
-			if err := a.setup(ctx); err != nil {
-				return nil, err
+			if err := session(); err != nil {
+				return nil, err // errLoggedOut: the first run's screen follows this program
 			}
-			if a.loggedOut {
-				return nil, errLoggedOut // the first run's screen follows this program
-			}
-			var err error
-			if so, err = a.inboxSession(cmd); err != nil {
-				return nil, err
-			}
-			so.Ctx = sctx
 			a.onFirstScreen(&so)
 			return ui.NewSession(so)
 		})
 		start.waiting = "reading your account" // the store is not waited for: setup is slow (a keyring)
 	} else {
-		if err := a.setup(ctx); err != nil {
-			return err
-		}
-		if a.loggedOut {
+		if err := session(); errors.Is(err, errLoggedOut) {
 			return a.runFirstRun(ctx) // firstrun.go
-		}
-		var err error
-		if so, err = a.inboxSession(cmd); err != nil {
+		} else if err != nil {
 			return err
 		}
-		so.Ctx = sctx
 		// The store has been opening since setup knew the account (storeAhead); the rest of
 		// the inbox (its first screen, the views) is built while Bubble Tea takes the terminal
 		// (starting.go). Bubble Tea draws its first frame a frame after it starts: started once

@@ -25,13 +25,24 @@ func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 		so.Notice = storeNotOpened
 		return
 	}
+	a.onStore(st, so)
+	so.Notice, so.OfflineNotice = storeNotices(st)
+}
+
+// onStore puts st (open, or opening) at the session's data seam, with the seller's triage marks:
+// they live with the history (the file earlier versions wrote is imported once). The demo's stay
+// in memory, as its store is temporary.
+func (a *app) onStore(st *store.Store, so *ui.SessionOptions) {
 	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
-	so.Notice, so.OfflineNotice = st.Notice(), st.NoticeFor(store.RebuildWhenReachable)
-	// The seller's triage marks live with the history (the file earlier versions wrote is
-	// imported once). The demo's stay in memory, as its store is temporary.
 	if file, ok := so.Seen.(*seen.Dir); ok {
 		so.Seen = ui.NewStoreSeen(st, "", file)
 	}
+}
+
+// storeNotices are the session's start sentence for a store the opening set aside, and its
+// wording while Mercado Libre cannot be reached ("" and "" when nothing was set aside).
+func storeNotices(st *store.Store) (notice, offline string) {
+	return st.Notice(), st.NoticeFor(store.RebuildWhenReachable)
 }
 
 // onFirstScreen sets the session up on the store before it opens (its opening deferred by
@@ -40,10 +51,7 @@ func (a *app) withStore(ctx context.Context, so *ui.SessionOptions) {
 // used: the session reads the store instead.
 func (a *app) onFirstScreen(so *ui.SessionOptions) {
 	st := a.ahead.started
-	so.Data = store.NewData(st, a.client, store.SyncOptions{BackfillShare: a.settings.BackfillShare})
-	if file, ok := so.Seen.(*seen.Dir); ok {
-		so.Seen = ui.NewStoreSeen(st, "", file)
-	}
+	a.onStore(st, so)
 	if first, ok := st.SavedFirstScreen("", packlist.FirstScreenRows(so.Height)); ok {
 		so.First = &first
 	}
@@ -72,8 +80,10 @@ func (a *app) sayStoreOpened(ctx context.Context, p *tea.Program) {
 			a.log().Warn("saved first screen not removed", "err", derr)
 		}
 		p.Send(ui.StoreNoticeMsg{Notice: storeStillClosed})
-	case st.Notice() != "":
-		p.Send(ui.StoreNoticeMsg{Notice: st.Notice(), OfflineNotice: st.NoticeFor(store.RebuildWhenReachable)})
+	default:
+		if notice, offline := storeNotices(st); notice != "" {
+			p.Send(ui.StoreNoticeMsg{Notice: notice, OfflineNotice: offline})
+		}
 	}
 }
 

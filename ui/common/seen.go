@@ -89,11 +89,7 @@ func (s *Seen) Preload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for id, mk := range marks {
-		if _, ok := s.marks[id]; !ok {
-			s.marks[id] = mk
-		}
-	}
+	s.PreloadMarks(marks)
 	return nil
 }
 

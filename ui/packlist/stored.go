@@ -64,15 +64,11 @@ type storedRowsMsg struct {
 type backfillProgressMsg struct{ History store.History }
 type backfillEndMsg struct{ Err error }
 
-// firstScreen is how many stored packs the constructor reads, in the list's own order, so the
+// FirstScreenRows is how many stored packs the constructor reads, in the list's own order, so the
 // first frame is the stored inbox; the rest follow in a command. It is a row per line of the
 // terminal (two lines per row show, so a page more than the screen), at least 30, and 120 when
 // the size is not known yet. Fewer rows is a quicker start: each one is read from disk into a
-// process whose caches are all cold.
-func firstScreen(height int) int { return FirstScreenRows(height) }
-
-// FirstScreenRows is how many stored packs the list's first screen reads for a terminal of
-// height rows (0: unknown).
+// process whose caches are all cold. The inbox saves as many at exit (store.FirstScreen).
 func FirstScreenRows(height int) int {
 	if height <= 0 {
 		return 120
@@ -89,22 +85,21 @@ func FirstScreenRows(height int) int {
 // those past a first screen are.
 func (m *Model) initStored(d Stored, first *store.FirstScreen) {
 	m.stored = &storedState{data: d, rev: -1}
-	n := firstScreen(m.c.Height)
+	n := FirstScreenRows(m.c.Height)
 	var packs []store.Pack
 	var err error
 	if first != nil {
-		packs = first.Packs[:min(len(first.Packs), n)]
+		packs, m.stored.partial = first.Packs[:min(len(first.Packs), n)], true
 	} else {
 		packs, err = d.Store().InboxPacks(m.c.Ctx, n)
 	}
 	if err != nil || len(packs) == 0 {
-		m.stored.partial = first != nil
 		return
 	}
 	m.mergeStored(prepareStored(packs, m.links))
 	m.loaded = true
 	m.stored.synced = true
-	m.stored.partial = len(packs) == n || first != nil
+	m.stored.partial = m.stored.partial || len(packs) == n
 	if first != nil {
 		m.stored.history, m.stored.known = first.History, true
 		return
